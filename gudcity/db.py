@@ -1,0 +1,59 @@
+"""Database engines and sessions for SQLite (the zero-setup default) and PostgreSQL."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from gudcity.settings import get_settings
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _apply_sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers run beside the one writer; SQLite leaves foreign keys off."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_immediate(connection) -> None:
+    """Take SQLite's write lock when a transaction starts, not at its first write.
+
+    A deferred transaction that reads and then writes can fail with "database is
+    locked" when another writer got in between; an immediate one waits its turn.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    if is_sqlite(url):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _apply_sqlite_pragmas)
+        # Let SQLAlchemy, not the sqlite3 driver, decide when transactions begin.
+        event.listen(
+            engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None)
+        )
+        event.listen(engine, "begin", _begin_immediate)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+@lru_cache
+def get_engine() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for one unit of work; services commit, this closes."""
+    with Session(engine or get_engine(), expire_on_commit=False) as session:
+        yield session

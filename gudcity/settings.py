@@ -1,0 +1,48 @@
+"""Every setting GudCity reads, taken from the environment once.
+
+`get_settings()` is the only way the rest of the code reads configuration, so a
+test can build a `Settings` of its own and nothing reads `os.environ` behind it.
+"""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_FILE = PROJECT_ROOT / ".secret_key"
+
+
+def _development_secret() -> str:
+    """Return the secret stored on first run, creating it if needed.
+
+    Production sets SECRET_KEY; a developer's machine gets a random key that
+    survives restarts, so QR codes and sessions stay valid between runs.
+    """
+    if DEV_SECRET_FILE.exists():
+        return DEV_SECRET_FILE.read_text().strip()
+    secret = secrets.token_urlsafe(48)
+    DEV_SECRET_FILE.write_text(secret)
+    DEV_SECRET_FILE.chmod(0o600)
+    return secret
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{PROJECT_ROOT / 'gudcity.db'}"
+    secret_key: str = Field(default_factory=_development_secret, min_length=16)
+    redis_url: str | None = None
+    port: int = 3000
+
+    session_ttl_hours: int = Field(default=24 * 14, gt=0)
+    enrollment_request_ttl_hours: int = Field(default=72, gt=0)
+    deduction_request_ttl_minutes: int = Field(default=30, gt=0)
+    max_points_per_transaction: int = Field(default=100_000, gt=0)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
