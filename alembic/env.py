@@ -1,9 +1,9 @@
 """Alembic runs against `Settings.database_url`, or a connection handed to it by a test."""
 
-from alembic import context
 from sqlmodel import SQLModel
 
 import gudcity.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from alembic import context
 from gudcity.db import make_engine
 from gudcity.settings import get_settings
 

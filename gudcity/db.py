@@ -8,7 +8,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-from gudcity.settings import get_settings
+from gudcity.settings import PROJECT_ROOT, get_settings
 
 
 def is_sqlite(url: str) -> bool:
@@ -39,9 +39,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _apply_sqlite_pragmas)
         # Let SQLAlchemy, not the sqlite3 driver, decide when transactions begin.
-        event.listen(
-            engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None)
-        )
+        event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
         event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -57,3 +55,32 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     """A session for one unit of work; services commit, this closes."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+def ensure_database_exists(url: str) -> None:
+    """Create the PostgreSQL database named in `url` if it is missing (SQLite makes its own)."""
+    if is_sqlite(url):
+        return
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            exists = connection.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (target.database,)
+            ).first()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{target.database}"')
+    finally:
+        server.dispose()
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Apply Alembic migrations through `engine` (the config lives in pyproject.toml)."""
+    from alembic.config import Config
+
+    from alembic import command
+
+    config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)

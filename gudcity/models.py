@@ -17,10 +17,8 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
 )
-
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
-
 
 # Named constraints keep later migrations (and SQLite's batch mode) predictable.
 SQLModel.metadata.naming_convention = {
@@ -304,6 +302,8 @@ class QrScanLog(SQLModel, table=True):
     program_id: int | None = Field(default=None, foreign_key="loyalty_programs.id")
     outcome: str = Field(max_length=40)
     detail: str = Field(default="", max_length=255)
+    # The same scan delivered twice (a double click, a retried request) is done once.
+    idempotency_key: str | None = Field(default=None, max_length=128, unique=True)
     created_at: datetime = Field(default_factory=utc_now)
 
 

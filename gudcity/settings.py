@@ -7,6 +7,7 @@ test can build a `Settings` of its own and nothing reads `os.environ` behind it.
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     enrollment_request_ttl_hours: int = Field(default=72, gt=0)
     deduction_request_ttl_minutes: int = Field(default=30, gt=0)
     max_points_per_transaction: int = Field(default=100_000, gt=0)
+    # An argon2-cffi profile; tests use CHEAPEST so that thousands of logins stay quick.
+    password_hash_profile: Literal["RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST"] = (
+        "RFC_9106_LOW_MEMORY"
+    )
 
 
 @lru_cache

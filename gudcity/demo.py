@@ -1,0 +1,115 @@
+"""Demo data, told through the same services the app uses.
+
+Alice is enrolled in 3 programs of 2 businesses, has a few notifications and one
+enrollment request waiting for her answer. Loaded only into an empty database.
+"""
+
+from sqlmodel import Session, select
+
+from gudcity.models import ProgramKind, User
+from gudcity.services import accounts, enrollment, notifications, points, programs, scanning
+
+DEMO_PASSWORD = "gudcity-demo"
+CUSTOMER_EMAIL = "alice@demo.gudcity.app"
+CAFE_EMAIL = "cafe@demo.gudcity.app"
+SALON_EMAIL = "salon@demo.gudcity.app"
+STAFF_EMAIL = "barista@demo.gudcity.app"
+SECOND_CUSTOMER_EMAIL = "ben@demo.gudcity.app"
+
+DEMO_LOGINS = (
+    ("Customer (Alice)", CUSTOMER_EMAIL),
+    ("Customer (Ben)", SECOND_CUSTOMER_EMAIL),
+    ("Business: Bean There Café", CAFE_EMAIL),
+    ("Business: Glow Salon", SALON_EMAIL),
+    ("Staff at Bean There Café", STAFF_EMAIL),
+)
+
+
+def database_is_empty(session: Session) -> bool:
+    return session.exec(select(User.id).limit(1)).first() is None
+
+
+def _accept_latest_request(session: Session, customer: User) -> None:
+    latest = notifications.list_customer_notifications(session, customer, limit=1)[0]
+    notifications.act_on_notification(session, customer, latest.id, accept=True)
+
+
+def load_demo_data(session: Session) -> bool:
+    """Fill an empty database; return False (and touch nothing) if it has data."""
+    if not database_is_empty(session):
+        return False
+    alice = accounts.register_customer(
+        session, name="Alice Rivera", email=CUSTOMER_EMAIL, password=DEMO_PASSWORD
+    )
+    ben = accounts.register_customer(
+        session, name="Ben Okafor", email=SECOND_CUSTOMER_EMAIL, password=DEMO_PASSWORD
+    )
+    cafe_owner, cafe = accounts.register_business(
+        session,
+        name="Carla Mendes",
+        email=CAFE_EMAIL,
+        password=DEMO_PASSWORD,
+        business_name="Bean There Café",
+    )
+    salon_owner, salon = accounts.register_business(
+        session,
+        name="Sam Lee",
+        email=SALON_EMAIL,
+        password=DEMO_PASSWORD,
+        business_name="Glow Salon",
+    )
+    barista = accounts.add_staff_member(
+        session,
+        cafe_owner,
+        cafe.id,
+        name="Dev Patel",
+        email=STAFF_EMAIL,
+        password=DEMO_PASSWORD,
+        permissions={accounts.Permission.SCAN, accounts.Permission.AWARD},
+    )
+
+    coffee = programs.create_program(session, cafe_owner, cafe.id, name="Coffee Club")
+    pastry = programs.create_program(
+        session,
+        cafe_owner,
+        cafe.id,
+        name="Pastry Stamps",
+        kind=ProgramKind.STAMPS,
+        points_per_scan=1,
+    )
+    glow = programs.create_program(
+        session, salon_owner, salon.id, name="Glow Rewards", points_per_scan=25
+    )
+    nails = programs.create_program(
+        session, salon_owner, salon.id, name="Nail Bar", kind=ProgramKind.STAMPS, points_per_scan=1
+    )
+    for program, owner, ladder in (
+        (coffee, cafe_owner, (("Free espresso", 50), ("Free latte", 100), ("Pastry box", 250))),
+        (pastry, cafe_owner, (("Free croissant", 8),)),
+        (glow, salon_owner, (("Free blow-dry", 200), ("20% off colour", 400))),
+        (nails, salon_owner, (("Free manicure", 6),)),
+    ):
+        for name, cost in ladder:
+            programs.add_reward(session, owner, program.id, name=name, cost=cost)
+
+    # Alice's first visits: each scan invites her, she accepts, the visit counts.
+    for program, scanner in ((coffee, barista), (pastry, cafe_owner), (glow, salon_owner)):
+        scanning.scan_customer(session, scanner, program.id, alice.id, f"demo-first-{program.id}")
+        _accept_latest_request(session, alice)
+    for visit in range(7):
+        scanning.scan_customer(session, barista, coffee.id, alice.id, f"demo-coffee-{visit}")
+    for visit in range(5):
+        scanning.scan_customer(session, cafe_owner, pastry.id, alice.id, f"demo-pastry-{visit}")
+    glow_card = points.card_of(session, alice.id, glow.id)
+    points.award_points(session, salon_owner, glow_card.id, 100, "demo-glow-bonus", note="Colour")
+    coffee_card = points.card_of(session, alice.id, coffee.id)
+    points.redeem_reward(
+        session, alice, coffee_card.id, programs.rewards_ladder(session, coffee.id)[0].id, "demo-r1"
+    )
+
+    enrollment.join_program(session, ben, coffee.id)
+    scanning.scan_customer(session, barista, coffee.id, ben.id, "demo-ben-1")
+
+    # Waiting for Alice: an invitation to the salon's Nail Bar.
+    enrollment.request_enrollment(session, salon_owner, nails.id, alice.id, "demo-nails-invite")
+    return True

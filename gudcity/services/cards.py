@@ -1,0 +1,65 @@
+"""What a customer holds: their cards (one query, the `customer_loyalty_cards` view)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from gudcity.models import PointTransaction, User, customer_loyalty_cards
+from gudcity.services.accounts import Permission, require_business_permission, require_customer
+from gudcity.services.errors import NotFoundError, PermissionDeniedError
+from gudcity.services.points import get_card
+from gudcity.services.programs import get_program
+
+
+@dataclass(frozen=True)
+class CardView:
+    card_id: int
+    card_number: str
+    program_id: int
+    program_name: str
+    program_kind: str
+    points_per_scan: int
+    program_active: bool
+    business_id: int
+    business_name: str
+    balance: int
+    lifetime_points: int
+    tier: str
+    created_at: datetime
+    last_activity_at: datetime
+
+
+def list_cards(session: Session, actor: User) -> list[CardView]:
+    """Every card of the customer's active enrollments, most recently used first."""
+    customer = require_customer(actor)
+    view = customer_loyalty_cards
+    rows = session.exec(
+        select(view)
+        .where(view.c.customer_id == customer.id)
+        .order_by(view.c.last_activity_at.desc(), view.c.card_id)
+    )
+    fields = CardView.__dataclass_fields__
+    return [CardView(**{k: v for k, v in row._mapping.items() if k in fields}) for row in rows]
+
+
+def recent_transactions(
+    session: Session, actor: User, card_id: int, *, limit: int = 5
+) -> list[PointTransaction]:
+    """A card's latest ledger rows, for its holder or the business that issued it."""
+    card = get_card(session, card_id)
+    if card.customer_id != actor.id:
+        program = get_program(session, card.program_id)
+        try:
+            require_business_permission(
+                session, actor, program.business_id, Permission.VIEW_CUSTOMERS
+            )
+        except PermissionDeniedError:
+            raise NotFoundError("Card not found.") from None
+    statement = (
+        select(PointTransaction)
+        .where(PointTransaction.card_id == card.id)
+        .order_by(PointTransaction.created_at.desc(), PointTransaction.id.desc())
+        .limit(max(1, min(limit, 100)))
+    )
+    return list(session.exec(statement))

@@ -1,0 +1,289 @@
+"""Enrollment: a business asks, the customer accepts or declines; or the customer joins."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from gudcity.models import (
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    Business,
+    CustomerInteraction,
+    EnrollmentStatus,
+    LoyaltyCard,
+    LoyaltyProgram,
+    NotificationType,
+    ProgramEnrollment,
+    User,
+    UserRole,
+    utc_now,
+)
+from gudcity.services import approvals, points
+from gudcity.services.accounts import Permission, require_business_permission, require_customer
+from gudcity.services.card_numbers import new_card_number
+from gudcity.services.errors import ConflictError, NotFoundError, ValidationError
+from gudcity.services.events import business_topic, customer_topic, publish
+from gudcity.services.notifications import notify_business, notify_customer
+from gudcity.services.programs import get_program
+from gudcity.settings import get_settings
+
+
+@dataclass(frozen=True)
+class EnrollmentAnswer:
+    enrollment: ProgramEnrollment
+    card: LoyaltyCard | None
+
+
+def get_customer(session: Session, customer_id: int) -> User:
+    customer = session.get(User, customer_id) if isinstance(customer_id, int) else None
+    if customer is None or customer.role != UserRole.CUSTOMER:
+        raise NotFoundError("Customer not found.")
+    return customer
+
+
+def enrollment_of(session: Session, customer_id: int, program_id: int) -> ProgramEnrollment | None:
+    return session.exec(
+        select(ProgramEnrollment).where(
+            ProgramEnrollment.customer_id == customer_id,
+            ProgramEnrollment.program_id == program_id,
+        )
+    ).first()
+
+
+def _set_enrollment(
+    session: Session, customer_id: int, program_id: int, status: EnrollmentStatus
+) -> ProgramEnrollment:
+    enrollment = enrollment_of(session, customer_id, program_id) or ProgramEnrollment(
+        customer_id=customer_id, program_id=program_id, status=status
+    )
+    enrollment.status = status
+    enrollment.updated_at = utc_now()
+    session.add(enrollment)
+    return enrollment
+
+
+def _issue_card(session: Session, customer_id: int, program_id: int) -> tuple[LoyaltyCard, bool]:
+    """The customer's card for the program (a rejoin keeps the old one), and whether it is new."""
+    card = points.card_of(session, customer_id, program_id)
+    if card is not None:
+        return card, False
+    card = LoyaltyCard(
+        customer_id=customer_id, program_id=program_id, card_number=new_card_number()
+    )
+    session.add(card)
+    session.flush()
+    return card, True
+
+
+def pending_enrollment_request(
+    session: Session, customer_id: int, program_id: int
+) -> ApprovalRequest | None:
+    return session.exec(
+        select(ApprovalRequest).where(
+            ApprovalRequest.customer_id == customer_id,
+            ApprovalRequest.program_id == program_id,
+            ApprovalRequest.kind == ApprovalKind.ENROLLMENT,
+            ApprovalRequest.status == ApprovalStatus.PENDING,
+            ApprovalRequest.expires_at > utc_now(),
+        )
+    ).first()
+
+
+def _publish(session: Session, program: LoyaltyProgram, customer_id: int, kind: str) -> None:
+    publish(
+        session,
+        [customer_topic(customer_id), business_topic(program.business_id)],
+        kind,
+        {"program_id": program.id, "customer_id": customer_id},
+    )
+
+
+def request_enrollment(
+    session: Session,
+    actor: User,
+    program_id: int,
+    customer_id: int,
+    idempotency_key: str,
+) -> ApprovalRequest:
+    """A business asks a customer to join a program (the scanner's "Enroll")."""
+    points.check_key(idempotency_key)
+    program = get_program(session, program_id)
+    business = require_business_permission(session, actor, program.business_id, Permission.SCAN)
+    customer = get_customer(session, customer_id)
+    if not program.is_active:
+        raise ValidationError(f"{program.name} is paused.")
+    request = open_enrollment_request(session, actor, business, program, customer, idempotency_key)
+    session.commit()
+    return request
+
+
+def open_enrollment_request(
+    session: Session,
+    actor: User,
+    business: Business,
+    program: LoyaltyProgram,
+    customer: User,
+    idempotency_key: str,
+    *,
+    points_on_accept: int = 0,
+) -> ApprovalRequest:
+    """Add a request to the session, or return the one still open; the caller commits.
+
+    `points_on_accept` is what a scan would have earned: it is awarded when the
+    customer accepts, so the first visit counts.
+    """
+    if points.is_enrolled(session, customer.id, program.id):
+        raise ConflictError(f"{customer.name} is already enrolled in {program.name}.")
+    existing = approvals.find_by_key(session, idempotency_key) or pending_enrollment_request(
+        session, customer.id, program.id
+    )
+    if existing is not None:
+        return existing
+    request = approvals.open_request(
+        session,
+        kind=ApprovalKind.ENROLLMENT,
+        customer_id=customer.id,
+        business_id=business.id,
+        program_id=program.id,
+        requested_by=actor.id,
+        points=points_on_accept,
+        idempotency_key=idempotency_key,
+        ttl=timedelta(hours=get_settings().enrollment_request_ttl_hours),
+    )
+    _set_enrollment(session, customer.id, program.id, EnrollmentStatus.PENDING)
+    notify_customer(
+        session,
+        customer.id,
+        NotificationType.ENROLLMENT_REQUEST,
+        "Join a loyalty program?",
+        f"{business.name} invites you to join {program.name}.",
+        business_id=business.id,
+        data={"program_id": program.id},
+        approval_request_id=request.id,
+    )
+    _publish(session, program, customer.id, "enrollment.requested")
+    return request
+
+
+def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_new: bool) -> None:
+    business = session.get(Business, program.business_id)
+    if card_is_new:
+        notify_customer(
+            session,
+            customer.id,
+            NotificationType.CARD_CREATED,
+            "New card",
+            f"Your {program.name} card at {business.name} is ready.",
+            business_id=business.id,
+            data={"program_id": program.id},
+        )
+    notify_customer(
+        session,
+        customer.id,
+        NotificationType.ENROLLMENT_ACCEPTED,
+        "Enrolled",
+        f"You joined {program.name} at {business.name}.",
+        business_id=business.id,
+        data={"program_id": program.id},
+    )
+    notify_business(
+        session,
+        business.id,
+        NotificationType.ENROLLMENT_ACCEPTED,
+        f"{customer.name} joined {program.name}.",
+        customer_id=customer.id,
+    )
+    session.add(
+        CustomerInteraction(business_id=business.id, customer_id=customer.id, kind="enroll")
+    )
+
+
+def respond_to_enrollment(
+    session: Session, actor: User, request_id: int, accept: bool
+) -> EnrollmentAnswer:
+    """Accept (enrollment, card, the scan's points) or decline (only the answer is kept)."""
+    customer = require_customer(actor)
+    request = approvals.customers_request(session, customer, request_id, ApprovalKind.ENROLLMENT)
+    program = get_program(session, request.program_id)
+    if approvals.is_expired(request):
+        error = approvals.expire(session, request)
+        _set_enrollment(session, customer.id, program.id, EnrollmentStatus.DECLINED)
+        session.commit()
+        raise error
+    approvals.decide(
+        session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
+    )
+    if not accept:
+        enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.DECLINED)
+        notify_business(
+            session,
+            program.business_id,
+            NotificationType.ENROLLMENT_DECLINED,
+            f"{customer.name} declined to join {program.name}.",
+            customer_id=customer.id,
+        )
+        _publish(session, program, customer.id, "enrollment.declined")
+        session.commit()
+        return EnrollmentAnswer(enrollment, None)
+    enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.ACTIVE)
+    card, card_is_new = _issue_card(session, customer.id, program.id)
+    _welcome(session, customer, program, card_is_new)
+    if request.points > 0:
+        points.credit_points(
+            session,
+            card,
+            program,
+            request.points,
+            actor_id=request.requested_by,
+            idempotency_key=f"enrollment-award:{request.id}",
+            note="First visit",
+        )
+    _publish(session, program, customer.id, "enrollment.accepted")
+    _commit_enrollment(session)
+    return EnrollmentAnswer(enrollment, card)
+
+
+def join_program(session: Session, actor: User, program_id: int) -> EnrollmentAnswer:
+    """A customer joins a program on their own; joining twice changes nothing."""
+    customer = require_customer(actor)
+    program = get_program(session, program_id)
+    if not program.is_active:
+        raise ValidationError(f"{program.name} is paused.")
+    if points.is_enrolled(session, customer.id, program.id):
+        return EnrollmentAnswer(
+            enrollment_of(session, customer.id, program.id),
+            points.card_of(session, customer.id, program.id),
+        )
+    pending = pending_enrollment_request(session, customer.id, program.id)
+    if pending is not None:
+        return respond_to_enrollment(session, customer, pending.id, accept=True)
+    enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.ACTIVE)
+    card, card_is_new = _issue_card(session, customer.id, program.id)
+    _welcome(session, customer, program, card_is_new)
+    _publish(session, program, customer.id, "enrollment.joined")
+    _commit_enrollment(session)
+    return EnrollmentAnswer(enrollment, card)
+
+
+def leave_program(session: Session, actor: User, program_id: int) -> ProgramEnrollment:
+    """The card and its balance are kept, hidden, and come back if the customer rejoins."""
+    customer = require_customer(actor)
+    program = get_program(session, program_id)
+    if not points.is_enrolled(session, customer.id, program.id):
+        raise NotFoundError(f"You are not enrolled in {program.name}.")
+    enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.LEFT)
+    _publish(session, program, customer.id, "enrollment.left")
+    session.commit()
+    return enrollment
+
+
+def _commit_enrollment(session: Session) -> None:
+    """Commit; a concurrent join of the same program loses on the unique constraints."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise ConflictError("You are already enrolled in this program.") from None

@@ -1,0 +1,37 @@
+"""The errors services raise. Each carries a message fit to show a user as it is."""
+
+
+class ServiceError(Exception):
+    """Base of every refusal: the UI shows `str(error)`; nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(ServiceError):
+    """The input itself is wrong (an empty name, a malformed email, a bad amount)."""
+
+
+class NotFoundError(ServiceError):
+    """The thing asked for does not exist, or the actor may not know it exists."""
+
+
+class PermissionDeniedError(ServiceError):
+    """The actor is known but may not do this."""
+
+
+class AuthenticationError(ServiceError):
+    """Wrong credentials, or a session that is missing, expired or ended."""
+
+
+class ConflictError(ServiceError):
+    """The request clashes with the current state (already enrolled, already answered)."""
+
+
+class InsufficientPointsError(ServiceError):
+    """The card's balance cannot cover the deduction or the reward."""
+
+
+class ExpiredError(ServiceError):
+    """The request waited too long for an answer."""

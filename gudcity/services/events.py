@@ -1,0 +1,60 @@
+"""The change-event outbox.
+
+Every mutation writes one `sync_notifications` row per affected topic inside the
+same transaction, so an event exists exactly when its change committed. An event
+is an invalidation hint ("re-read your view"), never the data itself. On
+PostgreSQL a trigger (see the initial migration) turns each insert into a
+`pg_notify` on `CHANNEL` carrying the event id and topic.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import Session, select
+
+from gudcity.models import SyncNotification
+
+CHANNEL = "gudcity_events"
+
+
+def customer_topic(customer_id: int) -> str:
+    return f"customer:{customer_id}"
+
+
+def business_topic(business_id: int) -> str:
+    return f"business:{business_id}"
+
+
+def program_topic(program_id: int) -> str:
+    """Read by every customer holding a card of the program (its name, rewards)."""
+    return f"program:{program_id}"
+
+
+def publish(
+    session: Session, topics: Iterable[str], kind: str, payload: dict[str, Any] | None = None
+) -> None:
+    """Add one outbox row per distinct topic to the session's transaction."""
+    for topic in dict.fromkeys(topics):
+        session.add(SyncNotification(topic=topic, kind=kind, payload=payload or {}))
+
+
+def events_after(session: Session, last_id: int, limit: int = 500) -> list[SyncNotification]:
+    """Outbox rows with an id above `last_id`, oldest first.
+
+    Safe on SQLite only, where one writer at a time means ids commit in order;
+    PostgreSQL listeners use LISTEN/NOTIFY instead (DESIGN §4).
+    """
+    statement = (
+        select(SyncNotification)
+        .where(SyncNotification.id > last_id)
+        .order_by(SyncNotification.id)
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def latest_event_id(session: Session) -> int:
+    last = session.exec(
+        select(SyncNotification.id).order_by(SyncNotification.id.desc()).limit(1)
+    ).first()
+    return last or 0

@@ -1,0 +1,155 @@
+"""Notifications: what customers and businesses are told, and reading them."""
+
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from gudcity.models import (
+    BusinessNotification,
+    CustomerNotification,
+    NotificationType,
+    User,
+    utc_now,
+)
+from gudcity.services.accounts import Permission, require_business_permission, require_customer
+from gudcity.services.errors import NotFoundError
+from gudcity.services.events import customer_topic, publish
+
+MAX_PAGE = 100
+
+
+def notify_customer(
+    session: Session,
+    customer_id: int,
+    type_: NotificationType,
+    title: str,
+    message: str,
+    *,
+    business_id: int | None = None,
+    data: dict[str, Any] | None = None,
+    approval_request_id: int | None = None,
+) -> CustomerNotification:
+    """Add a notification to the session; the caller's transaction commits it."""
+    notification = CustomerNotification(
+        customer_id=customer_id,
+        business_id=business_id,
+        type=type_,
+        title=title,
+        message=message,
+        data=data or {},
+        requires_action=approval_request_id is not None,
+        approval_request_id=approval_request_id,
+    )
+    session.add(notification)
+    return notification
+
+
+def notify_business(
+    session: Session,
+    business_id: int,
+    type_: NotificationType,
+    message: str,
+    *,
+    customer_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> BusinessNotification:
+    notification = BusinessNotification(
+        business_id=business_id,
+        customer_id=customer_id,
+        type=type_,
+        message=message,
+        data=data or {},
+    )
+    session.add(notification)
+    return notification
+
+
+def list_customer_notifications(
+    session: Session, actor: User, *, limit: int = 50
+) -> list[CustomerNotification]:
+    """The customer's notifications, newest first."""
+    customer = require_customer(actor)
+    statement = (
+        select(CustomerNotification)
+        .where(CustomerNotification.customer_id == customer.id)
+        .order_by(CustomerNotification.id.desc())
+        .limit(max(1, min(limit, MAX_PAGE)))
+    )
+    return list(session.exec(statement))
+
+
+def unread_count(session: Session, actor: User) -> int:
+    customer = require_customer(actor)
+    statement = select(func.count()).where(
+        CustomerNotification.customer_id == customer.id, CustomerNotification.read_at.is_(None)
+    )
+    return session.exec(statement).one()
+
+
+def mark_read(session: Session, actor: User, notification_id: int) -> CustomerNotification:
+    customer = require_customer(actor)
+    notification = session.get(CustomerNotification, notification_id)
+    if notification is None or notification.customer_id != customer.id:
+        raise NotFoundError("Notification not found.")
+    if notification.read_at is None:
+        notification.read_at = utc_now()
+        session.add(notification)
+        publish(
+            session, [customer_topic(customer.id)], "notification.read", {"id": notification_id}
+        )
+        session.commit()
+    return notification
+
+
+def mark_all_read(session: Session, actor: User) -> int:
+    customer = require_customer(actor)
+    result = session.exec(
+        update(CustomerNotification)
+        .where(
+            CustomerNotification.customer_id == customer.id,
+            CustomerNotification.read_at.is_(None),
+        )
+        .values(read_at=utc_now())
+    )
+    if result.rowcount:
+        publish(session, [customer_topic(customer.id)], "notification.read_all")
+    session.commit()
+    return result.rowcount
+
+
+def list_business_notifications(
+    session: Session, actor: User, business_id: int, *, limit: int = 50
+) -> list[BusinessNotification]:
+    require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
+    statement = (
+        select(BusinessNotification)
+        .where(BusinessNotification.business_id == business_id)
+        .order_by(BusinessNotification.id.desc())
+        .limit(max(1, min(limit, MAX_PAGE)))
+    )
+    return list(session.exec(statement))
+
+
+def act_on_notification(session: Session, actor: User, notification_id: int, accept: bool):
+    """Answer the request behind an actionable notification (Accept / Decline).
+
+    The answer goes through the enrollment or deduction rule, which makes sure a
+    request is decided exactly once.
+    """
+    # Imported here: those services create notifications through this module.
+    from gudcity.models import ApprovalKind, ApprovalRequest
+    from gudcity.services import enrollment, points
+
+    customer = require_customer(actor)
+    notification = session.get(CustomerNotification, notification_id)
+    if (
+        notification is None
+        or notification.customer_id != customer.id
+        or notification.approval_request_id is None
+    ):
+        raise NotFoundError("There is no request to answer here.")
+    request = session.get(ApprovalRequest, notification.approval_request_id)
+    if request.kind == ApprovalKind.ENROLLMENT:
+        return enrollment.respond_to_enrollment(session, customer, request.id, accept)
+    return points.respond_to_deduction(session, customer, request.id, accept)

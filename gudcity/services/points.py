@@ -1,0 +1,444 @@
+"""The points ledger: award, deduct (with the customer's approval) and redeem.
+
+Every change to a balance is exactly one `point_transactions` row written in the
+same transaction as an atomic `UPDATE ... SET balance = balance + n`, whose WHERE
+clause refuses to go below zero. Every write carries an idempotency key: the same
+key a second time returns the first result and writes nothing.
+"""
+
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from gudcity.models import (
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    Business,
+    CustomerInteraction,
+    EnrollmentStatus,
+    LoyaltyCard,
+    LoyaltyProgram,
+    NotificationType,
+    PointTransaction,
+    ProgramEnrollment,
+    ProgramKind,
+    Reward,
+    TransactionKind,
+    User,
+    utc_now,
+)
+from gudcity.services import approvals
+from gudcity.services.accounts import Permission, require_business_permission, require_customer
+from gudcity.services.errors import (
+    ConflictError,
+    InsufficientPointsError,
+    NotFoundError,
+    ValidationError,
+)
+from gudcity.services.events import business_topic, customer_topic, publish
+from gudcity.services.notifications import notify_business, notify_customer
+from gudcity.settings import get_settings
+
+MAX_KEY_LENGTH = 128
+REDEMPTION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+TIERS = ((2000, "GOLD"), (500, "SILVER"), (0, "BRONZE"))
+
+
+def amount_label(program: LoyaltyProgram, amount: int) -> str:
+    """`1 point`, `25 points`, `1 stamp`: the program's own unit."""
+    unit = "stamp" if program.kind == ProgramKind.STAMPS else "point"
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+
+
+def tier_for(lifetime_points: int) -> str:
+    return next(name for threshold, name in TIERS if lifetime_points >= threshold)
+
+
+def check_amount(points: int) -> int:
+    limit = get_settings().max_points_per_transaction
+    if isinstance(points, bool) or not isinstance(points, int):
+        raise ValidationError("Points must be a whole number.")
+    if not 1 <= points <= limit:
+        raise ValidationError(f"Points must be between 1 and {limit:,}.")
+    return points
+
+
+def check_key(idempotency_key: str) -> str:
+    if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH:
+        raise ValidationError("A request key of 1 to 128 characters is required.")
+    return idempotency_key
+
+
+def get_card(session: Session, card_id: int) -> LoyaltyCard:
+    card = session.get(LoyaltyCard, card_id) if isinstance(card_id, int) else None
+    if card is None:
+        raise NotFoundError("Card not found.")
+    return card
+
+
+def card_of(session: Session, customer_id: int, program_id: int) -> LoyaltyCard | None:
+    return session.exec(
+        select(LoyaltyCard).where(
+            LoyaltyCard.customer_id == customer_id, LoyaltyCard.program_id == program_id
+        )
+    ).first()
+
+
+def is_enrolled(session: Session, customer_id: int, program_id: int) -> bool:
+    status = session.exec(
+        select(ProgramEnrollment.status).where(
+            ProgramEnrollment.customer_id == customer_id,
+            ProgramEnrollment.program_id == program_id,
+        )
+    ).first()
+    return status == EnrollmentStatus.ACTIVE
+
+
+def _require_active_card(session: Session, card: LoyaltyCard) -> LoyaltyProgram:
+    program = session.get(LoyaltyProgram, card.program_id)
+    if not program.is_active:
+        raise ValidationError(f"{program.name} is paused.")
+    if not is_enrolled(session, card.customer_id, card.program_id):
+        raise ValidationError("This customer is not enrolled in the program any more.")
+    return program
+
+
+def _existing(session: Session, key: str) -> PointTransaction | None:
+    return session.exec(
+        select(PointTransaction).where(PointTransaction.idempotency_key == key)
+    ).first()
+
+
+def _same_operation(
+    existing: PointTransaction, card: LoyaltyCard, kind: TransactionKind
+) -> PointTransaction:
+    if existing.card_id != card.id or existing.kind != kind:
+        raise ConflictError("This request key was already used for another operation.")
+    return existing
+
+
+def _apply(
+    session: Session,
+    card: LoyaltyCard,
+    kind: TransactionKind,
+    amount: int,
+    *,
+    actor_id: int | None,
+    idempotency_key: str,
+    reward_id: int | None = None,
+    note: str = "",
+) -> tuple[PointTransaction, bool]:
+    """Write one ledger row and move the balance with it.
+
+    Returns the transaction and whether it is new; an already-used key returns the
+    first transaction and `False`. Raises InsufficientPointsError (after rolling
+    back) when the balance would go below zero.
+    """
+    existing = _existing(session, idempotency_key)
+    if existing is not None:
+        return _same_operation(existing, card, kind), False
+    now = utc_now()
+    transaction = PointTransaction(
+        card_id=card.id,
+        kind=kind,
+        amount=amount,
+        actor_id=actor_id,
+        idempotency_key=idempotency_key,
+        reward_id=reward_id,
+        redemption_code=_redemption_code() if kind == TransactionKind.REDEEM else None,
+        note=note[:255],
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(transaction)
+    except IntegrityError:
+        # A concurrent request committed the same key after our first look.
+        existing = _existing(session, idempotency_key)
+        if existing is None:
+            raise
+        return _same_operation(existing, card, kind), False
+    moved = session.exec(
+        update(LoyaltyCard)
+        .where(LoyaltyCard.id == card.id, LoyaltyCard.balance + amount >= 0)
+        .values(
+            balance=LoyaltyCard.balance + amount,
+            lifetime_points=LoyaltyCard.lifetime_points + max(amount, 0),
+            last_activity_at=now,
+        )
+    )
+    if moved.rowcount != 1:
+        session.rollback()
+        raise InsufficientPointsError("The card does not hold enough points for this.")
+    session.refresh(card)
+    card.tier = tier_for(card.lifetime_points)
+    session.add(card)
+    return transaction, True
+
+
+def _redemption_code() -> str:
+    return "".join(secrets.choice(REDEMPTION_ALPHABET) for _ in range(8))
+
+
+def _record_visit(session: Session, program: LoyaltyProgram, customer_id: int, kind: str) -> None:
+    session.add(
+        CustomerInteraction(business_id=program.business_id, customer_id=customer_id, kind=kind)
+    )
+
+
+def _publish_card_change(session: Session, program: LoyaltyProgram, card: LoyaltyCard, kind: str):
+    publish(
+        session,
+        [customer_topic(card.customer_id), business_topic(program.business_id)],
+        kind,
+        {"card_id": card.id, "program_id": program.id},
+    )
+
+
+def credit_points(
+    session: Session,
+    card: LoyaltyCard,
+    program: LoyaltyProgram,
+    points: int,
+    *,
+    actor_id: int,
+    idempotency_key: str,
+    note: str = "",
+) -> PointTransaction:
+    """Earn points on a card, tell the customer, and publish; the caller commits.
+
+    The shared step of a manual award, a scan award and the award that follows an
+    accepted enrollment; permission checks belong to those callers.
+    """
+    transaction, created = _apply(
+        session,
+        card,
+        TransactionKind.EARN,
+        points,
+        actor_id=actor_id,
+        idempotency_key=idempotency_key,
+        note=note,
+    )
+    if created:
+        business = session.get(Business, program.business_id)
+        notify_customer(
+            session,
+            card.customer_id,
+            NotificationType.POINTS_ADDED,
+            "Points added",
+            f"You earned {amount_label(program, points)} from {business.name}!",
+            business_id=business.id,
+            data={"card_id": card.id, "program_id": program.id, "points": points},
+        )
+        _record_visit(session, program, card.customer_id, "award")
+        _publish_card_change(session, program, card, "points.awarded")
+    return transaction
+
+
+def award_points(
+    session: Session,
+    actor: User,
+    card_id: int,
+    points: int,
+    idempotency_key: str,
+    *,
+    note: str = "",
+) -> PointTransaction:
+    """A business gives points by hand."""
+    check_key(idempotency_key)
+    check_amount(points)
+    card = get_card(session, card_id)
+    program = session.get(LoyaltyProgram, card.program_id)
+    require_business_permission(session, actor, program.business_id, Permission.AWARD)
+    _require_active_card(session, card)
+    transaction = credit_points(
+        session,
+        card,
+        program,
+        points,
+        actor_id=actor.id,
+        idempotency_key=idempotency_key,
+        note=note,
+    )
+    session.commit()
+    return transaction
+
+
+def claim_scan_award(session: Session, card: LoyaltyCard, program: LoyaltyProgram) -> bool:
+    """Take the card's scan-award slot, or return False while its cooldown runs."""
+    now = utc_now()
+    statement = update(LoyaltyCard).where(LoyaltyCard.id == card.id)
+    if program.scan_cooldown_seconds:
+        since = now - timedelta(seconds=program.scan_cooldown_seconds)
+        statement = statement.where(
+            or_(LoyaltyCard.last_scan_award_at.is_(None), LoyaltyCard.last_scan_award_at <= since)
+        )
+    return session.exec(statement.values(last_scan_award_at=now)).rowcount == 1
+
+
+def request_deduction(
+    session: Session,
+    actor: User,
+    card_id: int,
+    points: int,
+    idempotency_key: str,
+    *,
+    reason: str = "",
+) -> ApprovalRequest:
+    """Ask the customer to approve taking points off their card."""
+    check_key(idempotency_key)
+    check_amount(points)
+    card = get_card(session, card_id)
+    program = session.get(LoyaltyProgram, card.program_id)
+    business = require_business_permission(session, actor, program.business_id, Permission.DEDUCT)
+    existing = approvals.find_by_key(session, idempotency_key)
+    if existing is not None:
+        if existing.kind != ApprovalKind.POINTS_DEDUCTION or existing.program_id != program.id:
+            raise ConflictError("This request key was already used for another operation.")
+        return existing
+    _require_active_card(session, card)
+    if points > card.balance:
+        raise InsufficientPointsError(f"The card holds only {amount_label(program, card.balance)}.")
+    request = approvals.open_request(
+        session,
+        kind=ApprovalKind.POINTS_DEDUCTION,
+        customer_id=card.customer_id,
+        business_id=business.id,
+        program_id=program.id,
+        requested_by=actor.id,
+        points=points,
+        idempotency_key=idempotency_key,
+        ttl=timedelta(minutes=get_settings().deduction_request_ttl_minutes),
+    )
+    why = f" ({reason.strip()[:200]})" if reason.strip() else ""
+    notify_customer(
+        session,
+        card.customer_id,
+        NotificationType.POINTS_DEDUCTION_REQUEST,
+        "Approve a deduction?",
+        f"{business.name} wants to deduct {amount_label(program, points)} "
+        f"from your {program.name} card{why}.",
+        business_id=business.id,
+        data={"card_id": card.id, "program_id": program.id, "points": points},
+        approval_request_id=request.id,
+    )
+    _publish_card_change(session, program, card, "deduction.requested")
+    session.commit()
+    return request
+
+
+def respond_to_deduction(
+    session: Session, actor: User, request_id: int, accept: bool
+) -> PointTransaction | None:
+    """The customer approves (points move) or declines (nothing moves)."""
+    customer = require_customer(actor)
+    request = approvals.customers_request(
+        session, customer, request_id, ApprovalKind.POINTS_DEDUCTION
+    )
+    if approvals.is_expired(request):
+        error = approvals.expire(session, request)
+        session.commit()
+        raise error
+    approvals.decide(
+        session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
+    )
+    program = session.get(LoyaltyProgram, request.program_id)
+    card = card_of(session, customer.id, program.id)
+    label = amount_label(program, request.points)
+    transaction = None
+    if accept:
+        transaction, _ = _apply(
+            session,
+            card,
+            TransactionKind.DEDUCT,
+            -request.points,
+            actor_id=request.requested_by,
+            idempotency_key=f"deduction:{request.id}",
+        )
+        notify_customer(
+            session,
+            customer.id,
+            NotificationType.POINTS_DEDUCTED,
+            "Points deducted",
+            f"{label} were deducted from your {program.name} card.",
+            business_id=program.business_id,
+            data={"card_id": card.id, "points": request.points},
+        )
+        notify_business(
+            session,
+            program.business_id,
+            NotificationType.POINTS_DEDUCTED,
+            f"{customer.name} approved the deduction of {label}.",
+            customer_id=customer.id,
+        )
+        _record_visit(session, program, customer.id, "deduct")
+    else:
+        notify_business(
+            session,
+            program.business_id,
+            NotificationType.POINTS_DEDUCTION_DECLINED,
+            f"{customer.name} declined the deduction of {label}.",
+            customer_id=customer.id,
+        )
+    _publish_card_change(session, program, card, "deduction.answered")
+    session.commit()
+    return transaction
+
+
+def redeem_reward(
+    session: Session, actor: User, card_id: int, reward_id: int, idempotency_key: str
+) -> PointTransaction:
+    """Spend points on a reward; the transaction carries the code to show at the counter."""
+    customer = require_customer(actor)
+    check_key(idempotency_key)
+    card = get_card(session, card_id)
+    if card.customer_id != customer.id:
+        raise NotFoundError("Card not found.")
+    reward = session.get(Reward, reward_id) if isinstance(reward_id, int) else None
+    if reward is None or reward.program_id != card.program_id or not reward.is_active:
+        raise NotFoundError("This reward is not available on this card.")
+    existing = _existing(session, idempotency_key)
+    if existing is not None:
+        return _same_operation(existing, card, TransactionKind.REDEEM)
+    program = _require_active_card(session, card)
+    if card.balance < reward.cost:
+        raise InsufficientPointsError(
+            f"{reward.name} costs {amount_label(program, reward.cost)}; "
+            f"you have {amount_label(program, card.balance)}."
+        )
+    transaction, created = _apply(
+        session,
+        card,
+        TransactionKind.REDEEM,
+        -reward.cost,
+        actor_id=customer.id,
+        idempotency_key=idempotency_key,
+        reward_id=reward.id,
+        note=reward.name,
+    )
+    if created:
+        business = session.get(Business, program.business_id)
+        notify_customer(
+            session,
+            customer.id,
+            NotificationType.REWARD_REDEEMED,
+            "Reward redeemed",
+            f"You redeemed {reward.name} at {business.name}. "
+            f"Show code {transaction.redemption_code} at the counter.",
+            business_id=business.id,
+            data={"card_id": card.id, "reward_id": reward.id, "code": transaction.redemption_code},
+        )
+        notify_business(
+            session,
+            business.id,
+            NotificationType.REWARD_REDEEMED,
+            f"{customer.name} redeemed {reward.name} (code {transaction.redemption_code}).",
+            customer_id=customer.id,
+        )
+        _publish_card_change(session, program, card, "reward.redeemed")
+    session.commit()
+    return transaction
