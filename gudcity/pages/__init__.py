@@ -1,0 +1,1 @@
+"""One module per route; `gudcity.gudcity` adds them to the app."""
