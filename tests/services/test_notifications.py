@@ -1,0 +1,313 @@
+"""Notifications: listing, unread counts, marking read, and answering requests."""
+
+import pytest
+from sqlmodel import select
+
+from gudcity.models import (
+    ApprovalRequest,
+    ApprovalStatus,
+    CustomerNotification,
+    EnrollmentStatus,
+    LoyaltyCard,
+    NotificationType,
+    PointTransaction,
+    TransactionKind,
+)
+from gudcity.services import enrollment, notifications, points, scanning
+from gudcity.services.errors import ConflictError, NotFoundError, PermissionDeniedError
+
+
+def tell(session, customer, *titles: str) -> list[CustomerNotification]:
+    """Give `customer` one plain notification per title, committed in that order."""
+    created = [
+        notifications.notify_customer(
+            session, customer.id, NotificationType.POINTS_ADDED, title, f"{title} message"
+        )
+        for title in titles
+    ]
+    session.commit()
+    return created
+
+
+def enrollment_request_notification(session, make, shop) -> CustomerNotification:
+    owner, _, program, customer = shop
+    request = enrollment.request_enrollment(session, owner, program.id, customer.id, make.key())
+    return session.exec(
+        select(CustomerNotification).where(CustomerNotification.approval_request_id == request.id)
+    ).one()
+
+
+def deduction_request_notification(session, make, shop, balance: int, deduct: int):
+    owner, _, program, customer = shop
+    card = make.card(customer, program, balance=balance)
+    request = points.request_deduction(session, owner, card.id, deduct, make.key())
+    notification = session.exec(
+        select(CustomerNotification).where(CustomerNotification.approval_request_id == request.id)
+    ).one()
+    return card, notification
+
+
+def reread(session, model, row_id):
+    session.rollback()
+    return session.get(model, row_id)
+
+
+# --- listing -----------------------------------------------------------------------------
+
+
+def test_customer_sees_their_notifications_newest_first(session, make):
+    customer = make.customer()
+    tell(session, customer, "first", "second", "third")
+
+    listed = notifications.list_customer_notifications(session, customer)
+
+    assert [n.title for n in listed] == ["third", "second", "first"]
+
+
+def test_customer_sees_only_their_own_notifications(session, make):
+    alice, bob = make.customer(), make.customer()
+    tell(session, alice, "for alice")
+    tell(session, bob, "for bob")
+
+    assert [n.title for n in notifications.list_customer_notifications(session, alice)] == [
+        "for alice"
+    ]
+
+
+def test_listing_honours_the_limit(session, make):
+    customer = make.customer()
+    tell(session, customer, "a", "b", "c", "d")
+
+    listed = notifications.list_customer_notifications(session, customer, limit=2)
+
+    assert [n.title for n in listed] == ["d", "c"]
+
+
+def test_unread_count_counts_only_the_callers_unread(session, make):
+    alice, bob = make.customer(), make.customer()
+    first, *_ = tell(session, alice, "a", "b", "c")
+    tell(session, bob, "x")
+
+    notifications.mark_read(session, alice, first.id)
+
+    assert notifications.unread_count(session, alice) == 2
+    assert notifications.unread_count(session, bob) == 1
+
+
+# --- marking read ------------------------------------------------------------------------
+
+
+def test_mark_read_sets_read_at_once(session, make):
+    customer = make.customer()
+    (notification,) = tell(session, customer, "hello")
+
+    first_read = notifications.mark_read(session, customer, notification.id).read_at
+    again = notifications.mark_read(session, customer, notification.id).read_at
+
+    assert first_read is not None
+    assert again == first_read
+    assert reread(session, CustomerNotification, notification.id).read_at is not None
+
+
+def test_someone_elses_notification_cannot_be_marked_read(session, make):
+    alice, bob = make.customer(), make.customer()
+    (bobs,) = tell(session, bob, "private")
+    before = make.counts()
+
+    with pytest.raises(NotFoundError, match="Notification not found"):
+        notifications.mark_read(session, alice, bobs.id)
+
+    assert make.counts() == before
+    assert reread(session, CustomerNotification, bobs.id).read_at is None
+    assert notifications.unread_count(session, bob) == 1
+
+
+def test_marking_a_missing_notification_is_not_found(session, make):
+    customer = make.customer()
+
+    with pytest.raises(NotFoundError, match="Notification not found"):
+        notifications.mark_read(session, customer, 987654)
+
+
+def test_mark_all_read_clears_only_the_callers_unread(session, make):
+    alice, bob = make.customer(), make.customer()
+    first, *_ = tell(session, alice, "a", "b", "c")
+    tell(session, bob, "x")
+    notifications.mark_read(session, alice, first.id)
+
+    marked = notifications.mark_all_read(session, alice)
+
+    assert marked == 2
+    assert notifications.unread_count(session, alice) == 0
+    assert notifications.unread_count(session, bob) == 1
+
+
+def test_mark_all_read_with_nothing_unread_changes_nothing(session, make):
+    customer = make.customer()
+    tell(session, customer, "a")
+    notifications.mark_all_read(session, customer)
+    before = make.counts()
+
+    assert notifications.mark_all_read(session, customer) == 0
+    assert make.counts() == before
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda s, actor, n: notifications.list_customer_notifications(s, actor),
+        lambda s, actor, n: notifications.unread_count(s, actor),
+        lambda s, actor, n: notifications.mark_read(s, actor, n.id),
+        lambda s, actor, n: notifications.mark_all_read(s, actor),
+        lambda s, actor, n: notifications.act_on_notification(s, actor, n.id, accept=True),
+    ],
+    ids=["list", "unread_count", "mark_read", "mark_all_read", "act"],
+)
+def test_a_business_cannot_use_the_customer_functions(session, make, shop, call):
+    owner, *_ = shop
+    notification = enrollment_request_notification(session, make, shop)
+    before = make.counts()
+
+    with pytest.raises(PermissionDeniedError, match="Only customers"):
+        call(session, owner, notification)
+    assert make.counts() == before
+
+
+# --- answering requests ------------------------------------------------------------------
+
+
+def test_acting_on_a_plain_notification_is_not_found(session, make):
+    customer = make.customer()
+    (plain,) = tell(session, customer, "just news")
+    before = make.counts()
+
+    with pytest.raises(NotFoundError, match="no request to answer"):
+        notifications.act_on_notification(session, customer, plain.id, accept=True)
+    assert make.counts() == before
+
+
+def test_acting_on_someone_elses_request_is_not_found(session, make, shop):
+    *_, program, customer = shop
+    notification = enrollment_request_notification(session, make, shop)
+    stranger = make.customer()
+    before = make.counts()
+
+    with pytest.raises(NotFoundError, match="no request to answer"):
+        notifications.act_on_notification(session, stranger, notification.id, accept=True)
+    assert make.counts() == before
+    assert enrollment.enrollment_of(session, customer.id, program.id).status == (
+        EnrollmentStatus.PENDING
+    )
+
+
+def test_accepting_an_enrollment_request_enrolls_and_issues_a_card(session, make, shop):
+    *_, program, customer = shop
+    notification = enrollment_request_notification(session, make, shop)
+
+    answer = notifications.act_on_notification(session, customer, notification.id, accept=True)
+
+    assert answer.enrollment.status == EnrollmentStatus.ACTIVE
+    assert points.card_of(session, customer.id, program.id).id == answer.card.id
+    stored = reread(session, CustomerNotification, notification.id)
+    assert stored.action_taken == ApprovalStatus.APPROVED
+    assert stored.read_at is not None
+
+
+def test_declining_an_enrollment_request_issues_no_card(session, make, shop):
+    *_, program, customer = shop
+    notification = enrollment_request_notification(session, make, shop)
+
+    answer = notifications.act_on_notification(session, customer, notification.id, accept=False)
+
+    assert answer.card is None
+    assert enrollment.enrollment_of(session, customer.id, program.id).status == (
+        EnrollmentStatus.DECLINED
+    )
+    assert points.card_of(session, customer.id, program.id) is None
+    assert reread(session, CustomerNotification, notification.id).action_taken == "DECLINED"
+
+
+def test_accepting_an_invitation_from_a_scan_awards_the_scans_points(session, make, shop):
+    owner, _, program, customer = shop
+    scan = scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+    notification = session.exec(
+        select(CustomerNotification).where(
+            CustomerNotification.approval_request_id == scan.enrollment_request.id
+        )
+    ).one()
+
+    notifications.act_on_notification(session, customer, notification.id, accept=True)
+
+    assert points.card_of(session, customer.id, program.id).balance == program.points_per_scan
+
+
+def test_approving_a_deduction_request_takes_the_points(session, make, shop):
+    *_, customer = shop
+    card, notification = deduction_request_notification(session, make, shop, 50, 20)
+
+    transaction = notifications.act_on_notification(session, customer, notification.id, accept=True)
+
+    assert (transaction.kind, transaction.amount) == (TransactionKind.DEDUCT, -20)
+    assert reread(session, LoyaltyCard, card.id).balance == 30
+    assert reread(session, CustomerNotification, notification.id).action_taken == "APPROVED"
+
+
+def test_declining_a_deduction_request_keeps_the_points(session, make, shop):
+    *_, customer = shop
+    card, notification = deduction_request_notification(session, make, shop, 50, 20)
+
+    result = notifications.act_on_notification(session, customer, notification.id, accept=False)
+
+    assert result is None
+    assert reread(session, LoyaltyCard, card.id).balance == 50
+    deductions = session.exec(
+        select(PointTransaction).where(PointTransaction.kind == TransactionKind.DEDUCT)
+    ).all()
+    assert deductions == []
+    assert reread(session, CustomerNotification, notification.id).action_taken == "DECLINED"
+
+
+def test_a_request_can_be_answered_only_once(session, make, shop):
+    *_, customer = shop
+    card, notification = deduction_request_notification(session, make, shop, 50, 20)
+    notifications.act_on_notification(session, customer, notification.id, accept=True)
+    before = make.counts()
+
+    with pytest.raises(ConflictError, match="already been answered"):
+        notifications.act_on_notification(session, customer, notification.id, accept=True)
+    assert make.counts() == before
+    assert reread(session, LoyaltyCard, card.id).balance == 30
+    request = reread(session, ApprovalRequest, notification.approval_request_id)
+    assert request.status == ApprovalStatus.APPROVED
+
+
+# --- the business side ---------------------------------------------------------------------
+
+
+def test_owner_sees_the_business_notifications_newest_first(session, make, shop):
+    owner, business, program, customer = shop
+    notification = enrollment_request_notification(session, make, shop)
+    notifications.act_on_notification(session, customer, notification.id, accept=True)
+    card = points.card_of(session, customer.id, program.id)
+    points.award_points(session, owner, card.id, 40, make.key())
+    request = points.request_deduction(session, owner, card.id, 10, make.key())
+    points.respond_to_deduction(session, customer, request.id, accept=False)
+
+    listed = notifications.list_business_notifications(session, owner, business.id)
+
+    assert [n.type for n in listed] == [
+        NotificationType.POINTS_DEDUCTION_DECLINED,
+        NotificationType.ENROLLMENT_ACCEPTED,
+    ]
+    assert all(n.customer_id == customer.id for n in listed)
+
+
+def test_business_notifications_are_refused_to_another_business(session, make, shop):
+    _, business, _, customer = shop
+    notification = enrollment_request_notification(session, make, shop)
+    notifications.act_on_notification(session, customer, notification.id, accept=False)
+    other_owner, other_business = make.business()
+
+    with pytest.raises(PermissionDeniedError):
+        notifications.list_business_notifications(session, other_owner, business.id)
+    assert notifications.list_business_notifications(session, other_owner, other_business.id) == []

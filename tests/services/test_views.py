@@ -1,0 +1,327 @@
+"""The two SQL views, read through `cards.list_cards` and `customers.list_customers`."""
+
+import pytest
+
+from gudcity.models import TransactionKind
+from gudcity.services import cards, customers, enrollment, points, programs
+from gudcity.services.accounts import Permission
+from gudcity.services.errors import NotFoundError, PermissionDeniedError
+
+
+def names(page: customers.CustomerPage) -> list[str]:
+    return [row.customer_name for row in page.rows]
+
+
+def all_pages(session, actor, business_id, limit, **filters) -> list[customers.CustomerPage]:
+    pages, after = [], None
+    while True:
+        page = customers.list_customers(
+            session, actor, business_id, after=after, limit=limit, **filters
+        )
+        pages.append(page)
+        if page.next_cursor is None:
+            return pages
+        after = page.next_cursor
+        assert len(pages) < 20, "pagination does not end"
+
+
+# --- the customer's cards (customer_loyalty_cards) ----------------------------------------
+
+
+def test_regression_customer_in_3_programs_of_2_businesses_sees_all_3_cards(session, make):
+    """The old product showed one card of three."""
+    cafe_owner, cafe = make.business("Bean There")
+    salon_owner, salon = make.business("Glow Salon")
+    coffee = make.program(cafe_owner, cafe, name="Coffee Club")
+    pastry = make.program(cafe_owner, cafe, name="Pastry Stamps")
+    glow = make.program(salon_owner, salon, name="Glow Rewards")
+    alice = make.customer("Alice")
+    for program, balance in ((coffee, 40), (pastry, 3), (glow, 125)):
+        make.card(alice, program, balance=balance)
+
+    listed = cards.list_cards(session, alice)
+
+    assert sorted((c.program_name, c.business_name, c.balance) for c in listed) == [
+        ("Coffee Club", "Bean There", 40),
+        ("Glow Rewards", "Glow Salon", 125),
+        ("Pastry Stamps", "Bean There", 3),
+    ]
+
+
+def test_cards_show_only_the_customers_active_enrollments(session, make, shop):
+    owner, business, program, alice = shop
+    left = make.program(owner, business)
+    pending = make.program(owner, business)
+    card = make.card(alice, program, balance=10)
+    make.card(alice, left, balance=5)
+    enrollment.leave_program(session, alice, left.id)
+    enrollment.request_enrollment(session, owner, pending.id, alice.id, make.key())
+    make.card(make.customer("Bob"), program, balance=99)
+
+    assert [c.card_id for c in cards.list_cards(session, alice)] == [card.id]
+
+
+def test_a_card_comes_back_with_its_balance_after_rejoining(session, make, shop):
+    *_, program, alice = shop
+    card = make.card(alice, program, balance=30)
+    enrollment.leave_program(session, alice, program.id)
+    hidden = cards.list_cards(session, alice)
+
+    enrollment.join_program(session, alice, program.id)
+
+    assert hidden == []
+    assert [(c.card_id, c.balance) for c in cards.list_cards(session, alice)] == [(card.id, 30)]
+
+
+def test_cards_are_listed_most_recently_used_first(session, make, shop):
+    owner, business, program, alice = shop
+    first = make.card(alice, program, balance=5)
+    second = make.card(alice, make.program(owner, business), balance=5)
+    third = make.card(alice, make.program(owner, business), balance=5)
+
+    points.award_points(session, owner, first.id, 1, make.key())
+
+    assert [c.card_id for c in cards.list_cards(session, alice)] == [first.id, third.id, second.id]
+
+
+def test_a_paused_programs_card_stays_listed_and_says_it_is_paused(session, make, shop):
+    owner, _, program, alice = shop
+    make.card(alice, program, balance=12)
+
+    programs.update_program(session, owner, program.id, is_active=False)
+
+    assert [(c.balance, c.program_active) for c in cards.list_cards(session, alice)] == [
+        (12, False)
+    ]
+
+
+def test_a_business_cannot_list_cards(session, make, shop):
+    owner, *_ = shop
+
+    with pytest.raises(PermissionDeniedError, match="Only customers"):
+        cards.list_cards(session, owner)
+
+
+# --- the business's customers (customer_business_view) ----------------------------------
+
+
+def test_regression_business_sees_exactly_its_enrolled_customers(session, make, shop):
+    """The old product showed no customers while enrollments existed."""
+    owner, business, program, alice = shop
+    bob, carol = make.customer("Bob"), make.customer("Carol")
+    for customer in (alice, bob, carol):
+        make.card(customer, program, balance=10)
+
+    page = customers.list_customers(session, owner, business.id)
+
+    assert names(page) == ["Alice", "Bob", "Carol"]
+    assert page.next_cursor is None
+    assert customers.count_customers(session, owner, business.id) == 3
+
+
+def test_pending_declined_left_and_other_businesses_customers_are_not_listed(session, make, shop):
+    owner, business, program, alice = shop
+    make.card(alice, program)
+    pending, declined, gone = (
+        make.customer("Pending"),
+        make.customer("Declined"),
+        make.customer("Gone"),
+    )
+    enrollment.request_enrollment(session, owner, program.id, pending.id, make.key())
+    request = enrollment.request_enrollment(session, owner, program.id, declined.id, make.key())
+    enrollment.respond_to_enrollment(session, declined, request.id, accept=False)
+    make.card(gone, program, balance=5)
+    enrollment.leave_program(session, gone, program.id)
+    other_owner, other_business = make.business()
+    make.card(make.customer("Elsewhere"), make.program(other_owner, other_business))
+
+    assert names(customers.list_customers(session, owner, business.id)) == ["Alice"]
+    assert customers.count_customers(session, owner, business.id) == 1
+
+
+def test_count_is_of_customers_while_the_list_has_a_row_per_card(session, make, shop):
+    owner, business, program, alice = shop
+    second = make.program(owner, business, name="Second")
+    make.card(alice, program)
+    make.card(alice, second)
+
+    page = customers.list_customers(session, owner, business.id)
+
+    assert sorted(row.program_name for row in page.rows) == ["Coffee Club", "Second"]
+    assert customers.count_customers(session, owner, business.id) == 1
+
+
+def test_both_views_agree_on_balances_after_awards(session, make, shop):
+    owner, business, program, alice = shop
+    other = make.program(owner, business)
+    coffee_card = make.card(alice, program, balance=10)
+    other_card = make.card(alice, other)
+    points.award_points(session, owner, coffee_card.id, 15, make.key())
+    points.award_points(session, owner, other_card.id, 7, make.key())
+
+    by_card = {c.card_id: c.balance for c in cards.list_cards(session, alice)}
+    by_row = {
+        r.card_id: r.balance for r in customers.list_customers(session, owner, business.id).rows
+    }
+
+    assert by_card == by_row == {coffee_card.id: 25, other_card.id: 7}
+
+
+def test_keyset_pages_cover_every_customer_once_in_name_order(session, make, shop):
+    owner, business, program, _ = shop  # shop's Alice stays unenrolled
+    for name in ("Eve", "Cara", "Ann", "Dan", "Bob"):
+        make.card(make.customer(name), program)
+
+    pages = all_pages(session, owner, business.id, limit=2)
+
+    assert [names(page) for page in pages] == [["Ann", "Bob"], ["Cara", "Dan"], ["Eve"]]
+    assert [page.next_cursor is None for page in pages] == [False, False, True]
+
+
+def test_keyset_pages_split_customers_with_the_same_name_correctly(session, make, shop):
+    owner, business, program, _ = shop
+    same = [make.customer("Sam") for _ in range(3)]
+    for customer in same:
+        make.card(customer, program)
+
+    pages = all_pages(session, owner, business.id, limit=2)
+
+    listed = [row.customer_id for page in pages for row in page.rows]
+    assert sorted(listed) == sorted(c.id for c in same)
+    assert len(listed) == 3
+
+
+def test_search_by_name_ignores_case(session, make, shop):
+    owner, business, program, _ = shop
+    for name in ("Alice Rivera", "Ben Okafor", "Rita Moreno"):
+        make.card(make.customer(name), program)
+
+    page = customers.list_customers(session, owner, business.id, search="rIVEra")
+
+    assert names(page) == ["Alice Rivera"]
+
+
+def test_search_by_email(session, make, shop):
+    owner, business, program, alice = shop
+    bob = make.customer("Bob")
+    make.card(alice, program)
+    make.card(bob, program)
+
+    page = customers.list_customers(session, owner, business.id, search=bob.email.upper())
+
+    assert [row.customer_id for row in page.rows] == [bob.id]
+
+
+def test_search_by_card_number_prefix(session, make, shop):
+    owner, business, program, alice = shop
+    bob = make.customer("Bob")
+    alice_card = make.card(alice, program)
+    make.card(bob, program)
+    program_card_prefix = alice_card.card_number[:8]
+    gudcity_number_typed = f"{bob.card_number[:4]} {bob.card_number[4:8]}"
+
+    by_program_card = customers.list_customers(
+        session, owner, business.id, search=program_card_prefix
+    )
+    by_gudcity_number = customers.list_customers(
+        session, owner, business.id, search=gudcity_number_typed
+    )
+
+    assert names(by_program_card) == ["Alice"]
+    assert names(by_gudcity_number) == ["Bob"]
+
+
+def test_search_matching_nobody_returns_an_empty_last_page(session, make, shop):
+    owner, business, program, alice = shop
+    make.card(alice, program)
+
+    page = customers.list_customers(session, owner, business.id, search="zzz-nobody")
+
+    assert (page.rows, page.next_cursor) == ([], None)
+
+
+def test_program_filter(session, make, shop):
+    owner, business, program, alice = shop
+    tea = make.program(owner, business, name="Tea Time")
+    bob = make.customer("Bob")
+    make.card(alice, program)
+    make.card(bob, tea)
+    make.card(alice, tea)
+
+    page = customers.list_customers(session, owner, business.id, program_id=tea.id)
+
+    assert [(r.customer_name, r.program_name) for r in page.rows] == [
+        ("Alice", "Tea Time"),
+        ("Bob", "Tea Time"),
+    ]
+
+
+def test_staff_without_special_permissions_may_list_customers(session, make, shop):
+    owner, business, program, alice = shop
+    make.card(alice, program)
+    staff = make.staff(owner, business)
+
+    assert names(customers.list_customers(session, staff, business.id)) == ["Alice"]
+    assert customers.count_customers(session, staff, business.id) == 1
+
+
+def test_another_business_or_a_customer_cannot_list_customers(session, make, shop):
+    _, business, program, alice = shop
+    make.card(alice, program)
+    other_owner, _ = make.business()
+
+    for outsider in (other_owner, alice):
+        with pytest.raises(PermissionDeniedError):
+            customers.list_customers(session, outsider, business.id)
+        with pytest.raises(PermissionDeniedError):
+            customers.count_customers(session, outsider, business.id)
+
+
+# --- recent transactions --------------------------------------------------------------------
+
+
+def test_holder_and_issuing_business_see_recent_transactions_newest_first(session, make, shop):
+    owner, business, program, alice = shop
+    card = make.card(alice, program, balance=10)
+    points.award_points(session, owner, card.id, 20, make.key())
+    points.award_points(session, owner, card.id, 30, make.key())
+    staff = make.staff(owner, business)
+
+    for viewer in (alice, owner, staff):
+        listed = cards.recent_transactions(session, viewer, card.id)
+        assert [(t.kind, t.amount) for t in listed] == [
+            (TransactionKind.EARN, 30),
+            (TransactionKind.EARN, 20),
+            (TransactionKind.EARN, 10),
+        ]
+
+
+def test_recent_transactions_honour_the_limit(session, make, shop):
+    owner, _, program, alice = shop
+    card = make.card(alice, program, balance=1)
+    for amount in (2, 3, 4):
+        points.award_points(session, owner, card.id, amount, make.key())
+
+    assert [t.amount for t in cards.recent_transactions(session, alice, card.id, limit=2)] == [4, 3]
+
+
+def test_recent_transactions_are_hidden_from_other_customers_and_businesses(session, make, shop):
+    _, _, program, alice = shop
+    card = make.card(alice, program, balance=10)
+    other_owner, other_business = make.business()
+    outsiders = (
+        make.customer("Bob"),
+        other_owner,
+        make.staff(other_owner, other_business, Permission.SCAN),
+    )
+
+    for outsider in outsiders:
+        with pytest.raises(NotFoundError, match="Card not found"):
+            cards.recent_transactions(session, outsider, card.id)
+
+
+def test_recent_transactions_of_a_missing_card_are_not_found(session, make, shop):
+    *_, alice = shop
+
+    with pytest.raises(NotFoundError, match="Card not found"):
+        cards.recent_transactions(session, alice, 987654)
