@@ -19,6 +19,7 @@ from gudcity.services.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
 
 MIN_PASSWORD_LENGTH = 8
@@ -96,12 +97,14 @@ def _commit_new_account(session: Session) -> None:
         raise ConflictError("An account with this email already exists.") from None
 
 
+@atomic
 def register_customer(session: Session, *, name: str, email: str, password: str) -> User:
     user = _new_user(session, name=name, email=email, password=password, role=UserRole.CUSTOMER)
     _commit_new_account(session)
     return user
 
 
+@atomic
 def register_business(
     session: Session, *, name: str, email: str, password: str, business_name: str
 ) -> tuple[User, Business]:
@@ -117,6 +120,7 @@ def register_business(
     return owner, business
 
 
+@atomic
 def add_staff_member(
     session: Session,
     actor: User,
@@ -149,6 +153,7 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@atomic
 def authenticate(session: Session, email: str, password: str) -> User:
     failure = AuthenticationError("Wrong email or password.")
     try:
@@ -171,6 +176,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     return user
 
 
+@atomic
 def start_session(session: Session, user: User) -> str:
     """Return a new session token; only its hash is stored."""
     token = secrets.token_urlsafe(32)
@@ -199,6 +205,7 @@ def user_for_token(session: Session, token: str | None) -> User:
     return session.get(User, row.user_id)
 
 
+@atomic
 def log_out(session: Session, token: str) -> None:
     row = session.exec(
         select(UserSession).where(UserSession.token_hash == _hash_token(token or ""))

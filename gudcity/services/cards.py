@@ -34,7 +34,7 @@ def list_cards(session: Session, actor: User) -> list[CardView]:
     """Every card of the customer's active enrollments, most recently used first."""
     customer = require_customer(actor)
     view = customer_loyalty_cards
-    rows = session.exec(
+    rows = session.execute(
         select(view)
         .where(view.c.customer_id == customer.id)
         .order_by(view.c.last_activity_at.desc(), view.c.card_id)

@@ -39,11 +39,12 @@ class CustomerPage:
 def _search_filter(search: str):
     view = customer_business_view
     text = search.strip().lower()
-    pattern = f"%{text.replace('%', '').replace('_', '')}%"
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
     digits = normalize_card_number(text)
     conditions = [
-        func.lower(view.c.customer_name).like(pattern),
-        view.c.customer_email.like(pattern),
+        func.lower(view.c.customer_name).like(pattern, escape="\\"),
+        view.c.customer_email.like(pattern, escape="\\"),
     ]
     if digits.isdigit():
         conditions += [
@@ -83,7 +84,7 @@ def list_customers(
     fields = CustomerRow.__dataclass_fields__
     rows = [
         CustomerRow(**{k: v for k, v in row._mapping.items() if k in fields})
-        for row in session.exec(statement)
+        for row in session.execute(statement)
     ]
     more = len(rows) > limit
     rows = rows[:limit]

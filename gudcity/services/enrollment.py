@@ -28,6 +28,7 @@ from gudcity.services.errors import ConflictError, NotFoundError, ValidationErro
 from gudcity.services.events import business_topic, customer_topic, publish
 from gudcity.services.notifications import notify_business, notify_customer
 from gudcity.services.programs import get_program
+from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
 
 
@@ -101,6 +102,7 @@ def _publish(session: Session, program: LoyaltyProgram, customer_id: int, kind: 
     )
 
 
+@atomic
 def request_enrollment(
     session: Session,
     actor: User,
@@ -201,6 +203,7 @@ def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_
     )
 
 
+@atomic
 def respond_to_enrollment(
     session: Session, actor: User, request_id: int, accept: bool
 ) -> EnrollmentAnswer:
@@ -246,6 +249,7 @@ def respond_to_enrollment(
     return EnrollmentAnswer(enrollment, card)
 
 
+@atomic
 def join_program(session: Session, actor: User, program_id: int) -> EnrollmentAnswer:
     """A customer joins a program on their own; joining twice changes nothing."""
     customer = require_customer(actor)
@@ -268,6 +272,7 @@ def join_program(session: Session, actor: User, program_id: int) -> EnrollmentAn
     return EnrollmentAnswer(enrollment, card)
 
 
+@atomic
 def leave_program(session: Session, actor: User, program_id: int) -> ProgramEnrollment:
     """The card and its balance are kept, hidden, and come back if the customer rejoins."""
     customer = require_customer(actor)

@@ -1,7 +1,8 @@
 """The change-event outbox.
 
 Every mutation writes one `sync_notifications` row per affected topic inside the
-same transaction, so an event exists exactly when its change committed. An event
+same transaction (added just before commit), so an event exists exactly when its
+change committed. An event
 is an invalidation hint ("re-read your view"), never the data itself. On
 PostgreSQL a trigger (see the initial migration) turns each insert into a
 `pg_notify` on `CHANNEL` carrying the event id and topic.
@@ -10,6 +11,7 @@ PostgreSQL a trigger (see the initial migration) turns each insert into a
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from gudcity.models import SyncNotification
@@ -30,12 +32,33 @@ def program_topic(program_id: int) -> str:
     return f"program:{program_id}"
 
 
+_PENDING = "gudcity_pending_events"
+
+
 def publish(
     session: Session, topics: Iterable[str], kind: str, payload: dict[str, Any] | None = None
 ) -> None:
-    """Add one outbox row per distinct topic to the session's transaction."""
-    for topic in dict.fromkeys(topics):
-        session.add(SyncNotification(topic=topic, kind=kind, payload=payload or {}))
+    """Announce a change to `topics` when the session's transaction commits.
+
+    One transaction writes at most one outbox row per topic, however many steps
+    it took (a scan that invites, or that awards, is one change to the customer):
+    the last step's kind wins and the payloads merge.
+    """
+    pending: dict[str, tuple[str, dict[str, Any]]] = session.info.setdefault(_PENDING, {})
+    for topic in topics:
+        _, merged = pending.get(topic, (kind, {}))
+        pending[topic] = (kind, {**merged, **(payload or {})})
+
+
+@event.listens_for(Session, "before_commit")
+def _write_pending_events(session: Session) -> None:
+    for topic, (kind, payload) in session.info.pop(_PENDING, {}).items():
+        session.add(SyncNotification(topic=topic, kind=kind, payload=payload))
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_events(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def events_after(session: Session, last_id: int, limit: int = 500) -> list[SyncNotification]:

@@ -15,6 +15,7 @@ from gudcity.models import (
 from gudcity.services.accounts import Permission, require_business_permission, require_customer
 from gudcity.services.errors import NotFoundError
 from gudcity.services.events import customer_topic, publish
+from gudcity.services.transaction import atomic
 
 MAX_PAGE = 100
 
@@ -87,6 +88,7 @@ def unread_count(session: Session, actor: User) -> int:
     return session.exec(statement).one()
 
 
+@atomic
 def mark_read(session: Session, actor: User, notification_id: int) -> CustomerNotification:
     customer = require_customer(actor)
     notification = session.get(CustomerNotification, notification_id)
@@ -102,6 +104,7 @@ def mark_read(session: Session, actor: User, notification_id: int) -> CustomerNo
     return notification
 
 
+@atomic
 def mark_all_read(session: Session, actor: User) -> int:
     customer = require_customer(actor)
     result = session.exec(
@@ -131,6 +134,7 @@ def list_business_notifications(
     return list(session.exec(statement))
 
 
+@atomic
 def act_on_notification(session: Session, actor: User, notification_id: int, accept: bool):
     """Answer the request behind an actionable notification (Accept / Decline).
 

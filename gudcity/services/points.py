@@ -41,6 +41,7 @@ from gudcity.services.errors import (
 )
 from gudcity.services.events import business_topic, customer_topic, publish
 from gudcity.services.notifications import notify_business, notify_customer
+from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
 
 MAX_KEY_LENGTH = 128
@@ -239,6 +240,7 @@ def credit_points(
     return transaction
 
 
+@atomic
 def award_points(
     session: Session,
     actor: User,
@@ -280,6 +282,7 @@ def claim_scan_award(session: Session, card: LoyaltyCard, program: LoyaltyProgra
     return session.exec(statement.values(last_scan_award_at=now)).rowcount == 1
 
 
+@atomic
 def request_deduction(
     session: Session,
     actor: User,
@@ -331,6 +334,7 @@ def request_deduction(
     return request
 
 
+@atomic
 def respond_to_deduction(
     session: Session, actor: User, request_id: int, accept: bool
 ) -> PointTransaction | None:
@@ -389,6 +393,7 @@ def respond_to_deduction(
     return transaction
 
 
+@atomic
 def redeem_reward(
     session: Session, actor: User, card_id: int, reward_id: int, idempotency_key: str
 ) -> PointTransaction:

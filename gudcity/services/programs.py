@@ -6,6 +6,7 @@ from gudcity.models import LoyaltyProgram, ProgramKind, Reward, User
 from gudcity.services.accounts import Permission, clean_name, require_business_permission
 from gudcity.services.errors import NotFoundError, ValidationError
 from gudcity.services.events import business_topic, program_topic, publish
+from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
 
 MAX_COOLDOWN_SECONDS = 7 * 24 * 3600
@@ -18,6 +19,13 @@ def _check_points(value: int, what: str) -> int:
     if not 1 <= value <= limit:
         raise ValidationError(f"{what} must be between 1 and {limit:,}.")
     return value
+
+
+def _check_kind(kind: str) -> ProgramKind:
+    try:
+        return ProgramKind(kind)
+    except ValueError:
+        raise ValidationError("Program type must be POINTS or STAMPS.") from None
 
 
 def _check_cooldown(seconds: int) -> int:
@@ -46,6 +54,7 @@ def _announce(session: Session, program: LoyaltyProgram, kind: str) -> None:
     publish(session, topics, kind, {"program_id": program.id})
 
 
+@atomic
 def create_program(
     session: Session,
     actor: User,
@@ -60,7 +69,7 @@ def create_program(
     program = LoyaltyProgram(
         business_id=business_id,
         name=clean_name(name, "Program name"),
-        kind=ProgramKind(kind),
+        kind=_check_kind(kind),
         points_per_scan=_check_points(points_per_scan, "Points per scan"),
         scan_cooldown_seconds=_check_cooldown(scan_cooldown_seconds),
     )
@@ -71,6 +80,7 @@ def create_program(
     return program
 
 
+@atomic
 def update_program(
     session: Session,
     actor: User,
@@ -107,6 +117,7 @@ def list_programs(
     return list(session.exec(statement.order_by(LoyaltyProgram.id)))
 
 
+@atomic
 def add_reward(session: Session, actor: User, program_id: int, *, name: str, cost: int) -> Reward:
     program = _managed_program(session, actor, program_id)
     reward = Reward(
@@ -121,6 +132,7 @@ def add_reward(session: Session, actor: User, program_id: int, *, name: str, cos
     return reward
 
 
+@atomic
 def set_reward_active(session: Session, actor: User, reward_id: int, active: bool) -> Reward:
     reward = session.get(Reward, reward_id)
     if reward is None:

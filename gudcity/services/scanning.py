@@ -29,6 +29,7 @@ from gudcity.services.errors import NotFoundError, ValidationError
 from gudcity.services.events import business_topic, customer_topic, publish
 from gudcity.services.notifications import notify_customer
 from gudcity.services.programs import get_program
+from gudcity.services.transaction import atomic
 
 
 class ScanOutcome(StrEnum):
@@ -72,6 +73,7 @@ def _log(
     return entry
 
 
+@atomic
 def find_customer_by_card_number(
     session: Session, actor: User, business_id: int, typed: str
 ) -> User:
@@ -110,6 +112,7 @@ def _result_of(session: Session, entry: QrScanLog, customer: User, program: Loya
     return ScanResult(entry.outcome, customer, program, card=card, enrollment_request=request)
 
 
+@atomic
 def scan_customer(
     session: Session, actor: User, program_id: int, customer_id: int, idempotency_key: str
 ) -> ScanResult:

@@ -1,0 +1,94 @@
+"""`make`: builds each test's own data through the real services."""
+
+import itertools
+import uuid
+
+import pytest
+from sqlmodel import Session
+
+from gudcity.models import Business, LoyaltyCard, LoyaltyProgram, ProgramKind, User
+from gudcity.services import accounts, enrollment, points, programs
+from tests.conftest import table_counts
+
+PASSWORD = "correct horse battery"
+
+
+class Make:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._numbers = itertools.count(1)
+
+    def key(self) -> str:
+        return uuid.uuid4().hex
+
+    def customer(self, name: str | None = None) -> User:
+        n = next(self._numbers)
+        return accounts.register_customer(
+            self.session,
+            name=name or f"Customer {n}",
+            email=f"customer{n}@example.com",
+            password=PASSWORD,
+        )
+
+    def business(self, name: str | None = None) -> tuple[User, Business]:
+        n = next(self._numbers)
+        return accounts.register_business(
+            self.session,
+            name=f"Owner {n}",
+            email=f"owner{n}@example.com",
+            password=PASSWORD,
+            business_name=name or f"Business {n}",
+        )
+
+    def staff(self, owner: User, business: Business, *permissions: accounts.Permission) -> User:
+        n = next(self._numbers)
+        return accounts.add_staff_member(
+            self.session,
+            owner,
+            business.id,
+            name=f"Staff {n}",
+            email=f"staff{n}@example.com",
+            password=PASSWORD,
+            permissions=set(permissions),
+        )
+
+    def program(
+        self, owner: User, business: Business, *, points_per_scan: int = 10, **options
+    ) -> LoyaltyProgram:
+        n = next(self._numbers)
+        return programs.create_program(
+            self.session,
+            owner,
+            business.id,
+            name=options.pop("name", f"Program {n}"),
+            points_per_scan=points_per_scan,
+            kind=options.pop("kind", ProgramKind.POINTS),
+            **options,
+        )
+
+    def card(self, customer: User, program: LoyaltyProgram, balance: int = 0) -> LoyaltyCard:
+        """An enrolled customer's card holding `balance` points."""
+        card = enrollment.join_program(self.session, customer, program.id).card
+        if balance:
+            business = self.session.get(Business, program.business_id)
+            owner = self.session.get(User, business.owner_id)
+            points.award_points(self.session, owner, card.id, balance, self.key())
+        self.session.refresh(card)
+        return card
+
+    def counts(self) -> dict[str, int]:
+        return table_counts(self.session)
+
+
+@pytest.fixture
+def make(session) -> Make:
+    return Make(session)
+
+
+@pytest.fixture
+def shop(make):
+    """A business with one POINTS program (10 per scan) and a customer not yet enrolled."""
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    customer = make.customer("Alice")
+    return owner, business, program, customer
