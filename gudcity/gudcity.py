@@ -1,4 +1,4 @@
-"""The Reflex app: pages (and later the change-feed lifespan task). Wiring only.
+"""The Reflex app: pages and the change feed. Wiring only.
 
 The theme lives in rxconfig.py (`RadixThemesPlugin(theme=...)`): Reflex 0.10
 deprecates `rx.App(theme=...)`.
@@ -6,8 +6,15 @@ deprecates `rx.App(theme=...)`.
 
 import reflex as rx
 
-from gudcity.pages import home
+from gudcity.pages import auth, cards, home
+from gudcity.realtime.feed import change_feed
+from gudcity.state.cards import CardsState
 
 app = rx.App()
 
 app.add_page(home.home, route=home.ROUTE, title=home.TITLE)
+app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")
+app.add_page(auth.register, route=auth.REGISTER_ROUTE, title="Create an account · GudCity")
+app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
+
+app.register_lifespan_task(change_feed)

@@ -1,0 +1,1 @@
+"""Reusable UI pieces, apart from the page sections that use them."""

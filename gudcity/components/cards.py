@@ -1,0 +1,173 @@
+"""The customer's QR card, loyalty card tiles and notification items."""
+
+import reflex as rx
+
+from gudcity.state.cards import CardsState, CardTile, NotificationItem, RewardOption
+
+
+def qr_card() -> rx.Component:
+    return rx.card(
+        rx.flex(
+            rx.image(
+                src=CardsState.qr_src,
+                id="customer-qr",
+                alt="Your GudCity QR code",
+                width="220px",
+                height="220px",
+                style={"imageRendering": "pixelated", "background": "white"},
+            ),
+            rx.vstack(
+                rx.text("Your GudCity card", weight="bold", size="4"),
+                rx.text(
+                    "Show this code at the counter, or read out your card number.",
+                    size="2",
+                    color_scheme="gray",
+                ),
+                rx.text("Card number", size="1", color_scheme="gray"),
+                rx.code(CardsState.card_number, id="card-number", size="5", variant="ghost"),
+                spacing="2",
+            ),
+            direction={"initial": "column", "sm": "row"},
+            align="center",
+            gap="5",
+        ),
+        width="100%",
+    )
+
+
+def _reward(card: CardTile, reward: RewardOption) -> rx.Component:
+    return rx.hstack(
+        rx.text(reward.name, size="2"),
+        rx.spacer(),
+        rx.badge(reward.cost.to_string() + " " + card.unit, variant="soft"),
+        rx.button(
+            "Redeem",
+            size="1",
+            disabled=~reward.affordable,
+            loading=CardsState.redeeming_id == reward.reward_id,
+            on_click=CardsState.redeem(card.card_id, reward.reward_id),
+            aria_label="Redeem " + reward.name,
+        ),
+        width="100%",
+        align="center",
+    )
+
+
+def loyalty_card(card: CardTile) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(card.program_name, weight="bold", size="4"),
+                    rx.text(card.business_name, size="2", color_scheme="gray"),
+                    spacing="0",
+                ),
+                rx.spacer(),
+                rx.badge(card.tier, variant="outline"),
+                width="100%",
+            ),
+            rx.hstack(
+                rx.text(card.balance, data_testid="card-balance", size="8", weight="bold"),
+                rx.text(card.unit, size="3", color_scheme="gray"),
+                align="baseline",
+                spacing="2",
+            ),
+            rx.progress(value=card.progress, max=100, aria_label="Progress to the next reward"),
+            rx.text(card.next_reward, size="2", color_scheme="gray"),
+            rx.cond(
+                card.recent.length() > 0,
+                rx.vstack(
+                    rx.foreach(
+                        card.recent,
+                        lambda line: rx.hstack(
+                            rx.text(line.label, size="1"),
+                            rx.text(line.amount, size="1", weight="bold"),
+                            rx.spacer(),
+                            rx.text(line.when, size="1", color_scheme="gray"),
+                            width="100%",
+                        ),
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                card.rewards.length() > 0,
+                rx.vstack(
+                    rx.text("Rewards", size="2", weight="medium"),
+                    rx.foreach(card.rewards, lambda reward: _reward(card, reward)),
+                    spacing="2",
+                    width="100%",
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        data_testid="loyalty-card",
+        width="100%",
+    )
+
+
+def notification_item(note: NotificationItem) -> rx.Component:
+    answering = CardsState.answering_id == note.notification_id
+    return rx.box(
+        rx.vstack(
+            rx.hstack(
+                rx.cond(
+                    note.unread,
+                    rx.box(
+                        width="8px",
+                        height="8px",
+                        border_radius="50%",
+                        background="var(--accent-9)",
+                        aria_label="Unread",
+                    ),
+                ),
+                rx.text(note.title, weight="bold", size="2"),
+                rx.spacer(),
+                rx.text(note.when, size="1", color_scheme="gray"),
+                align="center",
+                width="100%",
+            ),
+            rx.text(note.message, size="2"),
+            rx.cond(
+                note.needs_answer,
+                rx.hstack(
+                    rx.button(
+                        "Accept",
+                        size="2",
+                        loading=answering,
+                        disabled=CardsState.answering_id != 0,
+                        on_click=CardsState.answer(note.notification_id, True),
+                    ),
+                    rx.button(
+                        "Decline",
+                        size="2",
+                        variant="soft",
+                        color_scheme="gray",
+                        disabled=CardsState.answering_id != 0,
+                        on_click=CardsState.answer(note.notification_id, False),
+                    ),
+                    spacing="3",
+                ),
+                rx.cond(note.answer != "", rx.badge(note.answer, variant="soft")),
+            ),
+            rx.cond(
+                note.unread & ~note.needs_answer,
+                rx.button(
+                    "Mark as read",
+                    size="1",
+                    variant="ghost",
+                    on_click=CardsState.mark_read(note.notification_id),
+                ),
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        data_testid="notification",
+        padding="3",
+        border_radius="var(--radius-3)",
+        background=rx.cond(note.unread, "var(--accent-a2)", "transparent"),
+        border="1px solid var(--gray-a4)",
+        width="100%",
+    )

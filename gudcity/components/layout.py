@@ -1,0 +1,87 @@
+"""The frame around every signed-in page: a top bar and a centred column."""
+
+import reflex as rx
+
+from gudcity.state.session import SessionState
+
+CUSTOMER_LINKS = (("My cards", "/cards"),)
+BUSINESS_LINKS = (
+    ("Scanner", "/business/scanner"),
+    ("Customers", "/business/customers"),
+    ("Programs", "/business/programs"),
+)
+
+
+def _nav_link(label: str, href: str) -> rx.Component:
+    return rx.link(label, href=href, size="3", weight="medium", underline="hover")
+
+
+def top_bar() -> rx.Component:
+    return rx.flex(
+        rx.link(rx.heading("GudCity", size="5"), href="/", underline="none"),
+        rx.cond(
+            SessionState.is_customer,
+            rx.hstack(*(_nav_link(*link) for link in CUSTOMER_LINKS), spacing="4"),
+            rx.hstack(*(_nav_link(*link) for link in BUSINESS_LINKS), spacing="4", wrap="wrap"),
+        ),
+        rx.spacer(),
+        rx.hstack(
+            rx.text(SessionState.user_name, size="2", color_scheme="gray"),
+            rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
+            align="center",
+            spacing="3",
+        ),
+        as_="nav",
+        align="center",
+        wrap="wrap",
+        gap="3",
+        padding_x="4",
+        padding_y="3",
+        border_bottom="1px solid var(--gray-a5)",
+        width="100%",
+    )
+
+
+def page_frame(*children: rx.Component, title: str) -> rx.Component:
+    """A signed-in page: top bar, heading, content; one column that fits a phone."""
+    return rx.box(
+        top_bar(),
+        rx.container(
+            rx.vstack(
+                rx.heading(title, size="7", as_="h1"),
+                *children,
+                spacing="5",
+                width="100%",
+                padding_y="5",
+            ),
+            size="3",
+            padding_x="3",
+        ),
+        min_height="100vh",
+    )
+
+
+def labelled_input(label: str, name: str, **props) -> rx.Component:
+    """A real <label> tied to its input, so screen readers and tests find it by name."""
+    return rx.vstack(
+        rx.el.label(label, html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.input(id=name, name=name, size="3", width="100%", **props),
+        spacing="1",
+        width="100%",
+    )
+
+
+def empty_state(icon: str, title: str, hint: str) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.icon(icon, size=32, color="var(--gray-9)"),
+            rx.text(title, weight="medium"),
+            rx.text(hint, size="2", color_scheme="gray", align="center"),
+            align="center",
+            spacing="2",
+        ),
+        padding="6",
+        border="1px dashed var(--gray-a6)",
+        border_radius="var(--radius-4)",
+        width="100%",
+    )

@@ -1,0 +1,111 @@
+"""/login and /register."""
+
+import reflex as rx
+
+from gudcity.components.layout import labelled_input
+from gudcity.state.session import RegisterFormState, SessionState
+
+LOGIN_ROUTE = "/login"
+REGISTER_ROUTE = "/register"
+
+
+def _card(*children: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.card(
+            rx.vstack(*children, spacing="4", width="100%"),
+            size="4",
+            width="100%",
+            max_width="420px",
+        ),
+        padding_x="3",
+        padding_y="10vh",
+    )
+
+
+def login() -> rx.Component:
+    return _card(
+        rx.heading("Log in to GudCity", size="6", as_="h1"),
+        rx.form(
+            rx.vstack(
+                labelled_input(
+                    "Email", "email", type="email", auto_complete="email", required=True
+                ),
+                labelled_input(
+                    "Password",
+                    "password",
+                    type="password",
+                    auto_complete="current-password",
+                    required=True,
+                ),
+                rx.button(
+                    "Log in", type="submit", size="3", width="100%", loading=SessionState.saving
+                ),
+                spacing="4",
+            ),
+            on_submit=SessionState.log_in,
+        ),
+        rx.text("New here? ", rx.link("Create an account", href=REGISTER_ROUTE), size="2"),
+    )
+
+
+def _account_type_choice() -> rx.Component:
+    return rx.vstack(
+        rx.text("I am a", as_="div", weight="medium", size="2", id="account-type-label"),
+        rx.radio_group.root(
+            rx.hstack(
+                rx.el.label(
+                    rx.hstack(
+                        rx.radio_group.item(value="customer"), rx.text("Customer"), spacing="2"
+                    ),
+                ),
+                rx.el.label(
+                    rx.hstack(
+                        rx.radio_group.item(value="business"), rx.text("Business"), spacing="2"
+                    ),
+                ),
+                spacing="5",
+            ),
+            name="account_type",
+            default_value="customer",
+            on_change=RegisterFormState.set_account_type,
+            aria_labelledby="account-type-label",
+        ),
+        spacing="2",
+    )
+
+
+def register() -> rx.Component:
+    return _card(
+        rx.heading("Create your GudCity account", size="6", as_="h1"),
+        rx.form(
+            rx.vstack(
+                labelled_input("Name", "name", auto_complete="name", required=True),
+                labelled_input(
+                    "Email", "email", type="email", auto_complete="email", required=True
+                ),
+                labelled_input(
+                    "Password",
+                    "password",
+                    type="password",
+                    auto_complete="new-password",
+                    min_length=8,
+                    required=True,
+                ),
+                _account_type_choice(),
+                rx.cond(
+                    RegisterFormState.account_type == "business",
+                    labelled_input("Business name", "business_name", required=True),
+                ),
+                rx.button(
+                    "Create account",
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    loading=SessionState.saving,
+                ),
+                spacing="4",
+            ),
+            on_submit=SessionState.register,
+        ),
+        rx.text("Have an account? ", rx.link("Log in", href=LOGIN_ROUTE), size="2"),
+    )

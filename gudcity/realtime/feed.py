@@ -1,0 +1,145 @@
+"""The change feed: a committed change becomes a pushed state update in open tabs.
+
+One feed runs per backend worker, as a Reflex lifespan task. It learns which
+topics changed (PostgreSQL: LISTEN on the outbox trigger's channel; SQLite: a
+short poll of the outbox by id, safe there because ids commit in order) and asks
+every tab of this worker subscribed to those topics to re-read its view. Events
+are only hints: each tab reads the truth from the database.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+
+import psycopg
+import reflex as rx
+from reflex.event import Event
+from reflex.state import StateUpdate
+
+from gudcity.db import is_sqlite, session_scope
+from gudcity.realtime.subscriptions import Subscriber, subscriptions
+from gudcity.services import events
+from gudcity.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+SQLITE_POLL_SECONDS = 0.1
+RECONNECT_BACKOFF_SECONDS = (0.2, 0.5, 1, 2, 5)
+
+
+async def sqlite_changes() -> AsyncIterator[set[str]]:
+    """Topics of new outbox rows, read by id at most every 100 ms."""
+    last_id = await asyncio.to_thread(_latest_event_id)
+    while True:
+        await asyncio.sleep(SQLITE_POLL_SECONDS)
+        rows = await asyncio.to_thread(_events_after, last_id)
+        if rows:
+            last_id = rows[-1][0]
+            yield {topic for _, topic in rows}
+
+
+def _latest_event_id() -> int:
+    with session_scope() as session:
+        return events.latest_event_id(session)
+
+
+def _events_after(last_id: int) -> list[tuple[int, str]]:
+    with session_scope() as session:
+        return [(e.id, e.topic) for e in events.events_after(session, last_id)]
+
+
+def _postgres_dsn(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def postgres_changes(url: str) -> AsyncIterator[set[str]]:
+    """Topics from NOTIFY, reconnecting with backoff when the connection drops.
+
+    After a reconnect every subscribed tab is refreshed (topic "*"), since
+    notifications sent while we were away are lost.
+    """
+    attempt = 0
+    first_connection = True
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(
+                _postgres_dsn(url), autocommit=True
+            ) as connection:
+                await connection.execute(f"LISTEN {events.CHANNEL}")
+                attempt = 0
+                if not first_connection:
+                    yield {"*"}
+                first_connection = False
+                async for notify in connection.notifies():
+                    yield {json.loads(notify.payload)["topic"]}
+        except (psycopg.OperationalError, OSError) as error:
+            delay = RECONNECT_BACKOFF_SECONDS[min(attempt, len(RECONNECT_BACKOFF_SECONDS) - 1)]
+            attempt += 1
+            logger.warning("Change feed lost PostgreSQL (%s); retrying in %ss", error, delay)
+            await asyncio.sleep(delay)
+
+
+class Refresher:
+    """Refreshes tabs, at most one refresh per tab at a time.
+
+    A change that arrives while a tab is being refreshed marks it to refresh once
+    more afterwards, so bursts coalesce and the last change is never missed.
+    """
+
+    def __init__(self, app: rx.App) -> None:
+        self.app = app
+        self.running: dict[Subscriber, asyncio.Task] = {}
+        self.again: set[Subscriber] = set()
+
+    def wake(self, topics: set[str]) -> None:
+        targets = subscriptions.subscribers(topics) if "*" not in topics else _everyone()
+        for subscriber in targets:
+            if subscriber in self.running:
+                self.again.add(subscriber)
+            else:
+                self.running[subscriber] = asyncio.create_task(self._run(subscriber))
+
+    async def _run(self, subscriber: Subscriber) -> None:
+        try:
+            while True:
+                self.again.discard(subscriber)
+                await self._refresh(subscriber)
+                if subscriber not in self.again:
+                    break
+        except Exception:
+            logger.exception("Live refresh failed for a tab")
+        finally:
+            self.running.pop(subscriber, None)
+
+    async def _refresh(self, subscriber: Subscriber) -> None:
+        namespace = self.app.event_namespace
+        if namespace is None or not await namespace._token_manager.is_token_connected(
+            subscriber.client_token
+        ):
+            subscriptions.drop_tab(subscriber.client_token)
+            return
+        token = rx.BaseStateToken(ident=subscriber.client_token, cls=subscriber.state_cls)
+        async with self.app.modify_state(token) as root:
+            state = await root.get_state(subscriber.state_cls)
+            follow_up = await state._live_refresh()
+        if follow_up:
+            update = StateUpdate(events=Event.from_event_type(follow_up))
+            await namespace.emit_update(update=update, token=subscriber.client_token)
+
+
+def _everyone() -> set[Subscriber]:
+    return subscriptions.subscribers(subscriptions.all_topics())
+
+
+async def change_feed(app: rx.App) -> None:
+    """The lifespan task: wake subscribed tabs for every committed change."""
+    url = get_settings().database_url
+    refresher = Refresher(app)
+    changes = sqlite_changes() if is_sqlite(url) else postgres_changes(url)
+    with contextlib.suppress(asyncio.CancelledError):
+        async for topics in changes:
+            refresher.wake(topics)

@@ -1,0 +1,239 @@
+"""/cards: the customer's QR card, loyalty cards, rewards and notifications."""
+
+import base64
+import uuid
+from dataclasses import dataclass, field
+
+import reflex as rx
+from sqlmodel import Session
+
+from gudcity.models import ProgramKind, TransactionKind, User, UserRole
+from gudcity.services import cards, enrollment, notifications, points, programs, scanning
+from gudcity.services.card_numbers import format_card_number
+from gudcity.services.errors import ServiceError
+from gudcity.services.events import customer_topic, program_topic
+from gudcity.state.live import LiveState
+from gudcity.state.timefmt import time_ago
+
+RECENT_ENTRIES = 3
+NOTIFICATIONS_SHOWN = 30
+TRANSACTION_LABELS = {
+    TransactionKind.EARN: "Earned",
+    TransactionKind.DEDUCT: "Deducted",
+    TransactionKind.REDEEM: "Redeemed",
+    TransactionKind.ADJUST: "Adjusted",
+}
+
+
+@dataclass
+class LedgerLine:
+    label: str
+    amount: str
+    when: str
+
+
+@dataclass
+class RewardOption:
+    reward_id: int
+    name: str
+    cost: int
+    affordable: bool
+
+
+@dataclass
+class CardTile:
+    card_id: int
+    program_id: int
+    program_name: str
+    business_name: str
+    unit: str
+    balance: int
+    tier: str
+    next_reward: str
+    progress: int
+    recent: list[LedgerLine] = field(default_factory=list)
+    rewards: list[RewardOption] = field(default_factory=list)
+
+
+@dataclass
+class NotificationItem:
+    notification_id: int
+    title: str
+    message: str
+    when: str
+    unread: bool
+    needs_answer: bool
+    answer: str
+
+
+@dataclass
+class CardsPage:
+    qr_src: str
+    card_number: str
+    cards: list[CardTile]
+    notifications: list[NotificationItem]
+    unread_count: int
+    newest_notification_id: int
+
+
+def _qr_src(user: User) -> str:
+    png = scanning.qr_png(scanning.issue_token(user))
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _tile(session: Session, user: User, card: cards.CardView) -> CardTile:
+    ladder = programs.rewards_ladder(session, card.program_id)
+    upcoming = next((r for r in ladder if r.cost > card.balance), None)
+    unit = "stamps" if card.program_kind == ProgramKind.STAMPS else "points"
+    if upcoming:
+        next_reward = f"{upcoming.cost - card.balance} {unit} to {upcoming.name}"
+        progress = round(100 * card.balance / upcoming.cost)
+    else:
+        next_reward = "Every reward is within reach" if ladder else "No rewards yet"
+        progress = 100 if ladder else 0
+    recent = [
+        LedgerLine(TRANSACTION_LABELS[t.kind], f"{t.amount:+d}", time_ago(t.created_at))
+        for t in cards.recent_transactions(session, user, card.card_id, limit=RECENT_ENTRIES)
+    ]
+    return CardTile(
+        card_id=card.card_id,
+        program_id=card.program_id,
+        program_name=card.program_name,
+        business_name=card.business_name,
+        unit=unit,
+        balance=card.balance,
+        tier=card.tier.title(),
+        next_reward=next_reward,
+        progress=progress,
+        recent=recent,
+        rewards=[RewardOption(r.id, r.name, r.cost, r.cost <= card.balance) for r in ladder],
+    )
+
+
+def _notification(note) -> NotificationItem:
+    return NotificationItem(
+        notification_id=note.id,
+        title=note.title,
+        message=note.message,
+        when=time_ago(note.created_at),
+        unread=note.read_at is None,
+        needs_answer=note.requires_action and note.action_taken is None,
+        answer=(note.action_taken or "").title(),
+    )
+
+
+def read_cards_page(session: Session, user: User) -> CardsPage:
+    """Everything /cards shows, read in one go from the services."""
+    notes = notifications.list_customer_notifications(session, user, limit=NOTIFICATIONS_SHOWN)
+    return CardsPage(
+        qr_src=_qr_src(user),
+        card_number=format_card_number(user.card_number),
+        cards=[_tile(session, user, card) for card in cards.list_cards(session, user)],
+        notifications=[_notification(n) for n in notes],
+        unread_count=notifications.unread_count(session, user),
+        newest_notification_id=notes[0].id if notes else 0,
+    )
+
+
+class CardsState(LiveState):
+    qr_src: str = ""
+    card_number: str = ""
+    cards: list[CardTile] = []
+    notifications: list[NotificationItem] = []
+    unread_count: int = 0
+    # The notification whose answer is being saved (its buttons are disabled).
+    answering_id: int = 0
+    redeeming_id: int = 0
+    redemption_code: str = ""
+    redemption_reward: str = ""
+
+    _customer_id: int = 0
+    _program_ids: list[int] = []
+    _newest_seen: int = 0
+
+    @rx.event
+    async def load(self):
+        redirect = await self.guard(UserRole.CUSTOMER)
+        if redirect:
+            return redirect
+        self._newest_seen = 0
+        return await self._open()
+
+    async def _reload(self) -> list | None:
+        customer_id, page = await self.as_user(lambda s, u: (u.id, read_cards_page(s, u)))
+        self._customer_id = customer_id
+        self._program_ids = [card.program_id for card in page.cards]
+        self.qr_src = page.qr_src
+        self.card_number = page.card_number
+        self.cards = page.cards
+        self.notifications = page.notifications
+        self.unread_count = page.unread_count
+        fresh = [
+            n
+            for n in page.notifications
+            if self._newest_seen and n.notification_id > self._newest_seen
+        ]
+        self._newest_seen = max(self._newest_seen, page.newest_notification_id)
+        return [rx.toast.info(n.message) for n in reversed(fresh[:3])] or None
+
+    def _topics(self) -> set[str]:
+        return {customer_topic(self._customer_id)} | {program_topic(p) for p in self._program_ids}
+
+    @rx.event
+    async def answer(self, notification_id: int, accept: bool):
+        if self.answering_id:
+            return
+        self.answering_id = notification_id
+        yield
+        try:
+            await self.as_user(
+                lambda s, u: notifications.act_on_notification(s, u, notification_id, accept)
+            )
+            yield rx.toast.success("Done." if accept else "Declined.")
+        except ServiceError as error:
+            yield rx.toast.error(error.message)
+        finally:
+            self.answering_id = 0
+        await self._reload()
+
+    @rx.event
+    async def mark_read(self, notification_id: int):
+        await self.as_user(lambda s, u: notifications.mark_read(s, u, notification_id))
+        await self._reload()
+
+    @rx.event
+    async def mark_all_read(self):
+        await self.as_user(notifications.mark_all_read)
+        await self._reload()
+
+    @rx.event
+    async def redeem(self, card_id: int, reward_id: int):
+        if self.redeeming_id:
+            return
+        self.redeeming_id = reward_id
+        yield
+        key = uuid.uuid4().hex
+        try:
+            transaction = await self.as_user(
+                lambda s, u: points.redeem_reward(s, u, card_id, reward_id, key)
+            )
+            self.redemption_code = transaction.redemption_code
+            self.redemption_reward = transaction.note
+        except ServiceError as error:
+            yield rx.toast.error(error.message)
+        finally:
+            self.redeeming_id = 0
+        await self._reload()
+
+    @rx.event
+    def close_redemption(self):
+        self.redemption_code = ""
+        self.redemption_reward = ""
+
+    @rx.event
+    async def leave(self, program_id: int):
+        try:
+            await self.as_user(lambda s, u: enrollment.leave_program(s, u, program_id))
+        except ServiceError as error:
+            yield rx.toast.error(error.message)
+        await self._reload()

@@ -1,0 +1,19 @@
+"""How times read on the pages."""
+
+from datetime import datetime
+
+from gudcity.models import utc_now
+
+
+def time_ago(moment: datetime, now: datetime | None = None) -> str:
+    """`just now`, `5 min ago`, `3 h ago`, `2 d ago`, then the date."""
+    seconds = int(((now or utc_now()) - moment).total_seconds())
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 86_400:
+        return f"{seconds // 3600} h ago"
+    if seconds < 7 * 86_400:
+        return f"{seconds // 86_400} d ago"
+    return moment.strftime("%d %b %Y")
