@@ -42,6 +42,15 @@ class Settings(BaseSettings):
     enrollment_request_ttl_hours: int = Field(default=72, gt=0)
     deduction_request_ttl_minutes: int = Field(default=30, gt=0)
     max_points_per_transaction: int = Field(default=100_000, gt=0)
+
+    # A QR token is refused this long after it was issued, so a photo of a card goes stale.
+    qr_token_ttl_seconds: int = Field(default=300, gt=0)
+    # Old SECRET_KEYs still accepted when verifying QR tokens (never used to sign), so a
+    # key rotation does not void the cards on screen. From the environment: a JSON list.
+    previous_secret_keys: list[str] = []
+    max_upload_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
+    # Checked from the image header before decoding: a small file can claim a huge image.
+    max_image_pixels: int = Field(default=40_000_000, gt=0)
     # An argon2-cffi profile; tests use CHEAPEST so that thousands of logins stay quick.
     password_hash_profile: Literal["RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST"] = (
         "RFC_9106_LOW_MEMORY"

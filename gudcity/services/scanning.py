@@ -1,12 +1,26 @@
 """The scan workflow: a business identifies a customer at the counter.
 
-Decoding QR images and signed tokens come with the scanning issue; here the
-customer is already identified (by id, or by the typed card number).
+The customer is identified by the signed token in their QR code (`scan_token`),
+by the typed card number, or already by id (`scan_customer`). This module also
+draws the QR (`qr_png`) and reads it back from a photo (`decode_qr`).
 """
 
+import base64
+import binascii
+import hashlib
+import hmac
+import io
+import re
+import struct
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
+import cv2
+import numpy as np
+import qrcode
+from PIL import Image, UnidentifiedImageError
+from pyzbar import pyzbar
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -21,6 +35,7 @@ from gudcity.models import (
     QrScanLog,
     User,
     UserRole,
+    utc_now,
 )
 from gudcity.services import enrollment, points
 from gudcity.services.accounts import Permission, require_business_permission
@@ -30,6 +45,7 @@ from gudcity.services.events import business_topic, customer_topic, publish
 from gudcity.services.notifications import notify_customer
 from gudcity.services.programs import get_program
 from gudcity.services.transaction import atomic
+from gudcity.settings import get_settings
 
 
 class ScanOutcome(StrEnum):
@@ -37,6 +53,9 @@ class ScanOutcome(StrEnum):
     COOLDOWN = "COOLDOWN"
     ENROLLMENT_REQUESTED = "ENROLLMENT_REQUESTED"
     UNKNOWN_CARD = "UNKNOWN_CARD"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    EXPIRED_TOKEN = "EXPIRED_TOKEN"
+    UNKNOWN_CUSTOMER = "UNKNOWN_CUSTOMER"
 
 
 @dataclass(frozen=True)
@@ -209,3 +228,237 @@ def _award_for_scan(
     )
     session.refresh(card)
     return ScanResult(ScanOutcome.AWARDED, customer, program, card=card, transaction=transaction)
+
+
+# --- QR tokens -----------------------------------------------------------------
+#
+# "GC1." + base32 (no padding) of: len(public_id) (1 byte), public_id, issue time
+# (4 bytes, unix seconds), then a 16-byte HMAC-SHA256 of everything before it,
+# prefix included. Base32 keeps the whole token in the QR alphanumeric alphabet,
+# which draws a smaller code than base64's byte mode.
+
+TOKEN_VERSION = "GC1"
+MAX_TOKEN_LENGTH = 256
+MAC_LENGTH = 16
+# Tolerated difference between the clocks of the server that issued a token and the
+# one that checks it.
+CLOCK_SKEW_SECONDS = 30
+_VERSION_TAG = re.compile(r"GC\d{1,4}")
+
+
+class InvalidQrError(ValidationError):
+    """A scanned QR that does not carry a valid GudCity token.
+
+    Each subclass has its own message for the scanner page, a short `reason` for
+    the scan log, and the log `outcome`.
+    """
+
+    default_message = "This QR code is not valid."
+    reason = "invalid"
+    outcome = ScanOutcome.INVALID_TOKEN
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.default_message)
+
+
+class NotGudCityQrError(InvalidQrError):
+    default_message = "This is not a GudCity QR code."
+    reason = "not a GudCity code"
+
+
+class UnsupportedQrVersionError(InvalidQrError):
+    default_message = (
+        "This GudCity QR code has a format this server does not know: "
+        "ask the customer to refresh their card."
+    )
+    reason = "unsupported version"
+
+
+class DamagedQrError(InvalidQrError):
+    default_message = "This QR code is incomplete or damaged: ask the customer to show it again."
+    reason = "malformed"
+
+
+class ForgedQrError(InvalidQrError):
+    default_message = "This QR code has been altered or was not issued by GudCity."
+    reason = "bad signature"
+
+
+class ExpiredQrError(InvalidQrError):
+    default_message = "This QR code has expired: ask the customer to show it again."
+    reason = "expired"
+    outcome = ScanOutcome.EXPIRED_TOKEN
+
+
+class FutureQrError(InvalidQrError):
+    default_message = (
+        "This QR code is dated in the future: the server clocks disagree, "
+        "ask the customer to show it again."
+    )
+    reason = "issued in the future"
+
+
+class OversizedQrError(InvalidQrError):
+    default_message = "This QR code holds far too much text to be a GudCity card."
+    reason = "too long"
+
+
+class UnknownCustomerQrError(InvalidQrError):
+    default_message = "This QR code belongs to no GudCity customer."
+    reason = "unknown customer"
+    outcome = ScanOutcome.UNKNOWN_CUSTOMER
+
+
+def _mac(key: str, signed: bytes) -> bytes:
+    return hmac.new(key.encode(), signed, hashlib.sha256).digest()[:MAC_LENGTH]
+
+
+def _seconds(now: datetime | None) -> int:
+    return int((now or utc_now()).timestamp())
+
+
+def issue_token(customer: User, *, now: datetime | None = None) -> str:
+    """The signed token a customer's QR code carries: their public id and the time."""
+    public_id = customer.public_id.encode()
+    body = bytes([len(public_id)]) + public_id + struct.pack(">I", _seconds(now))
+    prefix = f"{TOKEN_VERSION}.".encode()
+    raw = body + _mac(get_settings().secret_key, prefix + body)
+    return prefix.decode() + base64.b32encode(raw).decode().rstrip("=")
+
+
+def verify_token(token: str, *, now: datetime | None = None) -> str:
+    """The public id of the customer the token names, or an `InvalidQrError`.
+
+    The signature is checked before the payload is read, so nothing from an
+    unsigned token is ever trusted.
+    """
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise OversizedQrError()
+    tag, dot, text = token.strip().partition(".")
+    if not dot or not _VERSION_TAG.fullmatch(tag):
+        raise NotGudCityQrError()
+    if tag != TOKEN_VERSION:
+        raise UnsupportedQrVersionError()
+    try:
+        raw = base64.b32decode(text + "=" * (-len(text) % 8))
+    except (binascii.Error, ValueError):
+        raise DamagedQrError() from None
+    if len(raw) <= MAC_LENGTH or base64.b32encode(raw).decode().rstrip("=") != text:
+        raise DamagedQrError()  # too short, or unused bits set: not a token we wrote
+    body, mac = raw[:-MAC_LENGTH], raw[-MAC_LENGTH:]
+    settings = get_settings()
+    signed = f"{tag}.".encode() + body
+    keys = [settings.secret_key, *settings.previous_secret_keys]
+    if not any(hmac.compare_digest(mac, _mac(key, signed)) for key in keys):
+        raise ForgedQrError()
+    if len(body) != 1 + body[0] + 4:  # signed, so only a bug of ours would get here
+        raise DamagedQrError()
+
+    (issued_at,) = struct.unpack(">I", body[-4:])
+    now_seconds = _seconds(now)
+    if issued_at > now_seconds + CLOCK_SKEW_SECONDS:
+        raise FutureQrError()
+    if now_seconds - issued_at > settings.qr_token_ttl_seconds:
+        raise ExpiredQrError()
+    return body[1:-4].decode()
+
+
+@atomic
+def scan_token(
+    session: Session, actor: User, program_id: int, token: str, idempotency_key: str
+) -> ScanResult:
+    """Run the scan workflow for the customer named by a scanned QR token.
+
+    A token that fails verification or names no customer is logged (with the
+    reason) in the business's scan log and refused; nothing else is written. A
+    scan delivered again gets its first result, even once its token has expired.
+    """
+    points.check_key(idempotency_key)
+    program = get_program(session, program_id)
+    business = require_business_permission(session, actor, program.business_id, Permission.SCAN)
+    replay = _replayed(session, idempotency_key)
+    if replay is not None and replay.customer_id is not None:
+        return scan_customer(session, actor, program.id, replay.customer_id, idempotency_key)
+    try:
+        public_id = verify_token(token)
+        customer = session.exec(
+            select(User).where(User.public_id == public_id, User.role == UserRole.CUSTOMER)
+        ).first()
+        if customer is None:
+            raise UnknownCustomerQrError()
+    except InvalidQrError as error:
+        _log(session, actor, business.id, error.outcome, program_id=program.id, detail=error.reason)
+        session.commit()
+        raise
+    return scan_customer(session, actor, program.id, customer.id, idempotency_key)
+
+
+# --- QR images -------------------------------------------------------------------
+
+UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP")
+
+
+class UnreadableImageError(ValidationError):
+    def __init__(self) -> None:
+        super().__init__("That file is not an image we can read (use a JPEG, PNG or WebP photo).")
+
+
+class ImageTooLargeError(ValidationError):
+    """A file or an image too big to decode safely (a decompression bomb, or a mistake)."""
+
+
+def qr_png(text: str, *, box_size: int = 8) -> bytes:
+    """Draw `text` as a QR code (error correction M, the standard 4-module border)."""
+    code = qrcode.QRCode(
+        error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box_size, border=4
+    )
+    code.add_data(text)
+    code.make(fit=True)
+    out = io.BytesIO()
+    code.make_image().save(out, format="PNG")
+    return out.getvalue()
+
+
+def decode_qr(image: bytes) -> str | None:
+    """The text of the QR code in a photo, or None when no QR can be read in it.
+
+    Synchronous and CPU-bound: callers run it in a worker thread. The file size
+    and the image's dimensions (read from its header alone) are checked before
+    any pixel is decoded.
+    """
+    settings = get_settings()
+    if len(image) > settings.max_upload_bytes:
+        limit = settings.max_upload_bytes / (1024 * 1024)
+        raise ImageTooLargeError(f"That file is too large: the limit is {limit:g} MB.")
+    gray = _decode_pixels(image, settings.max_image_pixels)
+    return _read_with_zbar(gray) or _read_with_opencv(gray)
+
+
+def _decode_pixels(image: bytes, max_pixels: int) -> np.ndarray:
+    """The image as a grayscale array, once its header says it is safe to decode."""
+    too_large = ImageTooLargeError(
+        f"That image is too large: at most {max_pixels / 1e6:g} megapixels, please."
+    )
+    try:
+        with Image.open(io.BytesIO(image), formats=UPLOAD_FORMATS) as header:
+            width, height = header.size
+    except Image.DecompressionBombError:
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        raise UnreadableImageError() from None
+    if width * height > max_pixels:
+        raise too_large
+    gray = cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_GRAYSCALE)
+    if gray is None or gray.size == 0:
+        raise UnreadableImageError()
+    return gray
+
+
+def _read_with_zbar(gray: np.ndarray) -> str | None:
+    found = pyzbar.decode(gray, symbols=[pyzbar.ZBarSymbol.QRCODE])
+    return found[0].data.decode("utf-8", errors="replace") if found else None
+
+
+def _read_with_opencv(gray: np.ndarray) -> str | None:
+    text, _, _ = cv2.QRCodeDetector().detectAndDecode(gray)
+    return text or None
