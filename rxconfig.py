@@ -17,6 +17,7 @@ config = rx.Config(
     backend_port=settings.port,
     redis_url=settings.redis_url,
     telemetry_enabled=False,
+    show_built_with_reflex=False,
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(appearance="light", accent_color="teal", radius="large"),

@@ -6,9 +6,10 @@ deprecates `rx.App(theme=...)`.
 
 import reflex as rx
 
-from gudcity.pages import auth, cards, home
+from gudcity.pages import auth, cards, home, scanner
 from gudcity.realtime.feed import change_feed
 from gudcity.state.cards import CardsState
+from gudcity.state.scanner import ScannerState
 
 app = rx.App()
 
@@ -16,5 +17,6 @@ app.add_page(home.home, route=home.ROUTE, title=home.TITLE)
 app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")
 app.add_page(auth.register, route=auth.REGISTER_ROUTE, title="Create an account · GudCity")
 app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
+app.add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
 
 app.register_lifespan_task(change_feed)

@@ -34,9 +34,8 @@ def top_bar() -> rx.Component:
         as_="nav",
         align="center",
         wrap="wrap",
-        gap="3",
-        padding_x="4",
-        padding_y="3",
+        gap="4",
+        padding="12px 16px",
         border_bottom="1px solid var(--gray-a5)",
         width="100%",
     )

@@ -292,3 +292,35 @@ def _commit_enrollment(session: Session) -> None:
     except IntegrityError:
         session.rollback()
         raise ConflictError("You are already enrolled in this program.") from None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a customer stands in one program, as the scanner shows it."""
+
+    customer_id: int
+    customer_name: str
+    status: str
+    card_id: int | None
+    balance: int | None
+
+
+def standing(session: Session, actor: User, program_id: int, customer_id: int) -> Standing:
+    program = get_program(session, program_id)
+    require_business_permission(session, actor, program.business_id, Permission.SCAN)
+    customer = get_customer(session, customer_id)
+    card = points.card_of(session, customer.id, program.id)
+    if points.is_enrolled(session, customer.id, program.id):
+        status = "Enrolled"
+    elif pending_enrollment_request(session, customer.id, program.id):
+        status = "Invitation sent"
+    else:
+        status = "Not enrolled"
+    enrolled = status == "Enrolled"
+    return Standing(
+        customer.id,
+        customer.name,
+        status,
+        card.id if card and enrolled else None,
+        card.balance if card and enrolled else None,
+    )

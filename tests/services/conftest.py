@@ -14,9 +14,11 @@ PASSWORD = "correct horse battery"
 
 
 class Make:
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, prefix: str = "") -> None:
         self.session = session
         self._numbers = itertools.count(1)
+        # Keeps emails unique where the database outlives one test (browser tests).
+        self.prefix = prefix
 
     def key(self) -> str:
         return uuid.uuid4().hex
@@ -26,7 +28,7 @@ class Make:
         return accounts.register_customer(
             self.session,
             name=name or f"Customer {n}",
-            email=f"customer{n}@example.com",
+            email=f"{self.prefix}customer{n}@example.com",
             password=PASSWORD,
         )
 
@@ -35,7 +37,7 @@ class Make:
         return accounts.register_business(
             self.session,
             name=f"Owner {n}",
-            email=f"owner{n}@example.com",
+            email=f"{self.prefix}owner{n}@example.com",
             password=PASSWORD,
             business_name=name or f"Business {n}",
         )
@@ -47,7 +49,7 @@ class Make:
             owner,
             business.id,
             name=f"Staff {n}",
-            email=f"staff{n}@example.com",
+            email=f"{self.prefix}staff{n}@example.com",
             password=PASSWORD,
             permissions=set(permissions),
         )

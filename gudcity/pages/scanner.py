@@ -1,0 +1,198 @@
+"""/business/scanner: scan a customer's QR (photo) or type their card number, then act."""
+
+import reflex as rx
+
+from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.state.scanner import ScannerState
+
+ROUTE = "/business/scanner"
+TITLE = "Scanner · GudCity"
+MAX_UPLOAD_BYTES = 8 * 1024 * 1024
+
+
+def _program_chooser() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Program", html_for="program", style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.select(
+            rx.foreach(
+                ScannerState.programs,
+                lambda p: rx.el.option(p.label, value=p.program_id),
+            ),
+            id="program",
+            value=ScannerState.program_id,
+            on_change=ScannerState.choose_program,
+            style={
+                "width": "100%",
+                "padding": "8px",
+                "borderRadius": "var(--radius-2)",
+                "border": "1px solid var(--gray-a7)",
+                "fontSize": "16px",
+                "background": "var(--color-surface)",
+            },
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _photo_scan() -> rx.Component:
+    return rx.upload(
+        rx.vstack(
+            rx.icon("camera", size=28),
+            rx.text("Take or choose a photo of the customer's QR code", weight="medium"),
+            rx.text("JPEG, PNG or WebP, up to 8 MB", size="1", color_scheme="gray"),
+            align="center",
+            spacing="1",
+        ),
+        id="scan-upload",
+        accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
+        max_files=1,
+        max_size=MAX_UPLOAD_BYTES,
+        multiple=False,
+        on_drop=ScannerState.scan_upload(rx.upload_files(upload_id="scan-upload")),
+        border="2px dashed var(--accent-7)",
+        border_radius="var(--radius-4)",
+        padding="6",
+        width="100%",
+        cursor="pointer",
+    )
+
+
+def _typed_entry() -> rx.Component:
+    return rx.form(
+        rx.hstack(
+            rx.box(
+                labelled_input(
+                    "Card number", "card_number", placeholder="1234 5678 9012", input_mode="numeric"
+                ),
+                flex="1",
+            ),
+            rx.button("Look up", type="submit", size="3", loading=ScannerState.busy),
+            align="end",
+            width="100%",
+        ),
+        on_submit=ScannerState.look_up,
+        reset_on_submit=True,
+        width="100%",
+    )
+
+
+def _actions() -> rx.Component:
+    enrolled = ScannerState.customer_status == "Enrolled"
+    return rx.vstack(
+        rx.hstack(
+            rx.box(
+                labelled_input(
+                    "Points",
+                    "points",
+                    type="number",
+                    min=1,
+                    value=ScannerState.points_text,
+                    on_change=ScannerState.set_points_text,
+                ),
+                width="120px",
+            ),
+            rx.button(
+                "Award points", on_click=ScannerState.award, disabled=~enrolled | ScannerState.busy
+            ),
+            rx.button(
+                "Deduct points",
+                on_click=ScannerState.deduct,
+                variant="soft",
+                color_scheme="orange",
+                disabled=~enrolled | ScannerState.busy,
+            ),
+            align="end",
+            wrap="wrap",
+            spacing="3",
+        ),
+        rx.button(
+            "Enroll",
+            on_click=ScannerState.enroll,
+            variant="outline",
+            disabled=enrolled | ScannerState.busy | ~ScannerState.has_customer,
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _scan_result() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.cond(
+                ScannerState.has_customer,
+                rx.vstack(
+                    rx.hstack(
+                        rx.icon("user-round", size=20),
+                        rx.text(ScannerState.customer_name, weight="bold", size="5"),
+                        rx.badge(ScannerState.customer_status, size="2"),
+                        align="center",
+                        wrap="wrap",
+                    ),
+                    rx.cond(
+                        ScannerState.customer_balance != "",
+                        rx.text(
+                            "Balance: ", rx.text.strong(ScannerState.customer_balance), size="3"
+                        ),
+                    ),
+                    spacing="2",
+                ),
+                empty_state(
+                    "scan-line", "No customer yet", "Scan a QR code or type a card number."
+                ),
+            ),
+            rx.cond(
+                ScannerState.outcome != "",
+                rx.callout(
+                    ScannerState.outcome, icon="circle-check", color_scheme="green", width="100%"
+                ),
+            ),
+            rx.cond(
+                ScannerState.error != "",
+                rx.callout(
+                    ScannerState.error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    width="100%",
+                    role="alert",
+                ),
+            ),
+            _actions(),
+            spacing="4",
+            width="100%",
+        ),
+        id="scan-result",
+        aria_live="polite",
+        width="100%",
+    )
+
+
+def scanner() -> rx.Component:
+    return page_frame(
+        rx.cond(
+            ScannerState.loading,
+            rx.skeleton(height="300px", width="100%"),
+            rx.cond(
+                ScannerState.programs.length() > 0,
+                rx.vstack(
+                    _program_chooser(),
+                    rx.grid(
+                        rx.vstack(_photo_scan(), _typed_entry(), spacing="4", width="100%"),
+                        _scan_result(),
+                        columns={"initial": "1", "md": "2"},
+                        gap="5",
+                        width="100%",
+                    ),
+                    spacing="4",
+                    width="100%",
+                ),
+                empty_state(
+                    "list-plus",
+                    "No active program",
+                    "Create a loyalty program first: scans award its points.",
+                ),
+            ),
+        ),
+        title="Scanner",
+    )

@@ -1,0 +1,203 @@
+"""/business/scanner: identify a customer (photo of their QR, or card number) and act."""
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import reflex as rx
+from sqlmodel import Session
+
+from gudcity.models import User
+from gudcity.services import enrollment, points, programs, scanning
+from gudcity.services.errors import ServiceError, ValidationError
+from gudcity.services.scanning import ScanOutcome, ScanResult
+from gudcity.state.business import BusinessState
+
+OUTCOME_MESSAGES = {
+    ScanOutcome.ENROLLMENT_REQUESTED: "Not enrolled yet: an invitation was sent to the customer.",
+    ScanOutcome.COOLDOWN: "Scanned. No points this time: the program's cooldown is running.",
+}
+
+
+@dataclass
+class ProgramChoice:
+    program_id: str
+    label: str
+
+
+def _outcome_message(result: ScanResult) -> str:
+    if result.outcome == ScanOutcome.AWARDED:
+        return f"+{points.amount_label(result.program, result.transaction.amount)} awarded."
+    return OUTCOME_MESSAGES.get(result.outcome, "Scanned.")
+
+
+class ScannerState(BusinessState):
+    programs: list[ProgramChoice] = []
+    program_id: str = ""
+    # The customer on screen (#scan-result).
+    customer_name: str = ""
+    customer_status: str = ""
+    customer_balance: str = ""
+    outcome: str = ""
+    error: str = ""
+    points_text: str = "10"
+    busy: bool = False
+
+    _customer_id: int = 0
+    _card_id: int = 0
+
+    @rx.var
+    def has_customer(self) -> bool:
+        return self.customer_name != ""
+
+    @rx.event
+    async def load(self):
+        return await self._open_business()
+
+    async def _reload(self) -> list | None:
+        choices = await self._business_call(
+            lambda s, u, b: [
+                ProgramChoice(str(p.id), p.name)
+                for p in programs.list_programs(s, u, b, active_only=True)
+            ]
+        )
+        self.programs = choices
+        if self.program_id not in {c.program_id for c in choices}:
+            self.program_id = choices[0].program_id if choices else ""
+        await self._show_standing()
+        return None
+
+    async def _show_standing(self) -> None:
+        if not self._customer_id or not self.program_id:
+            return
+        program_id, customer_id = int(self.program_id), self._customer_id
+        found = await self.as_user(lambda s, u: enrollment.standing(s, u, program_id, customer_id))
+        self.customer_name = found.customer_name
+        self.customer_status = found.status
+        self.customer_balance = "" if found.balance is None else str(found.balance)
+        self._card_id = found.card_id or 0
+
+    @rx.event
+    async def choose_program(self, program_id: str):
+        self.program_id = program_id
+        self.outcome = ""
+        await self._show_standing()
+
+    @rx.event
+    def set_points_text(self, value: str):
+        self.points_text = value
+
+    async def _run(self, work):
+        """Run one action, one at a time; `work` returns (message, customer id or None)."""
+        self.busy = True
+        self.error = ""
+        yield
+        try:
+            message, customer_id = await self.as_user(work)
+            self.outcome = message
+            self._customer_id = customer_id or self._customer_id
+        except ServiceError as error:
+            self.error = error.message
+            self.outcome = ""
+            yield rx.toast.error(error.message)
+        finally:
+            self.busy = False
+        await self._show_standing()
+
+    def _scan(self, identify: Callable[[Session, User, int, str], ScanResult]):
+        """A unit of work: identify the customer, then run the scan workflow."""
+        program_id, key = int(self.program_id or 0), uuid.uuid4().hex
+
+        def work(session: Session, user: User) -> tuple[str, int]:
+            if not program_id:
+                raise ValidationError("Create a program first: scans award its points.")
+            result = identify(session, user, program_id, key)
+            return _outcome_message(result), result.customer.id
+
+        return work
+
+    @rx.event
+    async def scan_upload(self, files: list[rx.UploadFile]):
+        if self.busy or not files:
+            return
+        image = await files[0].read()
+        self.busy = True
+        yield
+        try:
+            text = await asyncio.to_thread(scanning.decode_qr, image)
+        except ServiceError as error:
+            text, self.error = None, error.message
+        else:
+            self.error = "" if text else "No QR code found in that photo. Try again, closer."
+        self.busy = False
+        if text is None:
+            self.outcome = ""
+            yield rx.toast.error(self.error)
+            return
+        async for update in self._run(
+            self._scan(lambda s, u, p, k: scanning.scan_token(s, u, p, text, k))
+        ):
+            yield update
+
+    @rx.event
+    async def look_up(self, form_data: dict):
+        if self.busy:
+            return
+        typed = form_data.get("card_number", "")
+        business_id = self._business_id
+
+        def identify(session, user, program_id, key):
+            customer = scanning.find_customer_by_card_number(session, user, business_id, typed)
+            return scanning.scan_customer(session, user, program_id, customer.id, key)
+
+        async for update in self._run(self._scan(identify)):
+            yield update
+
+    @rx.event
+    async def enroll(self):
+        if self.busy or not self._customer_id:
+            return
+        program_id, customer_id, key = int(self.program_id), self._customer_id, uuid.uuid4().hex
+
+        def work(session, user):
+            enrollment.request_enrollment(session, user, program_id, customer_id, key)
+            return "Invitation sent: the customer can accept it on their phone.", None
+
+        async for update in self._run(work):
+            yield update
+
+    @rx.event
+    async def award(self):
+        if self.busy or not self._card_id:
+            return
+        card_id, key, text = self._card_id, uuid.uuid4().hex, self.points_text
+
+        def work(session, user):
+            amount = _parse_points(text)
+            points.award_points(session, user, card_id, amount, key)
+            return f"+{amount} awarded.", None
+
+        async for update in self._run(work):
+            yield update
+
+    @rx.event
+    async def deduct(self):
+        if self.busy or not self._card_id:
+            return
+        card_id, key, text = self._card_id, uuid.uuid4().hex, self.points_text
+
+        def work(session, user):
+            amount = _parse_points(text)
+            points.request_deduction(session, user, card_id, amount, key)
+            return f"Asked the customer to approve taking {amount} off their card.", None
+
+        async for update in self._run(work):
+            yield update
+
+
+def _parse_points(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValidationError("Points must be a whole number.") from None

@@ -1,0 +1,178 @@
+"""Browser tests: the production build on PostgreSQL, driven in Debian's Chromium.
+
+One app server per test run, on a database of its own; each test makes its own
+businesses and customers through the services, against that same database.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, sync_playwright
+from sqlmodel import Session
+
+from gudcity.db import ensure_database_exists, make_engine, migrate
+from tests.conftest import POSTGRES_SERVER, REQUIRE_POSTGRES
+from tests.services.conftest import PASSWORD, Make
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STARTUP_SECONDS = 300
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"The app exited while starting:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/ping", timeout=2):
+                return
+        except OSError:
+            time.sleep(1)
+    raise RuntimeError(
+        f"The app did not answer within {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}"
+    )
+
+
+@pytest.fixture(scope="session")
+def e2e_database_url():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    url = f"{POSTGRES_SERVER}/gudcity_e2e_{uuid.uuid4().hex[:8]}"
+    try:
+        ensure_database_exists(url)
+    except Exception as error:
+        if REQUIRE_POSTGRES:
+            pytest.fail(f"PostgreSQL is needed for the browser tests: {error}")
+        pytest.skip(f"PostgreSQL is not reachable: {error}")
+    engine = make_engine(url)
+    migrate(engine)
+    yield url
+    engine.dispose()
+    server = make_engine(f"{POSTGRES_SERVER}/postgres").execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    with server.connect() as connection:
+        name = url.rsplit("/", 1)[1]
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_database_url, tmp_path_factory):
+    """The app in production mode, as `make run` starts it, on a port of its own."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("app") / "reflex.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": e2e_database_url,
+        "PORT": str(port),
+        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
+        "REFLEX_USE_NPM": "1",
+        "NPM_CONFIG_REGISTRY": os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org"),
+    }
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--backend-port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(url, server, log)
+        yield url
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def db(e2e_database_url):
+    """A session on the app's database, to make each test's data."""
+    engine = make_engine(e2e_database_url)
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    engine.dispose()
+
+
+@pytest.fixture
+def make(db) -> Make:
+    return Make(db, prefix=uuid.uuid4().hex[:8])
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, app_url):
+    """Open a page in a browser context of its own (its own cookies: one user)."""
+    contexts = []
+
+    def open_page(width: int = 1100, height: int = 900) -> Page:
+        context = browser.new_context(base_url=app_url, viewport={"width": width, "height": height})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page: Page, email: str, lands_on: str) -> Page:
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{lands_on}")
+    return page
+
+
+def mark_document(page: Page) -> None:
+    """Tag the loaded document; `assert_not_reloaded` fails if it was replaced."""
+    page.evaluate("window.__gudcity_marker = 'same-document'")
+
+
+def assert_not_reloaded(page: Page) -> None:
+    assert page.evaluate("window.__gudcity_marker") == "same-document", "the page reloaded"

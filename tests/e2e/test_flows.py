@@ -1,0 +1,148 @@
+"""DESIGN §3's three cases, end to end, each party watching the other's change arrive."""
+
+import base64
+
+from playwright.sync_api import Page, expect
+
+from gudcity.services import enrollment
+from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
+
+pytestmark = __import__("pytest").mark.e2e
+
+
+def _qr_file(customer_page: Page, tmp_path) -> str:
+    src = customer_page.locator("#customer-qr").get_attribute("src")
+    assert src.startswith("data:image/png;base64,")
+    path = tmp_path / "qr.png"
+    path.write_bytes(base64.b64decode(src.split(",", 1)[1]))
+    return str(path)
+
+
+def _card(page: Page, program_name: str):
+    return page.locator("[data-testid=loyalty-card]", has_text=program_name)
+
+
+def _notification(page: Page, text: str):
+    return page.locator("#notifications [data-testid=notification]", has_text=text)
+
+
+def test_new_customer_scan(new_page, make, tmp_path):
+    """Scan -> scanned notice -> invitation -> Accept -> customer listed, card, points."""
+    owner, business = make.business("Bean There")
+    make.program(owner, business, name="Coffee Club", points_per_scan=10)
+    customer = make.customer("Alice Rivera")
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+    phone = log_in(new_page(width=390, height=844), customer.email, "/cards")
+    expect(phone.get_by_text("No loyalty cards yet")).to_be_visible()
+    mark_document(phone)
+
+    shop.locator("#scan-upload input[type=file]").set_input_files(_qr_file(phone, tmp_path))
+
+    expect(shop.locator("#scan-result")).to_contain_text("Alice Rivera")
+    expect(shop.locator("#scan-result")).to_contain_text("Invitation sent")
+    expect(_notification(phone, "Your QR code was scanned by Bean There")).to_be_visible()
+    invitation = _notification(phone, "Bean There invites you to join Coffee Club.")
+    invitation.get_by_role("button", name="Accept").click()
+
+    expect(_card(phone, "Coffee Club").locator("[data-testid=card-balance]")).to_have_text("10")
+    expect(_notification(phone, "You earned 10 points from Bean There!")).to_be_visible()
+    assert_not_reloaded(phone)
+    shop.goto("/business/customers")
+    row = shop.locator("[data-testid=customer-row]", has_text="Alice Rivera")
+    expect(row).to_contain_text("10")
+
+
+def test_enrolled_customer_scan_updates_every_tab(new_page, make, db):
+    """Typed card number -> points by the program's rule, on both of the customer's tabs."""
+    owner, business = make.business("Glow Salon")
+    program = make.program(owner, business, name="Glow Rewards", points_per_scan=25)
+    customer = make.customer("Ben Okafor")
+    make.card(customer, program)
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+    phone = log_in(new_page(), customer.email, "/cards")
+    laptop = new_page()
+    laptop.context.add_cookies(phone.context.cookies())
+    laptop.goto("/cards")
+    for tab in (phone, laptop):
+        expect(_card(tab, "Glow Rewards").locator("[data-testid=card-balance]")).to_have_text("0")
+        mark_document(tab)
+
+    shop.get_by_label("Card number").fill(customer.card_number)
+    shop.get_by_role("button", name="Look up").click()
+
+    expect(shop.locator("#scan-result")).to_contain_text("Ben Okafor")
+    expect(shop.locator("#scan-result")).to_contain_text("25")
+    for tab in (phone, laptop):
+        expect(_card(tab, "Glow Rewards").locator("[data-testid=card-balance]")).to_have_text("25")
+        expect(_notification(tab, "Your QR code was scanned by Glow Salon")).to_be_visible()
+        expect(_notification(tab, "You earned 25 points from Glow Salon!")).to_be_visible()
+        assert_not_reloaded(tab)
+
+
+def test_manual_enroll_award_and_deduction(new_page, make):
+    """Enroll by card number, award, then a deduction that waits for the customer."""
+    owner, business = make.business("Crumbs")
+    make.program(owner, business, name="Pastry Points", points_per_scan=5)
+    customer = make.customer("Cleo Marsh")
+    # The scan itself invites; accept it, then work the buttons.
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+    phone = log_in(new_page(), customer.email, "/cards")
+    mark_document(phone)
+    shop.get_by_label("Card number").fill(customer.card_number)
+    shop.get_by_role("button", name="Look up").click()
+    expect(shop.locator("#scan-result")).to_contain_text("Invitation sent")
+    _notification(phone, "Crumbs invites you").get_by_role("button", name="Accept").click()
+    balance = _card(phone, "Pastry Points").locator("[data-testid=card-balance]")
+    expect(balance).to_have_text("5")
+    expect(shop.locator("#scan-result")).to_contain_text("Enrolled")
+
+    shop.get_by_label("Points").fill("30")
+    shop.get_by_role("button", name="Award points").click()
+    expect(balance).to_have_text("35")
+
+    shop.get_by_label("Points").fill("20")
+    shop.get_by_role("button", name="Deduct points").click()
+    request = _notification(phone, "wants to deduct 20 points")
+    expect(request).to_be_visible()
+    expect(balance).to_have_text("35")
+    request.get_by_role("button", name="Decline").click()
+    expect(request.get_by_role("button", name="Decline")).to_have_count(0)
+    expect(balance).to_have_text("35")
+
+    shop.get_by_role("button", name="Deduct points").click()
+    second = _notification(phone, "wants to deduct 20 points").filter(
+        has=phone.get_by_role("button", name="Accept")
+    )
+    second.get_by_role("button", name="Accept").click()
+    expect(balance).to_have_text("15")
+    expect(shop.locator("#scan-result")).to_contain_text("15")
+    assert_not_reloaded(phone)
+
+
+def test_a_forged_qr_is_refused_and_changes_nothing(new_page, make, tmp_path, db):
+    from gudcity.services import scanning
+
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    customer = make.customer("Mallory")
+    forged = scanning.issue_token(customer).replace("GC1.", "GC1.x", 1)
+    path = tmp_path / "forged.png"
+    path.write_bytes(scanning.qr_png(forged))
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+
+    shop.locator("#scan-upload input[type=file]").set_input_files(str(path))
+
+    expect(shop.locator("#scan-result [role=alert]")).to_be_visible()
+    assert enrollment.pending_enrollment_request(db, customer.id, program.id) is None
+
+
+def test_a_non_image_upload_gets_a_clear_message(new_page, make, tmp_path):
+    owner, business = make.business("Bean There")
+    make.program(owner, business, name="Coffee Club")
+    path = tmp_path / "notes.png"
+    path.write_text("this is not a picture")
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+
+    shop.locator("#scan-upload input[type=file]").set_input_files(str(path))
+
+    expect(shop.locator("#scan-result [role=alert]")).to_contain_text("not an image")
