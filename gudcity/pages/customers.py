@@ -1,0 +1,160 @@
+"""/business/customers: who is enrolled, with their points; searchable, a page at a time."""
+
+import reflex as rx
+
+from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.state.customers import ALL_PROGRAMS, CustomerLine, CustomersState, ProgramChoice
+
+ROUTE = "/business/customers"
+TITLE = "Customers · GudCity"
+
+
+def _search_box() -> rx.Component:
+    return labelled_input(
+        "Search customers",
+        "customer-search",
+        type="search",
+        placeholder="Name, email or card number",
+        value=CustomersState.search,
+        on_change=CustomersState.set_search,
+        debounce_timeout=300,
+    )
+
+
+def _program_choice(choice: ProgramChoice) -> rx.Component:
+    return rx.select.item(choice.label, value=choice.value)
+
+
+def _program_filter() -> rx.Component:
+    return rx.vstack(
+        rx.el.label(
+            "Program", html_for="program-filter", style={"fontWeight": 500, "fontSize": "14px"}
+        ),
+        rx.select.root(
+            rx.select.trigger(id="program-filter", width="100%"),
+            rx.select.content(rx.foreach(CustomersState.program_choices, _program_choice)),
+            value=CustomersState.program_filter,
+            on_change=CustomersState.set_program_filter,
+            size="3",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.box(_search_box(), flex="2", min_width="220px"),
+        rx.box(_program_filter(), flex="1", min_width="180px"),
+        spacing="3",
+        wrap="wrap",
+        width="100%",
+    )
+
+
+def _total() -> rx.Component:
+    return rx.text(
+        rx.text.strong(CustomersState.total_customers, id="customer-total"),
+        rx.cond(CustomersState.total_customers == 1, " customer", " customers"),
+        " enrolled",
+        size="2",
+        color_scheme="gray",
+    )
+
+
+def _customer_row(line: CustomerLine) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.vstack(
+                rx.text(line.name, weight="medium"),
+                rx.text(line.email, size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
+        rx.table.cell(rx.text(line.points, data_testid="customer-points", weight="bold")),
+        rx.table.cell(line.program_name),
+        rx.table.cell(rx.badge(line.tier, variant="outline")),
+        rx.table.cell(line.last_visit, white_space="nowrap"),
+        data_testid="customer-row",
+        align="center",
+    )
+
+
+def _customer_table() -> rx.Component:
+    """Name and points come first, so a phone shows them without scrolling sideways."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Customer"),
+                    rx.table.column_header_cell("Points"),
+                    rx.table.column_header_cell("Program"),
+                    rx.table.column_header_cell("Tier"),
+                    rx.table.column_header_cell("Last visit"),
+                )
+            ),
+            rx.table.body(rx.foreach(CustomersState.rows, _customer_row)),
+            variant="surface",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+    )
+
+
+def _skeletons() -> rx.Component:
+    return rx.vstack(*(rx.skeleton(height="44px", width="100%") for _ in range(5)), width="100%")
+
+
+def _no_rows() -> rx.Component:
+    return rx.cond(
+        (CustomersState.search != "") | (CustomersState.program_filter != ALL_PROGRAMS),
+        empty_state("search-x", "No customers match", "Try another name, email or program."),
+        empty_state("users", "No customers yet", "Scan a customer's QR code to invite them."),
+    )
+
+
+def _pager() -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            rx.icon("chevron-left", size=16),
+            "Previous",
+            variant="soft",
+            disabled=~CustomersState.has_previous,
+            on_click=CustomersState.previous_page,
+        ),
+        rx.button(
+            "Next",
+            rx.icon("chevron-right", size=16),
+            variant="soft",
+            disabled=~CustomersState.has_next,
+            on_click=CustomersState.next_page,
+        ),
+        justify="end",
+        width="100%",
+    )
+
+
+def _customer_list() -> rx.Component:
+    return rx.cond(
+        CustomersState.loading,
+        _skeletons(),
+        rx.cond(
+            CustomersState.error != "",
+            rx.callout(CustomersState.error, icon="triangle-alert", color_scheme="red"),
+            rx.cond(
+                CustomersState.rows.length() > 0,
+                rx.vstack(_customer_table(), _pager(), spacing="3", width="100%"),
+                _no_rows(),
+            ),
+        ),
+    )
+
+
+def customers() -> rx.Component:
+    return page_frame(
+        _total(),
+        _filters(),
+        rx.box(_customer_list(), id="customers", aria_live="polite", width="100%"),
+        title="Customers",
+    )

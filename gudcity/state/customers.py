@@ -1,0 +1,165 @@
+"""/business/customers: the business's enrolled customers, a page at a time."""
+
+from dataclasses import dataclass
+
+import reflex as rx
+from sqlmodel import Session
+
+from gudcity.models import User
+from gudcity.services import customers, programs
+from gudcity.services.errors import ServiceError
+from gudcity.state.business import BusinessState
+from gudcity.state.timefmt import time_ago
+
+PAGE_SIZE = 25
+# The program filter's value for "every program" (a select item needs a non-empty value).
+ALL_PROGRAMS = "all"
+
+Cursor = tuple[str, int]
+
+
+@dataclass
+class CustomerLine:
+    card_id: int
+    name: str
+    email: str
+    program_name: str
+    points: int
+    tier: str
+    last_visit: str
+
+
+@dataclass
+class ProgramChoice:
+    value: str
+    label: str
+
+
+@dataclass
+class CustomersPage:
+    rows: list[CustomerLine]
+    next_cursor: Cursor | None
+    total: int
+    choices: list[ProgramChoice]
+
+
+def _line(row: customers.CustomerRow) -> CustomerLine:
+    return CustomerLine(
+        card_id=row.card_id,
+        name=row.customer_name,
+        email=row.customer_email,
+        program_name=row.program_name,
+        points=row.balance,
+        tier=row.tier.title(),
+        last_visit=time_ago(row.last_visit_at),
+    )
+
+
+def read_customers_page(
+    session: Session,
+    user: User,
+    business_id: int,
+    *,
+    search: str,
+    program_id: int | None,
+    after: Cursor | None,
+) -> CustomersPage:
+    """One page of customers, the total and the program filter's choices."""
+    page = customers.list_customers(
+        session,
+        user,
+        business_id,
+        search=search,
+        program_id=program_id,
+        after=after,
+        limit=PAGE_SIZE,
+    )
+    choices = [ProgramChoice(ALL_PROGRAMS, "All programs")] + [
+        ProgramChoice(str(p.id), p.name if p.is_active else f"{p.name} (paused)")
+        for p in programs.list_programs(session, user, business_id)
+    ]
+    return CustomersPage(
+        rows=[_line(row) for row in page.rows],
+        next_cursor=page.next_cursor,
+        total=customers.count_customers(session, user, business_id),
+        choices=choices,
+    )
+
+
+class CustomersState(BusinessState):
+    rows: list[CustomerLine] = []
+    total_customers: int = 0
+    search: str = ""
+    program_filter: str = ALL_PROGRAMS
+    program_choices: list[ProgramChoice] = []
+    has_next: bool = False
+    has_previous: bool = False
+    # The service's refusal, shown instead of the list.
+    error: str = ""
+
+    # The `after` cursor of every page from the first to the one shown: "Next"
+    # pushes, "Previous" pops, and a live refresh re-reads the last one.
+    _page_starts: list[Cursor | None] = [None]
+    _next_cursor: Cursor | None = None
+
+    @rx.event
+    async def load(self):
+        return await self._open_business()
+
+    async def _reload(self) -> list | None:
+        while True:
+            try:
+                page = await self._read(self._page_starts[-1])
+            except ServiceError as error:
+                self.error = error.message
+                self.rows = []
+                return [rx.toast.error(error.message)]
+            # Customers can leave while a later page is shown: step back to one with rows.
+            if page.rows or len(self._page_starts) == 1:
+                break
+            self._page_starts = self._page_starts[:-1]
+        self.error = ""
+        self.rows = page.rows
+        self.total_customers = page.total
+        self.program_choices = page.choices
+        self._next_cursor = page.next_cursor
+        self.has_next = page.next_cursor is not None
+        self.has_previous = len(self._page_starts) > 1
+        return None
+
+    async def _read(self, after: Cursor | None) -> CustomersPage:
+        search = self.search
+        program_id = None if self.program_filter == ALL_PROGRAMS else int(self.program_filter)
+        return await self._business_call(
+            lambda s, u, business_id: read_customers_page(
+                s, u, business_id, search=search, program_id=program_id, after=after
+            )
+        )
+
+    async def _restart(self) -> list | None:
+        self._page_starts = [None]
+        return await self._reload()
+
+    @rx.event
+    async def set_search(self, text: str):
+        self.search = text
+        return await self._restart()
+
+    @rx.event
+    async def set_program_filter(self, value: str):
+        self.program_filter = value
+        return await self._restart()
+
+    @rx.event
+    async def next_page(self):
+        if self._next_cursor is None:
+            return None
+        self._page_starts = [*self._page_starts, self._next_cursor]
+        return await self._reload()
+
+    @rx.event
+    async def previous_page(self):
+        if len(self._page_starts) == 1:
+            return None
+        self._page_starts = self._page_starts[:-1]
+        return await self._reload()
