@@ -6,9 +6,11 @@ deprecates `rx.App(theme=...)`.
 
 import reflex as rx
 
-from gudcity.pages import auth, cards, home, scanner
+from gudcity.pages import auth, cards, customers, home, programs, scanner
 from gudcity.realtime.feed import change_feed
 from gudcity.state.cards import CardsState
+from gudcity.state.customers import CustomersState
+from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 
 app = rx.App()
@@ -18,5 +20,11 @@ app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")
 app.add_page(auth.register, route=auth.REGISTER_ROUTE, title="Create an account · GudCity")
 app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
 app.add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
+app.add_page(
+    customers.customers, route=customers.ROUTE, title=customers.TITLE, on_load=CustomersState.load
+)
+app.add_page(
+    programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load
+)
 
 app.register_lifespan_task(change_feed)

@@ -34,7 +34,7 @@ def top_bar() -> rx.Component:
         as_="nav",
         align="center",
         wrap="wrap",
-        gap="4",
+        spacing="4",
         padding="12px 16px",
         border_bottom="1px solid var(--gray-a5)",
         width="100%",

@@ -87,7 +87,9 @@ def _actions() -> rx.Component:
                     "points",
                     type="number",
                     min=1,
-                    value=ScannerState.points_text,
+                    # Uncontrolled: each keystroke reaches the state before a click does
+                    # (a controlled input is debounced, and a quick click would use the old value).
+                    default_value="10",
                     on_change=ScannerState.set_points_text,
                 ),
                 width="120px",

@@ -5,55 +5,16 @@ businesses and customers through the services, against that same database.
 """
 
 import os
-import shutil
-import signal
-import socket
-import subprocess
-import time
-import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
 from gudcity.db import ensure_database_exists, make_engine, migrate
+from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
 from tests.conftest import POSTGRES_SERVER, REQUIRE_POSTGRES
 from tests.services.conftest import PASSWORD, Make
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-STARTUP_SECONDS = 300
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"The app exited while starting:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/ping", timeout=2):
-                return
-        except OSError:
-            time.sleep(1)
-    raise RuntimeError(
-        f"The app did not answer within {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}"
-    )
 
 
 @pytest.fixture(scope="session")
@@ -83,43 +44,9 @@ def e2e_database_url():
 @pytest.fixture(scope="session")
 def app_url(e2e_database_url, tmp_path_factory):
     """The app in production mode, as `make run` starts it, on a port of its own."""
-    port = _free_port()
     log = tmp_path_factory.mktemp("app") / "reflex.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": e2e_database_url,
-        "PORT": str(port),
-        "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ['PATH']}",
-        "REFLEX_USE_NPM": "1",
-        "NPM_CONFIG_REGISTRY": os.environ.get("NPM_CONFIG_REGISTRY", "https://registry.npmjs.org"),
-    }
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [
-                str(ROOT / ".venv/bin/reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--backend-port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(url, server, log)
+    with app_server(e2e_database_url, log) as url:
         yield url
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 @pytest.fixture

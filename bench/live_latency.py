@@ -1,0 +1,154 @@
+"""Click -> the other party's page: how long a live update takes, end to end.
+
+Starts the production app on a fresh PostgreSQL database, opens a business tab
+on the scanner and a customer tab on /cards, and times N awards from the
+business's click ("Award points") until the customer's `card-balance` shows the
+new value. Both timestamps are read inside the pages (`performance.timeOrigin +
+performance.now()`), so the figure is what a person would see. Runs once with
+only those two tabs, then with extra customer tabs connected.
+
+    .venv/bin/python -m bench.live_latency [--awards 50] [--extra-tabs 20]
+"""
+
+import argparse
+import statistics
+import tempfile
+import uuid
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+from sqlmodel import Session
+
+from gudcity.db import ensure_database_exists, make_engine, migrate
+from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
+from gudcity.services import accounts, enrollment, programs
+
+POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+PASSWORD = "bench-password-1"
+
+CLICK_AND_STAMP = """() => {
+    const stamp = performance.timeOrigin + performance.now();
+    [...document.querySelectorAll('button')].find(b => b.textContent === 'Award points').click();
+    return stamp;
+}"""
+
+# Records when the balance first shows `expected`, from a MutationObserver.
+WATCH_BALANCE = """(expected) => {
+    window.__seen = null;
+    const balance = () => document.querySelector('[data-testid=card-balance]');
+    const observer = new MutationObserver(() => {
+        if (balance() && balance().textContent === expected) {
+            window.__seen = performance.timeOrigin + performance.now();
+            observer.disconnect();
+        }
+    });
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
+}"""
+
+
+def make_people(session: Session, extra_customers: int):
+    owner, business = accounts.register_business(
+        session,
+        name="Bench Owner",
+        email=f"owner-{uuid.uuid4().hex[:6]}@example.com",
+        password=PASSWORD,
+        business_name="Bench Café",
+    )
+    program = programs.create_program(session, owner, business.id, name="Bench Points")
+    customers = []
+    for n in range(extra_customers + 1):
+        customer = accounts.register_customer(
+            session,
+            name=f"Customer {n}",
+            email=f"c{n}-{uuid.uuid4().hex[:6]}@example.com",
+            password=PASSWORD,
+        )
+        enrollment.join_program(session, customer, program.id)
+        customers.append(customer)
+    return owner, customers
+
+
+def log_in(browser, base_url: str, email: str, lands_on: str) -> Page:
+    page = browser.new_context(base_url=base_url).new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{lands_on}", timeout=30_000)
+    return page
+
+
+def time_awards(shop: Page, customer_page: Page, awards: int) -> list[float]:
+    latencies = []
+    balance = int(customer_page.locator("[data-testid=card-balance]").inner_text())
+    for _ in range(awards):
+        balance += 1
+        customer_page.evaluate(WATCH_BALANCE, str(balance))
+        clicked = shop.evaluate(CLICK_AND_STAMP)
+        customer_page.wait_for_function("() => window.__seen !== null", timeout=10_000)
+        latencies.append(customer_page.evaluate("() => window.__seen") - clicked)
+        shop.wait_for_function(
+            "() => ![...document.querySelectorAll('button')]"
+            ".find(b => b.textContent === 'Award points').disabled"
+        )
+    return latencies
+
+
+def report(title: str, latencies: list[float]) -> None:
+    ordered = sorted(latencies)
+    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+    print(
+        f"{title:<46} n={len(ordered):>3}  p50={statistics.median(ordered):6.1f} ms  "
+        f"p95={p95:6.1f} ms  max={ordered[-1]:6.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--awards", type=int, default=50)
+    parser.add_argument("--extra-tabs", type=int, default=20)
+    options = parser.parse_args()
+
+    url = f"{POSTGRES_SERVER}/gudcity_bench_{uuid.uuid4().hex[:8]}"
+    ensure_database_exists(url)
+    engine = make_engine(url)
+    migrate(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        owner, customers = make_people(session, options.extra_tabs)
+    log = Path(tempfile.mkdtemp()) / "reflex.log"
+    with app_server(url, log, PASSWORD_HASH_PROFILE="CHEAPEST") as base_url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        shop = log_in(browser, base_url, owner.email, "/business/scanner")
+        watched = log_in(browser, base_url, customers[0].email, "/cards")
+        shop.get_by_label("Card number").fill(customers[0].card_number)
+        shop.get_by_role("button", name="Look up").click()
+        shop.locator("#scan-result").get_by_text("Enrolled").wait_for()
+        # The look-up was a scan: wait for its points to reach the customer first.
+        watched.wait_for_function(
+            "() => document.querySelector('[data-testid=card-balance]').textContent !== '0'"
+        )
+        shop.get_by_label("Points").fill("1")
+
+        print(f"Live latency, click -> customer's page, {options.awards} awards (PostgreSQL)")
+        time_awards(shop, watched, 5)  # warm-up
+        report("2 tabs (business + customer)", time_awards(shop, watched, options.awards))
+        for customer in customers[1:]:
+            log_in(browser, base_url, customer.email, "/cards")
+        report(
+            f"+{options.extra_tabs} other customers' tabs connected",
+            time_awards(shop, watched, options.awards),
+        )
+        for _ in range(options.extra_tabs):
+            tab = watched.context.new_page()
+            tab.goto("/cards")
+            tab.locator("[data-testid=card-balance]").wait_for()
+        report(
+            f"+{options.extra_tabs} more tabs of the same customer",
+            time_awards(shop, watched, options.awards),
+        )
+        browser.close()
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
