@@ -23,7 +23,7 @@ endif
 
 PYTEST_ARGS ?=
 
-.PHONY: help venv run test lint format system-deps clean
+.PHONY: help venv run test lint format system-deps clean screenshots bench
 
 help:
 	@echo "make run      serve GudCity on http://localhost:$(PORT) (migrates, loads demo data)"
@@ -31,6 +31,8 @@ help:
 	@echo "make lint     ruff check"
 	@echo "make format   ruff format + ruff check --fix"
 	@echo "make venv     create/update $(VENV) from requirements.txt"
+	@echo "make screenshots  refresh the README's screenshots (assets/screenshots)"
+	@echo "make bench    run the benchmarks in bench/ (they print figures)"
 	@echo "make clean    remove Reflex's build output (.web, .states)"
 
 # --- virtualenv ------------------------------------------------------------
@@ -102,6 +104,14 @@ format: $(VENV)/.installed-test
 # pytest runs last, so its summary is the last thing printed.
 test: venv $(VENV)/.installed-test system-deps lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's screenshots, taken by the browser tests' tour.
+screenshots: venv $(VENV)/.installed-test system-deps
+	GUDCITY_SCREENSHOT_DIR=assets/screenshots $(PY) -m pytest tests/e2e/test_tour.py -q
+
+# Benchmarks print figures; they are not tests (see bench/).
+bench: venv $(VENV)/.installed-test system-deps
+	$(PY) -m bench.live_latency
 
 clean:
 	rm -rf .web .states

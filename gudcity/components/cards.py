@@ -165,7 +165,7 @@ def notification_item(note: NotificationItem) -> rx.Component:
             width="100%",
         ),
         data_testid="notification",
-        padding="3",
+        padding="12px",
         border_radius="var(--radius-3)",
         background=rx.cond(note.unread, "var(--accent-a2)", "transparent"),
         border="1px solid var(--gray-a4)",

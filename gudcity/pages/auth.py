@@ -17,7 +17,7 @@ def _card(*children: rx.Component) -> rx.Component:
             width="100%",
             max_width="420px",
         ),
-        padding_x="3",
+        padding_x="12px",
         padding_y="10vh",
     )
 

@@ -26,7 +26,7 @@ def _cards_section() -> rx.Component:
                 CardsState.cards.length() > 0,
                 rx.grid(
                     rx.foreach(CardsState.cards, loyalty_card),
-                    columns={"initial": "1", "sm": "2"},
+                    columns="1",
                     gap="4",
                     width="100%",
                 ),
@@ -89,7 +89,7 @@ def _redemption_dialog() -> rx.Component:
                 "Show this code at the counter for ", CardsState.redemption_reward, "."
             ),
             rx.center(
-                rx.code(CardsState.redemption_code, size="8", id="redemption-code"), padding="4"
+                rx.code(CardsState.redemption_code, size="8", id="redemption-code"), padding="16px"
             ),
             rx.alert_dialog.action(rx.button("Done", on_click=CardsState.close_redemption)),
         ),
@@ -100,8 +100,14 @@ def _redemption_dialog() -> rx.Component:
 def cards() -> rx.Component:
     return page_frame(
         qr_card(),
-        _cards_section(),
-        _notifications_section(),
+        rx.grid(
+            _cards_section(),
+            _notifications_section(),
+            columns={"initial": "1", "md": "2"},
+            gap="6",
+            width="100%",
+            align_items="start",
+        ),
         _redemption_dialog(),
         title="My cards",
     )

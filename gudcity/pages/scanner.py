@@ -52,7 +52,7 @@ def _photo_scan() -> rx.Component:
         on_drop=ScannerState.scan_upload(rx.upload_files(upload_id="scan-upload")),
         border="2px dashed var(--accent-7)",
         border_radius="var(--radius-4)",
-        padding="6",
+        padding="24px",
         width="100%",
         cursor="pointer",
     )

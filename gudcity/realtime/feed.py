@@ -97,25 +97,27 @@ class Refresher:
 
     def wake(self, topics: set[str]) -> None:
         targets = subscriptions.subscribers(topics) if "*" not in topics else _everyone()
+        memo: dict = {}  # shared by the tabs this change wakes (see LiveState._read_shared)
         for subscriber in targets:
             if subscriber in self.running:
                 self.again.add(subscriber)
             else:
-                self.running[subscriber] = asyncio.create_task(self._run(subscriber))
+                self.running[subscriber] = asyncio.create_task(self._run(subscriber, memo))
 
-    async def _run(self, subscriber: Subscriber) -> None:
+    async def _run(self, subscriber: Subscriber, memo: dict) -> None:
         try:
             while True:
                 self.again.discard(subscriber)
-                await self._refresh(subscriber)
+                await self._refresh(subscriber, memo)
                 if subscriber not in self.again:
                     break
+                memo = {}
         except Exception:
             logger.exception("Live refresh failed for a tab")
         finally:
             self.running.pop(subscriber, None)
 
-    async def _refresh(self, subscriber: Subscriber) -> None:
+    async def _refresh(self, subscriber: Subscriber, memo: dict) -> None:
         namespace = self.app.event_namespace
         if namespace is None or not await namespace._token_manager.is_token_connected(
             subscriber.client_token
@@ -125,7 +127,7 @@ class Refresher:
         token = rx.BaseStateToken(ident=subscriber.client_token, cls=subscriber.state_cls)
         async with self.app.modify_state(token) as root:
             state = await root.get_state(subscriber.state_cls)
-            follow_up = await state._live_refresh()
+            follow_up = await state._live_refresh(memo)
         if follow_up:
             update = StateUpdate(events=Event.from_event_type(follow_up))
             await namespace.emit_update(update=update, token=subscriber.client_token)

@@ -3,9 +3,11 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from gudcity.models import PointTransaction, User, customer_loyalty_cards
+from gudcity.models import LoyaltyCard, PointTransaction, User, customer_loyalty_cards
 from gudcity.services.accounts import Permission, require_business_permission, require_customer
 from gudcity.services.errors import NotFoundError, PermissionDeniedError
 from gudcity.services.points import get_card
@@ -63,3 +65,32 @@ def recent_transactions(
         .limit(max(1, min(limit, 100)))
     )
     return list(session.exec(statement))
+
+
+def recent_activity(
+    session: Session, actor: User, card_ids: list[int], *, limit: int = 5
+) -> dict[int, list[PointTransaction]]:
+    """The latest ledger rows of several of the customer's own cards, in one query."""
+    customer = require_customer(actor)
+    newest_first = (PointTransaction.created_at.desc(), PointTransaction.id.desc())
+    ranked = (
+        select(
+            PointTransaction,
+            func.row_number()
+            .over(partition_by=PointTransaction.card_id, order_by=newest_first)
+            .label("rank"),
+        )
+        .join(LoyaltyCard, LoyaltyCard.id == PointTransaction.card_id)
+        .where(PointTransaction.card_id.in_(card_ids), LoyaltyCard.customer_id == customer.id)
+        .subquery()
+    )
+    row = aliased(PointTransaction, ranked)
+    statement = (
+        select(row)
+        .where(ranked.c.rank <= max(1, min(limit, 100)))
+        .order_by(ranked.c.card_id, ranked.c.rank)
+    )
+    activity: dict[int, list[PointTransaction]] = {card_id: [] for card_id in card_ids}
+    for transaction in session.exec(statement):
+        activity[transaction.card_id].append(transaction)
+    return activity

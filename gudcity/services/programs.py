@@ -153,3 +153,18 @@ def rewards_ladder(session: Session, program_id: int) -> list[Reward]:
         .order_by(Reward.cost, Reward.id)
     )
     return list(session.exec(statement))
+
+
+def rewards_ladders(session: Session, program_ids: list[int]) -> dict[int, list[Reward]]:
+    """`rewards_ladder` for several programs in one query."""
+    ladders: dict[int, list[Reward]] = {program_id: [] for program_id in program_ids}
+    if not program_ids:
+        return ladders
+    statement = (
+        select(Reward)
+        .where(Reward.program_id.in_(program_ids), Reward.is_active)
+        .order_by(Reward.cost, Reward.id)
+    )
+    for reward in session.exec(statement):
+        ladders[reward.program_id].append(reward)
+    return ladders

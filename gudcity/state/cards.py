@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 import reflex as rx
 from sqlmodel import Session
 
-from gudcity.models import ProgramKind, TransactionKind, User, UserRole
+from gudcity.models import (
+    PointTransaction,
+    ProgramKind,
+    Reward,
+    TransactionKind,
+    User,
+    UserRole,
+)
 from gudcity.services import cards, enrollment, notifications, points, programs, scanning
 from gudcity.services.card_numbers import format_card_number
 from gudcity.services.errors import ServiceError
@@ -16,7 +23,7 @@ from gudcity.state.live import LiveState
 from gudcity.state.timefmt import time_ago
 
 RECENT_ENTRIES = 3
-NOTIFICATIONS_SHOWN = 30
+NOTIFICATIONS_SHOWN = 20
 TRANSACTION_LABELS = {
     TransactionKind.EARN: "Earned",
     TransactionKind.DEDUCT: "Deducted",
@@ -68,7 +75,7 @@ class NotificationItem:
 
 @dataclass
 class CardsPage:
-    qr_src: str
+    customer_id: int
     card_number: str
     cards: list[CardTile]
     notifications: list[NotificationItem]
@@ -81,8 +88,7 @@ def _qr_src(user: User) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-def _tile(session: Session, user: User, card: cards.CardView) -> CardTile:
-    ladder = programs.rewards_ladder(session, card.program_id)
+def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransaction]) -> CardTile:
     upcoming = next((r for r in ladder if r.cost > card.balance), None)
     unit = "stamps" if card.program_kind == ProgramKind.STAMPS else "points"
     if upcoming:
@@ -91,10 +97,6 @@ def _tile(session: Session, user: User, card: cards.CardView) -> CardTile:
     else:
         next_reward = "Every reward is within reach" if ladder else "No rewards yet"
         progress = 100 if ladder else 0
-    recent = [
-        LedgerLine(TRANSACTION_LABELS[t.kind], f"{t.amount:+d}", time_ago(t.created_at))
-        for t in cards.recent_transactions(session, user, card.card_id, limit=RECENT_ENTRIES)
-    ]
     return CardTile(
         card_id=card.card_id,
         program_id=card.program_id,
@@ -105,7 +107,10 @@ def _tile(session: Session, user: User, card: cards.CardView) -> CardTile:
         tier=card.tier.title(),
         next_reward=next_reward,
         progress=progress,
-        recent=recent,
+        recent=[
+            LedgerLine(TRANSACTION_LABELS[t.kind], f"{t.amount:+d}", time_ago(t.created_at))
+            for t in recent
+        ],
         rewards=[RewardOption(r.id, r.name, r.cost, r.cost <= card.balance) for r in ladder],
     )
 
@@ -123,12 +128,17 @@ def _notification(note) -> NotificationItem:
 
 
 def read_cards_page(session: Session, user: User) -> CardsPage:
-    """Everything /cards shows, read in one go from the services."""
+    """Everything /cards shows but the QR code, read in one go from the services."""
     notes = notifications.list_customer_notifications(session, user, limit=NOTIFICATIONS_SHOWN)
+    held = cards.list_cards(session, user)
+    ladders = programs.rewards_ladders(session, [card.program_id for card in held])
+    activity = cards.recent_activity(
+        session, user, [card.card_id for card in held], limit=RECENT_ENTRIES
+    )
     return CardsPage(
-        qr_src=_qr_src(user),
+        customer_id=user.id,
         card_number=format_card_number(user.card_number),
-        cards=[_tile(session, user, card) for card in cards.list_cards(session, user)],
+        cards=[_tile(c, ladders[c.program_id], activity[c.card_id]) for c in held],
         notifications=[_notification(n) for n in notes],
         unread_count=notifications.unread_count(session, user),
         newest_notification_id=notes[0].id if notes else 0,
@@ -157,17 +167,20 @@ class CardsState(LiveState):
         if redirect:
             return redirect
         self._newest_seen = 0
+        # Drawn once per visit: a live refresh does not need a new QR code.
+        self.qr_src = await self.as_user(lambda _s, user: _qr_src(user))
         return await self._open()
 
-    async def _reload(self) -> list | None:
-        customer_id, page = await self.as_user(lambda s, u: (u.id, read_cards_page(s, u)))
-        self._customer_id = customer_id
+    async def _reload(self, memo: dict | None = None) -> list | None:
+        page = await self._read_shared(memo, read_cards_page)
+        self._customer_id = page.customer_id
         self._program_ids = [card.program_id for card in page.cards]
-        self.qr_src = page.qr_src
-        self.card_number = page.card_number
-        self.cards = page.cards
-        self.notifications = page.notifications
-        self.unread_count = page.unread_count
+        self._set_changed(
+            card_number=page.card_number,
+            cards=page.cards,
+            notifications=page.notifications,
+            unread_count=page.unread_count,
+        )
         fresh = [
             n
             for n in page.notifications

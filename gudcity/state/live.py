@@ -1,10 +1,18 @@
 """Pages whose data the change feed keeps fresh."""
 
-import reflex as rx
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+import reflex as rx
+from sqlmodel import Session
+
+from gudcity.models import User
 from gudcity.realtime.subscriptions import Subscriber, subscriptions
 from gudcity.services.errors import AuthenticationError
 from gudcity.state.session import SessionState
+
+T = TypeVar("T")
 
 
 class LiveState(SessionState):
@@ -17,11 +25,26 @@ class LiveState(SessionState):
     # True until the page's first read finishes: pages show skeletons meanwhile.
     loading: bool = True
 
-    async def _reload(self) -> list | None:
+    async def _reload(self, memo: dict | None = None) -> list | None:
         raise NotImplementedError
 
     def _topics(self) -> set[str]:
         raise NotImplementedError
+
+    async def _read_shared(self, memo: dict | None, read: Callable[[Session, User], T]) -> T:
+        """`read(session, user)` in a worker thread, once per memo for this session and view."""
+        if memo is None:
+            return await self.as_user(read)
+        key = (type(self), self.session_token, read)
+        if key not in memo:
+            memo[key] = asyncio.ensure_future(self.as_user(read))
+        return await memo[key]
+
+    def _set_changed(self, **values: Any) -> None:
+        """Assign only what changed: an unchanged var would still be sent to the browser."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _subscriber(self) -> Subscriber:
         return Subscriber(self.router.session.client_token, type(self))
@@ -34,10 +57,14 @@ class LiveState(SessionState):
         self.loading = False
         return follow_up
 
-    async def _live_refresh(self) -> list | None:
-        """Called by the change feed (holding this tab's state lock)."""
+    async def _live_refresh(self, memo: dict | None = None) -> list | None:
+        """Called by the change feed (holding this tab's state lock).
+
+        `memo` is shared by the tabs woken by the same change: tabs of one browser
+        session showing the same view read it from the database once.
+        """
         try:
-            follow_up = await self._reload()
+            follow_up = await self._reload(memo)
         except AuthenticationError:
             subscriptions.unsubscribe(self._subscriber())
             return [rx.redirect("/login")]

@@ -111,7 +111,7 @@ class ProgramsState(BusinessState):
         self.error_at = ""
         return await self._open_business()
 
-    async def _reload(self) -> list | None:
+    async def _reload(self, memo: dict | None = None) -> list | None:
         page = await self._business_call(read_programs_page)
         self.programs = page.programs
         self.refusal = page.refusal

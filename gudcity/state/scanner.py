@@ -55,7 +55,7 @@ class ScannerState(BusinessState):
     async def load(self):
         return await self._open_business()
 
-    async def _reload(self) -> list | None:
+    async def _reload(self, memo: dict | None = None) -> list | None:
         choices = await self._business_call(
             lambda s, u, b: [
                 ProgramChoice(str(p.id), p.name)
@@ -73,6 +73,9 @@ class ScannerState(BusinessState):
             return
         program_id, customer_id = int(self.program_id), self._customer_id
         found = await self.as_user(lambda s, u: enrollment.standing(s, u, program_id, customer_id))
+        self._apply_standing(found)
+
+    def _apply_standing(self, found: enrollment.Standing) -> None:
         self.customer_name = found.customer_name
         self.customer_status = found.status
         self.customer_balance = "" if found.balance is None else str(found.balance)
@@ -93,17 +96,26 @@ class ScannerState(BusinessState):
         self.busy = True
         self.error = ""
         yield
+        program_id, shown = int(self.program_id or 0), self._customer_id
+
+        def act_then_read(session: Session, user: User):
+            """The action and the customer's new standing, in one trip to a worker."""
+            message, customer_id = work(session, user)
+            customer_id = customer_id or shown
+            found = enrollment.standing(session, user, program_id, customer_id)
+            return message, found
+
         try:
-            message, customer_id = await self.as_user(work)
+            message, found = await self.as_user(act_then_read)
             self.outcome = message
-            self._customer_id = customer_id or self._customer_id
+            self._customer_id = found.customer_id
+            self._apply_standing(found)
         except ServiceError as error:
             self.error = error.message
             self.outcome = ""
             yield rx.toast.error(error.message)
         finally:
             self.busy = False
-        await self._show_standing()
 
     def _scan(self, identify: Callable[[Session, User, int, str], ScanResult]):
         """A unit of work: identify the customer, then run the scan workflow."""

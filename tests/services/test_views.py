@@ -325,3 +325,35 @@ def test_recent_transactions_of_a_missing_card_are_not_found(session, make, shop
 
     with pytest.raises(NotFoundError, match="Card not found"):
         cards.recent_transactions(session, alice, 987654)
+
+
+def test_recent_activity_gives_each_own_card_its_latest_rows_in_one_call(session, make):
+    owner, business = make.business()
+    first, second = make.program(owner, business), make.program(owner, business)
+    customer = make.customer()
+    card_a, card_b = make.card(customer, first, balance=5), make.card(customer, second)
+    for amount in (1, 2, 3):
+        points.award_points(session, owner, card_b.id, amount, make.key())
+    stranger_card = make.card(make.customer(), first, balance=9)
+
+    activity = cards.recent_activity(
+        session, customer, [card_a.id, card_b.id, stranger_card.id], limit=2
+    )
+
+    assert [t.amount for t in activity[card_a.id]] == [5]
+    assert [t.amount for t in activity[card_b.id]] == [3, 2]
+    assert activity[stranger_card.id] == []
+
+
+def test_rewards_ladders_groups_active_rewards_cheapest_first(session, make):
+    owner, business = make.business()
+    first, second = make.program(owner, business), make.program(owner, business)
+    programs.add_reward(session, owner, first.id, name="Big", cost=90)
+    programs.add_reward(session, owner, first.id, name="Small", cost=10)
+    hidden = programs.add_reward(session, owner, second.id, name="Gone", cost=5)
+    programs.set_reward_active(session, owner, hidden.id, False)
+
+    ladders = programs.rewards_ladders(session, [first.id, second.id])
+
+    assert [r.name for r in ladders[first.id]] == ["Small", "Big"]
+    assert ladders[second.id] == []

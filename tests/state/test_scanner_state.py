@@ -1,0 +1,630 @@
+"""ScannerState: /business/scanner, identifying customers and acting, on the real services."""
+
+import base64
+import hmac
+import io
+from pathlib import Path
+
+import pytest
+import reflex as rx
+from PIL import Image
+from sqlmodel import select
+
+from gudcity.models import (
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    CustomerNotification,
+    LoyaltyCard,
+    QrScanLog,
+)
+from gudcity.services import enrollment, notifications, programs, scanning
+from gudcity.services.accounts import Permission
+from gudcity.services.card_numbers import format_card_number
+from gudcity.state.scanner import ScannerState
+from tests.state.conftest import redirect_target
+
+pytestmark = pytest.mark.anyio
+
+ROUTE = "/business/scanner"
+
+
+def toasts(events) -> list[tuple[str, str]]:
+    """(level, message) of every toast among `events`."""
+    shown = []
+    for event in events:
+        for name, value in event.args:
+            call = getattr(value, "_return_expr", None)
+            if name._js_expr == "function" and "__toast" in str(value):
+                shown.append((call._func._original._key._var_value, call._args[0]))
+    return shown
+
+
+def fresh(session) -> None:
+    """Forget what the test's session holds: the handlers wrote through their own."""
+    session.rollback()
+    session.expire_all()
+
+
+def changed(before: dict[str, int], after: dict[str, int]) -> dict[str, int]:
+    """Rows added per table between two `make.counts()`."""
+    return {table: after[table] - before[table] for table in after if after[table] != before[table]}
+
+
+def balance_of(session, customer, program) -> int | None:
+    fresh(session)
+    card = session.exec(
+        select(LoyaltyCard).where(
+            LoyaltyCard.customer_id == customer.id, LoyaltyCard.program_id == program.id
+        )
+    ).first()
+    return card.balance if card else None
+
+
+def photo(data: bytes, name: str = "photo.png") -> list[rx.UploadFile]:
+    """What Reflex hands `scan_upload` for one chosen file."""
+    return [rx.UploadFile(file=io.BytesIO(data), path=Path(name), size=len(data))]
+
+
+def qr_photo(customer) -> list[rx.UploadFile]:
+    return photo(scanning.qr_png(scanning.issue_token(customer)))
+
+
+def forged_token(customer) -> str:
+    """A well-formed token for `customer`, signed with a key GudCity never used."""
+    tag, _, text = scanning.issue_token(customer).partition(".")
+    body = base64.b32decode(text + "=" * (-len(text) % 8))[: -scanning.MAC_LENGTH]
+    mac = hmac.new(b"not the secret key", f"{tag}.".encode() + body, "sha256").digest()
+    return f"{tag}." + base64.b32encode(body + mac[: scanning.MAC_LENGTH]).decode().rstrip("=")
+
+
+def typed(customer) -> dict:
+    """The look-up form, as the customer reads their number out."""
+    return {"card_number": format_card_number(customer.card_number)}
+
+
+@pytest.fixture
+def counter(make):
+    """Bean There: two active programs and a paused one; Alice is new, Bob holds 5 points."""
+    owner, business = make.business("Bean There")
+    coffee = make.program(owner, business, name="Coffee Club", points_per_scan=10)
+    cakes = make.program(owner, business, name="Cake Club", points_per_scan=3)
+    paused = make.program(owner, business, name="Old Club")
+    programs.update_program(make.session, owner, paused.id, is_active=False)
+    alice = make.customer("Alice")
+    bob = make.customer("Bob")
+    make.card(bob, coffee, balance=5)
+    return owner, business, coffee, cakes, alice, bob
+
+
+@pytest.fixture
+async def scanner(tab, counter, run):
+    """The owner's scanner page, loaded."""
+    owner = counter[0]
+    state = tab(ScannerState, ROUTE, owner)
+    await run(state.load())
+    return state
+
+
+@pytest.fixture
+def elsewhere(make):
+    """Another business with its own program and customer."""
+    owner, business = make.business("Book Nook")
+    readers = make.program(owner, business, name="Readers")
+    carol = make.customer("Carol")
+    make.card(carol, readers, balance=40)
+    return owner, readers, carol
+
+
+# --- load --------------------------------------------------------------------------------
+
+
+async def test_load_lists_the_active_programs_and_chooses_the_first(tab, counter, run):
+    owner, _, coffee, cakes, _, _ = counter
+    state = tab(ScannerState, ROUTE, owner)
+
+    events = await run(state.load())
+
+    assert redirect_target(events) is None
+    assert not state.loading
+    assert [(c.program_id, c.label) for c in state.programs] == [
+        (str(coffee.id), "Coffee Club"),
+        (str(cakes.id), "Cake Club"),
+    ]
+    assert state.program_id == str(coffee.id)
+    assert (state.business_name, state.is_owner) == ("Bean There", True)
+    assert not state.has_customer
+    assert (state.error, state.outcome) == ("", "")
+
+
+async def test_staff_load_their_business(make, tab, counter, run):
+    owner, business, coffee, _, _, _ = counter
+    staff = make.staff(owner, business, Permission.SCAN)
+    state = tab(ScannerState, ROUTE, staff)
+
+    await run(state.load())
+
+    assert (state.business_name, state.is_owner) == ("Bean There", False)
+    assert [c.label for c in state.programs] == ["Coffee Club", "Cake Club"]
+    assert state.program_id == str(coffee.id)
+
+
+async def test_a_customer_is_sent_to_their_own_home(make, tab, run):
+    state = tab(ScannerState, ROUTE, make.customer())
+
+    events = await run(state.load())
+
+    assert redirect_target(events) == "/cards"
+    assert state.programs == []
+
+
+async def test_an_anonymous_visitor_is_sent_to_log_in(tab, run):
+    state = tab(ScannerState, ROUTE)
+
+    events = await run(state.load())
+
+    assert redirect_target(events) == "/login?next=/business/scanner"
+
+
+async def test_without_programs_a_scan_asks_for_one_first(make, tab, run):
+    owner, _ = make.business()
+    alice = make.customer("Alice")
+    state = tab(ScannerState, ROUTE, owner)
+    await run(state.load())
+    assert (state.programs, state.program_id) == ([], "")
+    before = make.counts()
+
+    events = await run(state.look_up(typed(alice)))
+
+    assert state.error == "Create a program first: scans award its points."
+    assert toasts(events) == [("error", state.error)]
+    assert make.counts() == before
+
+
+# --- typed card numbers ------------------------------------------------------------------
+
+
+async def test_look_up_of_a_new_customer_sends_an_invitation(session, make, counter, scanner, run):
+    _, _, coffee, _, alice, _ = counter
+
+    events = await run(scanner.look_up(typed(alice)))
+
+    assert toasts(events) == []
+    assert (scanner.customer_name, scanner.customer_status) == ("Alice", "Invitation sent")
+    assert scanner.customer_balance == ""
+    assert scanner.outcome == "Not enrolled yet: an invitation was sent to the customer."
+    assert scanner.error == ""
+    assert scanner.has_customer and not scanner.busy
+    fresh(session)
+    request = enrollment.pending_enrollment_request(session, alice.id, coffee.id)
+    assert request is not None
+    assert request.points == 10  # the first visit counts once accepted
+    messages = [n.message for n in notifications.list_customer_notifications(session, alice)]
+    assert messages == [
+        "Bean There invites you to join Coffee Club.",
+        "Your QR code was scanned by Bean There",
+    ]
+
+
+async def test_look_up_of_an_enrolled_customer_awards_the_scan(session, counter, scanner, run):
+    _, _, coffee, _, _, bob = counter
+
+    await run(scanner.look_up({"card_number": bob.card_number}))
+
+    assert (scanner.customer_name, scanner.customer_status) == ("Bob", "Enrolled")
+    assert scanner.customer_balance == "15"
+    assert scanner.outcome == "+10 points awarded."
+    assert balance_of(session, bob, coffee) == 15
+
+
+async def test_look_up_by_a_program_card_number(session, counter, scanner, run):
+    bob = counter[5]
+    fresh(session)
+    card = session.exec(select(LoyaltyCard).where(LoyaltyCard.customer_id == bob.id)).one()
+
+    await run(scanner.look_up({"card_number": card.card_number}))
+
+    assert (scanner.customer_name, scanner.customer_balance) == ("Bob", "15")
+
+
+@pytest.mark.parametrize("mistake", ["check digit", "swapped", "short", "letters", "empty"])
+async def test_a_mistyped_number_is_refused_and_writes_nothing(
+    make, counter, scanner, run, mistake
+):
+    bob = counter[5]
+    number = bob.card_number
+    wrong = {
+        "check digit": number[:-1] + str((int(number[-1]) + 1) % 10),
+        "swapped": number[:4] + number[5] + number[4] + number[6:],
+        "short": number[:-1],
+        "letters": "abcd efgh ijkl",
+        "empty": "",
+    }[mistake]
+    if wrong == number:  # two equal neighbours swapped: nothing mistyped
+        pytest.skip("the swap left the number unchanged")
+    before = make.counts()
+
+    events = await run(scanner.look_up({"card_number": wrong}))
+
+    assert scanner.error == "That card number is not valid: check the digits."
+    assert toasts(events) == [("error", scanner.error)]
+    assert make.counts() == before
+    assert not scanner.has_customer
+    assert scanner.outcome == ""
+    assert not scanner.busy
+
+
+async def test_an_unknown_number_is_logged_and_refused(make, session, counter, scanner, run):
+    owner = counter[0]
+    unknown = "123456789015"  # passes the check digit, belongs to nobody
+    before = make.counts()
+
+    await run(scanner.look_up({"card_number": unknown}))
+
+    assert scanner.error == "No customer has this card number."
+    assert changed(before, make.counts()) == {"qr_scan_logs": 1}
+    log = session.exec(select(QrScanLog)).one()
+    assert (log.outcome, log.scanned_by, log.detail) == ("UNKNOWN_CARD", owner.id, unknown)
+
+
+async def test_a_scan_within_the_cooldown_awards_nothing(session, make, tab, run):
+    owner, business = make.business()
+    program = make.program(owner, business, scan_cooldown_seconds=3600)
+    bob = make.customer("Bob")
+    make.card(bob, program)
+    state = tab(ScannerState, ROUTE, owner)
+    await run(state.load())
+
+    await run(state.look_up(typed(bob)))
+    assert state.customer_balance == "10"
+
+    await run(state.look_up(typed(bob)))
+
+    assert state.outcome == "Scanned. No points this time: the program's cooldown is running."
+    assert state.customer_balance == "10"
+    assert balance_of(session, bob, program) == 10
+
+
+# --- photos of the QR --------------------------------------------------------------------
+
+
+async def test_scan_upload_of_a_qr_photo_finds_the_customer(session, counter, scanner, run):
+    _, _, coffee, _, alice, _ = counter
+
+    events = await run(scanner.scan_upload(qr_photo(alice)))
+
+    assert toasts(events) == []
+    assert (scanner.customer_name, scanner.customer_status) == ("Alice", "Invitation sent")
+    assert scanner.error == ""
+    assert not scanner.busy
+    fresh(session)
+    assert enrollment.pending_enrollment_request(session, alice.id, coffee.id) is not None
+
+
+async def test_scan_upload_of_an_enrolled_customer_awards_the_scan(session, counter, scanner, run):
+    _, _, coffee, _, _, bob = counter
+
+    await run(scanner.scan_upload(qr_photo(bob)))
+
+    assert (scanner.customer_name, scanner.customer_balance) == ("Bob", "15")
+    assert balance_of(session, bob, coffee) == 15
+
+
+async def test_scan_upload_of_a_file_that_is_not_an_image(make, counter, scanner, run):
+    before = make.counts()
+
+    events = await run(scanner.scan_upload(photo(b"%PDF-1.4 not a picture", "doc.pdf")))
+
+    message = "That file is not an image we can read (use a JPEG, PNG or WebP photo)."
+    assert scanner.error == message
+    assert toasts(events) == [("error", message)]
+    assert make.counts() == before
+    assert not scanner.has_customer
+    assert not scanner.busy
+
+
+async def test_scan_upload_of_a_photo_without_a_qr(make, counter, scanner, run):
+    blank = io.BytesIO()
+    Image.new("L", (200, 200), 255).save(blank, format="PNG")
+    before = make.counts()
+
+    await run(scanner.scan_upload(photo(blank.getvalue())))
+
+    assert scanner.error == "No QR code found in that photo. Try again, closer."
+    assert make.counts() == before
+    assert not scanner.busy
+
+
+async def test_scan_upload_of_a_forged_qr_is_refused_and_logged(
+    session, make, counter, scanner, run
+):
+    _, _, coffee, _, _, bob = counter
+    before = make.counts()
+
+    events = await run(scanner.scan_upload(photo(scanning.qr_png(forged_token(bob)))))
+
+    message = scanning.ForgedQrError.default_message
+    assert scanner.error == message
+    assert toasts(events) == [("error", message)]
+    assert changed(before, make.counts()) == {"qr_scan_logs": 1}
+    log = session.exec(select(QrScanLog)).one()
+    assert (log.outcome, log.detail, log.program_id, log.customer_id) == (
+        "INVALID_TOKEN",
+        "bad signature",
+        coffee.id,
+        None,
+    )
+    assert balance_of(session, bob, coffee) == 5
+    assert not scanner.has_customer
+
+
+async def test_scan_upload_of_a_qr_that_is_not_gudcitys(make, counter, scanner, run):
+    await run(scanner.scan_upload(photo(scanning.qr_png("https://example.com/menu"))))
+
+    assert scanner.error == "This is not a GudCity QR code."
+
+
+async def test_scan_upload_with_no_file_does_nothing(make, counter, scanner, run):
+    before = make.counts()
+
+    assert await run(scanner.scan_upload([])) == []
+
+    assert make.counts() == before
+    assert scanner.error == ""
+
+
+# --- award, deduct, enroll ---------------------------------------------------------------
+
+
+@pytest.fixture
+async def bob_on_screen(counter, scanner, run):
+    """The owner's scanner showing Bob (15 points in Coffee Club after his scan)."""
+    await run(scanner.look_up(typed(counter[5])))
+    assert scanner.customer_balance == "15"
+    return scanner
+
+
+async def test_award_moves_the_balance_by_the_points_typed(session, counter, bob_on_screen, run):
+    _, _, coffee, _, _, bob = counter
+    state = bob_on_screen
+    await run(state.set_points_text(" 25 "))
+
+    events = await run(state.award())
+
+    assert toasts(events) == []
+    assert state.outcome == "+25 awarded."
+    assert state.customer_balance == "40"
+    assert balance_of(session, bob, coffee) == 40
+    assert not state.busy
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "Points must be a whole number."),
+        ("", "Points must be a whole number."),
+        ("2.5", "Points must be a whole number."),
+        ("0", "Points must be between 1 and 100,000."),
+        ("-5", "Points must be between 1 and 100,000."),
+        ("100001", "Points must be between 1 and 100,000."),
+    ],
+)
+async def test_award_of_bad_points_is_refused_and_writes_nothing(
+    session, make, counter, bob_on_screen, run, text, message
+):
+    _, _, coffee, _, _, bob = counter
+    state = bob_on_screen
+    await run(state.set_points_text(text))
+    before = make.counts()
+
+    events = await run(state.award())
+
+    assert state.error == message
+    assert toasts(events) == [("error", message)]
+    assert make.counts() == before
+    assert state.customer_balance == "15"
+    assert balance_of(session, bob, coffee) == 15
+
+
+async def test_deduct_asks_the_customer_and_does_not_move_the_balance(
+    session, counter, bob_on_screen, run
+):
+    _, _, coffee, _, _, bob = counter
+    state = bob_on_screen
+    await run(state.set_points_text("6"))
+
+    await run(state.deduct())
+
+    assert state.outcome == "Asked the customer to approve taking 6 off their card."
+    assert state.error == ""
+    assert state.customer_balance == "15"
+    assert balance_of(session, bob, coffee) == 15
+    request = session.exec(
+        select(ApprovalRequest).where(ApprovalRequest.kind == ApprovalKind.POINTS_DEDUCTION)
+    ).one()
+    assert (request.customer_id, request.points, request.status) == (
+        bob.id,
+        6,
+        ApprovalStatus.PENDING,
+    )
+    note = session.exec(
+        select(CustomerNotification).where(CustomerNotification.approval_request_id == request.id)
+    ).one()
+    assert note.message == "Bean There wants to deduct 6 points from your Coffee Club card."
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("16", "The card holds only 15 points."),
+        ("abc", "Points must be a whole number."),
+        ("0", "Points must be between 1 and 100,000."),
+    ],
+)
+async def test_a_refused_deduction_writes_nothing(make, counter, bob_on_screen, run, text, message):
+    state = bob_on_screen
+    await run(state.set_points_text(text))
+    before = make.counts()
+
+    await run(state.deduct())
+
+    assert state.error == message
+    assert make.counts() == before
+
+
+async def test_enroll_sends_an_invitation(session, counter, bob_on_screen, run):
+    _, _, _, cakes, _, bob = counter
+    state = bob_on_screen
+    await run(state.choose_program(str(cakes.id)))
+    assert (state.customer_name, state.customer_status) == ("Bob", "Not enrolled")
+    assert state.customer_balance == ""
+
+    await run(state.enroll())
+
+    assert state.outcome == "Invitation sent: the customer can accept it on their phone."
+    assert state.customer_status == "Invitation sent"
+    fresh(session)
+    request = enrollment.pending_enrollment_request(session, bob.id, cakes.id)
+    assert request is not None
+    assert request.points == 0
+
+
+async def test_enrolling_an_enrolled_customer_is_refused(make, counter, bob_on_screen, run):
+    state = bob_on_screen
+    before = make.counts()
+
+    await run(state.enroll())
+
+    assert state.error == "Bob is already enrolled in Coffee Club."
+    assert make.counts() == before
+
+
+async def test_award_and_deduct_need_an_enrolled_customer_on_screen(make, counter, scanner, run):
+    before = make.counts()
+
+    assert await run(scanner.award()) == []
+    assert await run(scanner.deduct()) == []
+    assert await run(scanner.enroll()) == []
+
+    assert make.counts() == before
+
+
+async def test_staff_without_the_award_permission_cannot_award(session, make, tab, counter, run):
+    owner, business, coffee, _, _, bob = counter
+    staff = make.staff(owner, business, Permission.SCAN)
+    state = tab(ScannerState, ROUTE, staff)
+    await run(state.load())
+    await run(state.look_up(typed(bob)))
+    assert state.customer_balance == "15"  # scanning is allowed
+    before = make.counts()
+
+    await run(state.award())
+
+    assert state.error == "You do not have permission to do this."
+    assert make.counts() == before
+    assert balance_of(session, bob, coffee) == 15
+
+
+# --- the scanner follows the customer's answers ------------------------------------------
+
+
+async def test_live_refresh_shows_the_customer_accepting(session, counter, scanner, run):
+    _, _, coffee, _, alice, _ = counter
+    await run(scanner.look_up(typed(alice)))
+    fresh(session)
+    request = enrollment.pending_enrollment_request(session, alice.id, coffee.id)
+    enrollment.respond_to_enrollment(session, alice, request.id, True)
+
+    await run(scanner._live_refresh())
+
+    assert (scanner.customer_status, scanner.customer_balance) == ("Enrolled", "10")
+
+
+async def test_live_refresh_drops_a_paused_program(session, counter, scanner, run):
+    owner, _, coffee, cakes, _, _ = counter
+    programs.update_program(session, owner, coffee.id, is_active=False)
+
+    await run(scanner._live_refresh())
+
+    assert [c.label for c in scanner.programs] == ["Cake Club"]
+    assert scanner.program_id == str(cakes.id)
+
+
+# --- another business's program --------------------------------------------------------
+
+
+async def test_a_scan_into_another_business_program_is_refused(
+    make, counter, elsewhere, scanner, run
+):
+    _, readers, carol = elsewhere
+    scanner.program_id = str(readers.id)  # a crafted event
+    before = make.counts()
+
+    await run(scanner.look_up(typed(carol)))
+
+    assert scanner.error == "You do not work for this business."
+    assert make.counts() == before
+    assert not scanner.has_customer
+
+
+async def test_a_qr_scan_into_another_business_program_is_refused(
+    make, counter, elsewhere, scanner, run
+):
+    _, readers, carol = elsewhere
+    scanner.program_id = str(readers.id)
+    before = make.counts()
+
+    await run(scanner.scan_upload(qr_photo(carol)))
+
+    assert scanner.error == "You do not work for this business."
+    assert make.counts() == before
+
+
+async def test_enrolling_into_another_business_program_is_refused(
+    session, make, counter, elsewhere, bob_on_screen, run
+):
+    _, readers, _ = elsewhere
+    bob = counter[5]
+    state = bob_on_screen
+    state.program_id = str(readers.id)  # a crafted event
+    before = make.counts()
+
+    await run(state.enroll())
+
+    assert state.error == "You do not work for this business."
+    assert make.counts() == before
+    fresh(session)
+    assert enrollment.pending_enrollment_request(session, bob.id, readers.id) is None
+
+
+async def test_choosing_another_business_program_is_refused(
+    make, counter, elsewhere, bob_on_screen, run
+):
+    _, readers, _ = elsewhere
+    state = bob_on_screen
+    before = make.counts()
+
+    await run(state.choose_program(str(readers.id)))
+
+    assert state.error == "You do not work for this business."
+    assert state.customer_balance != "40"  # never another business's card
+    assert make.counts() == before
+
+
+async def test_awarding_after_switching_to_another_business_program_is_refused(
+    session, make, counter, elsewhere, bob_on_screen, run
+):
+    """Bob's Coffee Club card is on screen; the program is then set to Book Nook's."""
+    _, readers, _ = elsewhere
+    _, _, coffee, _, _, bob = counter
+    state = bob_on_screen
+    state.program_id = str(readers.id)  # a crafted event
+    await run(state.set_points_text("25"))
+    before = make.counts()
+
+    await run(state.award())
+
+    assert state.error == "You do not work for this business."
+    # Refused means nothing written: the owner, told it failed, would award again.
+    assert make.counts() == before
+    assert balance_of(session, bob, coffee) == 15
