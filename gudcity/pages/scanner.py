@@ -67,6 +67,7 @@ def _typed_entry() -> rx.Component:
                 ),
                 flex="1",
             ),
+            rx.el.input(type="hidden", name="action_key", value=ScannerState.action_key),
             rx.button("Look up", type="submit", size="3", loading=ScannerState.busy),
             align="end",
             width="100%",
@@ -95,11 +96,13 @@ def _actions() -> rx.Component:
                 width="120px",
             ),
             rx.button(
-                "Award points", on_click=ScannerState.award, disabled=~enrolled | ScannerState.busy
+                "Award points",
+                on_click=ScannerState.award(ScannerState.action_key),
+                disabled=~enrolled | ScannerState.busy,
             ),
             rx.button(
                 "Deduct points",
-                on_click=ScannerState.deduct,
+                on_click=ScannerState.deduct(ScannerState.action_key),
                 variant="soft",
                 color_scheme="orange",
                 disabled=~enrolled | ScannerState.busy,
@@ -110,7 +113,7 @@ def _actions() -> rx.Component:
         ),
         rx.button(
             "Enroll",
-            on_click=ScannerState.enroll,
+            on_click=ScannerState.enroll(ScannerState.action_key),
             variant="outline",
             disabled=enrolled | ScannerState.busy | ~ScannerState.has_customer,
         ),

@@ -108,7 +108,8 @@ def _require_active_card(session: Session, card: LoyaltyCard) -> LoyaltyProgram:
     return program
 
 
-def _existing(session: Session, key: str) -> PointTransaction | None:
+def find_transaction(session: Session, key: str) -> PointTransaction | None:
+    """The ledger row written under an idempotency key, if any."""
     return session.exec(
         select(PointTransaction).where(PointTransaction.idempotency_key == key)
     ).first()
@@ -139,7 +140,7 @@ def _apply(
     first transaction and `False`. Raises InsufficientPointsError (after rolling
     back) when the balance would go below zero.
     """
-    existing = _existing(session, idempotency_key)
+    existing = find_transaction(session, idempotency_key)
     if existing is not None:
         return _same_operation(existing, card, kind), False
     now = utc_now()
@@ -159,7 +160,7 @@ def _apply(
             session.add(transaction)
     except IntegrityError:
         # A concurrent request committed the same key after our first look.
-        existing = _existing(session, idempotency_key)
+        existing = find_transaction(session, idempotency_key)
         if existing is None:
             raise
         return _same_operation(existing, card, kind), False
@@ -406,7 +407,7 @@ def redeem_reward(
     reward = session.get(Reward, reward_id) if isinstance(reward_id, int) else None
     if reward is None or reward.program_id != card.program_id or not reward.is_active:
         raise NotFoundError("This reward is not available on this card.")
-    existing = _existing(session, idempotency_key)
+    existing = find_transaction(session, idempotency_key)
     if existing is not None:
         return _same_operation(existing, card, TransactionKind.REDEEM)
     program = _require_active_card(session, card)

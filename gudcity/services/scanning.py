@@ -128,7 +128,19 @@ def _result_of(session: Session, entry: QrScanLog, customer: User, program: Loya
     """Rebuild the result of a scan already done, for a repeated delivery."""
     card = points.card_of(session, customer.id, program.id)
     request = enrollment.pending_enrollment_request(session, customer.id, program.id)
-    return ScanResult(entry.outcome, customer, program, card=card, enrollment_request=request)
+    award = points.find_transaction(session, _scan_award_key(entry.idempotency_key))
+    return ScanResult(
+        entry.outcome,
+        customer,
+        program,
+        card=card,
+        transaction=award,
+        enrollment_request=request,
+    )
+
+
+def _scan_award_key(idempotency_key: str) -> str:
+    return f"scan-award:{idempotency_key}"
 
 
 @atomic
@@ -223,7 +235,7 @@ def _award_for_scan(
         program,
         program.points_per_scan,
         actor_id=actor.id,
-        idempotency_key=f"scan-award:{idempotency_key}",
+        idempotency_key=_scan_award_key(idempotency_key),
         note="Scan",
     )
     session.refresh(card)

@@ -27,7 +27,7 @@ class ProgramChoice:
 
 
 def _outcome_message(result: ScanResult) -> str:
-    if result.outcome == ScanOutcome.AWARDED:
+    if result.outcome == ScanOutcome.AWARDED and result.transaction is not None:
         return f"+{points.amount_label(result.program, result.transaction.amount)} awarded."
     return OUTCOME_MESSAGES.get(result.outcome, "Scanned.")
 
@@ -44,6 +44,10 @@ class ScannerState(BusinessState):
     points_text: str = "10"
     busy: bool = False
 
+    # Sent back with each click: a double click repeats the key, and the service
+    # does the work once. A new key is drawn after every action that went through.
+    action_key: str = ""
+
     _customer_id: int = 0
     _card_id: int = 0
 
@@ -53,6 +57,7 @@ class ScannerState(BusinessState):
 
     @rx.event
     async def load(self):
+        self.action_key = uuid.uuid4().hex
         return await self._open_business()
 
     async def _reload(self, memo: dict | None = None) -> list | None:
@@ -107,6 +112,7 @@ class ScannerState(BusinessState):
 
         try:
             message, found = await self.as_user(act_then_read)
+            self.action_key = uuid.uuid4().hex
             self.outcome = message
             self._customer_id = found.customer_id
             self._apply_standing(found)
@@ -117,9 +123,9 @@ class ScannerState(BusinessState):
         finally:
             self.busy = False
 
-    def _scan(self, identify: Callable[[Session, User, int, str], ScanResult]):
+    def _scan(self, identify: Callable[[Session, User, int, str], ScanResult], key: str):
         """A unit of work: identify the customer, then run the scan workflow."""
-        program_id, key = int(self.program_id or 0), uuid.uuid4().hex
+        program_id = int(self.program_id or 0)
 
         def work(session: Session, user: User) -> tuple[str, int]:
             if not program_id:
@@ -147,9 +153,11 @@ class ScannerState(BusinessState):
             self.outcome = ""
             yield rx.toast.error(self.error)
             return
-        async for update in self._run(
-            self._scan(lambda s, u, p, k: scanning.scan_token(s, u, p, text, k))
-        ):
+        # Each upload is a new scan: a photo chosen twice is two visits.
+        scan = self._scan(
+            lambda s, u, p, k: scanning.scan_token(s, u, p, text, k), uuid.uuid4().hex
+        )
+        async for update in self._run(scan):
             yield update
 
     @rx.event
@@ -157,20 +165,21 @@ class ScannerState(BusinessState):
         if self.busy:
             return
         typed = form_data.get("card_number", "")
+        key = form_data.get("action_key") or uuid.uuid4().hex
         business_id = self._business_id
 
         def identify(session, user, program_id, key):
             customer = scanning.find_customer_by_card_number(session, user, business_id, typed)
             return scanning.scan_customer(session, user, program_id, customer.id, key)
 
-        async for update in self._run(self._scan(identify)):
+        async for update in self._run(self._scan(identify, key)):
             yield update
 
     @rx.event
-    async def enroll(self):
+    async def enroll(self, key: str):
         if self.busy or not self._customer_id:
             return
-        program_id, customer_id, key = int(self.program_id), self._customer_id, uuid.uuid4().hex
+        program_id, customer_id = int(self.program_id), self._customer_id
 
         def work(session, user):
             enrollment.request_enrollment(session, user, program_id, customer_id, key)
@@ -180,10 +189,10 @@ class ScannerState(BusinessState):
             yield update
 
     @rx.event
-    async def award(self):
+    async def award(self, key: str):
         if self.busy or not self._card_id:
             return
-        card_id, key, text = self._card_id, uuid.uuid4().hex, self.points_text
+        card_id, text = self._card_id, self.points_text
 
         def work(session, user):
             amount = _parse_points(text)
@@ -194,10 +203,10 @@ class ScannerState(BusinessState):
             yield update
 
     @rx.event
-    async def deduct(self):
+    async def deduct(self, key: str):
         if self.busy or not self._card_id:
             return
-        card_id, key, text = self._card_id, uuid.uuid4().hex, self.points_text
+        card_id, text = self._card_id, self.points_text
 
         def work(session, user):
             amount = _parse_points(text)

@@ -146,3 +146,25 @@ def test_a_non_image_upload_gets_a_clear_message(new_page, make, tmp_path):
     shop.locator("#scan-upload input[type=file]").set_input_files(str(path))
 
     expect(shop.locator("#scan-result [role=alert]")).to_contain_text("not an image")
+
+
+def test_a_double_click_awards_once(new_page, make):
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club", points_per_scan=1)
+    customer = make.customer("Dora")
+    make.card(customer, program)
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+    phone = log_in(new_page(), customer.email, "/cards")
+    shop.get_by_label("Card number").fill(customer.card_number)
+    shop.get_by_role("button", name="Look up").click()
+    balance = _card(phone, "Coffee Club").locator("[data-testid=card-balance]")
+    expect(balance).to_have_text("1")
+
+    shop.get_by_label("Points").fill("50")
+    shop.get_by_role("button", name="Award points").dblclick()
+
+    expect(balance).to_have_text("51")
+    shop.wait_for_timeout(1000)  # give a second award every chance to arrive
+    expect(balance).to_have_text("51")
+    earned = _notification(phone, "You earned 50 points")
+    expect(earned).to_have_count(1)

@@ -56,12 +56,13 @@ def test_the_same_scan_delivered_twice_is_done_once(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program)
     key = make.key()
-    scanning.scan_customer(session, owner, program.id, customer.id, key)
+    first = scanning.scan_customer(session, owner, program.id, customer.id, key)
     before = make.counts()
 
     again = scanning.scan_customer(session, owner, program.id, customer.id, key)
 
     assert again.outcome == ScanOutcome.AWARDED
+    assert again.transaction.id == first.transaction.id
     assert make.counts() == before
     assert _balance(session, card) == 10
 
