@@ -217,6 +217,20 @@ async def test_look_up_of_an_enrolled_customer_awards_the_scan(session, counter,
     assert balance_of(session, bob, coffee) == 15
 
 
+async def test_a_double_submitted_look_up_scans_once(session, counter, scanner, run):
+    """Both submits of a double click carry the page's action key."""
+    _, _, coffee, _, _, bob = counter
+    form = {**typed(bob), "action_key": scanner.action_key}
+
+    await run(scanner.look_up(form))
+    await run(scanner.look_up(form))
+
+    assert balance_of(session, bob, coffee) == 15
+    assert scanner.customer_balance == "15"
+    assert scanner.outcome == "+10 points awarded."
+    assert len(session.exec(select(QrScanLog)).all()) == 1
+
+
 async def test_look_up_by_a_program_card_number(session, counter, scanner, run):
     bob = counter[5]
     fresh(session)
@@ -389,13 +403,31 @@ async def test_award_moves_the_balance_by_the_points_typed(session, counter, bob
     state = bob_on_screen
     await run(state.set_points_text(" 25 "))
 
-    events = await run(state.award())
+    events = await run(state.award(state.action_key))
 
     assert toasts(events) == []
     assert state.outcome == "+25 awarded."
     assert state.customer_balance == "40"
     assert balance_of(session, bob, coffee) == 40
     assert not state.busy
+
+
+async def test_a_double_click_awards_once(session, counter, bob_on_screen, run):
+    """The browser sends the same action key with both clicks of a double click."""
+    _, _, coffee, _, _, bob = counter
+    state = bob_on_screen
+    key = state.action_key
+    await run(state.set_points_text("25"))
+
+    await run(state.award(key))
+    await run(state.award(key))
+
+    assert balance_of(session, bob, coffee) == 40
+    assert state.customer_balance == "40"
+    assert state.action_key != key  # the next click is a new award
+
+    await run(state.award(state.action_key))
+    assert balance_of(session, bob, coffee) == 65
 
 
 @pytest.mark.parametrize(
@@ -417,7 +449,7 @@ async def test_award_of_bad_points_is_refused_and_writes_nothing(
     await run(state.set_points_text(text))
     before = make.counts()
 
-    events = await run(state.award())
+    events = await run(state.award(state.action_key))
 
     assert state.error == message
     assert toasts(events) == [("error", message)]
@@ -433,7 +465,7 @@ async def test_deduct_asks_the_customer_and_does_not_move_the_balance(
     state = bob_on_screen
     await run(state.set_points_text("6"))
 
-    await run(state.deduct())
+    await run(state.deduct(state.action_key))
 
     assert state.outcome == "Asked the customer to approve taking 6 off their card."
     assert state.error == ""
@@ -466,7 +498,7 @@ async def test_a_refused_deduction_writes_nothing(make, counter, bob_on_screen, 
     await run(state.set_points_text(text))
     before = make.counts()
 
-    await run(state.deduct())
+    await run(state.deduct(state.action_key))
 
     assert state.error == message
     assert make.counts() == before
@@ -479,7 +511,7 @@ async def test_enroll_sends_an_invitation(session, counter, bob_on_screen, run):
     assert (state.customer_name, state.customer_status) == ("Bob", "Not enrolled")
     assert state.customer_balance == ""
 
-    await run(state.enroll())
+    await run(state.enroll(state.action_key))
 
     assert state.outcome == "Invitation sent: the customer can accept it on their phone."
     assert state.customer_status == "Invitation sent"
@@ -493,7 +525,7 @@ async def test_enrolling_an_enrolled_customer_is_refused(make, counter, bob_on_s
     state = bob_on_screen
     before = make.counts()
 
-    await run(state.enroll())
+    await run(state.enroll(state.action_key))
 
     assert state.error == "Bob is already enrolled in Coffee Club."
     assert make.counts() == before
@@ -502,9 +534,9 @@ async def test_enrolling_an_enrolled_customer_is_refused(make, counter, bob_on_s
 async def test_award_and_deduct_need_an_enrolled_customer_on_screen(make, counter, scanner, run):
     before = make.counts()
 
-    assert await run(scanner.award()) == []
-    assert await run(scanner.deduct()) == []
-    assert await run(scanner.enroll()) == []
+    assert await run(scanner.award(scanner.action_key)) == []
+    assert await run(scanner.deduct(scanner.action_key)) == []
+    assert await run(scanner.enroll(scanner.action_key)) == []
 
     assert make.counts() == before
 
@@ -518,7 +550,7 @@ async def test_staff_without_the_award_permission_cannot_award(session, make, ta
     assert state.customer_balance == "15"  # scanning is allowed
     before = make.counts()
 
-    await run(state.award())
+    await run(state.award(state.action_key))
 
     assert state.error == "You do not have permission to do this."
     assert make.counts() == before
@@ -589,7 +621,7 @@ async def test_enrolling_into_another_business_program_is_refused(
     state.program_id = str(readers.id)  # a crafted event
     before = make.counts()
 
-    await run(state.enroll())
+    await run(state.enroll(state.action_key))
 
     assert state.error == "You do not work for this business."
     assert make.counts() == before
@@ -622,9 +654,9 @@ async def test_awarding_after_switching_to_another_business_program_is_refused(
     await run(state.set_points_text("25"))
     before = make.counts()
 
-    await run(state.award())
+    await run(state.award(state.action_key))
 
+    # Refused means nothing written, not 25 points awarded under an error message.
     assert state.error == "You do not work for this business."
-    # Refused means nothing written: the owner, told it failed, would award again.
     assert make.counts() == before
     assert balance_of(session, bob, coffee) == 15
