@@ -159,14 +159,15 @@ class CardsState(LiveState):
 
     _customer_id: int = 0
     _program_ids: list[int] = []
-    _newest_seen: int = 0
+    # Newest notification id already shown; -1 until the first read of a visit.
+    _newest_seen: int = -1
 
     @rx.event
     async def load(self):
         redirect = await self.guard(UserRole.CUSTOMER)
         if redirect:
             return redirect
-        self._newest_seen = 0
+        self._newest_seen = -1
         # Drawn once per visit: a live refresh does not need a new QR code.
         self.qr_src = await self.as_user(lambda _s, user: _qr_src(user))
         return await self._open()
@@ -181,11 +182,12 @@ class CardsState(LiveState):
             notifications=page.notifications,
             unread_count=page.unread_count,
         )
-        fresh = [
-            n
-            for n in page.notifications
-            if self._newest_seen and n.notification_id > self._newest_seen
-        ]
+        first_read = self._newest_seen < 0
+        fresh = (
+            []
+            if first_read
+            else [n for n in page.notifications if n.notification_id > self._newest_seen]
+        )
         self._newest_seen = max(self._newest_seen, page.newest_notification_id)
         return [rx.toast.info(n.message) for n in reversed(fresh[:3])] or None
 
@@ -211,13 +213,20 @@ class CardsState(LiveState):
 
     @rx.event
     async def mark_read(self, notification_id: int):
-        await self.as_user(lambda s, u: notifications.mark_read(s, u, notification_id))
-        await self._reload()
+        return await self._act(lambda s, u: notifications.mark_read(s, u, notification_id))
 
     @rx.event
     async def mark_all_read(self):
-        await self.as_user(notifications.mark_all_read)
+        return await self._act(notifications.mark_all_read)
+
+    async def _act(self, work) -> list | None:
+        """Run a quick action, then re-read; a refusal becomes a toast."""
+        try:
+            await self.as_user(work)
+        except ServiceError as error:
+            return [rx.toast.error(error.message)]
         await self._reload()
+        return None
 
     @rx.event
     async def redeem(self, card_id: int, reward_id: int):

@@ -88,9 +88,16 @@ class ScannerState(BusinessState):
 
     @rx.event
     async def choose_program(self, program_id: str):
+        if program_id not in {choice.program_id for choice in self.programs}:
+            return rx.toast.error("Choose one of your active programs.")
         self.program_id = program_id
         self.outcome = ""
-        await self._show_standing()
+        self.error = ""
+        try:
+            await self._show_standing()
+        except ServiceError as error:
+            self.error = error.message
+        return None
 
     @rx.event
     def set_points_text(self, value: str):
@@ -190,28 +197,32 @@ class ScannerState(BusinessState):
 
     @rx.event
     async def award(self, key: str):
-        if self.busy or not self._card_id:
-            return
-        card_id, text = self._card_id, self.points_text
-
-        def work(session, user):
-            amount = _parse_points(text)
-            points.award_points(session, user, card_id, amount, key)
-            return f"+{amount} awarded.", None
-
-        async for update in self._run(work):
+        async for update in self._on_card(key, points.award_points, "+{amount} awarded."):
             yield update
 
     @rx.event
     async def deduct(self, key: str):
+        message = "Asked the customer to approve taking {amount} off their card."
+        async for update in self._on_card(key, points.request_deduction, message):
+            yield update
+
+    async def _on_card(self, key: str, service, message: str):
+        """Run `service(session, user, card_id, amount, key)` on the shown customer's card.
+
+        The card is looked up from the chosen program and the customer on screen, so
+        the service's permission check is about that very program.
+        """
         if self.busy or not self._card_id:
             return
-        card_id, text = self._card_id, self.points_text
+        program_id, customer_id, text = int(self.program_id), self._customer_id, self.points_text
 
         def work(session, user):
             amount = _parse_points(text)
-            points.request_deduction(session, user, card_id, amount, key)
-            return f"Asked the customer to approve taking {amount} off their card.", None
+            card = points.card_of(session, customer_id, program_id)
+            if card is None:
+                raise ValidationError("This customer has no card in the chosen program.")
+            service(session, user, card.id, amount, key)
+            return message.format(amount=amount), None
 
         async for update in self._run(work):
             yield update

@@ -19,23 +19,12 @@ from gudcity.services import accounts, enrollment, points, programs, scanning
 from gudcity.services.accounts import Permission
 from gudcity.services.card_numbers import format_card_number
 from gudcity.state.cards import CardsState
-from tests.state.conftest import redirect_target
+from tests.state.conftest import redirect_target, toasts
 
 pytestmark = pytest.mark.anyio
 
 ROUTE = "/cards"
 PNG_DATA_URI = "data:image/png;base64,"
-
-
-def toasts(events) -> list[tuple[str, str]]:
-    """(level, message) of every toast among `events`."""
-    shown = []
-    for event in events:
-        for name, value in event.args:
-            call = getattr(value, "_return_expr", None)
-            if name._js_expr == "function" and "__toast" in str(value):
-                shown.append((call._func._original._key._var_value, call._args[0]))
-    return shown
 
 
 def tiles(state: CardsState) -> list[tuple[str, str, int]]:

@@ -22,22 +22,11 @@ from gudcity.services import enrollment, notifications, programs, scanning
 from gudcity.services.accounts import Permission
 from gudcity.services.card_numbers import format_card_number
 from gudcity.state.scanner import ScannerState
-from tests.state.conftest import redirect_target
+from tests.state.conftest import redirect_target, toasts
 
 pytestmark = pytest.mark.anyio
 
 ROUTE = "/business/scanner"
-
-
-def toasts(events) -> list[tuple[str, str]]:
-    """(level, message) of every toast among `events`."""
-    shown = []
-    for event in events:
-        for name, value in event.args:
-            call = getattr(value, "_return_expr", None)
-            if name._js_expr == "function" and "__toast" in str(value):
-                shown.append((call._func._original._key._var_value, call._args[0]))
-    return shown
 
 
 def fresh(session) -> None:
@@ -636,9 +625,11 @@ async def test_choosing_another_business_program_is_refused(
     state = bob_on_screen
     before = make.counts()
 
-    await run(state.choose_program(str(readers.id)))
+    shown_program = state.program_id
+    events = await run(state.choose_program(str(readers.id)))
 
-    assert state.error == "You do not work for this business."
+    assert toasts(events) == [("error", "Choose one of your active programs.")]
+    assert state.program_id == shown_program
     assert state.customer_balance != "40"  # never another business's card
     assert make.counts() == before
 
@@ -657,6 +648,6 @@ async def test_awarding_after_switching_to_another_business_program_is_refused(
     await run(state.award(state.action_key))
 
     # Refused means nothing written, not 25 points awarded under an error message.
-    assert state.error == "You do not work for this business."
+    assert state.error == "This customer has no card in the chosen program."
     assert make.counts() == before
     assert balance_of(session, bob, coffee) == 15

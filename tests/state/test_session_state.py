@@ -8,20 +8,9 @@ from gudcity.services import accounts
 from gudcity.services.errors import AuthenticationError
 from gudcity.state.session import SessionState
 from tests.services.conftest import PASSWORD
-from tests.state.conftest import redirect_target
+from tests.state.conftest import redirect_target, toasts
 
 pytestmark = pytest.mark.anyio
-
-
-def toasts(events) -> list[tuple[str, str]]:
-    """(level, message) of every toast among `events`."""
-    shown = []
-    for event in events:
-        for name, value in event.args:
-            call = getattr(value, "_return_expr", None)
-            if name._js_expr == "function" and "__toast" in str(value):
-                shown.append((call._func._original._key._var_value, call._args[0]))
-    return shown
 
 
 def customer_form(**changes) -> dict:
