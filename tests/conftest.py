@@ -104,3 +104,13 @@ def table_counts(session: Session) -> dict[str, int]:
         table.name: session.execute(text(f"SELECT COUNT(*) FROM {table.name}")).scalar_one()
         for table in SQLModel.metadata.sorted_tables
     }
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Run the browser tests last.
+
+    Sync Playwright keeps an event loop running for the browser's lifetime, which
+    the async state tests cannot share; the browser closes at the end of the run.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)

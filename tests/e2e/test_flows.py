@@ -2,12 +2,13 @@
 
 import base64
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from gudcity.services import enrollment
 from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
 
-pytestmark = __import__("pytest").mark.e2e
+pytestmark = pytest.mark.e2e
 
 
 def _qr_file(customer_page: Page, tmp_path) -> str:
