@@ -9,8 +9,9 @@ key a second time returns the first result and writes nothing.
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import or_, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from gudcity.models import (
@@ -53,10 +54,6 @@ def amount_label(program: LoyaltyProgram, amount: int) -> str:
     """`1 point`, `25 points`, `1 stamp`: the program's own unit."""
     unit = "stamp" if program.kind == ProgramKind.STAMPS else "point"
     return f"{amount} {unit}{'' if amount == 1 else 's'}"
-
-
-def tier_for(lifetime_points: int) -> str:
-    return next(name for threshold, name in TIERS if lifetime_points >= threshold)
 
 
 def check_amount(points: int) -> int:
@@ -140,46 +137,68 @@ def _apply(
     first transaction and `False`. Raises InsufficientPointsError (after rolling
     back) when the balance would go below zero.
     """
-    existing = find_transaction(session, idempotency_key)
-    if existing is not None:
-        return _same_operation(existing, card, kind), False
     now = utc_now()
-    transaction = PointTransaction(
-        card_id=card.id,
-        kind=kind,
-        amount=amount,
-        actor_id=actor_id,
-        idempotency_key=idempotency_key,
-        reward_id=reward_id,
-        redemption_code=_redemption_code() if kind == TransactionKind.REDEEM else None,
-        note=note[:255],
-        created_at=now,
-    )
-    try:
-        with session.begin_nested():
-            session.add(transaction)
-    except IntegrityError:
-        # A concurrent request committed the same key after our first look.
-        existing = find_transaction(session, idempotency_key)
-        if existing is None:
-            raise
-        return _same_operation(existing, card, kind), False
-    moved = session.exec(
+    values = {
+        "card_id": card.id,
+        "kind": kind,
+        "amount": amount,
+        "actor_id": actor_id,
+        "idempotency_key": idempotency_key,
+        "reward_id": reward_id,
+        "redemption_code": _redemption_code() if kind == TransactionKind.REDEEM else None,
+        "note": note[:255],
+        "created_at": now,
+    }
+    row_id = _insert_unless_key_exists(session, values)
+    if row_id is None:
+        # The key was used before (or by a concurrent request that committed first).
+        return _same_operation(find_transaction(session, idempotency_key), card, kind), False
+    gain = max(amount, 0)
+    moved = session.execute(
         update(LoyaltyCard)
         .where(LoyaltyCard.id == card.id, LoyaltyCard.balance + amount >= 0)
         .values(
             balance=LoyaltyCard.balance + amount,
-            lifetime_points=LoyaltyCard.lifetime_points + max(amount, 0),
+            lifetime_points=LoyaltyCard.lifetime_points + gain,
+            tier=_tier_after(LoyaltyCard.lifetime_points + gain),
             last_activity_at=now,
         )
-    )
-    if moved.rowcount != 1:
+        .returning(LoyaltyCard.balance, LoyaltyCard.lifetime_points, LoyaltyCard.tier)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if moved is None:
         session.rollback()
         raise InsufficientPointsError("The card does not hold enough points for this.")
-    session.refresh(card)
-    card.tier = tier_for(card.lifetime_points)
-    session.add(card)
-    return transaction, True
+    for name, value in moved._mapping.items():
+        set_committed_value(card, name, value)
+    return PointTransaction(id=row_id, **values), True
+
+
+def _insert_unless_key_exists(session: Session, values: dict) -> int | None:
+    """Insert a ledger row; return its id, or None if its idempotency key exists.
+
+    One statement (`INSERT ... ON CONFLICT DO NOTHING RETURNING id`) instead of a
+    look-up, a savepoint and an insert: a concurrent insert of the same key waits
+    for the other transaction and then does nothing.
+    """
+    dialect_insert = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )
+    statement = (
+        dialect_insert(PointTransaction)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(PointTransaction.id)
+    )
+    return session.execute(statement).scalar_one_or_none()
+
+
+def _tier_after(lifetime_points):
+    """The tier for a lifetime-points SQL expression, computed in the UPDATE itself."""
+    return case(
+        *((lifetime_points >= threshold, name) for threshold, name in TIERS[:-1]),
+        else_=TIERS[-1][1],
+    )
 
 
 def _redemption_code() -> str:
