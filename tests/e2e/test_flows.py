@@ -33,6 +33,10 @@ def test_new_customer_scan(new_page, make, tmp_path):
     make.program(owner, business, name="Coffee Club", points_per_scan=10)
     customer = make.customer("Alice Rivera")
     shop = log_in(new_page(), owner.email, "/business/scanner")
+    roster = shop.context.new_page()
+    roster.goto("/business/customers")
+    expect(roster.get_by_text("No customers yet", exact=False)).to_be_visible()
+    mark_document(roster)
     phone = log_in(new_page(width=390, height=844), customer.email, "/cards")
     expect(phone.get_by_text("No loyalty cards yet")).to_be_visible()
     mark_document(phone)
@@ -48,9 +52,9 @@ def test_new_customer_scan(new_page, make, tmp_path):
     expect(_card(phone, "Coffee Club").locator("[data-testid=card-balance]")).to_have_text("10")
     expect(_notification(phone, "You earned 10 points from Bean There!")).to_be_visible()
     assert_not_reloaded(phone)
-    shop.goto("/business/customers")
-    row = shop.locator("[data-testid=customer-row]", has_text="Alice Rivera")
+    row = roster.locator("[data-testid=customer-row]", has_text="Alice Rivera")
     expect(row).to_contain_text("10")
+    assert_not_reloaded(roster)
 
 
 def test_enrolled_customer_scan_updates_every_tab(new_page, make, db):
