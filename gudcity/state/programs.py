@@ -54,6 +54,8 @@ def read_programs_page(session: Session, user: User, business_id: int) -> Progra
         refusal = ""
     except PermissionDeniedError as error:
         refusal = error.message
+    listed = programs.list_programs(session, user, business_id)
+    ladders = programs.rewards_ladders(session, [p.id for p in listed])
     lines = [
         ProgramLine(
             program_id=p.id,
@@ -62,11 +64,9 @@ def read_programs_page(session: Session, user: User, business_id: int) -> Progra
             points_per_scan=p.points_per_scan,
             cooldown_minutes=p.scan_cooldown_seconds // 60,
             is_active=p.is_active,
-            rewards=[
-                RewardLine(r.id, r.name, r.cost) for r in programs.rewards_ladder(session, p.id)
-            ],
+            rewards=[RewardLine(r.id, r.name, r.cost) for r in ladders[p.id]],
         )
-        for p in programs.list_programs(session, user, business_id)
+        for p in listed
     ]
     return ProgramsPage(lines, refusal)
 
