@@ -5,7 +5,7 @@ import base64
 import pytest
 from playwright.sync_api import Page, expect
 
-from gudcity.services import enrollment
+from gudcity.services import enrollment, points
 from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
 
 pytestmark = pytest.mark.e2e
@@ -173,3 +173,22 @@ def test_a_double_click_awards_once(new_page, make):
     expect(balance).to_have_text("51")
     earned = _notification(phone, "You earned 50 points")
     expect(earned).to_have_count(1)
+
+
+def test_a_tab_that_was_offline_catches_up_when_it_reconnects(new_page, make, db):
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    customer = make.customer("Eve")
+    card = make.card(customer, program)
+    phone = log_in(new_page(), customer.email, "/cards")
+    balance = _card(phone, "Coffee Club").locator("[data-testid=card-balance]")
+    expect(balance).to_have_text("0")
+
+    phone.context.set_offline(True)
+    phone.wait_for_timeout(500)
+    points.award_points(db, owner, card.id, 40, make.key())  # missed while away
+    phone.wait_for_timeout(500)
+    expect(balance).to_have_text("0")
+    phone.context.set_offline(False)
+
+    expect(balance).to_have_text("40", timeout=20_000)
