@@ -17,6 +17,7 @@ import psycopg
 import reflex as rx
 from reflex.event import Event
 from reflex.state import StateUpdate
+from sqlalchemy.engine import make_url
 
 from gudcity.db import is_sqlite, session_scope
 from gudcity.realtime.subscriptions import Subscriber, subscriptions
@@ -51,8 +52,7 @@ def _events_after(last_id: int) -> list[tuple[int, str]]:
 
 
 def _postgres_dsn(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
+    """psycopg's own connection string for SQLAlchemy's `postgresql+psycopg://` URL."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -119,6 +119,8 @@ class Refresher:
 
     async def _refresh(self, subscriber: Subscriber, memo: dict) -> None:
         namespace = self.app.event_namespace
+        # Reflex has no public "is this tab still connected?"; its token manager knows
+        # (DESIGN §8). A gone tab is forgotten here, so it costs nothing afterwards.
         if namespace is None or not await namespace._token_manager.is_token_connected(
             subscriber.client_token
         ):
