@@ -72,7 +72,7 @@ def _customer_row(line: CustomerLine) -> rx.Component:
             )
         ),
         rx.table.cell(rx.text(line.points, data_testid="customer-points", weight="bold")),
-        rx.table.cell(line.program_name),
+        rx.table.cell(line.programs),
         rx.table.cell(rx.badge(line.tier, variant="outline")),
         rx.table.cell(line.last_visit, white_space="nowrap"),
         data_testid="customer-row",
@@ -88,7 +88,7 @@ def _customer_table() -> rx.Component:
                 rx.table.row(
                     rx.table.column_header_cell("Customer"),
                     rx.table.column_header_cell("Points"),
-                    rx.table.column_header_cell("Program"),
+                    rx.table.column_header_cell("Programs"),
                     rx.table.column_header_cell("Tier"),
                     rx.table.column_header_cell("Last visit"),
                 )

@@ -14,19 +14,25 @@ MAX_PAGE_SIZE = 100
 
 
 @dataclass(frozen=True)
-class CustomerRow:
-    customer_id: int
-    customer_name: str
-    customer_email: str
+class ProgramBalance:
     program_id: int
     program_name: str
     card_id: int
     card_number: str
     balance: int
-    lifetime_points: int
     tier: str
-    enrolled_at: datetime
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One enrolled customer, with their card in each of the business's programs."""
+
+    customer_id: int
+    customer_name: str
+    customer_email: str
+    points: int
     last_visit_at: datetime
+    programs: list[ProgramBalance]
 
 
 @dataclass(frozen=True)
@@ -64,32 +70,82 @@ def list_customers(
     after: tuple[str, int] | None = None,
     limit: int = 25,
 ) -> CustomerPage:
-    """Customers of the business by name, one row per program card, a page at a time.
+    """Customers of the business by name, one row per customer, a page at a time.
 
-    Keyset pagination on (name, card id) keeps a late page as fast as the first.
+    `program_id` keeps the customers (and cards) of one program. Keyset pagination
+    on (name, customer id) keeps a late page as fast as the first.
     """
     require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
     view = customer_business_view
     limit = max(1, min(limit, MAX_PAGE_SIZE))
-    statement = select(view).where(view.c.business_id == business_id)
+    in_scope = [view.c.business_id == business_id]
     if program_id is not None:
-        statement = statement.where(view.c.program_id == program_id)
+        in_scope.append(view.c.program_id == program_id)
+    statement = (
+        select(
+            view.c.customer_id,
+            view.c.customer_name,
+            view.c.customer_email,
+            func.sum(view.c.balance).label("points"),
+            func.max(view.c.last_visit_at).label("last_visit_at"),
+        )
+        .where(*in_scope)
+        .group_by(view.c.customer_id, view.c.customer_name, view.c.customer_email)
+        .order_by(view.c.customer_name, view.c.customer_id)
+        .limit(limit + 1)
+    )
     if search.strip():
         statement = statement.where(_search_filter(search))
     if after is not None:
         statement = statement.where(
-            tuple_(view.c.customer_name, view.c.card_id) > tuple_(after[0], after[1])
+            tuple_(view.c.customer_name, view.c.customer_id) > tuple_(after[0], after[1])
         )
-    statement = statement.order_by(view.c.customer_name, view.c.card_id).limit(limit + 1)
-    fields = CustomerRow.__dataclass_fields__
+    found = session.execute(statement).all()
+    more = len(found) > limit
+    found = found[:limit]
+    cards = _cards_of(session, in_scope, [row.customer_id for row in found])
     rows = [
-        CustomerRow(**{k: v for k, v in row._mapping.items() if k in fields})
-        for row in session.execute(statement)
+        CustomerRow(
+            customer_id=row.customer_id,
+            customer_name=row.customer_name,
+            customer_email=row.customer_email,
+            points=row.points,
+            # Aggregates lose the column type on SQLite: read it back as a datetime.
+            last_visit_at=max(card_time for card_time, _ in cards[row.customer_id]),
+            programs=[card for _, card in cards[row.customer_id]],
+        )
+        for row in found
     ]
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = (rows[-1].customer_name, rows[-1].card_id) if more else None
+    cursor = (rows[-1].customer_name, rows[-1].customer_id) if more else None
     return CustomerPage(rows, cursor)
+
+
+def _cards_of(session: Session, in_scope: list, customer_ids: list[int]) -> dict:
+    """customer id -> [(last visit, ProgramBalance)], programs by name."""
+    view = customer_business_view
+    by_customer: dict[int, list] = {customer_id: [] for customer_id in customer_ids}
+    if not customer_ids:
+        return by_customer
+    statement = (
+        select(view)
+        .where(*in_scope, view.c.customer_id.in_(customer_ids))
+        .order_by(view.c.program_name, view.c.card_id)
+    )
+    for card in session.execute(statement):
+        by_customer[card.customer_id].append(
+            (
+                card.last_visit_at,
+                ProgramBalance(
+                    program_id=card.program_id,
+                    program_name=card.program_name,
+                    card_id=card.card_id,
+                    card_number=card.card_number,
+                    balance=card.balance,
+                    tier=card.tier,
+                ),
+            )
+        )
+    return by_customer
 
 
 def count_customers(session: Session, actor: User, business_id: int) -> int:

@@ -20,10 +20,11 @@ Cursor = tuple[str, int]
 
 @dataclass
 class CustomerLine:
-    card_id: int
+    customer_id: int
     name: str
     email: str
-    program_name: str
+    # "Coffee Club", or "Coffee Club 30 · Pastry Stamps 6" for several programs.
+    programs: str
     points: int
     tier: str
     last_visit: str
@@ -43,14 +44,24 @@ class CustomersPage:
     choices: list[ProgramChoice]
 
 
+TIER_ORDER = ("BRONZE", "SILVER", "GOLD")
+
+
+def _programs_summary(row: customers.CustomerRow) -> str:
+    if len(row.programs) == 1:
+        return row.programs[0].program_name
+    return " · ".join(f"{p.program_name} {p.balance}" for p in row.programs)
+
+
 def _line(row: customers.CustomerRow) -> CustomerLine:
+    best_tier = max((p.tier for p in row.programs), key=TIER_ORDER.index)
     return CustomerLine(
-        card_id=row.card_id,
+        customer_id=row.customer_id,
         name=row.customer_name,
         email=row.customer_email,
-        program_name=row.program_name,
-        points=row.balance,
-        tier=row.tier.title(),
+        programs=_programs_summary(row),
+        points=row.points,
+        tier=best_tier.title(),
         last_visit=time_ago(row.last_visit_at),
     )
 
