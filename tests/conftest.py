@@ -25,8 +25,10 @@ POSTGRES_SERVER = os.environ.get(
 REQUIRE_POSTGRES = os.environ.get("GUDCITY_REQUIRE_POSTGRES") == "1"
 
 
-def _postgres_engine():
-    name = f"gudcity_test_{uuid.uuid4().hex[:10]}"
+def create_postgres_database(prefix: str = "gudcity_test") -> tuple[str, str]:
+    """A new, empty database on the test server: (url, name). Skips, or fails in CI,
+    when the server is not reachable."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     url = f"{POSTGRES_SERVER}/{name}"
     try:
         ensure_database_exists(url)
@@ -35,10 +37,10 @@ def _postgres_engine():
         if REQUIRE_POSTGRES:
             pytest.fail(message)
         pytest.skip(message)
-    return make_engine(url), name
+    return url, name
 
 
-def _drop_postgres_database(name: str) -> None:
+def drop_postgres_database(name: str) -> None:
     server = make_engine(f"{POSTGRES_SERVER}/postgres").execution_options(
         isolation_level="AUTOCOMMIT"
     )
@@ -54,12 +56,13 @@ def engine(request, tmp_path_factory):
         path = tmp_path_factory.mktemp("db") / "gudcity.db"
         engine, name = make_engine(f"sqlite:///{path}"), None
     else:
-        engine, name = _postgres_engine()
+        url, name = create_postgres_database()
+        engine = make_engine(url)
     migrate(engine)
     yield engine
     engine.dispose()
     if name:
-        _drop_postgres_database(name)
+        drop_postgres_database(name)
 
 
 def _empty_all_tables(engine) -> None:

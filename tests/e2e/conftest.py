@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
-from gudcity.db import ensure_database_exists, make_engine, migrate
+from gudcity.db import make_engine, migrate
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
-from tests.conftest import POSTGRES_SERVER, REQUIRE_POSTGRES
+from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.services.conftest import PASSWORD, Make
 
 
@@ -21,24 +21,12 @@ from tests.services.conftest import PASSWORD, Make
 def e2e_database_url():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed (make test installs it)")
-    url = f"{POSTGRES_SERVER}/gudcity_e2e_{uuid.uuid4().hex[:8]}"
-    try:
-        ensure_database_exists(url)
-    except Exception as error:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"PostgreSQL is needed for the browser tests: {error}")
-        pytest.skip(f"PostgreSQL is not reachable: {error}")
+    url, name = create_postgres_database("gudcity_e2e")
     engine = make_engine(url)
     migrate(engine)
-    yield url
     engine.dispose()
-    server = make_engine(f"{POSTGRES_SERVER}/postgres").execution_options(
-        isolation_level="AUTOCOMMIT"
-    )
-    with server.connect() as connection:
-        name = url.rsplit("/", 1)[1]
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    server.dispose()
+    yield url
+    drop_postgres_database(name)
 
 
 @pytest.fixture(scope="session")
