@@ -148,6 +148,18 @@ def main() -> None:
         )
         browser.close()
     engine.dispose()
+    drop_database(url)
+
+
+def drop_database(url: str) -> None:
+    """Leave the server as we found it."""
+    server = make_engine(f"{POSTGRES_SERVER}/postgres").execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    with server.connect() as connection:
+        name = url.rsplit("/", 1)[1]
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    server.dispose()
 
 
 if __name__ == "__main__":
