@@ -8,6 +8,7 @@ import reflex as rx
 
 from gudcity.pages import auth, cards, customers, home, programs, scanner
 from gudcity.realtime.feed import change_feed
+from gudcity.realtime.nodelay import disable_nagle
 from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
 from gudcity.state.programs import ProgramsState
@@ -27,4 +28,5 @@ app.add_page(
     programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load
 )
 
+app.register_lifespan_task(disable_nagle)
 app.register_lifespan_task(change_feed)
