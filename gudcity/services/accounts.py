@@ -197,12 +197,18 @@ def user_for_token(session: Session, token: str | None) -> User:
     """The user a session token belongs to, if the session is still alive."""
     if not token:
         raise AuthenticationError("Please log in.")
-    row = session.exec(
-        select(UserSession).where(UserSession.token_hash == _hash_token(token))
+    user = session.exec(
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            UserSession.token_hash == _hash_token(token),
+            UserSession.revoked_at.is_(None),
+            UserSession.expires_at > utc_now(),
+        )
     ).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utc_now():
+    if user is None:
         raise AuthenticationError("Your session has ended. Please log in again.")
-    return session.get(User, row.user_id)
+    return user
 
 
 @atomic
