@@ -4,8 +4,11 @@ Starts the production app on a fresh PostgreSQL database, opens a business tab
 on the scanner and a customer tab on /cards, and times N awards from the
 business's click ("Award points") until the customer's `card-balance` shows the
 new value. Both timestamps are read inside the pages (`performance.timeOrigin +
-performance.now()`), so the figure is what a person would see. Runs once with
-only those two tabs, then with extra customer tabs connected.
+performance.now()`), so the figure is what a person would see. The customer page
+also stamps the arrival of the first websocket message after the click, which
+splits each figure into server + network (click -> message) and browser
+(message -> new balance on screen). Runs once with only those two tabs, then
+with extra customer tabs connected.
 
     .venv/bin/python -m bench.live_latency [--awards 50] [--extra-tabs 20]
 """
@@ -14,6 +17,7 @@ import argparse
 import statistics
 import tempfile
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
@@ -32,9 +36,23 @@ CLICK_AND_STAMP = """() => {
     return stamp;
 }"""
 
+# Stamps every websocket message the page receives (installed before the app loads).
+STAMP_MESSAGES = """(() => {
+    window.__messages = [];
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message',
+                () => window.__messages.push(performance.timeOrigin + performance.now()));
+        }
+    };
+})()"""
+
 # Records when the balance first shows `expected`, from a MutationObserver.
 WATCH_BALANCE = """(expected) => {
     window.__seen = null;
+    window.__messages = [];
     const balance = () => document.querySelector('[data-testid=card-balance]');
     const observer = new MutationObserver(() => {
         if (balance() && balance().textContent === expected) {
@@ -70,6 +88,7 @@ def make_people(session: Session, extra_customers: int):
 
 def log_in(browser, base_url: str, email: str, lands_on: str) -> Page:
     page = browser.new_context(base_url=base_url).new_page()
+    page.add_init_script(STAMP_MESSAGES)
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -78,28 +97,48 @@ def log_in(browser, base_url: str, email: str, lands_on: str) -> Page:
     return page
 
 
-def time_awards(shop: Page, customer_page: Page, awards: int) -> list[float]:
-    latencies = []
+@dataclass
+class Timing:
+    total: float  # click -> new balance on the customer's screen
+    server: float  # click -> first websocket message at the customer's page
+
+    @property
+    def browser(self) -> float:
+        return self.total - self.server
+
+
+def time_awards(shop: Page, customer_page: Page, awards: int) -> list[Timing]:
+    timings = []
     balance = int(customer_page.locator("[data-testid=card-balance]").inner_text())
     for _ in range(awards):
         balance += 1
         customer_page.evaluate(WATCH_BALANCE, str(balance))
         clicked = shop.evaluate(CLICK_AND_STAMP)
         customer_page.wait_for_function("() => window.__seen !== null", timeout=10_000)
-        latencies.append(customer_page.evaluate("() => window.__seen") - clicked)
+        seen, first_message = customer_page.evaluate(
+            "(clicked) => [window.__seen, window.__messages.find((t) => t >= clicked)]", clicked
+        )
+        timings.append(Timing(seen - clicked, first_message - clicked))
         shop.wait_for_function(
             "() => ![...document.querySelectorAll('button')]"
             ".find(b => b.textContent === 'Award points').disabled"
         )
-    return latencies
+    return timings
 
 
-def report(title: str, latencies: list[float]) -> None:
-    ordered = sorted(latencies)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def report(title: str, timings: list[Timing]) -> None:
+    totals = [t.total for t in timings]
+    servers = [t.server for t in timings]
+    browsers = [t.browser for t in timings]
     print(
-        f"{title:<46} n={len(ordered):>3}  p50={statistics.median(ordered):6.1f} ms  "
-        f"p95={p95:6.1f} ms  max={ordered[-1]:6.1f} ms"
+        f"{title:<46} n={len(totals):>3}  p50={statistics.median(totals):6.1f} ms  "
+        f"p95={p95(totals):6.1f} ms  max={max(totals):6.1f} ms  "
+        f"(server+network p50 {statistics.median(servers):5.1f}, "
+        f"browser p50 {statistics.median(browsers):5.1f})"
     )
 
 
