@@ -9,6 +9,7 @@ import reflex as rx
 from gudcity.pages import auth, cards, customers, home, programs, scanner
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
+from gudcity.realtime.timers import run_timers
 from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
 from gudcity.state.programs import ProgramsState
@@ -30,3 +31,4 @@ app.add_page(
 
 app.register_lifespan_task(disable_nagle)
 app.register_lifespan_task(change_feed)
+app.register_lifespan_task(run_timers)

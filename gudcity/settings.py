@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,8 @@ class Settings(BaseSettings):
 
     # A QR token is refused this long after it was issued, so a photo of a card goes stale.
     qr_token_ttl_seconds: int = Field(default=300, gt=0)
+    # /cards draws a fresh QR code this often, so the one on screen never expires.
+    qr_renew_seconds: int = Field(default=240, gt=0)
     # Old SECRET_KEYs still accepted when verifying QR tokens (never used to sign), so a
     # key rotation does not void the cards on screen. From the environment: a JSON list.
     previous_secret_keys: list[str] = []
@@ -55,6 +57,12 @@ class Settings(BaseSettings):
     password_hash_profile: Literal["RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST"] = (
         "RFC_9106_LOW_MEMORY"
     )
+
+    @model_validator(mode="after")
+    def _renew_before_expiry(self) -> "Settings":
+        if self.qr_renew_seconds >= self.qr_token_ttl_seconds:
+            raise ValueError("QR_RENEW_SECONDS must be shorter than QR_TOKEN_TTL_SECONDS.")
+        return self
 
 
 @lru_cache

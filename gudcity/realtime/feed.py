@@ -15,12 +15,11 @@ from collections.abc import AsyncIterator
 
 import psycopg
 import reflex as rx
-from reflex.event import Event
-from reflex.state import StateUpdate
 from sqlalchemy.engine import make_url
 
 from gudcity.db import is_sqlite, session_scope
 from gudcity.realtime.subscriptions import Subscriber, subscriptions
+from gudcity.realtime.tabs import update_tab
 from gudcity.services import events
 from gudcity.settings import get_settings
 
@@ -118,21 +117,7 @@ class Refresher:
             self.running.pop(subscriber, None)
 
     async def _refresh(self, subscriber: Subscriber, memo: dict) -> None:
-        namespace = self.app.event_namespace
-        # Reflex has no public "is this tab still connected?"; its token manager knows
-        # (DESIGN §8). A gone tab is forgotten here, so it costs nothing afterwards.
-        if namespace is None or not await namespace._token_manager.is_token_connected(
-            subscriber.client_token
-        ):
-            subscriptions.drop_tab(subscriber.client_token)
-            return
-        token = rx.BaseStateToken(ident=subscriber.client_token, cls=subscriber.state_cls)
-        async with self.app.modify_state(token) as root:
-            state = await root.get_state(subscriber.state_cls)
-            follow_up = await state._live_refresh(memo)
-        if follow_up:
-            update = StateUpdate(events=Event.from_event_type(follow_up))
-            await namespace.emit_update(update=update, token=subscriber.client_token)
+        await update_tab(self.app, subscriber, lambda state: state._live_refresh(memo))
 
 
 def _everyone() -> set[Subscriber]:

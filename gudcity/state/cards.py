@@ -15,10 +15,12 @@ from gudcity.models import (
     User,
     UserRole,
 )
+from gudcity.realtime.timers import timers
 from gudcity.services import cards, enrollment, notifications, points, programs, scanning
 from gudcity.services.card_numbers import format_card_number
-from gudcity.services.errors import ServiceError
+from gudcity.services.errors import AuthenticationError, ServiceError
 from gudcity.services.events import customer_topic, program_topic
+from gudcity.settings import get_settings
 from gudcity.state.live import LiveState
 from gudcity.state.timefmt import time_ago
 
@@ -168,9 +170,23 @@ class CardsState(LiveState):
         if redirect:
             return redirect
         self._newest_seen = -1
-        # Drawn once per visit: a live refresh does not need a new QR code.
-        self.qr_src = await self.as_user(lambda _s, user: _qr_src(user))
+        await self._renew_qr()
         return await self._open()
+
+    async def _renew_qr(self) -> None:
+        """Draw a fresh QR code, and ask for the next one before this one expires.
+
+        A live refresh keeps the QR code: only time makes it stale.
+        """
+        self.qr_src = await self.as_user(lambda _s, user: _qr_src(user))
+        timers.schedule(self._subscriber(), get_settings().qr_renew_seconds)
+
+    async def _on_timer(self) -> list | None:
+        try:
+            await self._renew_qr()
+        except AuthenticationError:
+            return [rx.redirect("/login")]
+        return None
 
     async def _reload(self, memo: dict | None = None) -> list | None:
         page = await self._read_shared(memo, read_cards_page)

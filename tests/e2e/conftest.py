@@ -16,6 +16,8 @@ from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
 from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.services.conftest import PASSWORD, Make
 
+QR_RENEW_SECONDS = 4
+
 
 @pytest.fixture(scope="session")
 def e2e_database_url():
@@ -33,7 +35,8 @@ def e2e_database_url():
 def app_url(e2e_database_url, tmp_path_factory):
     """The app in production mode, as `make run` starts it, on a port of its own."""
     log = tmp_path_factory.mktemp("app") / "reflex.log"
-    with app_server(e2e_database_url, log) as url:
+    # A QR renewal every few seconds, so a test can watch one happen.
+    with app_server(e2e_database_url, log, QR_RENEW_SECONDS=str(QR_RENEW_SECONDS)) as url:
         yield url
 
 

@@ -1,6 +1,8 @@
 """CardsState: /cards, read and changed through the real services."""
 
 import base64
+import time
+from datetime import timedelta
 
 import pytest
 from sqlmodel import select
@@ -14,10 +16,13 @@ from gudcity.models import (
     NotificationType,
     PointTransaction,
     TransactionKind,
+    utc_now,
 )
+from gudcity.realtime.timers import timers
 from gudcity.services import accounts, enrollment, points, programs, scanning
 from gudcity.services.accounts import Permission
 from gudcity.services.card_numbers import format_card_number
+from gudcity.settings import get_settings
 from gudcity.state.cards import CardsState
 from tests.state.conftest import redirect_target, toasts
 
@@ -128,6 +133,38 @@ async def test_load_shows_the_qr_and_the_card_number(session, tab, town, run):
     assert scanning.verify_token(token) == alice.public_id
     assert state.card_number == format_card_number(alice.card_number)
     assert state.card_number.replace(" ", "") == alice.card_number
+
+
+async def test_the_qr_code_is_renewed_before_it_expires(session, tab, town, run, monkeypatch):
+    alice = town[0]
+    state = tab(CardsState, ROUTE, alice)
+    await run(state.load())
+    first = _token_in(state.qr_src)
+    renew = get_settings().qr_renew_seconds
+    assert state._subscriber() in timers.take_due(time.monotonic() + renew + 1)
+
+    later = utc_now() + timedelta(seconds=get_settings().qr_token_ttl_seconds + 1)
+    monkeypatch.setattr(scanning, "utc_now", lambda: later)
+    await run(state._on_timer())
+
+    with pytest.raises(scanning.ExpiredQrError):
+        scanning.verify_token(first, now=later)
+    assert scanning.verify_token(_token_in(state.qr_src), now=later) == alice.public_id
+    assert state._subscriber() in timers.take_due(time.monotonic() + renew + 1)
+
+
+async def test_a_timer_after_log_out_sends_the_tab_to_log_in(session, tab, town, run):
+    state = tab(CardsState, ROUTE, town[0])
+    await run(state.load())
+    accounts.log_out(session, state.session_token)
+
+    assert redirect_target(await run(state._on_timer())) == "/login"
+
+
+def _token_in(qr_src: str) -> str:
+    token = scanning.decode_qr(base64.b64decode(qr_src.removeprefix(PNG_DATA_URI)))
+    assert token is not None
+    return token
 
 
 async def test_load_lists_notifications_newest_first(session, tab, town, run):
