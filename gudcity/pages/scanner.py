@@ -58,6 +58,73 @@ def _photo_scan() -> rx.Component:
     )
 
 
+def _camera_scan() -> rx.Component:
+    """Live camera: the video, its status, and start / switch / stop."""
+    return rx.vstack(
+        rx.el.video(
+            id="scan-camera",
+            muted=True,
+            auto_play=True,
+            plays_inline=True,
+            aria_label="Camera preview",
+            style={
+                "display": rx.cond(ScannerState.camera_on, "block", "none"),
+                "width": "100%",
+                "maxHeight": "360px",
+                "objectFit": "cover",
+                "borderRadius": "var(--radius-4)",
+                "background": "black",
+            },
+        ),
+        rx.cond(
+            ScannerState.camera_status != "",
+            rx.text(ScannerState.camera_status, id="camera-status", size="2", aria_live="polite"),
+        ),
+        rx.cond(
+            ScannerState.camera_error != "",
+            rx.callout(
+                ScannerState.camera_error,
+                id="camera-error",
+                icon="video-off",
+                color_scheme="red",
+                role="alert",
+                width="100%",
+            ),
+        ),
+        rx.cond(
+            ScannerState.camera_on,
+            rx.hstack(
+                rx.cond(
+                    ScannerState.camera_count > 1,
+                    rx.button(
+                        rx.icon("switch-camera"),
+                        "Switch camera",
+                        variant="soft",
+                        on_click=ScannerState.switch_camera,
+                    ),
+                ),
+                rx.button(
+                    "Stop camera",
+                    variant="outline",
+                    color_scheme="gray",
+                    on_click=ScannerState.stop_camera,
+                ),
+                spacing="3",
+            ),
+            rx.button(
+                rx.icon("scan-qr-code"),
+                "Scan with camera",
+                size="3",
+                width="100%",
+                on_click=ScannerState.start_camera,
+                disabled=ScannerState.busy,
+            ),
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
 def _typed_entry() -> rx.Component:
     return rx.form(
         rx.hstack(
@@ -175,6 +242,7 @@ def _scan_result() -> rx.Component:
 
 def scanner() -> rx.Component:
     return page_frame(
+        rx.script(src="/camera.js"),
         rx.cond(
             ScannerState.loading,
             rx.skeleton(height="300px", width="100%"),
@@ -183,7 +251,13 @@ def scanner() -> rx.Component:
                 rx.vstack(
                     _program_chooser(),
                     rx.grid(
-                        rx.vstack(_photo_scan(), _typed_entry(), spacing="4", width="100%"),
+                        rx.vstack(
+                            _camera_scan(),
+                            _photo_scan(),
+                            _typed_entry(),
+                            spacing="4",
+                            width="100%",
+                        ),
                         _scan_result(),
                         columns={"initial": "1", "md": "2"},
                         gap="5",

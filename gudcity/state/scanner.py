@@ -9,7 +9,7 @@ import reflex as rx
 from sqlmodel import Session
 
 from gudcity.models import User
-from gudcity.services import enrollment, points, programs, scanning
+from gudcity.services import camera, enrollment, points, programs, scanning
 from gudcity.services.errors import ServiceError, ValidationError
 from gudcity.services.scanning import ScanOutcome, ScanResult
 from gudcity.state.business import BusinessState
@@ -43,6 +43,11 @@ class ScannerState(BusinessState):
     error: str = ""
     points_text: str = "10"
     busy: bool = False
+    # The camera: on while frames are being read; how many cameras the device has.
+    camera_on: bool = False
+    camera_count: int = 0
+    camera_status: str = ""
+    camera_error: str = ""
 
     # Sent back with each click: a double click repeats the key, and the service
     # does the work once. A new key is drawn after every action that went through.
@@ -50,6 +55,8 @@ class ScannerState(BusinessState):
 
     _customer_id: int = 0
     _card_id: int = 0
+    # The last QR text the camera read and the scan refused: not tried again each frame.
+    _refused_read: str = ""
 
     @rx.var
     def has_customer(self) -> bool:
@@ -160,12 +167,79 @@ class ScannerState(BusinessState):
             self.outcome = ""
             yield rx.toast.error(self.error)
             return
-        # Each upload is a new scan: a photo chosen twice is two visits.
+        async for update in self._scan_read(text):
+            yield update
+
+    async def _scan_read(self, text: str):
+        """Run the scan workflow on the text of a QR code read from a photo or the camera.
+
+        Each read is a new scan: a photo chosen twice is two visits.
+        """
         scan = self._scan(
             lambda s, u, p, k: scanning.scan_token(s, u, p, text, k), uuid.uuid4().hex
         )
         async for update in self._run(scan):
             yield update
+
+    # --- the camera (assets/camera.js): the server asks for one frame at a time ---------
+
+    @rx.event
+    def start_camera(self):
+        self.camera_error = ""
+        self.camera_status = "Starting the camera…"
+        return rx.call_script("gudcityCamera.start()", callback=ScannerState.camera_ready)
+
+    @rx.event
+    def switch_camera(self):
+        self.camera_status = "Switching camera…"
+        return rx.call_script("gudcityCamera.switchCamera()", callback=ScannerState.camera_ready)
+
+    @rx.event
+    def camera_ready(self, result: dict):
+        if not result.get("ok"):
+            self.camera_on = False
+            self.camera_status = ""
+            self.camera_error = str(result.get("error") or "The camera could not start.")
+            return None
+        self.camera_on = True
+        self.camera_count = int(result.get("cameras") or 1)
+        self.camera_status = "Point the camera at the customer's QR code."
+        self._refused_read = ""
+        return _next_frame()
+
+    @rx.event
+    def stop_camera(self):
+        self.camera_on = False
+        self.camera_status = ""
+        return rx.call_script("gudcityCamera.stop()")
+
+    @rx.event
+    async def scan_frame(self, frame: str):
+        """One camera frame: decoded off the event loop; a QR read runs the scan.
+
+        A refused QR (forged, expired...) shows its message once and the camera keeps
+        looking; the first scan that goes through stops the camera with a beep.
+        """
+        if not self.camera_on or self.busy:
+            return
+        try:
+            text = await asyncio.to_thread(camera.read_frame, frame)
+        except ServiceError as error:
+            self.camera_on, self.camera_status, self.camera_error = False, "", error.message
+            yield rx.call_script("gudcityCamera.stop()")
+            return
+        if text is None or text == self._refused_read:
+            yield _next_frame()
+            return
+        async for update in self._scan_read(text):
+            yield update
+        if self.error:
+            self._refused_read = text
+            yield _next_frame()
+            return
+        self.camera_on = False
+        self.camera_status = ""
+        yield rx.call_script("gudcityCamera.confirm()")
 
     @rx.event
     async def look_up(self, form_data: dict):
@@ -226,6 +300,10 @@ class ScannerState(BusinessState):
 
         async for update in self._run(work):
             yield update
+
+
+def _next_frame():
+    return rx.call_script("gudcityCamera.frame()", callback=ScannerState.scan_frame)
 
 
 def _parse_points(text: str) -> int:

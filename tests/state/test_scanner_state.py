@@ -651,3 +651,123 @@ async def test_awarding_after_switching_to_another_business_program_is_refused(
     assert state.error == "This customer has no card in the chosen program."
     assert make.counts() == before
     assert balance_of(session, bob, coffee) == 15
+
+
+# --- the camera --------------------------------------------------------------------------
+
+
+def scripts(events) -> list[str]:
+    """The JavaScript that `rx.call_script` events among `events` run in the browser."""
+    found = []
+    for event in events:
+        args = {name._js_expr: value for name, value in event.args}
+        if "javascript_code" in args:
+            found.append(str(args["javascript_code"]._var_value))
+    return found
+
+
+def frame_of(png: bytes) -> str:
+    """A camera frame as assets/camera.js sends it: a JPEG data URL."""
+    jpeg = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert("L").save(jpeg, format="JPEG", quality=85)
+    return "data:image/jpeg;base64," + base64.b64encode(jpeg.getvalue()).decode()
+
+
+@pytest.fixture
+async def filming(scanner, run):
+    """The scanner with its camera started (the browser said it is ready)."""
+    await run(scanner.start_camera())
+    events = await run(scanner.camera_ready({"ok": True, "cameras": 2, "error": ""}))
+    assert scripts(events) == ["gudcityCamera.frame()"]
+    return scanner
+
+
+async def test_start_camera_asks_the_browser_for_the_camera(scanner, run):
+    events = await run(scanner.start_camera())
+
+    assert scripts(events) == ["gudcityCamera.start()"]
+    assert scanner.camera_status == "Starting the camera…"
+    assert not scanner.camera_on
+
+
+async def test_a_camera_that_cannot_start_says_why(make, scanner, run):
+    await run(scanner.start_camera())
+    denied = "Camera access was denied. Allow the camera for this site in the browser's settings."
+
+    events = await run(scanner.camera_ready({"ok": False, "cameras": 0, "error": denied}))
+
+    assert scripts(events) == []
+    assert (scanner.camera_on, scanner.camera_status, scanner.camera_error) == (False, "", denied)
+
+
+async def test_a_ready_camera_counts_the_cameras_and_asks_for_a_frame(filming):
+    assert filming.camera_on
+    assert filming.camera_count == 2
+    assert filming.camera_status == "Point the camera at the customer's QR code."
+
+
+async def test_a_frame_without_a_qr_asks_for_the_next(make, filming, run):
+    blank = io.BytesIO()
+    Image.new("L", (320, 240), 200).save(blank, format="PNG")
+    before = make.counts()
+
+    events = await run(filming.scan_frame(frame_of(blank.getvalue())))
+    empty = await run(filming.scan_frame(""))
+
+    assert scripts(events) == scripts(empty) == ["gudcityCamera.frame()"]
+    assert filming.camera_on
+    assert make.counts() == before
+
+
+async def test_a_frame_with_a_customers_qr_runs_the_scan_and_stops_the_camera(
+    session, counter, filming, run
+):
+    _, _, coffee, _, _, bob = counter
+
+    events = await run(filming.scan_frame(frame_of(scanning.qr_png(scanning.issue_token(bob)))))
+
+    assert scripts(events) == ["gudcityCamera.confirm()"]
+    assert (filming.customer_name, filming.customer_balance) == ("Bob", "15")
+    assert not filming.camera_on
+    assert balance_of(session, bob, coffee) == 15
+
+
+async def test_a_forged_qr_on_camera_is_refused_once_and_the_camera_keeps_looking(
+    session, counter, filming, run
+):
+    alice = counter[4]
+    forged = frame_of(scanning.qr_png(forged_token(alice)))
+
+    first = await run(filming.scan_frame(forged))
+    again = await run(filming.scan_frame(forged))
+
+    assert toasts(first) == [("error", filming.error)]
+    assert scripts(first) == scripts(again) == ["gudcityCamera.frame()"]
+    assert toasts(again) == []
+    assert filming.camera_on
+    assert not filming.has_customer
+    fresh(session)
+    assert len(session.exec(select(QrScanLog)).all()) == 1
+
+
+async def test_a_frame_that_is_not_an_image_stops_the_camera_with_a_message(make, filming, run):
+    before = make.counts()
+
+    events = await run(filming.scan_frame("data:text/html;base64,PHNjcmlwdD4="))
+
+    assert scripts(events) == ["gudcityCamera.stop()"]
+    assert not filming.camera_on
+    assert filming.camera_error.startswith("That file is not an image we can read")
+    assert make.counts() == before
+
+
+async def test_frames_after_the_camera_stopped_are_ignored(make, counter, filming, run):
+    bob = counter[5]
+    await run(filming.stop_camera())
+    before = make.counts()
+
+    events = await run(filming.scan_frame(frame_of(scanning.qr_png(scanning.issue_token(bob)))))
+
+    assert events == []
+    assert not filming.has_customer
+    assert make.counts() == before
