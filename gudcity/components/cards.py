@@ -29,7 +29,7 @@ def qr_card() -> rx.Component:
             ),
             direction={"initial": "column", "sm": "row"},
             align="center",
-            gap="5",
+            spacing="5",
         ),
         width="100%",
     )

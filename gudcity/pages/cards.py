@@ -19,7 +19,7 @@ def _cards_section() -> rx.Component:
                 rx.skeleton(height="180px"),
                 rx.skeleton(height="180px"),
                 columns="2",
-                gap="4",
+                spacing="4",
                 width="100%",
             ),
             rx.cond(
@@ -27,7 +27,7 @@ def _cards_section() -> rx.Component:
                 rx.grid(
                     rx.foreach(CardsState.cards, loyalty_card),
                     columns="1",
-                    gap="4",
+                    spacing="4",
                     width="100%",
                 ),
                 empty_state(
@@ -104,7 +104,7 @@ def cards() -> rx.Component:
             _cards_section(),
             _notifications_section(),
             columns={"initial": "1", "md": "2"},
-            gap="6",
+            spacing="6",
             width="100%",
             align_items="start",
         ),

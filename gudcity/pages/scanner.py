@@ -260,7 +260,7 @@ def scanner() -> rx.Component:
                         ),
                         _scan_result(),
                         columns={"initial": "1", "md": "2"},
-                        gap="5",
+                        spacing="5",
                         width="100%",
                     ),
                     spacing="4",
