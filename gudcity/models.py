@@ -120,6 +120,21 @@ class UserSession(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class LoginFailure(SQLModel, table=True):
+    """A failed log-in: counted per account and per address to slow down guessing."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_email_created_at", "email", "created_at"),
+        Index("ix_login_failures_address_created_at", "address", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320)
+    address: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
 class Business(SQLModel, table=True):
     __tablename__ = "businesses"
 

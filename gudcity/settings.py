@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     port: int = 3000
 
     session_ttl_hours: int = Field(default=24 * 14, gt=0)
+    # Failed log-ins allowed per account and per address within the window, then refused.
+    login_failures_per_account: int = Field(default=5, gt=0)
+    login_failures_per_address: int = Field(default=20, gt=0)
+    login_failure_window_minutes: int = Field(default=15, gt=0)
     enrollment_request_ttl_hours: int = Field(default=72, gt=0)
     deduction_request_ttl_minutes: int = Field(default=30, gt=0)
     max_points_per_transaction: int = Field(default=100_000, gt=0)

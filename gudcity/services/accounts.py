@@ -1,6 +1,7 @@
 """Accounts: registration, log in, sessions, staff and what each actor may do."""
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 from enum import StrEnum
@@ -8,15 +9,24 @@ from enum import StrEnum
 import argon2
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, delete, select
 
-from gudcity.models import Business, StaffPermission, User, UserRole, UserSession, utc_now
+from gudcity.models import (
+    Business,
+    LoginFailure,
+    StaffPermission,
+    User,
+    UserRole,
+    UserSession,
+    utc_now,
+)
 from gudcity.services.card_numbers import new_card_number
 from gudcity.services.errors import (
     AuthenticationError,
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    TooManyAttemptsError,
     ValidationError,
 )
 from gudcity.services.transaction import atomic
@@ -188,9 +198,55 @@ def start_session(session: Session, user: User) -> str:
     return token
 
 
-def log_in(session: Session, email: str, password: str) -> tuple[User, str]:
-    user = authenticate(session, email, password)
+def log_in(session: Session, email: str, password: str, address: str = "") -> tuple[User, str]:
+    """Check the password and start a session, unless this account or address is throttled.
+
+    After `login_failures_per_account` failures for one email (or
+    `login_failures_per_address` from one address) within the window, attempts are
+    refused before the password is checked, until the oldest failures age out.
+    A success clears the account's failures.
+    """
+    account = _throttle_key(email)
+    address = (address or "")[:64]
+    _refuse_if_throttled(session, account, address)
+    try:
+        user = authenticate(session, email, password)
+    except AuthenticationError:
+        session.add(LoginFailure(email=account, address=address))
+        session.commit()
+        raise
+    session.exec(delete(LoginFailure).where(LoginFailure.email == account))
     return user, start_session(session, user)
+
+
+def _throttle_key(email: str) -> str:
+    try:
+        return normalize_email(email)
+    except ValidationError:
+        return (email or "").strip().lower()[:320]
+
+
+def _refuse_if_throttled(session: Session, account: str, address: str) -> None:
+    settings = get_settings()
+    window = timedelta(minutes=settings.login_failure_window_minutes)
+    since = utc_now() - window
+    limits = [(LoginFailure.email == account, settings.login_failures_per_account)]
+    if address:
+        limits.append((LoginFailure.address == address, settings.login_failures_per_address))
+    for matches, limit in limits:
+        recent = session.exec(
+            select(LoginFailure.created_at)
+            .where(matches, LoginFailure.created_at > since)
+            .order_by(LoginFailure.created_at.desc())
+            .limit(limit)
+        ).all()
+        if len(recent) >= limit:
+            # Open again once the oldest of the last `limit` failures leaves the window.
+            minutes = max(1, math.ceil((recent[-1] + window - utc_now()).total_seconds() / 60))
+            raise TooManyAttemptsError(
+                f"Too many failed log-ins. Try again in {minutes} minute"
+                f"{'' if minutes == 1 else 's'}."
+            )
 
 
 def user_for_token(session: Session, token: str | None) -> User:

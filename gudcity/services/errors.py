@@ -25,6 +25,10 @@ class AuthenticationError(ServiceError):
     """Wrong credentials, or a session that is missing, expired or ended."""
 
 
+class TooManyAttemptsError(AuthenticationError):
+    """Too many failed log-ins: refused without checking the password, for a while."""
+
+
 class ConflictError(ServiceError):
     """The request clashes with the current state (already enrolled, already answered)."""
 

@@ -98,10 +98,12 @@ class SessionState(rx.State):
     async def log_in(self, form_data: dict):
         self.saving = True
         yield
+        # The address as the server saw it (behind a proxy: rxconfig's trusted_proxy_hops).
+        address = self.router.session.client_ip
         try:
             user, token = await call_service(
                 lambda s: accounts.log_in(
-                    s, form_data.get("email", ""), form_data.get("password", "")
+                    s, form_data.get("email", ""), form_data.get("password", ""), address
                 )
             )
         except ServiceError as error:

@@ -7,7 +7,15 @@ import pytest
 from sqlalchemy import text, update
 from sqlmodel import Session, select
 
-from gudcity.models import Business, StaffPermission, User, UserRole, UserSession, utc_now
+from gudcity.models import (
+    Business,
+    LoginFailure,
+    StaffPermission,
+    User,
+    UserRole,
+    UserSession,
+    utc_now,
+)
 from gudcity.services import accounts
 from gudcity.services.accounts import Permission
 from gudcity.services.errors import (
@@ -15,6 +23,7 @@ from gudcity.services.errors import (
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
+    TooManyAttemptsError,
     ValidationError,
 )
 from tests.services.conftest import PASSWORD
@@ -210,12 +219,81 @@ def test_only_the_sha256_of_the_token_is_stored(session):
     assert all(token not in str(value) for value in rows[0]._mapping.values())
 
 
-def test_wrong_password_starts_no_session(session, make):
+def test_wrong_password_starts_no_session_and_is_counted(session, make):
     register(session)
     before = make.counts()
 
     with pytest.raises(AuthenticationError):
         accounts.log_in(session, "ann@example.com", "not the password")
+    after = make.counts()
+    assert {t: after[t] - before[t] for t in after if after[t] != before[t]} == {
+        "login_failures": 1
+    }
+
+
+# --- log-in throttling ----------------------------------------------------------------------
+
+
+def fail_to_log_in(session, email="ann@example.com", address="198.51.100.7", times=1):
+    for _ in range(times):
+        with pytest.raises(AuthenticationError, match=r"^Wrong email or password"):
+            accounts.log_in(session, email, "not the password", address)
+
+
+def test_an_account_is_locked_after_repeated_failures_even_with_the_right_password(session):
+    register(session)
+    fail_to_log_in(session, times=5)
+
+    with pytest.raises(TooManyAttemptsError, match=r"^Too many failed log-ins\. Try again in 15"):
+        accounts.log_in(session, "ann@example.com", PASSWORD, "203.0.113.9")
+
+
+def test_the_lock_counts_the_account_however_its_email_is_typed(session):
+    register(session)
+    fail_to_log_in(session, email="Ann@Example.com ", times=5)
+
+    with pytest.raises(TooManyAttemptsError):
+        accounts.log_in(session, "ann@example.com", PASSWORD)
+
+
+def test_the_lock_opens_when_old_failures_leave_the_window(session, engine):
+    register(session)
+    fail_to_log_in(session, times=5)
+    with Session(engine) as other:
+        other.exec(update(LoginFailure).values(created_at=utc_now() - timedelta(minutes=16)))
+        other.commit()
+
+    user, _ = accounts.log_in(session, "ann@example.com", PASSWORD)
+    assert user.email == "ann@example.com"
+
+
+def test_a_success_clears_the_accounts_failures(session):
+    register(session)
+    fail_to_log_in(session, times=4)
+    accounts.log_in(session, "ann@example.com", PASSWORD)
+
+    fail_to_log_in(session, times=4)  # four more: still under the limit of five
+    accounts.log_in(session, "ann@example.com", PASSWORD)
+
+
+def test_one_address_guessing_many_accounts_is_slowed_down(session):
+    register(session)
+    for n in range(20):
+        fail_to_log_in(session, email=f"guess{n}@example.com")
+
+    with pytest.raises(TooManyAttemptsError):
+        accounts.log_in(session, "ann@example.com", PASSWORD, "198.51.100.7")
+    user, _ = accounts.log_in(session, "ann@example.com", PASSWORD, "203.0.113.9")
+    assert user.email == "ann@example.com"
+
+
+def test_a_throttled_attempt_writes_nothing(session, make):
+    register(session)
+    fail_to_log_in(session, times=5)
+    before = make.counts()
+
+    with pytest.raises(TooManyAttemptsError):
+        accounts.log_in(session, "ann@example.com", "not the password", "198.51.100.7")
     assert make.counts() == before
 
 

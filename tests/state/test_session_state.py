@@ -166,7 +166,9 @@ async def test_log_in_with_wrong_credentials_is_refused(make, tab, run, form):
 
     assert redirect_target(events) is None
     assert toasts(events) == [("error", "Wrong email or password.")]
-    assert make.counts() == before  # no session was started
+    after = make.counts()
+    assert after["user_sessions"] == before["user_sessions"]  # no session was started
+    assert after["login_failures"] == before["login_failures"] + 1  # the failure counts
     assert (state.session_token, state.user_role) == ("", "")
     assert not state.saving
 
