@@ -39,3 +39,10 @@ class InsufficientPointsError(ServiceError):
 
 class ExpiredError(ServiceError):
     """The request waited too long for an answer."""
+
+
+class DatabaseUnavailableError(ServiceError):
+    """The database cannot be reached (restarting, or down): nothing was done."""
+
+    def __init__(self) -> None:
+        super().__init__("GudCity cannot reach its database right now. Try again in a moment.")

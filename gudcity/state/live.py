@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from gudcity.models import User
 from gudcity.realtime.subscriptions import Subscriber, subscriptions
-from gudcity.services.errors import AuthenticationError
+from gudcity.services.errors import AuthenticationError, DatabaseUnavailableError
 from gudcity.state.session import SessionState
 
 T = TypeVar("T")
@@ -52,7 +52,10 @@ class LiveState(SessionState):
     async def _open(self):
         """Read the page's data and start listening for changes to it."""
         self.loading = True
-        follow_up = await self._reload()
+        try:
+            follow_up = await self._reload()
+        except DatabaseUnavailableError as error:
+            return [rx.toast.error(error.message)]
         subscriptions.subscribe(self._subscriber(), self._topics())
         self.loading = False
         return follow_up
@@ -68,5 +71,8 @@ class LiveState(SessionState):
         except AuthenticationError:
             subscriptions.unsubscribe(self._subscriber())
             return [rx.redirect("/login")]
+        except DatabaseUnavailableError:
+            # The page keeps what it shows; the feed refreshes every tab once it is back.
+            return None
         subscriptions.subscribe(self._subscriber(), self._topics())
         return follow_up

@@ -5,20 +5,23 @@ user's tabs; the server keeps only its hash (see services/accounts.py).
 """
 
 import asyncio
+import logging
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import quote
 
 import reflex as rx
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from gudcity.db import session_scope
 from gudcity.models import User, UserRole
 from gudcity.services import accounts
-from gudcity.services.errors import AuthenticationError, ServiceError
+from gudcity.services.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
 from gudcity.settings import get_settings
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 CUSTOMER_HOME = "/cards"
 BUSINESS_HOME = "/business/scanner"
@@ -29,8 +32,13 @@ def home_for(role: str) -> str:
 
 
 def run_in_session(work: Callable[[Session], T]) -> T:
-    with session_scope() as session:
-        return work(session)
+    """`work(session)`; a database that cannot be reached becomes a message for the user."""
+    try:
+        with session_scope() as session:
+            return work(session)
+    except (OperationalError, InterfaceError) as error:
+        logger.warning("Database unavailable: %s", error)
+        raise DatabaseUnavailableError() from None
 
 
 async def call_service(work: Callable[[Session], T]) -> T:
@@ -86,6 +94,8 @@ class SessionState(rx.State):
             self._forget()
             here = self.router.url.path or "/"
             return [rx.toast.info(error.message), rx.redirect(f"/login?next={quote(here)}")]
+        except DatabaseUnavailableError as error:
+            return [rx.toast.error(error.message)]
         self._remember(user)
         if user.role not in roles:
             return [
