@@ -18,11 +18,7 @@ async def update_tab(
     A tab whose socket is gone is forgotten instead, so it costs nothing afterwards.
     """
     namespace = app.event_namespace
-    # Reflex has no public "is this tab still connected?"; its token manager knows
-    # (DESIGN §8).
-    if namespace is None or not await namespace._token_manager.is_token_connected(
-        subscriber.client_token
-    ):
+    if namespace is None or not _connected_here(namespace, subscriber.client_token):
         subscriptions.drop_tab(subscriber.client_token)
         return
     token = rx.BaseStateToken(ident=subscriber.client_token, cls=subscriber.state_cls)
@@ -31,3 +27,18 @@ async def update_tab(
     if follow_up:
         update = StateUpdate(events=Event.from_event_type(follow_up))
         await namespace.emit_update(update=update, token=subscriber.client_token)
+
+
+def _connected_here(namespace, client_token: str) -> bool:
+    """Whether the tab's socket is on this worker.
+
+    Reflex has no public API for it; its token manager knows (DESIGN §8). With Redis,
+    a tab that reconnected to another worker is that worker's to refresh now (its page
+    load subscribed it there), so this one forgets it: each change reaches a tab once.
+    """
+    manager = namespace._token_manager
+    record = manager.token_to_socket.get(client_token)
+    if record is None:
+        return False
+    here = getattr(manager, "instance_id", None)
+    return here is None or getattr(record, "instance_id", here) == here

@@ -1,0 +1,82 @@
+"""Two backend processes sharing state through Redis, on one PostgreSQL.
+
+Each process is a whole app instance on its own port, as two workers behind a
+load balancer would be: the customer's tab is served by one, the business's by
+the other, and DESIGN §3's case 2 (an award reaches the customer's open page)
+still happens live, once.
+"""
+
+import socket
+import uuid
+
+import pytest
+import redis
+from playwright.sync_api import expect
+
+from gudcity.devserver import app_server
+from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
+
+pytestmark = pytest.mark.e2e
+
+REDIS = ("127.0.0.1", 6379)
+REDIS_URL = f"redis://{REDIS[0]}:{REDIS[1]}/3"
+# With Redis, Reflex starts 2 x cores + 1 workers per instance: one each here.
+ONE_WORKER = {"GRANIAN_WORKERS": "1"}
+
+
+def redis_is_up() -> bool:
+    try:
+        with socket.create_connection(REDIS, timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="module")
+def two_workers(e2e_database_url, tmp_path_factory):
+    if not redis_is_up():
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    logs = tmp_path_factory.mktemp("workers")
+    # Started one after the other (a with statement enters its contexts in order): both
+    # build the frontend into the same .web folder.
+    with (
+        app_server(e2e_database_url, logs / "a.log", REDIS_URL=REDIS_URL, **ONE_WORKER) as first,
+        app_server(e2e_database_url, logs / "b.log", REDIS_URL=REDIS_URL, **ONE_WORKER) as second,
+    ):
+        yield first, second
+
+
+def test_an_award_on_one_worker_reaches_a_tab_on_the_other(browser, two_workers, make):
+    owner, business = make.business("Bean There")
+    coffee = make.program(owner, business, name="Coffee Club")
+    customer = make.customer(f"Wanda {uuid.uuid4().hex[:4]}")
+    make.card(customer, coffee, balance=20)
+    customer_worker, business_worker = two_workers
+
+    def open_page(base_url: str):
+        context = browser.new_context(base_url=base_url)
+        context.set_default_timeout(15_000)
+        return context.new_page()
+
+    phone = log_in(open_page(customer_worker), customer.email, "/cards")
+    balance = phone.locator("[data-testid=card-balance]")
+    expect(balance).to_have_text("20")
+    mark_document(phone)
+    shop = log_in(open_page(business_worker), owner.email, "/business/scanner")
+    shop.get_by_label("Card number").fill(customer.card_number)
+    shop.get_by_role("button", name="Look up").click()  # a scan: +10
+    expect(balance).to_have_text("30")
+
+    shop.get_by_label("Points").fill("5")
+    shop.get_by_role("button", name="Award points").click()
+
+    expect(balance).to_have_text("35")
+    earned = phone.locator("#notifications [data-testid=notification]", has_text="You earned 5")
+    expect(earned).to_have_count(1)
+    toasts = phone.locator("[data-sonner-toast]", has_text="You earned 5")
+    expect(toasts).to_have_count(1)
+    assert_not_reloaded(phone)
+    # The tabs' state lives in Redis, where either worker finds it.
+    client_token = phone.evaluate("window.sessionStorage.getItem('token')")
+    stored = redis.Redis.from_url(REDIS_URL).keys(f"*{client_token}*")
+    assert stored, "the customer's tab has no state in Redis"
