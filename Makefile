@@ -112,6 +112,7 @@ screenshots: venv $(VENV)/.installed-test system-deps
 # Benchmarks print figures; they are not tests (see bench/).
 bench: venv $(VENV)/.installed-test system-deps
 	$(PY) -m bench.live_latency
+	$(PY) -m bench.decode
 
 clean:
 	rm -rf .web .states

@@ -19,6 +19,7 @@ from enum import StrEnum
 import cv2
 import numpy as np
 import qrcode
+import zxingcpp
 from PIL import Image, UnidentifiedImageError
 from pyzbar import pyzbar
 from sqlalchemy.exc import IntegrityError
@@ -408,6 +409,8 @@ def scan_token(
 # --- QR images -------------------------------------------------------------------
 
 UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP")
+CLAHE_CLIP_LIMIT = 2.0
+CLAHE_TILES = (8, 8)
 
 
 class UnreadableImageError(ValidationError):
@@ -437,13 +440,23 @@ def decode_qr(image: bytes) -> str | None:
     Synchronous and CPU-bound: callers run it in a worker thread. The file size
     and the image's dimensions (read from its header alone) are checked before
     any pixel is decoded.
+
+    The readers go cheapest and surest first, each later one only on a photo that
+    the ones before it missed. Of the 450 hard camera frames (1280x720 JPEG) of
+    bench/decode.py, zxing-cpp reads 418, in 1.2 ms at the median;
+    zxing-cpp again after CLAHE has stretched the contrast reads 15 more (10 of them
+    dark frames), for 4-5 ms more; pyzbar reads 5 more (steeply tilted ones), for
+    about 25 ms more; 12 stay unread. OpenCV's QRCodeDetector (about 50 ms) reads
+    none of those 12, so it is not tried.
     """
     settings = get_settings()
     if len(image) > settings.max_upload_bytes:
         limit = settings.max_upload_bytes / (1024 * 1024)
         raise ImageTooLargeError(f"That file is too large: the limit is {limit:g} MB.")
     gray = _decode_pixels(image, settings.max_image_pixels)
-    return _read_with_zbar(gray) or _read_with_opencv(gray)
+    return (
+        _read_with_zxing(gray) or _read_with_zxing(_boost_contrast(gray)) or _read_with_zbar(gray)
+    )
 
 
 def _decode_pixels(image: bytes, max_pixels: int) -> np.ndarray:
@@ -466,11 +479,16 @@ def _decode_pixels(image: bytes, max_pixels: int) -> np.ndarray:
     return gray
 
 
+def _read_with_zxing(gray: np.ndarray) -> str | None:
+    found = zxingcpp.read_barcode(gray, formats=zxingcpp.BarcodeFormat.QRCode)
+    return found.text if found else None
+
+
+def _boost_contrast(gray: np.ndarray) -> np.ndarray:
+    """CLAHE: each tile's histogram stretched, so a dim or washed-out code gets its contrast."""
+    return cv2.createCLAHE(clipLimit=CLAHE_CLIP_LIMIT, tileGridSize=CLAHE_TILES).apply(gray)
+
+
 def _read_with_zbar(gray: np.ndarray) -> str | None:
     found = pyzbar.decode(gray, symbols=[pyzbar.ZBarSymbol.QRCODE])
     return found[0].data.decode("utf-8", errors="replace") if found else None
-
-
-def _read_with_opencv(gray: np.ndarray) -> str | None:
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(gray)
-    return text or None

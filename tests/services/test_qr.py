@@ -189,9 +189,72 @@ def test_a_qr_in_a_larger_photo_decodes():
     assert decode_qr(jpeg.tobytes()) == token
 
 
-def test_opencv_reads_when_zbar_does_not(monkeypatch):
-    monkeypatch.setattr(scanning, "_read_with_zbar", lambda gray: None)
-    assert decode_qr(qr_png("GC1.FALLBACK")) == "GC1.FALLBACK"
+# decode_qr tries zxing-cpp, then zxing-cpp after CLAHE, then pyzbar: each step reads a
+# frame that the steps before it miss.
+
+
+def _gray(image: bytes) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(image, np.uint8), cv2.IMREAD_GRAYSCALE)
+
+
+def _jpeg(gray: np.ndarray, quality: int) -> bytes:
+    ok, jpeg = cv2.imencode(".jpg", gray, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return jpeg.tobytes()
+
+
+def _must_not_run(gray):
+    raise AssertionError("a later step ran")
+
+
+def test_zxing_alone_reads_a_camera_frame_of_the_card(monkeypatch):
+    token = issue_token(ALICE, now=NOW)
+    code = _gray(qr_png(token, box_size=6))
+    frame = np.full((720, 1280), 200, np.uint8)
+    frame[150 : 150 + code.shape[0], 600 : 600 + code.shape[1]] = np.where(code < 128, 40, 220)
+    monkeypatch.setattr(scanning, "_boost_contrast", _must_not_run)
+    monkeypatch.setattr(scanning, "_read_with_zbar", _must_not_run)
+    assert decode_qr(_jpeg(cv2.GaussianBlur(frame, (0, 0), 1.0), 85)) == token
+
+
+def _dark_photo(token: str) -> bytes:
+    """The card in a dark JPEG: its white 10 levels above its black, a little blur and noise."""
+    code = _gray(qr_png(token, box_size=5)).astype(np.float32)
+    frame = np.full((720, 1280), 12, np.float32)
+    frame[100 : 100 + code.shape[0], 200 : 200 + code.shape[1]] = 2 + code * 10 / 255
+    frame = cv2.GaussianBlur(frame, (0, 0), 1.0)
+    frame += np.random.default_rng(1).normal(0, 2, frame.shape).astype(np.float32)
+    return _jpeg(np.clip(frame, 0, 255).astype(np.uint8), 80)
+
+
+def test_zxing_after_clahe_reads_a_dark_photo_that_zxing_alone_misses(monkeypatch):
+    token = issue_token(ALICE, now=NOW)
+    photo = _dark_photo(token)
+    assert scanning._read_with_zxing(_gray(photo)) is None
+    monkeypatch.setattr(scanning, "_read_with_zbar", _must_not_run)
+    assert decode_qr(photo) == token
+
+
+def _steeply_tilted(token: str) -> bytes:
+    """The card turned 72 degrees away from the camera about its vertical axis (a PNG)."""
+    code = _gray(qr_png(token))
+    side = code.shape[0]
+    seen_at = np.float32([[284, 125], [367, 88], [367, 392], [284, 355]])
+    square = np.float32([[0, 0], [side, 0], [side, side], [0, side]])
+    homography = cv2.getPerspectiveTransform(square, seen_at)
+    photo = cv2.warpPerspective(code, homography, (640, 480), borderValue=255)
+    ok, png = cv2.imencode(".png", photo)
+    assert ok
+    return png.tobytes()
+
+
+def test_pyzbar_reads_a_steeply_tilted_card_that_both_zxing_steps_miss():
+    token = issue_token(ALICE, now=NOW)
+    photo = _steeply_tilted(token)
+    gray = _gray(photo)
+    assert scanning._read_with_zxing(gray) is None
+    assert scanning._read_with_zxing(scanning._boost_contrast(gray)) is None
+    assert decode_qr(photo) == token
 
 
 def test_a_blank_image_has_no_qr():
