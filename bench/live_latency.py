@@ -23,11 +23,11 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
-from gudcity.db import ensure_database_exists, make_engine, migrate
+from bench import POSTGRES_SERVER
+from gudcity.db import drop_database, ensure_database_exists, make_engine, migrate
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
 from gudcity.services import accounts, enrollment, programs
 
-POSTGRES_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 PASSWORD = "bench-password-1"
 
 CLICK_AND_STAMP = """() => {
@@ -188,17 +188,6 @@ def main() -> None:
         browser.close()
     engine.dispose()
     drop_database(url)
-
-
-def drop_database(url: str) -> None:
-    """Leave the server as we found it."""
-    server = make_engine(f"{POSTGRES_SERVER}/postgres").execution_options(
-        isolation_level="AUTOCOMMIT"
-    )
-    with server.connect() as connection:
-        name = url.rsplit("/", 1)[1]
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    server.dispose()
 
 
 if __name__ == "__main__":

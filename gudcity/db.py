@@ -74,6 +74,17 @@ def ensure_database_exists(url: str) -> None:
         server.dispose()
 
 
+def drop_database(url: str) -> None:
+    """Drop the PostgreSQL database named in `url`, closing its connections (tests, benchmarks)."""
+    target = make_url(url)
+    server = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)')
+    finally:
+        server.dispose()
+
+
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Apply Alembic migrations through `engine` (the config lives in pyproject.toml)."""
     from alembic.config import Config

@@ -16,7 +16,7 @@ from sqlalchemy import func, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, select
 
-from gudcity.db import ensure_database_exists, make_engine, migrate
+from gudcity.db import drop_database, ensure_database_exists, make_engine, migrate
 from gudcity.models import LoyaltyCard, PointTransaction
 
 POSTGRES_SERVER = os.environ.get(
@@ -41,12 +41,7 @@ def create_postgres_database(prefix: str = "gudcity_test") -> tuple[str, str]:
 
 
 def drop_postgres_database(name: str) -> None:
-    server = make_engine(f"{POSTGRES_SERVER}/postgres").execution_options(
-        isolation_level="AUTOCOMMIT"
-    )
-    with server.connect() as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    server.dispose()
+    drop_database(f"{POSTGRES_SERVER}/{name}")
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
