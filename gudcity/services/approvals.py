@@ -14,6 +14,7 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.services.errors import ConflictError, ExpiredError, NotFoundError
+from gudcity.services.inputs import get_row
 
 
 def open_request(
@@ -53,7 +54,7 @@ def customers_request(
     session: Session, customer: User, request_id: int, kind: ApprovalKind
 ) -> ApprovalRequest:
     """The customer's own request of that kind, or NotFoundError for anyone else's."""
-    request = session.get(ApprovalRequest, request_id)
+    request = get_row(session, ApprovalRequest, request_id)
     if request is None or request.customer_id != customer.id or request.kind != kind:
         raise NotFoundError("Request not found.")
     return request

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from gudcity.models import LoyaltyCard, PointTransaction, User, customer_loyalty_cards
 from gudcity.services.accounts import Permission, require_business_permission, require_customer
 from gudcity.services.errors import NotFoundError, PermissionDeniedError
+from gudcity.services.inputs import is_row_id
 from gudcity.services.points import get_card
 from gudcity.services.programs import get_program
 
@@ -49,6 +50,8 @@ def recent_transactions(
     session: Session, actor: User, card_id: int, *, limit: int = 5
 ) -> list[PointTransaction]:
     """A card's latest ledger rows, for its holder or the business that issued it."""
+    if actor is None:
+        raise PermissionDeniedError("Please log in.")
     card = get_card(session, card_id)
     if card.customer_id != actor.id:
         program = get_program(session, card.program_id)
@@ -72,6 +75,7 @@ def recent_activity(
 ) -> dict[int, list[PointTransaction]]:
     """The latest ledger rows of several of the customer's own cards, in one query."""
     customer = require_customer(actor)
+    valid_ids = [card_id for card_id in card_ids if is_row_id(card_id)]
     newest_first = (PointTransaction.created_at.desc(), PointTransaction.id.desc())
     ranked = (
         select(
@@ -81,7 +85,7 @@ def recent_activity(
             .label("rank"),
         )
         .join(LoyaltyCard, LoyaltyCard.id == PointTransaction.card_id)
-        .where(PointTransaction.card_id.in_(card_ids), LoyaltyCard.customer_id == customer.id)
+        .where(PointTransaction.card_id.in_(valid_ids), LoyaltyCard.customer_id == customer.id)
         .subquery()
     )
     row = aliased(PointTransaction, ranked)

@@ -9,6 +9,8 @@ from sqlmodel import Session, select
 from gudcity.models import User, customer_business_view
 from gudcity.services.accounts import Permission, require_business_permission
 from gudcity.services.card_numbers import normalize_card_number
+from gudcity.services.errors import ValidationError
+from gudcity.services.inputs import check_text, is_row_id
 
 MAX_PAGE_SIZE = 100
 
@@ -76,6 +78,11 @@ def list_customers(
     on (name, customer id) keeps a late page as fast as the first.
     """
     require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
+    check_text(search, "The search")
+    if after is not None and not _is_cursor(after):
+        raise ValidationError("That page of customers does not exist: start again.")
+    if program_id is not None and not is_row_id(program_id):
+        return CustomerPage([], None)  # no such program, so none of its customers
     view = customer_business_view
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     in_scope = [view.c.business_id == business_id]
@@ -118,6 +125,16 @@ def list_customers(
     ]
     cursor = (rows[-1].customer_name, rows[-1].customer_id) if more else None
     return CustomerPage(rows, cursor)
+
+
+def _is_cursor(after) -> bool:
+    """A `next_cursor` as this service hands it out: (a customer's name, their id)."""
+    return (
+        isinstance(after, tuple | list)
+        and len(after) == 2
+        and isinstance(after[0], str)
+        and is_row_id(after[1])
+    )
 
 
 def _cards_of(session: Session, in_scope: list, customer_ids: list[int]) -> dict:

@@ -26,6 +26,7 @@ from gudcity.services.accounts import Permission, require_business_permission, r
 from gudcity.services.card_numbers import new_card_number
 from gudcity.services.errors import ConflictError, NotFoundError, ValidationError
 from gudcity.services.events import business_topic, customer_topic, publish
+from gudcity.services.inputs import get_row
 from gudcity.services.notifications import notify_business, notify_customer
 from gudcity.services.programs import get_program
 from gudcity.services.transaction import atomic
@@ -39,7 +40,7 @@ class EnrollmentAnswer:
 
 
 def get_customer(session: Session, customer_id: int) -> User:
-    customer = session.get(User, customer_id) if isinstance(customer_id, int) else None
+    customer = get_row(session, User, customer_id)
     if customer is None or customer.role != UserRole.CUSTOMER:
         raise NotFoundError("Customer not found.")
     return customer
@@ -139,9 +140,15 @@ def open_enrollment_request(
     """
     if points.is_enrolled(session, customer.id, program.id):
         raise ConflictError(f"{customer.name} is already enrolled in {program.name}.")
-    existing = approvals.find_by_key(session, idempotency_key) or pending_enrollment_request(
-        session, customer.id, program.id
-    )
+    existing = approvals.find_by_key(session, idempotency_key)
+    if existing is not None and (
+        existing.kind != ApprovalKind.ENROLLMENT
+        or existing.program_id != program.id
+        or existing.customer_id != customer.id
+    ):
+        # Never hand back another request (maybe another business's) for a reused key.
+        raise ConflictError("This request key was already used for another operation.")
+    existing = existing or pending_enrollment_request(session, customer.id, program.id)
     if existing is not None:
         return existing
     request = approvals.open_request(

@@ -15,6 +15,7 @@ from gudcity.models import (
 from gudcity.services.accounts import Permission, require_business_permission, require_customer
 from gudcity.services.errors import NotFoundError
 from gudcity.services.events import customer_topic, publish
+from gudcity.services.inputs import get_row
 from gudcity.services.transaction import atomic
 
 MAX_PAGE = 100
@@ -91,7 +92,7 @@ def unread_count(session: Session, actor: User) -> int:
 @atomic
 def mark_read(session: Session, actor: User, notification_id: int) -> CustomerNotification:
     customer = require_customer(actor)
-    notification = session.get(CustomerNotification, notification_id)
+    notification = get_row(session, CustomerNotification, notification_id)
     if notification is None or notification.customer_id != customer.id:
         raise NotFoundError("Notification not found.")
     if notification.read_at is None:
@@ -146,7 +147,7 @@ def act_on_notification(session: Session, actor: User, notification_id: int, acc
     from gudcity.services import enrollment, points
 
     customer = require_customer(actor)
-    notification = session.get(CustomerNotification, notification_id)
+    notification = get_row(session, CustomerNotification, notification_id)
     if (
         notification is None
         or notification.customer_id != customer.id

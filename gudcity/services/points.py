@@ -41,6 +41,7 @@ from gudcity.services.errors import (
     ValidationError,
 )
 from gudcity.services.events import business_topic, customer_topic, publish
+from gudcity.services.inputs import check_text, get_row
 from gudcity.services.notifications import notify_business, notify_customer
 from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
@@ -68,11 +69,11 @@ def check_amount(points: int) -> int:
 def check_key(idempotency_key: str) -> str:
     if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH:
         raise ValidationError("A request key of 1 to 128 characters is required.")
-    return idempotency_key
+    return check_text(idempotency_key, "A request key")
 
 
 def get_card(session: Session, card_id: int) -> LoyaltyCard:
-    card = session.get(LoyaltyCard, card_id) if isinstance(card_id, int) else None
+    card = get_row(session, LoyaltyCard, card_id)
     if card is None:
         raise NotFoundError("Card not found.")
     return card
@@ -273,6 +274,7 @@ def award_points(
     """A business gives points by hand."""
     check_key(idempotency_key)
     check_amount(points)
+    check_text(note, "The note")
     card = get_card(session, card_id)
     program = session.get(LoyaltyProgram, card.program_id)
     require_business_permission(session, actor, program.business_id, Permission.AWARD)
@@ -315,12 +317,17 @@ def request_deduction(
     """Ask the customer to approve taking points off their card."""
     check_key(idempotency_key)
     check_amount(points)
+    check_text(reason, "The reason")
     card = get_card(session, card_id)
     program = session.get(LoyaltyProgram, card.program_id)
     business = require_business_permission(session, actor, program.business_id, Permission.DEDUCT)
     existing = approvals.find_by_key(session, idempotency_key)
     if existing is not None:
-        if existing.kind != ApprovalKind.POINTS_DEDUCTION or existing.program_id != program.id:
+        if (
+            existing.kind != ApprovalKind.POINTS_DEDUCTION
+            or existing.program_id != program.id
+            or existing.customer_id != card.customer_id
+        ):
             raise ConflictError("This request key was already used for another operation.")
         return existing
     _require_active_card(session, card)
@@ -423,7 +430,7 @@ def redeem_reward(
     card = get_card(session, card_id)
     if card.customer_id != customer.id:
         raise NotFoundError("Card not found.")
-    reward = session.get(Reward, reward_id) if isinstance(reward_id, int) else None
+    reward = get_row(session, Reward, reward_id)
     if reward is None or reward.program_id != card.program_id or not reward.is_active:
         raise NotFoundError("This reward is not available on this card.")
     existing = find_transaction(session, idempotency_key)

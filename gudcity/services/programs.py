@@ -6,6 +6,7 @@ from gudcity.models import LoyaltyProgram, ProgramKind, Reward, User
 from gudcity.services.accounts import Permission, clean_name, require_business_permission
 from gudcity.services.errors import NotFoundError, ValidationError
 from gudcity.services.events import business_topic, program_topic, publish
+from gudcity.services.inputs import check_text, get_row, is_row_id
 from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
 
@@ -19,6 +20,11 @@ def _check_points(value: int, what: str) -> int:
     if not 1 <= value <= limit:
         raise ValidationError(f"{what} must be between 1 and {limit:,}.")
     return value
+
+
+def _check_name(name: str, what: str) -> str:
+    # accounts.clean_name lets a NUL through, which PostgreSQL cannot store.
+    return check_text(clean_name(name, what), what)
 
 
 def _check_kind(kind: str) -> ProgramKind:
@@ -37,7 +43,7 @@ def _check_cooldown(seconds: int) -> int:
 
 
 def get_program(session: Session, program_id: int) -> LoyaltyProgram:
-    program = session.get(LoyaltyProgram, program_id) if isinstance(program_id, int) else None
+    program = get_row(session, LoyaltyProgram, program_id)
     if program is None:
         raise NotFoundError("Program not found.")
     return program
@@ -68,7 +74,7 @@ def create_program(
     require_business_permission(session, actor, business_id, Permission.MANAGE_PROGRAMS)
     program = LoyaltyProgram(
         business_id=business_id,
-        name=clean_name(name, "Program name"),
+        name=_check_name(name, "Program name"),
         kind=_check_kind(kind),
         points_per_scan=_check_points(points_per_scan, "Points per scan"),
         scan_cooldown_seconds=_check_cooldown(scan_cooldown_seconds),
@@ -94,7 +100,7 @@ def update_program(
     """Change what is given; leave the rest. Pausing is `is_active=False`."""
     program = _managed_program(session, actor, program_id)
     if name is not None:
-        program.name = clean_name(name, "Program name")
+        program.name = _check_name(name, "Program name")
     if points_per_scan is not None:
         program.points_per_scan = _check_points(points_per_scan, "Points per scan")
     if scan_cooldown_seconds is not None:
@@ -122,7 +128,7 @@ def add_reward(session: Session, actor: User, program_id: int, *, name: str, cos
     program = _managed_program(session, actor, program_id)
     reward = Reward(
         program_id=program.id,
-        name=clean_name(name, "Reward name"),
+        name=_check_name(name, "Reward name"),
         cost=_check_points(cost, "Cost"),
     )
     session.add(reward)
@@ -134,7 +140,7 @@ def add_reward(session: Session, actor: User, program_id: int, *, name: str, cos
 
 @atomic
 def set_reward_active(session: Session, actor: User, reward_id: int, active: bool) -> Reward:
-    reward = session.get(Reward, reward_id)
+    reward = get_row(session, Reward, reward_id)
     if reward is None:
         raise NotFoundError("Reward not found.")
     program = _managed_program(session, actor, reward.program_id)
@@ -147,6 +153,8 @@ def set_reward_active(session: Session, actor: User, reward_id: int, active: boo
 
 def rewards_ladder(session: Session, program_id: int) -> list[Reward]:
     """A program's active rewards, cheapest first; public like a menu."""
+    if not is_row_id(program_id):
+        return []
     statement = (
         select(Reward)
         .where(Reward.program_id == program_id, Reward.is_active)
@@ -158,11 +166,12 @@ def rewards_ladder(session: Session, program_id: int) -> list[Reward]:
 def rewards_ladders(session: Session, program_ids: list[int]) -> dict[int, list[Reward]]:
     """`rewards_ladder` for several programs in one query."""
     ladders: dict[int, list[Reward]] = {program_id: [] for program_id in program_ids}
-    if not program_ids:
+    valid_ids = [program_id for program_id in program_ids if is_row_id(program_id)]
+    if not valid_ids:
         return ladders
     statement = (
         select(Reward)
-        .where(Reward.program_id.in_(program_ids), Reward.is_active)
+        .where(Reward.program_id.in_(valid_ids), Reward.is_active)
         .order_by(Reward.cost, Reward.id)
     )
     for reward in session.exec(statement):

@@ -1,0 +1,587 @@
+"""Who may do what: every service call made on a user's behalf, tried by every kind of actor.
+
+`POLICY` below is the whole rule set at a glance: one row per call, one column per
+actor; each cell is OK (the call goes through), DENY (PermissionDeniedError: the
+actor is known but may not do this) or HIDE (NotFoundError: the actor may not even
+learn that the thing exists). Every refusal is also checked to write nothing: not a
+row added, not a value changed. Calls that only read must write nothing even when
+allowed.
+
+The actors (column: name), all built fresh for each test:
+  anon:   anonymous       None: nobody logged in. The state layer already refuses a
+                          missing or dead session (accounts.user_for_token) before any
+                          service runs; the services must refuse None as well.
+  cust:   customer        the customer the call concerns (their card, request,
+                          notification)
+  other:  other_customer  another customer, with nothing at this business
+  owner:  owner           the owner of the business the call concerns
+  rival:  other_owner     the owner of another business
+  staff+: staff_with      staff of the business holding the permission the call needs
+                          (every permission when no staff permission is the point)
+  staff-: staff_without   staff of the business holding every permission but that one
+                          (none at all when no staff permission is the point)
+
+The "needs" column: a staff permission; VIEW (any staff member of the business has
+it); CUSTOMER (only the customer concerned); OWNER (only the owner); ANYONE (anyone
+logged in, each seeing their own).
+"""
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from gudcity.models import (
+    ApprovalRequest,
+    Business,
+    CustomerNotification,
+    LoyaltyCard,
+    LoyaltyProgram,
+    PointTransaction,
+    Reward,
+    User,
+)
+from gudcity.services import (
+    accounts,
+    cards,
+    customers,
+    enrollment,
+    notifications,
+    points,
+    programs,
+    scanning,
+)
+from gudcity.services.accounts import Permission
+from gudcity.services.errors import ConflictError, NotFoundError, PermissionDeniedError
+from tests.services.conftest import PASSWORD, Make
+from tests.services.snapshots import changes, snapshot
+
+OK = "allowed"
+DENY = PermissionDeniedError  # the actor is known but may not do this
+HIDE = NotFoundError  # the actor may not even learn that the thing exists
+
+# What a row needs besides a Permission.
+CUSTOMER = "the customer it concerns"
+OWNER = "the owner only"
+ANYONE = "anyone logged in"
+
+ACTORS = (
+    "anonymous",
+    "customer",
+    "other_customer",
+    "owner",
+    "other_owner",
+    "staff_with",
+    "staff_without",
+)
+STAFF_PERMISSIONS = frozenset(p for p in Permission if p != Permission.VIEW_CUSTOMERS)
+
+
+@dataclass(frozen=True)
+class Bug:
+    """A cell where the service does not do what the policy says yet: a strict xfail."""
+
+    expected: Any
+    raises: type[BaseException]
+    reason: str
+
+
+BUSINESSES_OF_ANONYMOUS = Bug(
+    DENY,
+    AttributeError,
+    "accounts.businesses_of(None) reads None.id (AttributeError) instead of refusing "
+    "like every other service does",
+)
+
+
+@dataclass
+class World:
+    """One business with a customer holding a card, and the outsiders around them."""
+
+    session: Session
+    make: Make
+    owner: User
+    business: Business
+    program: LoyaltyProgram  # the customer holds a card here
+    other_program: LoyaltyProgram  # of the same business; the customer is not enrolled
+    reward: Reward
+    customer: User
+    card: LoyaltyCard
+    other_customer: User
+    other_owner: User
+    other_business: Business
+
+    def actor(self, name: str, needs: Any) -> User | None:
+        if name == "anonymous":
+            return None
+        if name in ("staff_with", "staff_without"):
+            needed = {needs} & STAFF_PERMISSIONS
+            granted = needed or STAFF_PERMISSIONS
+            if name == "staff_without":
+                granted = STAFF_PERMISSIONS - needed if needed else frozenset()
+            return self.make.staff(self.owner, self.business, *granted)
+        return getattr(self, name)
+
+
+@pytest.fixture
+def world(session, make) -> World:
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    other_program = make.program(owner, business, name="Tea Club")
+    reward = programs.add_reward(session, owner, program.id, name="Free coffee", cost=20)
+    customer = make.customer("Alice")
+    card = make.card(customer, program, balance=100)
+    other_owner, other_business = make.business("Rival Roasters")
+    return World(
+        session=session,
+        make=make,
+        owner=owner,
+        business=business,
+        program=program,
+        other_program=other_program,
+        reward=reward,
+        customer=customer,
+        card=card,
+        other_customer=make.customer("Mallory"),
+        other_owner=other_owner,
+        other_business=other_business,
+    )
+
+
+# --- the calls ----------------------------------------------------------------------------
+#
+# Each builds what its call needs (as the owner or the customer, before anything is
+# compared) and returns the call itself, to be made by each actor in turn.
+
+Call = Callable[[User | None], Any]
+
+
+def _deduction_request(w: World) -> ApprovalRequest:
+    return points.request_deduction(w.session, w.owner, w.card.id, 5, w.make.key())
+
+
+def _enrollment_request(w: World) -> ApprovalRequest:
+    key = w.make.key()
+    return enrollment.request_enrollment(w.session, w.owner, w.other_program.id, w.customer.id, key)
+
+
+def _actionable_notification(w: World) -> CustomerNotification:
+    request = _deduction_request(w)
+    return w.session.exec(
+        select(CustomerNotification).where(CustomerNotification.approval_request_id == request.id)
+    ).one()
+
+
+def _unread_notification(w: World) -> CustomerNotification:
+    return notifications.list_customer_notifications(w.session, w.customer)[0]
+
+
+def _answer_deduction(w: World) -> Call:
+    request = _deduction_request(w)
+    return lambda actor: points.respond_to_deduction(w.session, actor, request.id, True)
+
+
+def _decline_deduction(w: World) -> Call:
+    request = _deduction_request(w)
+    return lambda actor: points.respond_to_deduction(w.session, actor, request.id, False)
+
+
+def _answer_enrollment(w: World) -> Call:
+    request = _enrollment_request(w)
+    return lambda actor: enrollment.respond_to_enrollment(w.session, actor, request.id, True)
+
+
+def _act_on_notification(w: World) -> Call:
+    note = _actionable_notification(w)
+    return lambda actor: notifications.act_on_notification(w.session, actor, note.id, True)
+
+
+def _mark_read(w: World) -> Call:
+    note = _unread_notification(w)
+    return lambda actor: notifications.mark_read(w.session, actor, note.id)
+
+
+def _scan_token(w: World) -> Call:
+    token = scanning.issue_token(w.customer)
+    return lambda actor: scanning.scan_token(w.session, actor, w.program.id, token, w.make.key())
+
+
+def _add_staff(w: World) -> Call:
+    def call(actor):
+        return accounts.add_staff_member(
+            w.session,
+            actor,
+            w.business.id,
+            name="New Hire",
+            email="new.hire@example.com",
+            password=PASSWORD,
+            permissions={Permission.SCAN},
+        )
+
+    return call
+
+
+CALLS: dict[str, Callable[[World], Call]] = {
+    # the ledger
+    "award_points": lambda w: (
+        lambda actor: points.award_points(w.session, actor, w.card.id, 5, w.make.key())
+    ),
+    "request_deduction": lambda w: (
+        lambda actor: points.request_deduction(w.session, actor, w.card.id, 5, w.make.key())
+    ),
+    "respond_to_deduction(accept)": _answer_deduction,
+    "respond_to_deduction(decline)": _decline_deduction,
+    "redeem_reward": lambda w: (
+        lambda actor: points.redeem_reward(w.session, actor, w.card.id, w.reward.id, w.make.key())
+    ),
+    # the scanner
+    "find_customer_by_card_number": lambda w: (
+        lambda actor: scanning.find_customer_by_card_number(
+            w.session, actor, w.business.id, w.customer.card_number
+        )
+    ),
+    "scan_token": _scan_token,
+    "scan_customer": lambda w: (
+        lambda actor: scanning.scan_customer(
+            w.session, actor, w.program.id, w.customer.id, w.make.key()
+        )
+    ),
+    "standing": lambda w: (
+        lambda actor: enrollment.standing(w.session, actor, w.program.id, w.customer.id)
+    ),
+    # enrollment
+    "request_enrollment": lambda w: (
+        lambda actor: enrollment.request_enrollment(
+            w.session, actor, w.other_program.id, w.customer.id, w.make.key()
+        )
+    ),
+    "respond_to_enrollment": _answer_enrollment,
+    "join_program": lambda w: (
+        lambda actor: enrollment.join_program(w.session, actor, w.other_program.id)
+    ),
+    "leave_program": lambda w: (
+        lambda actor: enrollment.leave_program(w.session, actor, w.program.id)
+    ),
+    # programs and rewards
+    "create_program": lambda w: (
+        lambda actor: programs.create_program(w.session, actor, w.business.id, name="Cake Club")
+    ),
+    "update_program(rename)": lambda w: (
+        lambda actor: programs.update_program(w.session, actor, w.program.id, name="Renamed")
+    ),
+    "update_program(pause)": lambda w: (
+        lambda actor: programs.update_program(w.session, actor, w.program.id, is_active=False)
+    ),
+    "add_reward": lambda w: (
+        lambda actor: programs.add_reward(w.session, actor, w.program.id, name="Muffin", cost=30)
+    ),
+    "set_reward_active": lambda w: (
+        lambda actor: programs.set_reward_active(w.session, actor, w.reward.id, False)
+    ),
+    "list_programs": lambda w: (
+        lambda actor: programs.list_programs(w.session, actor, w.business.id)
+    ),
+    # customers of a business
+    "list_customers": lambda w: (
+        lambda actor: customers.list_customers(w.session, actor, w.business.id)
+    ),
+    "count_customers": lambda w: (
+        lambda actor: customers.count_customers(w.session, actor, w.business.id)
+    ),
+    "list_business_notifications": lambda w: (
+        lambda actor: notifications.list_business_notifications(w.session, actor, w.business.id)
+    ),
+    "recent_transactions": lambda w: (
+        lambda actor: cards.recent_transactions(w.session, actor, w.card.id)
+    ),
+    # a customer's own things
+    "list_cards": lambda w: lambda actor: cards.list_cards(w.session, actor),
+    "recent_activity": lambda w: lambda actor: cards.recent_activity(w.session, actor, [w.card.id]),
+    "list_customer_notifications": lambda w: (
+        lambda actor: notifications.list_customer_notifications(w.session, actor)
+    ),
+    "unread_count": lambda w: lambda actor: notifications.unread_count(w.session, actor),
+    "mark_read": _mark_read,
+    "mark_all_read": lambda w: lambda actor: notifications.mark_all_read(w.session, actor),
+    "act_on_notification": _act_on_notification,
+    # staff and businesses
+    "add_staff_member": _add_staff,
+    "businesses_of": lambda w: lambda actor: accounts.businesses_of(w.session, actor),
+}
+
+# Calls that only read: even when allowed they must write nothing.
+READS = {
+    "find_customer_by_card_number",
+    "standing",
+    "list_programs",
+    "list_customers",
+    "count_customers",
+    "list_business_notifications",
+    "recent_transactions",
+    "list_cards",
+    "recent_activity",
+    "list_customer_notifications",
+    "unread_count",
+    "businesses_of",
+}
+
+AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
+MANAGE, VIEW = Permission.MANAGE_PROGRAMS, Permission.VIEW_CUSTOMERS
+BUG = BUSINESSES_OF_ANONYMOUS
+
+# fmt: off
+POLICY = [
+    # call                            needs      anon  cust  other owner rival staff+ staff-
+    ("award_points",                  AWARD,     DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("request_deduction",             DEDUCT,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("respond_to_deduction(accept)",  CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("respond_to_deduction(decline)", CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("redeem_reward",                 CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("find_customer_by_card_number",  SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("scan_token",                    SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("scan_customer",                 SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("standing",                      SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("request_enrollment",            SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("respond_to_enrollment",         CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("join_program",                  CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("leave_program",                 CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("create_program",                MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("update_program(rename)",        MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("update_program(pause)",         MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("add_reward",                    MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("set_reward_active",             MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("list_programs",                 VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("list_customers",                VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("count_customers",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("list_business_notifications",   VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("recent_transactions",           VIEW,      DENY, OK,   HIDE, OK,   HIDE, OK,   OK),
+    ("list_cards",                    CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("recent_activity",               CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("list_customer_notifications",   CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("unread_count",                  CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("mark_read",                     CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("mark_all_read",                 CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("act_on_notification",           CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("add_staff_member",              OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("businesses_of",                 ANYONE,    BUG,  OK,   OK,   OK,   OK,   OK,   OK),
+]
+# fmt: on
+# (Allowed listings show each actor only their own things: see the tests further down.)
+
+
+def _cases():
+    for call, needs, *expectations in POLICY:
+        for actor, expected in zip(ACTORS, expectations, strict=True):
+            marks = ()
+            if isinstance(expected, Bug):
+                marks = pytest.mark.xfail(
+                    strict=True, raises=expected.raises, reason=expected.reason
+                )
+                expected = expected.expected
+            yield pytest.param(call, needs, actor, expected, id=f"{call}-{actor}", marks=marks)
+
+
+def test_the_policy_covers_every_call_and_every_actor():
+    assert [row[0] for row in POLICY] == list(CALLS)
+    assert all(len(row) == 2 + len(ACTORS) for row in POLICY)
+    assert set(CALLS) >= READS
+
+
+# Take an actor but are not calls of their own: the checks every call above runs
+# through, and the step a scan and request_enrollment share (after their checks).
+NOT_CALLS = {
+    "require_customer",
+    "require_business_owner",
+    "require_business_permission",
+    "open_enrollment_request",
+}
+
+
+def test_every_service_function_taking_an_actor_has_a_row():
+    """A new service call made on a user's behalf must join the policy."""
+    modules = [accounts, cards, customers, enrollment, notifications, points, programs, scanning]
+    acting = {
+        name
+        for module in modules
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__
+        and not name.startswith("_")
+        and "actor" in inspect.signature(function).parameters
+    }
+    in_policy = {call.split("(")[0] for call in CALLS}
+    assert acting - NOT_CALLS == in_policy
+
+
+@pytest.mark.parametrize(("call", "needs", "actor_name", "expected"), list(_cases()))
+def test_policy(session, world, call, needs, actor_name, expected):
+    actor = world.actor(actor_name, needs)
+    make_call = CALLS[call](world)
+    before = snapshot(session)
+
+    if expected is OK:
+        make_call(actor)
+        if call in READS:
+            assert changes(before, snapshot(session)) == {}, f"{call} only reads, but it wrote"
+    else:
+        with pytest.raises(expected):
+            make_call(actor)
+        assert changes(before, snapshot(session)) == {}, f"a refused {call} wrote something"
+
+
+# --- allowed, but each actor sees only their own ------------------------------------------
+
+
+def test_another_customers_listings_hold_nothing_of_the_customer(session, world):
+    mallory = world.other_customer
+    assert cards.list_cards(session, mallory) == []
+    assert cards.recent_activity(session, mallory, [world.card.id]) == {world.card.id: []}
+    assert notifications.list_customer_notifications(session, mallory) == []
+    assert notifications.unread_count(session, mallory) == 0
+
+
+def test_another_customer_marking_all_read_leaves_the_customers_unread(session, world):
+    unread = notifications.unread_count(session, world.customer)
+    assert unread > 0
+    assert notifications.mark_all_read(session, world.other_customer) == 0
+    assert notifications.unread_count(session, world.customer) == unread
+
+
+def test_another_business_sees_none_of_the_business_in_its_own_listings(session, world):
+    rival, rivals = world.other_owner, world.other_business.id
+    assert customers.list_customers(session, rival, rivals).rows == []
+    assert customers.list_customers(session, rival, rivals, program_id=world.program.id).rows == []
+    assert customers.count_customers(session, rival, rivals) == 0
+    assert programs.list_programs(session, rival, rivals) == []
+    assert notifications.list_business_notifications(session, rival, rivals) == []
+    assert [b.id for b in accounts.businesses_of(session, rival)] == [rivals]
+
+
+def test_staff_see_only_the_businesses_they_work_for(session, world):
+    staff = world.make.staff(world.owner, world.business)
+    assert [b.id for b in accounts.businesses_of(session, staff)] == [world.business.id]
+    assert accounts.businesses_of(session, world.customer) == []
+
+
+# --- request keys are no way into someone else's request --------------------------------
+
+
+def test_an_enrollment_key_reused_by_another_business_is_a_conflict_not_their_request(
+    session, world
+):
+    """Fixed: enrollment.open_enrollment_request returned whatever request held the key,
+    so a reused key handed another business's request (its customer, program and
+    business) to the caller, who also believed an invitation had gone out."""
+    key = world.make.key()
+    enrollment.request_enrollment(
+        session, world.owner, world.other_program.id, world.customer.id, key
+    )
+    rival_program = world.make.program(world.other_owner, world.other_business)
+    before = snapshot(session)
+
+    with pytest.raises(ConflictError, match="already used"):
+        enrollment.request_enrollment(
+            session, world.other_owner, rival_program.id, world.other_customer.id, key
+        )
+    assert changes(before, snapshot(session)) == {}
+
+
+def test_an_enrollment_key_reused_for_another_customer_is_a_conflict(session, world):
+    key = world.make.key()
+    enrollment.request_enrollment(
+        session, world.owner, world.other_program.id, world.customer.id, key
+    )
+    with pytest.raises(ConflictError, match="already used"):
+        enrollment.request_enrollment(
+            session, world.owner, world.other_program.id, world.other_customer.id, key
+        )
+
+
+def test_the_same_enrollment_request_sent_twice_is_still_one_request(session, world):
+    key = world.make.key()
+    first = _enrollment_request_with(world, key)
+    before = snapshot(session)
+    assert _enrollment_request_with(world, key).id == first.id
+    assert changes(before, snapshot(session)) == {}
+
+
+def _enrollment_request_with(world: World, key: str) -> ApprovalRequest:
+    return enrollment.request_enrollment(
+        world.session, world.owner, world.other_program.id, world.customer.id, key
+    )
+
+
+def test_a_deduction_key_reused_on_another_customers_card_is_a_conflict(session, world):
+    """Fixed: points.request_deduction compared only the program of the request a
+    reused key named, so it returned the request made on another customer's card."""
+    bob = world.make.customer("Bob")
+    bobs_card = world.make.card(bob, world.program, balance=50)
+    key = world.make.key()
+    points.request_deduction(session, world.owner, world.card.id, 5, key)
+
+    with pytest.raises(ConflictError, match="already used"):
+        points.request_deduction(session, world.owner, bobs_card.id, 5, key)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "scanning.scan_token replays by idempotency key alone (_replayed): a key already "
+        "used at another business re-runs scan_customer for the customer in that business's "
+        "scan log, so the caller gets that customer (name, email) and the other business's "
+        "ledger row back, whatever token it sent"
+    ),
+)
+def test_a_scan_key_used_at_another_business_reveals_nothing_of_that_scan(session, world):
+    key = world.make.key()
+    scanning.scan_token(session, world.owner, world.program.id, _token(world.customer), key)
+    rival_program = world.make.program(world.other_owner, world.other_business)
+
+    try:
+        result = scanning.scan_token(
+            session, world.other_owner, rival_program.id, _token(world.other_customer), key
+        )
+    except ConflictError:
+        return
+    assert result.customer.id == world.other_customer.id
+    assert result.transaction is None or _business_of(session, result.transaction) == (
+        world.other_business.id
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "scanning.scan_customer replays by idempotency key alone: a key already used by "
+        "another business's scan returns that scan's outcome and ledger row as if this "
+        "scan had done it, and does nothing"
+    ),
+)
+def test_a_scan_key_used_at_another_business_does_not_stand_for_this_scan(session, world):
+    key = world.make.key()
+    scanning.scan_customer(session, world.owner, world.program.id, world.customer.id, key)
+    rival_program = world.make.program(world.other_owner, world.other_business)
+
+    try:
+        result = scanning.scan_customer(
+            session, world.other_owner, rival_program.id, world.customer.id, key
+        )
+    except ConflictError:
+        return
+    assert result.transaction is None or _business_of(session, result.transaction) == (
+        world.other_business.id
+    )
+    assert result.enrollment_request is not None  # the customer is new to the rival
+
+
+def _token(customer: User) -> str:
+    return scanning.issue_token(customer)
+
+
+def _business_of(session: Session, transaction: PointTransaction) -> int:
+    card = session.get(LoyaltyCard, transaction.card_id)
+    return session.get(LoyaltyProgram, card.program_id).business_id
