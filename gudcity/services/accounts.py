@@ -29,6 +29,7 @@ from gudcity.services.errors import (
     TooManyAttemptsError,
     ValidationError,
 )
+from gudcity.services.inputs import check_text, get_row
 from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
 
@@ -53,7 +54,7 @@ class Permission(StrEnum):
 
 
 def clean_name(name: str, what: str = "Name") -> str:
-    cleaned = " ".join((name or "").split())
+    cleaned = check_text(" ".join((name or "").split()), what)
     if not cleaned:
         raise ValidationError(f"{what} is required.")
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -207,7 +208,8 @@ def log_in(session: Session, email: str, password: str, address: str = "") -> tu
     A success clears the account's failures.
     """
     account = _throttle_key(email)
-    address = (address or "")[:64]
+    # A NUL is no address: PostgreSQL cannot compare text holding one.
+    address = (address or "").replace("\x00", "")[:64]
     _refuse_if_throttled(session, account, address)
     try:
         user = authenticate(session, email, password)
@@ -223,7 +225,7 @@ def _throttle_key(email: str) -> str:
     try:
         return normalize_email(email)
     except ValidationError:
-        return (email or "").strip().lower()[:320]
+        return (email or "").replace("\x00", "").strip().lower()[:320]
 
 
 def _refuse_if_throttled(session: Session, account: str, address: str) -> None:
@@ -288,7 +290,7 @@ def require_customer(actor: User) -> User:
 
 
 def get_business(session: Session, business_id: int) -> Business:
-    business = session.get(Business, business_id)
+    business = get_row(session, Business, business_id)
     if business is None:
         raise NotFoundError("Business not found.")
     return business
@@ -324,6 +326,8 @@ def require_business_permission(
 
 def businesses_of(session: Session, actor: User) -> list[Business]:
     """The businesses an owner or staff member works for."""
+    if actor is None:
+        raise PermissionDeniedError("Please log in.")
     owned = select(Business).where(Business.owner_id == actor.id)
     staffed = (
         select(Business)

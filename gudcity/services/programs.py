@@ -6,7 +6,7 @@ from gudcity.models import LoyaltyProgram, ProgramKind, Reward, User
 from gudcity.services.accounts import Permission, clean_name, require_business_permission
 from gudcity.services.errors import NotFoundError, ValidationError
 from gudcity.services.events import business_topic, program_topic, publish
-from gudcity.services.inputs import check_text, get_row, is_row_id
+from gudcity.services.inputs import get_row, is_row_id
 from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
 
@@ -20,11 +20,6 @@ def _check_points(value: int, what: str) -> int:
     if not 1 <= value <= limit:
         raise ValidationError(f"{what} must be between 1 and {limit:,}.")
     return value
-
-
-def _check_name(name: str, what: str) -> str:
-    # accounts.clean_name lets a NUL through, which PostgreSQL cannot store.
-    return check_text(clean_name(name, what), what)
 
 
 def _check_kind(kind: str) -> ProgramKind:
@@ -74,7 +69,7 @@ def create_program(
     require_business_permission(session, actor, business_id, Permission.MANAGE_PROGRAMS)
     program = LoyaltyProgram(
         business_id=business_id,
-        name=_check_name(name, "Program name"),
+        name=clean_name(name, "Program name"),
         kind=_check_kind(kind),
         points_per_scan=_check_points(points_per_scan, "Points per scan"),
         scan_cooldown_seconds=_check_cooldown(scan_cooldown_seconds),
@@ -100,7 +95,7 @@ def update_program(
     """Change what is given; leave the rest. Pausing is `is_active=False`."""
     program = _managed_program(session, actor, program_id)
     if name is not None:
-        program.name = _check_name(name, "Program name")
+        program.name = clean_name(name, "Program name")
     if points_per_scan is not None:
         program.points_per_scan = _check_points(points_per_scan, "Points per scan")
     if scan_cooldown_seconds is not None:
@@ -128,7 +123,7 @@ def add_reward(session: Session, actor: User, program_id: int, *, name: str, cos
     program = _managed_program(session, actor, program_id)
     reward = Reward(
         program_id=program.id,
-        name=_check_name(name, "Reward name"),
+        name=clean_name(name, "Reward name"),
         cost=_check_points(cost, "Cost"),
     )
     session.add(reward)

@@ -80,23 +80,6 @@ ACTORS = (
 STAFF_PERMISSIONS = frozenset(p for p in Permission if p != Permission.VIEW_CUSTOMERS)
 
 
-@dataclass(frozen=True)
-class Bug:
-    """A cell where the service does not do what the policy says yet: a strict xfail."""
-
-    expected: Any
-    raises: type[BaseException]
-    reason: str
-
-
-BUSINESSES_OF_ANONYMOUS = Bug(
-    DENY,
-    AttributeError,
-    "accounts.businesses_of(None) reads None.id (AttributeError) instead of refusing "
-    "like every other service does",
-)
-
-
 @dataclass
 class World:
     """One business with a customer holding a card, and the outsiders around them."""
@@ -330,7 +313,6 @@ READS = {
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
 MANAGE, VIEW = Permission.MANAGE_PROGRAMS, Permission.VIEW_CUSTOMERS
-BUG = BUSINESSES_OF_ANONYMOUS
 
 # fmt: off
 POLICY = [
@@ -366,7 +348,7 @@ POLICY = [
     ("mark_all_read",                 CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("act_on_notification",           CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("add_staff_member",              OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
-    ("businesses_of",                 ANYONE,    BUG,  OK,   OK,   OK,   OK,   OK,   OK),
+    ("businesses_of",                 ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)
@@ -375,13 +357,7 @@ POLICY = [
 def _cases():
     for call, needs, *expectations in POLICY:
         for actor, expected in zip(ACTORS, expectations, strict=True):
-            marks = ()
-            if isinstance(expected, Bug):
-                marks = pytest.mark.xfail(
-                    strict=True, raises=expected.raises, reason=expected.reason
-                )
-                expected = expected.expected
-            yield pytest.param(call, needs, actor, expected, id=f"{call}-{actor}", marks=marks)
+            yield pytest.param(call, needs, actor, expected, id=f"{call}-{actor}")
 
 
 def test_the_policy_covers_every_call_and_every_actor():

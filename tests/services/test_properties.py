@@ -506,14 +506,6 @@ def test_any_business_id_in_the_columns_range_is_found_or_refused(
     refused_or_done(session, lambda: BUSINESS_ID_CALLS[call](counter, business_id))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "accounts.get_business passes any id to session.get: from 2**31 PostgreSQL raises "
-        "DataError (integer out of range), from 2**63 SQLite raises OverflowError; every call "
-        "taking a business_id goes through it (require_business_permission / _owner)"
-    ),
-)
 @pytest.mark.parametrize("call", sorted(BUSINESS_ID_CALLS))
 def test_a_business_id_no_row_can_have_is_not_found(session, counter, call):
     with pytest.raises(NotFoundError):
@@ -687,16 +679,6 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(session, coun
     assert changes(before, snapshot(session)) == {}
 
 
-NUL_IN_ACCOUNTS = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "accounts.clean_name keeps a NUL character: PostgreSQL raises DataError on the "
-        "INSERT, SQLite stores it"
-    ),
-)
-
-
-@NUL_IN_ACCOUNTS
 @pytest.mark.parametrize(
     "call",
     [
@@ -734,21 +716,7 @@ def test_a_nul_character_in_an_account_name_is_refused(session, counter, call):
     [("ali\x00ce@example.com", ""), ("alice@example.com", "10.0.0.1\x00")],
     ids=["email", "address"],
 )
-def test_a_nul_character_at_log_in_fails_like_a_wrong_password(
-    request, backend, session, make, email, address
-):
-    if backend == "postgresql":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason=(
-                    "accounts.log_in: an email that fails validation is kept as the "
-                    "throttling key as typed (NUL included), and the address is only cut to "
-                    "64 characters; both go into the login_failures query and row, where "
-                    "PostgreSQL raises DataError"
-                ),
-            )
-        )
+def test_a_nul_character_at_log_in_fails_like_a_wrong_password(session, make, email, address):
     make.customer("Alice")
     refused = refused_or_done(
         session,
