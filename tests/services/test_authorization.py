@@ -501,57 +501,38 @@ def test_a_deduction_key_reused_on_another_customers_card_is_a_conflict(session,
         points.request_deduction(session, world.owner, bobs_card.id, 5, key)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "scanning.scan_token replays by idempotency key alone (_replayed): a key already "
-        "used at another business re-runs scan_customer for the customer in that business's "
-        "scan log, so the caller gets that customer (name, email) and the other business's "
-        "ledger row back, whatever token it sent"
-    ),
-)
 def test_a_scan_key_used_at_another_business_reveals_nothing_of_that_scan(session, world):
     key = world.make.key()
     scanning.scan_token(session, world.owner, world.program.id, _token(world.customer), key)
     rival_program = world.make.program(world.other_owner, world.other_business)
+    before = snapshot(session)
 
-    try:
-        result = scanning.scan_token(
+    with pytest.raises(ConflictError, match="already used for another scan"):
+        scanning.scan_token(
             session, world.other_owner, rival_program.id, _token(world.other_customer), key
         )
-    except ConflictError:
-        return
-    assert result.customer.id == world.other_customer.id
-    assert result.transaction is None or _business_of(session, result.transaction) == (
-        world.other_business.id
-    )
+    assert changes(before, snapshot(session)) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "scanning.scan_customer replays by idempotency key alone: a key already used by "
-        "another business's scan returns that scan's outcome and ledger row as if this "
-        "scan had done it, and does nothing"
-    ),
-)
 def test_a_scan_key_used_at_another_business_does_not_stand_for_this_scan(session, world):
     key = world.make.key()
     scanning.scan_customer(session, world.owner, world.program.id, world.customer.id, key)
     rival_program = world.make.program(world.other_owner, world.other_business)
+    before = snapshot(session)
 
-    try:
-        result = scanning.scan_customer(
-            session, world.other_owner, rival_program.id, world.customer.id, key
-        )
-    except ConflictError:
-        return
-    assert result.transaction is None or _business_of(session, result.transaction) == (
-        world.other_business.id
-    )
-    assert result.enrollment_request is not None  # the customer is new to the rival
+    with pytest.raises(ConflictError, match="already used for another scan"):
+        scanning.scan_customer(session, world.other_owner, rival_program.id, world.customer.id, key)
+    assert changes(before, snapshot(session)) == {}
+
+
+def test_a_scan_key_used_for_one_customer_does_not_stand_for_another(session, world):
+    key = world.make.key()
+    scanning.scan_customer(session, world.owner, world.program.id, world.customer.id, key)
+    before = snapshot(session)
+
+    with pytest.raises(ConflictError, match="already used for another scan"):
+        scanning.scan_customer(session, world.owner, world.program.id, world.other_customer.id, key)
+    assert changes(before, snapshot(session)) == {}
 
 
 def _token(customer: User) -> str:
