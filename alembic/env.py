@@ -4,7 +4,7 @@ from sqlmodel import SQLModel
 
 import gudcity.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from alembic import context
-from gudcity.db import make_engine
+from gudcity.db import described_by_models, make_engine
 from gudcity.settings import get_settings
 
 target_metadata = SQLModel.metadata
@@ -16,6 +16,7 @@ def run_migrations(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=described_by_models,
     )
     with context.begin_transaction():
         context.run_migrations()

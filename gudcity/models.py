@@ -96,6 +96,8 @@ class NotificationType(StrEnum):
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    # The customer list walks customers in this order (services/customers.py).
+    __table_args__ = (Index("ix_users_name_id", "name", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)

@@ -237,6 +237,34 @@ def test_search_by_card_number_prefix(session, make, shop):
     assert names(by_gudcity_number) == ["Bob"]
 
 
+def test_a_short_search_matches_inside_names_too(session, make, shop):
+    owner, business, program, _ = shop
+    for name in ("Alice Rivera", "Ben Okafor", "Rita Moreno"):
+        make.card(make.customer(name), program)
+
+    assert names(customers.list_customers(session, owner, business.id, search="ri")) == [
+        "Alice Rivera",
+        "Rita Moreno",
+    ]
+
+
+def test_a_search_pages_through_its_matches_in_name_order(session, make, shop):
+    owner, business, program, _ = shop
+    for n in range(5):
+        make.card(make.customer(f"Grace Okafor {n}"), program)
+    make.card(make.customer("Zed Grace"), program)
+    make.card(make.customer("Ann Other"), program)
+
+    first = customers.list_customers(session, owner, business.id, search="grace", limit=4)
+    second = customers.list_customers(
+        session, owner, business.id, search="grace", limit=4, after=first.next_cursor
+    )
+
+    assert names(first) == [f"Grace Okafor {n}" for n in range(4)]
+    assert names(second) == ["Grace Okafor 4", "Zed Grace"]
+    assert second.next_cursor is None
+
+
 def test_search_matching_nobody_returns_an_empty_last_page(session, make, shop):
     owner, business, program, alice = shop
     make.card(alice, program)
