@@ -85,14 +85,14 @@ def drop_database(url: str) -> None:
         server.dispose()
 
 
-# Indexes the migrations create on PostgreSQL that the models cannot describe
-# (trigram indexes, alembic/versions/*_0003_*): comparisons of models and schema skip them.
+# Indexes the migrations create on PostgreSQL that the models cannot describe (trigram
+# and pattern indexes, alembic/versions/*_0003_*): comparisons with the models skip them.
 MIGRATION_ONLY_INDEXES = frozenset(
     {
         "trgm_users_name",
         "trgm_users_email",
-        "trgm_users_card_number",
-        "trgm_loyalty_cards_card_number",
+        "prefix_users_card_number",
+        "prefix_loyalty_cards_card_number",
     }
 )
 
