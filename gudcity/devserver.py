@@ -50,9 +50,41 @@ def _wait_until_up(url: str, server: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"The app did not answer in {STARTUP_SECONDS}s:\n{log.read_text()[-4000:]}")
 
 
+# What a second copy of the app needs (see project_copy).
+APP_FILES = ("gudcity", "assets", "alembic", "rxconfig.py", "pyproject.toml", ".secret_key")
+
+
+def project_copy(destination: Path) -> Path:
+    """A copy of the app to run a second server from, beside the first.
+
+    `reflex run` builds the frontend into the project's .web for its own port (the
+    backend's address goes into the bundle), so two servers running from one folder
+    would send both servers' pages to whichever built last. The copy shares the
+    installed frontend packages (a link to .web/node_modules) and the secret key.
+    """
+    destination.mkdir(parents=True, exist_ok=True)
+    skip_caches = shutil.ignore_patterns("__pycache__")
+    for name in APP_FILES:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=skip_caches)
+        elif source.exists():
+            shutil.copy2(source, destination / name)
+    web = PROJECT_ROOT / ".web"
+    if web.is_dir():
+        shutil.copytree(web, destination / ".web", ignore=shutil.ignore_patterns("node_modules"))
+        (destination / ".web" / "node_modules").symlink_to(web / "node_modules")
+    return destination
+
+
 @contextmanager
-def app_server(database_url: str, log: Path, **extra_env: str) -> Iterator[str]:
-    """Serve the app on a free port; yield its base URL; stop it (and its children) after."""
+def app_server(
+    database_url: str, log: Path, *, project: Path = PROJECT_ROOT, **extra_env: str
+) -> Iterator[str]:
+    """Serve the app in `project` on a free port; yield its base URL; stop it after.
+
+    Only one server at a time may run from one project folder: see `project_copy`.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -75,7 +107,7 @@ def app_server(database_url: str, log: Path, **extra_env: str) -> Iterator[str]:
     with log.open("w") as output:
         server = subprocess.Popen(
             command,
-            cwd=PROJECT_ROOT,
+            cwd=project,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,

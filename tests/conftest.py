@@ -106,9 +106,17 @@ def table_counts(session: Session) -> dict[str, int]:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items) -> None:
-    """Run the browser tests last.
+    """Run the browser tests last, and last among them those with app servers of their own.
 
     Sync Playwright keeps an event loop running for the browser's lifetime, which
     the async state tests cannot share; the browser closes at the end of the run.
+    The tests with servers of their own run them from copies of the project
+    (`devserver.project_copy`), made from the frontend the shared server built first.
     """
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+    def order(item) -> int:
+        if item.get_closest_marker("e2e") is None:
+            return 0
+        return 2 if item.get_closest_marker("own_server") else 1
+
+    items.sort(key=order)

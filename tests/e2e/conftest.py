@@ -12,7 +12,7 @@ from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
 from gudcity.db import make_engine, migrate
-from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
+from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server, project_copy
 from tests.conftest import create_postgres_database, drop_postgres_database
 from tests.services.conftest import PASSWORD, Make
 
@@ -38,6 +38,15 @@ def app_url(e2e_database_url, tmp_path_factory):
     # A QR renewal every few seconds, so a test can watch one happen.
     with app_server(e2e_database_url, log, QR_RENEW_SECONDS=str(QR_RENEW_SECONDS)) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def copy_of_the_app(app_url, tmp_path_factory):
+    """`copy_of_the_app()`: a fresh copy of the project, for a server of its own.
+
+    Depends on the shared server, which has built the frontend the copies start from.
+    """
+    return lambda: project_copy(tmp_path_factory.mktemp("project"))
 
 
 @pytest.fixture

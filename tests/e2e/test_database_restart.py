@@ -20,7 +20,7 @@ from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
 from tests.pg_cluster import PostgresCluster
 from tests.services.conftest import Make
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.own_server]
 
 DATABASE_ERROR = "GudCity cannot reach its database right now. Try again in a moment."
 
@@ -39,8 +39,9 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def restartable_app(cluster, tmp_path_factory):
-    with app_server(cluster.url, tmp_path_factory.mktemp("app") / "reflex.log") as url:
+def restartable_app(cluster, copy_of_the_app, tmp_path_factory):
+    log = tmp_path_factory.mktemp("app") / "reflex.log"
+    with app_server(cluster.url, log, project=copy_of_the_app()) as url:
         yield url
 
 

@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from gudcity.devserver import app_server
 from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.own_server]
 
 REDIS = ("127.0.0.1", 6379)
 REDIS_URL = f"redis://{REDIS[0]}:{REDIS[1]}/3"
@@ -33,17 +33,17 @@ def redis_is_up() -> bool:
 
 
 @pytest.fixture(scope="module")
-def two_workers(e2e_database_url, tmp_path_factory):
+def two_workers(e2e_database_url, copy_of_the_app, tmp_path_factory):
     if not redis_is_up():
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     logs = tmp_path_factory.mktemp("workers")
-    # Started one after the other (a with statement enters its contexts in order): both
-    # build the frontend into the same .web folder.
+    settings = {"REDIS_URL": REDIS_URL, **ONE_WORKER}
+    # Each from a copy of its own: each builds its frontend for its own port.
     with (
-        app_server(e2e_database_url, logs / "a.log", REDIS_URL=REDIS_URL, **ONE_WORKER) as first,
-        app_server(e2e_database_url, logs / "b.log", REDIS_URL=REDIS_URL, **ONE_WORKER) as second,
+        app_server(e2e_database_url, logs / "a.log", project=copy_of_the_app(), **settings) as a,
+        app_server(e2e_database_url, logs / "b.log", project=copy_of_the_app(), **settings) as b,
     ):
-        yield first, second
+        yield a, b
 
 
 def test_an_award_on_one_worker_reaches_a_tab_on_the_other(browser, two_workers, make):
@@ -53,10 +53,14 @@ def test_an_award_on_one_worker_reaches_a_tab_on_the_other(browser, two_workers,
     make.card(customer, coffee, balance=20)
     customer_worker, business_worker = two_workers
 
+    sockets: dict[str, list[str]] = {customer_worker: [], business_worker: []}
+
     def open_page(base_url: str):
         context = browser.new_context(base_url=base_url)
         context.set_default_timeout(15_000)
-        return context.new_page()
+        page = context.new_page()
+        page.on("websocket", lambda socket: sockets[base_url].append(socket.url))
+        return page
 
     phone = log_in(open_page(customer_worker), customer.email, "/cards")
     balance = phone.locator("[data-testid=card-balance]")
@@ -76,6 +80,10 @@ def test_an_award_on_one_worker_reaches_a_tab_on_the_other(browser, two_workers,
     toasts = phone.locator("[data-sonner-toast]", has_text="You earned 5")
     expect(toasts).to_have_count(1)
     assert_not_reloaded(phone)
+    # Each tab's socket went to the worker that served its page, and to no other.
+    for worker, urls in sockets.items():
+        port = worker.rsplit(":", 1)[1]
+        assert urls and all(f":{port}/" in url for url in urls), (worker, urls)
     # The tabs' state lives in Redis, where either worker finds it.
     client_token = phone.evaluate("window.sessionStorage.getItem('token')")
     stored = redis.Redis.from_url(REDIS_URL).keys(f"*{client_token}*")
