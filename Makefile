@@ -113,6 +113,8 @@ screenshots: venv $(VENV)/.installed-test system-deps
 bench: venv $(VENV)/.installed-test system-deps
 	$(PY) -m bench.live_latency
 	$(PY) -m bench.decode
+	$(PY) -m bench.awards
+	$(PY) -m bench.customers_list
 
 clean:
 	rm -rf .web .states

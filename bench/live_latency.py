@@ -24,6 +24,7 @@ from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
 from bench import POSTGRES_SERVER
+from bench.light_sessions import RECORD_SOCKET, LightSessions
 from gudcity.db import drop_database, ensure_database_exists, make_engine, migrate
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
 from gudcity.services import accounts, enrollment, programs
@@ -89,6 +90,7 @@ def make_people(session: Session, extra_customers: int):
 def log_in(browser, base_url: str, email: str, lands_on: str) -> Page:
     page = browser.new_context(base_url=base_url).new_page()
     page.add_init_script(STAMP_MESSAGES)
+    page.add_init_script(RECORD_SOCKET)
     page.goto("/login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -142,10 +144,40 @@ def report(title: str, timings: list[Timing]) -> None:
     )
 
 
+def server_memory_mb(port: int) -> float:
+    """Resident memory of the app's processes (the ones started with this backend port)."""
+    total_kb = 0
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (process / "cmdline").read_bytes().split(b"\0")
+            if b"--backend-port" not in command or str(port).encode() not in command:
+                continue
+            status = (process / "status").read_text()
+        except OSError:
+            continue
+        total_kb += next(
+            int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS")
+        )
+    return total_kb / 1024
+
+
+def open_light_sessions(engine, watched: Page, customers: list) -> LightSessions:
+    """A socket per customer, replaying the watched tab's CONNECT with their own session."""
+    with Session(engine) as session:
+        cookies = [accounts.start_session(session, customer) for customer in customers]
+    connect = next(frame for frame in watched.evaluate("window.__sent") if frame.startswith("40"))
+    client_token = watched.evaluate("window.sessionStorage.getItem('token')")
+    cookie = next(c["value"] for c in watched.context.cookies() if c["name"] == "gudcity_session")
+    light = LightSessions(watched.evaluate("window.__socket_url"), connect, client_token, cookie)
+    light.open(cookies)
+    return light
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--awards", type=int, default=50)
     parser.add_argument("--extra-tabs", type=int, default=20)
+    parser.add_argument("--light-sessions", type=int, default=200)
     options = parser.parse_args()
 
     url = f"{POSTGRES_SERVER}/gudcity_bench_{uuid.uuid4().hex[:8]}"
@@ -153,9 +185,12 @@ def main() -> None:
     engine = make_engine(url)
     migrate(engine)
     with Session(engine, expire_on_commit=False) as session:
-        owner, customers = make_people(session, options.extra_tabs)
+        owner, customers = make_people(session, options.extra_tabs + options.light_sessions)
+    tab_customers = customers[1 : 1 + options.extra_tabs]
+    light_customers = customers[1 + options.extra_tabs :]
     log = Path(tempfile.mkdtemp()) / "reflex.log"
     with app_server(url, log, PASSWORD_HASH_PROFILE="CHEAPEST") as base_url, sync_playwright() as p:
+        port = int(base_url.rsplit(":", 1)[1])
         browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         shop = log_in(browser, base_url, owner.email, "/business/scanner")
         watched = log_in(browser, base_url, customers[0].email, "/cards")
@@ -171,12 +206,22 @@ def main() -> None:
         print(f"Live latency, click -> customer's page, {options.awards} awards (PostgreSQL)")
         time_awards(shop, watched, 5)  # warm-up
         report("2 tabs (business + customer)", time_awards(shop, watched, options.awards))
-        for customer in customers[1:]:
+        for customer in tab_customers:
             log_in(browser, base_url, customer.email, "/cards")
         report(
             f"+{options.extra_tabs} other customers' tabs connected",
             time_awards(shop, watched, options.awards),
         )
+        if light_customers:
+            before = server_memory_mb(port)
+            light = open_light_sessions(engine, watched, light_customers)
+            per_session = (server_memory_mb(port) - before) / len(light_customers)
+            report(
+                f"+{len(light_customers)} light sessions of other customers",
+                time_awards(shop, watched, options.awards),
+            )
+            light.close()
+            print(f"backend memory per connected session: {per_session * 1024:.0f} KB")
         for _ in range(options.extra_tabs):
             tab = watched.context.new_page()
             tab.goto("/cards")
