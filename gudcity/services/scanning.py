@@ -475,7 +475,9 @@ def decode_qr(image: bytes) -> str | None:
     again after CLAHE has stretched the contrast reads 15 more (10 of them dark
     frames), for about 5 ms more; pyzbar reads 5 more (steeply tilted ones), for
     about 25 ms more; 12 stay unread. OpenCV's QRCodeDetector (about 50 ms) reads
-    none of those 12, so it is not tried. Decoding the JPEG itself costs 2-3 ms.
+    none of those 12, so it is not tried. Decoding a 1280x720 JPEG itself costs 2-3 ms,
+    so such a frame is first decoded at half scale (a fraction of that) and tried
+    with zxing-cpp: with it the chain reads 439 of the 450 at a median of 2.8 ms.
     """
     settings = get_settings()
     if len(image) > settings.max_upload_bytes:
