@@ -15,8 +15,8 @@ import uuid
 
 from sqlmodel import Session, select
 
-from bench import POSTGRES_SERVER
-from gudcity.db import drop_database, ensure_database_exists, make_engine, migrate
+from bench import fresh_database
+from gudcity.db import make_engine
 from gudcity.models import LoyaltyCard, PointTransaction, User
 from gudcity.services import accounts, enrollment, programs
 from gudcity.services.points import award_points
@@ -98,18 +98,13 @@ def main() -> None:
     parser.add_argument("--writers", type=int, nargs="+", default=[1, 4, 8])
     options = parser.parse_args()
 
-    url = f"{POSTGRES_SERVER}/gudcity_bench_{uuid.uuid4().hex[:8]}"
-    ensure_database_exists(url)
-    migrate(make_engine(url))
-    try:
+    with fresh_database() as url:
         owner_id, card_ids = make_shop(url, CARDS_PER_WRITER * max(options.writers))
         print(f"Awards per second through the services (PostgreSQL, {options.seconds:g} s each)")
         for writers in options.writers:
             rate = run(url, owner_id, card_ids, writers, options.seconds)
             print(f"{writers:>2} writer{'s' if writers > 1 else ' '}  {rate:8.0f} awards/s")
         check_ledger(url)
-    finally:
-        drop_database(url)
 
 
 if __name__ == "__main__":

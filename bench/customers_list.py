@@ -18,8 +18,8 @@ import uuid
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from bench import POSTGRES_SERVER
-from gudcity.db import drop_database, ensure_database_exists, make_engine, migrate
+from bench import fresh_database
+from gudcity.db import make_engine
 from gudcity.models import (
     EnrollmentStatus,
     LoyaltyCard,
@@ -148,10 +148,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     options = parser.parse_args()
 
-    url = f"{POSTGRES_SERVER}/gudcity_bench_{uuid.uuid4().hex[:8]}"
-    ensure_database_exists(url)
-    migrate(make_engine(url))
-    try:
+    with fresh_database() as url:
         started = time.perf_counter()
         owner, business_id = fill(url, options.customers)
         enrollments = options.customers + options.customers // 4
@@ -186,8 +183,6 @@ def main() -> None:
                 p95 = times[max(0, round(0.95 * len(times)) - 1)]
                 print(f"{label:<24} median {statistics.median(times):6.1f} ms   p95 {p95:6.1f} ms")
         engine.dispose()
-    finally:
-        drop_database(url)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,11 @@ performance.now()`), so the figure is what a person would see. The customer page
 also stamps the arrival of the first websocket message after the click, which
 splits each figure into server + network (click -> message) and browser
 (message -> new balance on screen). Runs once with only those two tabs, then
-with extra customer tabs connected.
+with more connected: other customers' tabs, light sessions of other customers
+(bench/light_sessions.py; the backend's memory per session is printed), and
+more tabs of the watched customer.
 
-    .venv/bin/python -m bench.live_latency [--awards 50] [--extra-tabs 20]
+    .venv/bin/python -m bench.live_latency [--awards 50] [--extra-tabs 20] [--light-sessions 200]
 """
 
 import argparse
@@ -23,9 +25,9 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
-from bench import POSTGRES_SERVER
+from bench import fresh_database
 from bench.light_sessions import RECORD_SOCKET, LightSessions
-from gudcity.db import drop_database, ensure_database_exists, make_engine, migrate
+from gudcity.db import make_engine
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
 from gudcity.services import accounts, enrollment, programs
 
@@ -173,6 +175,51 @@ def open_light_sessions(engine, watched: Page, customers: list) -> LightSessions
     return light
 
 
+def measure(browser, base_url: str, engine, owner, customers: list, options) -> None:
+    """Time the awards with more and more connected: each phase adds to the last."""
+    tab_customers = customers[1 : 1 + options.extra_tabs]
+    light_customers = customers[1 + options.extra_tabs :]
+    shop = log_in(browser, base_url, owner.email, "/business/scanner")
+    watched = log_in(browser, base_url, customers[0].email, "/cards")
+    shop.get_by_label("Card number").fill(customers[0].card_number)
+    shop.get_by_role("button", name="Look up").click()
+    shop.locator("#scan-result").get_by_text("Enrolled").wait_for()
+    # The look-up was a scan: wait for its points to reach the customer first.
+    watched.wait_for_function(
+        "() => document.querySelector('[data-testid=card-balance]').textContent !== '0'"
+    )
+    shop.get_by_label("Points").fill("1")
+
+    print(f"Live latency, click -> customer's page, {options.awards} awards (PostgreSQL)")
+    time_awards(shop, watched, 5)  # warm-up
+    report("2 tabs (business + customer)", time_awards(shop, watched, options.awards))
+    for customer in tab_customers:
+        log_in(browser, base_url, customer.email, "/cards")
+    report(
+        f"+{options.extra_tabs} other customers' tabs connected",
+        time_awards(shop, watched, options.awards),
+    )
+    if light_customers:
+        port = int(base_url.rsplit(":", 1)[1])
+        before = server_memory_mb(port)
+        light = open_light_sessions(engine, watched, light_customers)
+        per_session = (server_memory_mb(port) - before) / len(light_customers)
+        report(
+            f"+{len(light_customers)} light sessions of other customers",
+            time_awards(shop, watched, options.awards),
+        )
+        light.close()
+        print(f"backend memory per connected session: {per_session * 1024:.0f} KB")
+    for _ in range(options.extra_tabs):
+        tab = watched.context.new_page()
+        tab.goto("/cards")
+        tab.locator("[data-testid=card-balance]").wait_for()
+    report(
+        f"+{options.extra_tabs} more tabs of the same customer",
+        time_awards(shop, watched, options.awards),
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--awards", type=int, default=50)
@@ -180,59 +227,19 @@ def main() -> None:
     parser.add_argument("--light-sessions", type=int, default=200)
     options = parser.parse_args()
 
-    url = f"{POSTGRES_SERVER}/gudcity_bench_{uuid.uuid4().hex[:8]}"
-    ensure_database_exists(url)
-    engine = make_engine(url)
-    migrate(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        owner, customers = make_people(session, options.extra_tabs + options.light_sessions)
-    tab_customers = customers[1 : 1 + options.extra_tabs]
-    light_customers = customers[1 + options.extra_tabs :]
-    log = Path(tempfile.mkdtemp()) / "reflex.log"
-    with app_server(url, log, PASSWORD_HASH_PROFILE="CHEAPEST") as base_url, sync_playwright() as p:
-        port = int(base_url.rsplit(":", 1)[1])
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        shop = log_in(browser, base_url, owner.email, "/business/scanner")
-        watched = log_in(browser, base_url, customers[0].email, "/cards")
-        shop.get_by_label("Card number").fill(customers[0].card_number)
-        shop.get_by_role("button", name="Look up").click()
-        shop.locator("#scan-result").get_by_text("Enrolled").wait_for()
-        # The look-up was a scan: wait for its points to reach the customer first.
-        watched.wait_for_function(
-            "() => document.querySelector('[data-testid=card-balance]').textContent !== '0'"
-        )
-        shop.get_by_label("Points").fill("1")
-
-        print(f"Live latency, click -> customer's page, {options.awards} awards (PostgreSQL)")
-        time_awards(shop, watched, 5)  # warm-up
-        report("2 tabs (business + customer)", time_awards(shop, watched, options.awards))
-        for customer in tab_customers:
-            log_in(browser, base_url, customer.email, "/cards")
-        report(
-            f"+{options.extra_tabs} other customers' tabs connected",
-            time_awards(shop, watched, options.awards),
-        )
-        if light_customers:
-            before = server_memory_mb(port)
-            light = open_light_sessions(engine, watched, light_customers)
-            per_session = (server_memory_mb(port) - before) / len(light_customers)
-            report(
-                f"+{len(light_customers)} light sessions of other customers",
-                time_awards(shop, watched, options.awards),
-            )
-            light.close()
-            print(f"backend memory per connected session: {per_session * 1024:.0f} KB")
-        for _ in range(options.extra_tabs):
-            tab = watched.context.new_page()
-            tab.goto("/cards")
-            tab.locator("[data-testid=card-balance]").wait_for()
-        report(
-            f"+{options.extra_tabs} more tabs of the same customer",
-            time_awards(shop, watched, options.awards),
-        )
-        browser.close()
-    engine.dispose()
-    drop_database(url)
+    with fresh_database() as url:
+        engine = make_engine(url)
+        with Session(engine, expire_on_commit=False) as session:
+            owner, customers = make_people(session, options.extra_tabs + options.light_sessions)
+        log = Path(tempfile.mkdtemp()) / "reflex.log"
+        with (
+            app_server(url, log, PASSWORD_HASH_PROFILE="CHEAPEST") as base_url,
+            sync_playwright() as playwright,
+        ):
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+            measure(browser, base_url, engine, owner, customers, options)
+            browser.close()
+        engine.dispose()
 
 
 if __name__ == "__main__":
