@@ -10,8 +10,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
+from gudcity.db import make_engine, migrate
 from gudcity.devserver import free_port
 
 
@@ -70,3 +75,19 @@ class PostgresCluster:
     def destroy(self) -> None:
         self.stop()
         shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextmanager
+def migrated_cluster() -> Iterator[PostgresCluster]:
+    """A running cluster with GudCity's schema in its `gudcity` database; destroyed after."""
+    if not PostgresCluster.available():
+        pytest.skip("the machine's PostgreSQL binaries are not installed")
+    cluster = PostgresCluster()
+    cluster.create()
+    try:
+        engine = make_engine(cluster.url)
+        migrate(engine)
+        engine.dispose()
+        yield cluster
+    finally:
+        cluster.destroy()

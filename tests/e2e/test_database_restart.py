@@ -12,12 +12,12 @@ from playwright.sync_api import expect
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from gudcity.db import make_engine, migrate
+from gudcity.db import make_engine
 from gudcity.devserver import app_server
 from gudcity.models import LoyaltyCard, User
 from gudcity.services import points
 from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
-from tests.pg_cluster import PostgresCluster
+from tests.pg_cluster import migrated_cluster
 from tests.services.conftest import Make
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server]
@@ -27,15 +27,8 @@ DATABASE_ERROR = "GudCity cannot reach its database right now. Try again in a mo
 
 @pytest.fixture(scope="module")
 def cluster():
-    if not PostgresCluster.available():
-        pytest.skip("the machine's PostgreSQL binaries are not installed")
-    cluster = PostgresCluster()
-    cluster.create()
-    engine = make_engine(cluster.url)
-    migrate(engine)
-    engine.dispose()
-    yield cluster
-    cluster.destroy()
+    with migrated_cluster() as cluster:
+        yield cluster
 
 
 @pytest.fixture(scope="module")

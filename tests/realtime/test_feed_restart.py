@@ -6,25 +6,18 @@ import time
 import pytest
 from sqlmodel import Session
 
-from gudcity.db import make_engine, migrate
+from gudcity.db import make_engine
 from gudcity.realtime.feed import postgres_changes
 from gudcity.services import events
-from tests.pg_cluster import PostgresCluster
+from tests.pg_cluster import migrated_cluster
 
 RECONNECT_SECONDS = 5
 
 
 @pytest.fixture(scope="module")
 def cluster():
-    if not PostgresCluster.available():
-        pytest.skip("the machine's PostgreSQL binaries are not installed")
-    cluster = PostgresCluster()
-    cluster.create()
-    engine = make_engine(cluster.url)
-    migrate(engine)
-    engine.dispose()
-    yield cluster
-    cluster.destroy()
+    with migrated_cluster() as cluster:
+        yield cluster
 
 
 def announce(url: str, topic: str) -> None:
