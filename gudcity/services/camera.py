@@ -21,6 +21,8 @@ def read_frame(data_url: str) -> str | None:
     """
     if not data_url:
         return None
+    if not isinstance(data_url, str):
+        raise UnreadableImageError()
     found = _DATA_URL.fullmatch(data_url)
     if found is None:
         raise UnreadableImageError()

@@ -196,13 +196,16 @@ class ScannerState(BusinessState):
 
     @rx.event
     def camera_ready(self, result: dict):
-        if not result.get("ok"):
+        """What assets/camera.js reports after starting the camera: {ok, cameras, error}."""
+        result = result if isinstance(result, dict) else {}
+        if result.get("ok") is not True:
             self.camera_on = False
             self.camera_status = ""
-            self.camera_error = str(result.get("error") or "The camera could not start.")
+            self.camera_error = str(result.get("error") or "The camera could not start.")[:300]
             return None
+        cameras = result.get("cameras")
         self.camera_on = True
-        self.camera_count = int(result.get("cameras") or 1)
+        self.camera_count = cameras if isinstance(cameras, int) and cameras > 0 else 1
         self.camera_status = "Point the camera at the customer's QR code."
         self._refused_read = ""
         return _next_frame()

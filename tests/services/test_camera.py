@@ -50,6 +50,8 @@ def test_no_frame_yet_or_no_qr_in_it_reads_nothing():
         "data:image/jpeg;base64,QUJD",  # valid base64, not an image
         "https://example.com/qr.png",
         "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+        ["not", "a", "string"],
+        12345,
     ],
 )
 def test_anything_but_an_image_data_url_is_refused(frame):

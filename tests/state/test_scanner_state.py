@@ -700,6 +700,17 @@ async def test_a_camera_that_cannot_start_says_why(make, scanner, run):
     assert (scanner.camera_on, scanner.camera_status, scanner.camera_error) == (False, "", denied)
 
 
+@pytest.mark.parametrize("report", [None, "ok", {"ok": "yes", "cameras": 2}, {"ok": 1}])
+async def test_a_malformed_camera_report_counts_as_a_camera_that_did_not_start(
+    scanner, run, report
+):
+    events = await run(scanner.camera_ready(report))
+
+    assert scripts(events) == []
+    assert not scanner.camera_on
+    assert scanner.camera_error == "The camera could not start."
+
+
 async def test_a_ready_camera_counts_the_cameras_and_asks_for_a_frame(filming):
     assert filming.camera_on
     assert filming.camera_count == 2
