@@ -22,6 +22,7 @@ from gudcity.services.errors import AuthenticationError, ServiceError
 from gudcity.services.events import customer_topic, program_topic
 from gudcity.settings import get_settings
 from gudcity.state.live import LiveState
+from gudcity.state.session import CUSTOMER_HOME
 from gudcity.state.timefmt import time_ago
 
 RECENT_ENTRIES = 3
@@ -182,6 +183,8 @@ class CardsState(LiveState):
         timers.schedule(self._subscriber(), get_settings().qr_renew_seconds)
 
     async def _on_timer(self) -> list | None:
+        if self.router.url.path != CUSTOMER_HOME:
+            return None  # the tab has moved on: its next visit to /cards draws a fresh code
         try:
             await self._renew_qr()
         except AuthenticationError:

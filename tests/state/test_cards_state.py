@@ -153,6 +153,15 @@ async def test_the_qr_code_is_renewed_before_it_expires(session, tab, town, run,
     assert state._subscriber() in timers.take_due(time.monotonic() + renew + 1)
 
 
+async def test_a_tab_that_left_the_cards_page_stops_renewing(session, tab, town, run):
+    state = tab(CardsState, "/business/scanner", town[0])  # the tab went elsewhere since
+    state.qr_src = "the code drawn on /cards"
+
+    assert await run(state._on_timer()) == []
+    assert state.qr_src == "the code drawn on /cards"
+    assert state._subscriber() not in timers.take_due(time.monotonic() + 10**6)
+
+
 async def test_a_timer_after_log_out_sends_the_tab_to_log_in(session, tab, town, run):
     state = tab(CardsState, ROUTE, town[0])
     await run(state.load())
