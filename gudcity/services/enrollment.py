@@ -223,6 +223,9 @@ def respond_to_enrollment(
         _set_enrollment(session, customer.id, program.id, EnrollmentStatus.DECLINED)
         session.commit()
         raise error
+    if accept and not program.is_active:
+        # As join_program refuses a paused program; the invitation stays open till it expires.
+        raise ValidationError(f"{program.name} is paused: you can accept once it reopens.")
     approvals.decide(
         session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
     )

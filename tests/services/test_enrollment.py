@@ -96,6 +96,33 @@ def test_accepting_the_same_request_twice_creates_one_card(session, make, shop):
     assert len(session.exec(select(LoyaltyCard)).all()) == 1
 
 
+def test_an_invitation_to_a_program_paused_since_cannot_be_accepted_yet(session, make, shop):
+    owner, _, program, customer = shop
+    request = enrollment.request_enrollment(session, owner, program.id, customer.id, make.key())
+    programs.update_program(session, owner, program.id, is_active=False)
+    before = make.counts()
+
+    with pytest.raises(ValidationError, match="paused: you can accept once it reopens"):
+        enrollment.respond_to_enrollment(session, customer, request.id, accept=True)
+
+    assert make.counts() == before
+    assert enrollment.pending_enrollment_request(session, customer.id, program.id) is not None
+    programs.update_program(session, owner, program.id, is_active=True)
+    answer = enrollment.respond_to_enrollment(session, customer, request.id, accept=True)
+    assert answer.card is not None
+
+
+def test_an_invitation_to_a_paused_program_can_still_be_declined(session, make, shop):
+    owner, _, program, customer = shop
+    request = enrollment.request_enrollment(session, owner, program.id, customer.id, make.key())
+    programs.update_program(session, owner, program.id, is_active=False)
+
+    answer = enrollment.respond_to_enrollment(session, customer, request.id, accept=False)
+
+    assert answer.card is None
+    assert enrollment.pending_enrollment_request(session, customer.id, program.id) is None
+
+
 def test_an_open_request_is_returned_not_repeated(session, make, shop):
     owner, _, program, customer = shop
     first = enrollment.request_enrollment(session, owner, program.id, customer.id, make.key())
