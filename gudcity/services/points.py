@@ -41,7 +41,7 @@ from gudcity.services.errors import (
     ValidationError,
 )
 from gudcity.services.events import business_topic, customer_topic, publish
-from gudcity.services.inputs import check_text, get_row
+from gudcity.services.inputs import check_text, get_row, is_row_id
 from gudcity.services.notifications import notify_business, notify_customer
 from gudcity.services.transaction import atomic
 from gudcity.settings import get_settings
@@ -77,6 +77,27 @@ def get_card(session: Session, card_id: int) -> LoyaltyCard:
     if card is None:
         raise NotFoundError("Card not found.")
     return card
+
+
+def card_with_program(
+    session: Session, card_id: int
+) -> tuple[LoyaltyCard, LoyaltyProgram, Business]:
+    """A card, its program and the program's business, in one query.
+
+    Awards and deductions need all three; while the caller holds them, the checks
+    that look them up again (permission, paused program) find them in the session.
+    """
+    found = None
+    if is_row_id(card_id):
+        found = session.exec(
+            select(LoyaltyCard, LoyaltyProgram, Business)
+            .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyCard.program_id)
+            .join(Business, Business.id == LoyaltyProgram.business_id)
+            .where(LoyaltyCard.id == card_id)
+        ).first()
+    if found is None:
+        raise NotFoundError("Card not found.")
+    return found
 
 
 def card_of(session: Session, customer_id: int, program_id: int) -> LoyaltyCard | None:
@@ -278,9 +299,8 @@ def award_points(
     check_key(idempotency_key)
     check_amount(points)
     check_text(note, "The note")
-    card = get_card(session, card_id)
-    program = session.get(LoyaltyProgram, card.program_id)
-    require_business_permission(session, actor, program.business_id, Permission.AWARD)
+    card, program, business = card_with_program(session, card_id)
+    require_business_permission(session, actor, business.id, Permission.AWARD)
     _require_active_card(session, card)
     transaction = credit_points(
         session,
@@ -321,9 +341,8 @@ def request_deduction(
     check_key(idempotency_key)
     check_amount(points)
     check_text(reason, "The reason")
-    card = get_card(session, card_id)
-    program = session.get(LoyaltyProgram, card.program_id)
-    business = require_business_permission(session, actor, program.business_id, Permission.DEDUCT)
+    card, program, business = card_with_program(session, card_id)
+    require_business_permission(session, actor, business.id, Permission.DEDUCT)
     existing = approvals.find_by_key(session, idempotency_key)
     if existing is not None:
         if (
