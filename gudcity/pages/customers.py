@@ -3,7 +3,8 @@
 import reflex as rx
 
 from gudcity.components.layout import empty_state, labelled_input, page_frame
-from gudcity.state.customers import ALL_PROGRAMS, CustomerLine, CustomersState, ProgramChoice
+from gudcity.state.business import ProgramChoice
+from gudcity.state.customers import ALL_PROGRAMS, CustomerLine, CustomersState
 
 ROUTE = "/business/customers"
 TITLE = "Customers · GudCity"
@@ -22,7 +23,7 @@ def _search_box() -> rx.Component:
 
 
 def _program_choice(choice: ProgramChoice) -> rx.Component:
-    return rx.select.item(choice.label, value=choice.value)
+    return rx.select.item(choice.label, value=choice.program_id)
 
 
 def _program_filter() -> rx.Component:

@@ -1,5 +1,7 @@
 """The base of every /business/* page: which business the user is acting for."""
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from gudcity.models import User, UserRole
@@ -9,6 +11,14 @@ from gudcity.services.events import business_topic
 from gudcity.state.live import LiveState
 
 BUSINESS_ROLES = (UserRole.BUSINESS_OWNER, UserRole.STAFF)
+
+
+@dataclass
+class ProgramChoice:
+    """An entry of a business page's program chooser (the scanner's, the customer filter's)."""
+
+    program_id: str
+    label: str
 
 
 def first_business_id(session: Session, user: User) -> int:

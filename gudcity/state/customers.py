@@ -8,7 +8,7 @@ from sqlmodel import Session
 from gudcity.models import User
 from gudcity.services import customers, programs
 from gudcity.services.errors import ServiceError
-from gudcity.state.business import BusinessState
+from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.timefmt import time_ago
 
 PAGE_SIZE = 25
@@ -28,12 +28,6 @@ class CustomerLine:
     points: int
     tier: str
     last_visit: str
-
-
-@dataclass
-class ProgramChoice:
-    value: str
-    label: str
 
 
 @dataclass

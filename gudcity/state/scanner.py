@@ -3,7 +3,6 @@
 import asyncio
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import Session
@@ -12,18 +11,12 @@ from gudcity.models import User
 from gudcity.services import camera, enrollment, points, programs, scanning
 from gudcity.services.errors import ServiceError, ValidationError
 from gudcity.services.scanning import ScanOutcome, ScanResult
-from gudcity.state.business import BusinessState
+from gudcity.state.business import BusinessState, ProgramChoice
 
 OUTCOME_MESSAGES = {
     ScanOutcome.ENROLLMENT_REQUESTED: "Not enrolled yet: an invitation was sent to the customer.",
     ScanOutcome.COOLDOWN: "Scanned. No points this time: the program's cooldown is running.",
 }
-
-
-@dataclass
-class ProgramChoice:
-    program_id: str
-    label: str
 
 
 def _outcome_message(result: ScanResult) -> str:
