@@ -39,7 +39,7 @@ class PostgresCluster:
 
     @staticmethod
     def available() -> bool:
-        return _bin_dir() is not None and (os.geteuid() != 0 or shutil.which("runuser"))
+        return _bin_dir() is not None and (os.geteuid() != 0 or shutil.which("runuser") is not None)
 
     @property
     def url(self) -> str:
