@@ -5,6 +5,7 @@ import math
 import secrets
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 import argon2
 from email_validator import EmailNotValidError, validate_email
@@ -308,20 +309,33 @@ def require_business_permission(
 ) -> Business:
     """The business, if `actor` owns it or is its staff with `permission`."""
     business = get_business(session, business_id)
+    staff = None
+    if actor is not None and business.owner_id != actor.id:
+        staff = session.exec(
+            select(StaffPermission).where(
+                StaffPermission.business_id == business_id, StaffPermission.user_id == actor.id
+            )
+        ).first()
+    check_business_permission(actor, business.owner_id, staff, permission)
+    return business
+
+
+def check_business_permission(
+    actor: User | None, owner_id: int, staff: Any, permission: Permission
+) -> None:
+    """The rule: the owner may do everything, staff what their row allows, others nothing.
+
+    `staff` is the actor's StaffPermission at the business, or any row with its
+    columns (the ledger reads it in the same query as the card), or None.
+    """
     if actor is None:
         raise PermissionDeniedError("Please log in.")
-    if business.owner_id == actor.id:
-        return business
-    staff = session.exec(
-        select(StaffPermission).where(
-            StaffPermission.business_id == business_id, StaffPermission.user_id == actor.id
-        )
-    ).first()
+    if owner_id == actor.id:
+        return
     if staff is None:
         raise PermissionDeniedError("You do not work for this business.")
     if permission != Permission.VIEW_CUSTOMERS and not getattr(staff, permission.value):
         raise PermissionDeniedError("You do not have permission to do this.")
-    return business
 
 
 def businesses_of(session: Session, actor: User) -> list[Business]:

@@ -11,7 +11,6 @@ from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
     Business,
-    CustomerInteraction,
     EnrollmentStatus,
     LoyaltyCard,
     LoyaltyProgram,
@@ -30,6 +29,7 @@ from gudcity.services.inputs import get_row
 from gudcity.services.notifications import notify_business, notify_customer
 from gudcity.services.programs import get_program
 from gudcity.services.transaction import atomic
+from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
 
 
@@ -205,9 +205,7 @@ def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_
         f"{customer.name} joined {program.name}.",
         customer_id=customer.id,
     )
-    session.add(
-        CustomerInteraction(business_id=business.id, customer_id=customer.id, kind="enroll")
-    )
+    record_visit(session, business.id, customer.id, "enroll")
 
 
 @atomic
@@ -247,8 +245,7 @@ def respond_to_enrollment(
     if request.points > 0:
         points.credit_points(
             session,
-            card,
-            program,
+            points.CardFacts.of(card, program, session.get(Business, program.business_id)),
             request.points,
             actor_id=request.requested_by,
             idempotency_key=f"enrollment-award:{request.id}",

@@ -11,10 +11,10 @@ PostgreSQL a trigger (see the initial migration) turns each insert into a
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlmodel import Session, select
 
-from gudcity.models import SyncNotification
+from gudcity.models import SyncNotification, utc_now
 
 CHANNEL = "gudcity_events"
 
@@ -50,10 +50,20 @@ def publish(
         pending[topic] = (kind, {**merged, **(payload or {})})
 
 
+_OUTBOX_INSERT = insert(SyncNotification.__table__)
+
+
 @event.listens_for(Session, "before_commit")
 def _write_pending_events(session: Session) -> None:
-    for topic, (kind, payload) in session.info.pop(_PENDING, {}).items():
-        session.add(SyncNotification(topic=topic, kind=kind, payload=payload))
+    """One Core INSERT of the transaction's outbox rows, just before it commits."""
+    pending = session.info.pop(_PENDING, {})
+    if pending:
+        now = utc_now()
+        rows = [
+            {"topic": topic, "kind": kind, "payload": payload, "created_at": now}
+            for topic, (kind, payload) in pending.items()
+        ]
+        session.execute(_OUTBOX_INSERT, rows)
 
 
 @event.listens_for(Session, "after_rollback")

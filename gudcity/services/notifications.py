@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import func, insert, update
 from sqlmodel import Session, select
 
 from gudcity.models import (
@@ -21,6 +21,12 @@ from gudcity.services.transaction import atomic
 MAX_PAGE = 100
 
 
+# Written as single Core INSERTs: every award, scan and answer adds one, and the ORM's
+# unit of work (object state, flush ordering) costs more than the statement itself.
+_CUSTOMER_INSERT = insert(CustomerNotification.__table__).returning(CustomerNotification.id)
+_BUSINESS_INSERT = insert(BusinessNotification.__table__).returning(BusinessNotification.id)
+
+
 def notify_customer(
     session: Session,
     customer_id: int,
@@ -31,20 +37,22 @@ def notify_customer(
     business_id: int | None = None,
     data: dict[str, Any] | None = None,
     approval_request_id: int | None = None,
-) -> CustomerNotification:
-    """Add a notification to the session; the caller's transaction commits it."""
-    notification = CustomerNotification(
-        customer_id=customer_id,
-        business_id=business_id,
-        type=type_,
-        title=title,
-        message=message,
-        data=data or {},
-        requires_action=approval_request_id is not None,
-        approval_request_id=approval_request_id,
-    )
-    session.add(notification)
-    return notification
+) -> int:
+    """Write a notification in the caller's transaction (which commits it); its id."""
+    values = {
+        "customer_id": customer_id,
+        "business_id": business_id,
+        "type": type_,
+        "title": title,
+        "message": message,
+        "data": data or {},
+        "requires_action": approval_request_id is not None,
+        "approval_request_id": approval_request_id,
+        "action_taken": None,
+        "read_at": None,
+        "created_at": utc_now(),
+    }
+    return session.execute(_CUSTOMER_INSERT, values).scalar_one()
 
 
 def notify_business(
@@ -55,16 +63,18 @@ def notify_business(
     *,
     customer_id: int | None = None,
     data: dict[str, Any] | None = None,
-) -> BusinessNotification:
-    notification = BusinessNotification(
-        business_id=business_id,
-        customer_id=customer_id,
-        type=type_,
-        message=message,
-        data=data or {},
-    )
-    session.add(notification)
-    return notification
+) -> int:
+    """Write a notification for the business in the caller's transaction; its id."""
+    values = {
+        "business_id": business_id,
+        "customer_id": customer_id,
+        "type": type_,
+        "message": message,
+        "data": data or {},
+        "read_at": None,
+        "created_at": utc_now(),
+    }
+    return session.execute(_BUSINESS_INSERT, values).scalar_one()
 
 
 def list_customer_notifications(

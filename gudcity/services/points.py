@@ -7,9 +7,11 @@ key a second time returns the first result and writes nothing.
 """
 
 import secrets
+from dataclasses import dataclass, fields
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import case, or_, update
+from sqlalchemy import bindparam, case, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
@@ -19,7 +21,6 @@ from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
     Business,
-    CustomerInteraction,
     EnrollmentStatus,
     LoyaltyCard,
     LoyaltyProgram,
@@ -28,12 +29,13 @@ from gudcity.models import (
     ProgramEnrollment,
     ProgramKind,
     Reward,
+    StaffPermission,
     TransactionKind,
     User,
     utc_now,
 )
 from gudcity.services import approvals
-from gudcity.services.accounts import Permission, require_business_permission, require_customer
+from gudcity.services.accounts import Permission, check_business_permission, require_customer
 from gudcity.services.errors import (
     ConflictError,
     InsufficientPointsError,
@@ -44,6 +46,7 @@ from gudcity.services.events import business_topic, customer_topic, publish
 from gudcity.services.inputs import check_text, get_row, is_row_id
 from gudcity.services.notifications import notify_business, notify_customer
 from gudcity.services.transaction import atomic
+from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
 
 MAX_KEY_LENGTH = 128
@@ -51,9 +54,9 @@ REDEMPTION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 TIERS = ((2000, "GOLD"), (500, "SILVER"), (0, "BRONZE"))
 
 
-def amount_label(program: LoyaltyProgram, amount: int) -> str:
-    """`1 point`, `25 points`, `1 stamp`: the program's own unit."""
-    unit = "stamp" if program.kind == ProgramKind.STAMPS else "point"
+def amount_label(kind: ProgramKind, amount: int) -> str:
+    """`1 point`, `25 points`, `1 stamp`: a program's own unit."""
+    unit = "stamp" if kind == ProgramKind.STAMPS else "point"
     return f"{amount} {unit}{'' if amount == 1 else 's'}"
 
 
@@ -79,25 +82,107 @@ def get_card(session: Session, card_id: int) -> LoyaltyCard:
     return card
 
 
-def card_with_program(
-    session: Session, card_id: int
-) -> tuple[LoyaltyCard, LoyaltyProgram, Business]:
-    """A card, its program and the program's business, in one query.
+@dataclass(frozen=True)
+class CardFacts:
+    """A card with its program and business: what the ledger's rules and messages need."""
 
-    Awards and deductions need all three; while the caller holds them, the checks
-    that look them up again (permission, paused program) find them in the session.
+    card_id: int
+    customer_id: int
+    balance: int
+    program_id: int
+    program_name: str
+    program_kind: ProgramKind
+    program_active: bool
+    business_id: int
+    business_name: str
+    owner_id: int
+
+    @classmethod
+    def of(cls, card: LoyaltyCard, program: LoyaltyProgram, business: Business) -> "CardFacts":
+        """The facts of objects a caller already holds (a scan, an accepted invitation)."""
+        return cls(
+            card_id=card.id,
+            customer_id=card.customer_id,
+            balance=card.balance,
+            program_id=program.id,
+            program_name=program.name,
+            program_kind=program.kind,
+            program_active=program.is_active,
+            business_id=business.id,
+            business_name=business.name,
+            owner_id=business.owner_id,
+        )
+
+
+@dataclass(frozen=True)
+class CardAccess:
+    """A card as one actor reaches it: its facts, its enrollment, the actor's staff row."""
+
+    card: CardFacts
+    enrolled: bool
+    # The actor's StaffPermission columns at the card's business (None: not its staff).
+    staff: Any
+
+
+def _card_access_query():
+    """One joined read: card, program, business, enrollment, and the actor's staff row.
+
+    Built once (bound parameters `card_id` and `actor_id`): awards run it on every
+    request, and building the statement costs about as much as running it.
     """
-    found = None
+    cards, programs = LoyaltyCard.__table__, LoyaltyProgram.__table__
+    businesses, enrollments = Business.__table__, ProgramEnrollment.__table__
+    staff = StaffPermission.__table__
+    return (
+        select(
+            cards.c.id.label("card_id"),
+            cards.c.customer_id,
+            cards.c.balance,
+            programs.c.id.label("program_id"),
+            programs.c.name.label("program_name"),
+            programs.c.kind.label("program_kind"),
+            programs.c.is_active.label("program_active"),
+            businesses.c.id.label("business_id"),
+            businesses.c.name.label("business_name"),
+            businesses.c.owner_id,
+            enrollments.c.status.label("enrollment_status"),
+            staff.c.id.label("staff_id"),
+            *(staff.c[p.value] for p in Permission if p != Permission.VIEW_CUSTOMERS),
+        )
+        .join(programs, programs.c.id == cards.c.program_id)
+        .join(businesses, businesses.c.id == programs.c.business_id)
+        .outerjoin(
+            enrollments,
+            (enrollments.c.customer_id == cards.c.customer_id)
+            & (enrollments.c.program_id == cards.c.program_id),
+        )
+        .outerjoin(
+            staff,
+            (staff.c.business_id == businesses.c.id) & (staff.c.user_id == bindparam("actor_id")),
+        )
+        .where(cards.c.id == bindparam("card_id"))
+    )
+
+
+_CARD_ACCESS = _card_access_query()
+_FACT_NAMES = tuple(f.name for f in fields(CardFacts))
+
+
+def card_access(session: Session, card_id: int, actor: User | None) -> CardAccess:
+    """The card as `actor` reaches it, in one query; NotFoundError if there is no such card."""
+    row = None
     if is_row_id(card_id):
-        found = session.exec(
-            select(LoyaltyCard, LoyaltyProgram, Business)
-            .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyCard.program_id)
-            .join(Business, Business.id == LoyaltyProgram.business_id)
-            .where(LoyaltyCard.id == card_id)
-        ).first()
-    if found is None:
+        actor_id = actor.id if actor is not None else None
+        row = session.execute(_CARD_ACCESS, {"card_id": card_id, "actor_id": actor_id}).first()
+    if row is None:
         raise NotFoundError("Card not found.")
-    return found
+    values = row._mapping
+    facts = CardFacts(**{name: values[name] for name in _FACT_NAMES})
+    return CardAccess(
+        card=facts,
+        enrolled=values["enrollment_status"] == EnrollmentStatus.ACTIVE,
+        staff=row if values["staff_id"] is not None else None,
+    )
 
 
 def card_of(session: Session, customer_id: int, program_id: int) -> LoyaltyCard | None:
@@ -118,13 +203,12 @@ def is_enrolled(session: Session, customer_id: int, program_id: int) -> bool:
     return status == EnrollmentStatus.ACTIVE
 
 
-def _require_active_card(session: Session, card: LoyaltyCard) -> LoyaltyProgram:
-    program = session.get(LoyaltyProgram, card.program_id)
-    if not program.is_active:
-        raise ValidationError(f"{program.name} is paused.")
-    if not is_enrolled(session, card.customer_id, card.program_id):
+def _require_active(access: CardAccess) -> None:
+    """Points move only on a running program's card whose holder is still enrolled."""
+    if not access.card.program_active:
+        raise ValidationError(f"{access.card.program_name} is paused.")
+    if not access.enrolled:
         raise ValidationError("This customer is not enrolled in the program any more.")
-    return program
 
 
 def find_transaction(session: Session, key: str) -> PointTransaction | None:
@@ -135,16 +219,44 @@ def find_transaction(session: Session, key: str) -> PointTransaction | None:
 
 
 def _same_operation(
-    existing: PointTransaction, card: LoyaltyCard, kind: TransactionKind
+    existing: PointTransaction, card_id: int, kind: TransactionKind
 ) -> PointTransaction:
-    if existing.card_id != card.id or existing.kind != kind:
+    if existing.card_id != card_id or existing.kind != kind:
         raise ConflictError("This request key was already used for another operation.")
     return existing
 
 
+# The ledger's two statements, built once (see `_card_access_query`).
+_LEDGER = PointTransaction.__table__
+_CARDS = LoyaltyCard.__table__
+_MOVE_BALANCE = (
+    update(_CARDS)
+    .where(_CARDS.c.id == bindparam("card_id"), _CARDS.c.balance + bindparam("amount") >= 0)
+    .values(
+        balance=_CARDS.c.balance + bindparam("amount"),
+        lifetime_points=_CARDS.c.lifetime_points + bindparam("gain"),
+        tier=case(
+            *(
+                (_CARDS.c.lifetime_points + bindparam("gain") >= threshold, name)
+                for threshold, name in TIERS[:-1]
+            ),
+            else_=TIERS[-1][1],
+        ),
+        last_activity_at=bindparam("now"),
+    )
+    .returning(_CARDS.c.balance, _CARDS.c.lifetime_points, _CARDS.c.tier)
+)
+_INSERT_UNLESS_KEY_EXISTS = {
+    name: dialect_insert(_LEDGER)
+    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    .returning(_LEDGER.c.id)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 def _apply(
     session: Session,
-    card: LoyaltyCard,
+    card_id: int,
     kind: TransactionKind,
     amount: int,
     *,
@@ -161,7 +273,7 @@ def _apply(
     """
     now = utc_now()
     values = {
-        "card_id": card.id,
+        "card_id": card_id,
         "kind": kind,
         "amount": amount,
         "actor_id": actor_id,
@@ -174,27 +286,14 @@ def _apply(
     row_id = _insert_unless_key_exists(session, values)
     if row_id is None:
         # The key was used before (or by a concurrent request that committed first).
-        return _same_operation(find_transaction(session, idempotency_key), card, kind), False
-    gain = max(amount, 0)
-    # Core statements on the tables, not the ORM's: this runs on every award, and the
-    # ORM's bookkeeping (the card object is updated by hand below) costs more than the SQL.
-    cards = LoyaltyCard.__table__
+        return _same_operation(find_transaction(session, idempotency_key), card_id, kind), False
     moved = session.execute(
-        update(cards)
-        .where(cards.c.id == card.id, cards.c.balance + amount >= 0)
-        .values(
-            balance=cards.c.balance + amount,
-            lifetime_points=cards.c.lifetime_points + gain,
-            tier=_tier_after(cards.c.lifetime_points + gain),
-            last_activity_at=now,
-        )
-        .returning(cards.c.balance, cards.c.lifetime_points, cards.c.tier)
+        _MOVE_BALANCE, {"card_id": card_id, "amount": amount, "gain": max(amount, 0), "now": now}
     ).first()
     if moved is None:
         session.rollback()
         raise InsufficientPointsError("The card does not hold enough points for this.")
-    for name, value in moved._mapping.items():
-        set_committed_value(card, name, value)
+    _sync_loaded_card(session, card_id, {**moved._mapping, "last_activity_at": now})
     return PointTransaction(id=row_id, **values), True
 
 
@@ -205,50 +304,37 @@ def _insert_unless_key_exists(session: Session, values: dict) -> int | None:
     look-up, a savepoint and an insert: a concurrent insert of the same key waits
     for the other transaction and then does nothing.
     """
-    dialect_insert = (
-        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    )
-    ledger = PointTransaction.__table__
-    statement = (
-        dialect_insert(ledger)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(ledger.c.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    statement = _INSERT_UNLESS_KEY_EXISTS[session.get_bind().dialect.name]
+    return session.execute(statement, values).scalar_one_or_none()
 
 
-def _tier_after(lifetime_points):
-    """The tier for a lifetime-points SQL expression, computed in the UPDATE itself."""
-    return case(
-        *((lifetime_points >= threshold, name) for threshold, name in TIERS[:-1]),
-        else_=TIERS[-1][1],
-    )
+def _sync_loaded_card(session: Session, card_id: int, values: dict) -> None:
+    """Bring the session's copy of the card, if it holds one, in step with the database.
+
+    The balance moves through a Core UPDATE, which the ORM does not see.
+    """
+    card = session.identity_map.get(session.identity_key(LoyaltyCard, card_id))
+    if card is not None:
+        for name, value in values.items():
+            set_committed_value(card, name, value)
 
 
 def _redemption_code() -> str:
     return "".join(secrets.choice(REDEMPTION_ALPHABET) for _ in range(8))
 
 
-def _record_visit(session: Session, program: LoyaltyProgram, customer_id: int, kind: str) -> None:
-    session.add(
-        CustomerInteraction(business_id=program.business_id, customer_id=customer_id, kind=kind)
-    )
-
-
-def _publish_card_change(session: Session, program: LoyaltyProgram, card: LoyaltyCard, kind: str):
+def _publish_card_change(session: Session, card: CardFacts, kind: str) -> None:
     publish(
         session,
-        [customer_topic(card.customer_id), business_topic(program.business_id)],
+        [customer_topic(card.customer_id), business_topic(card.business_id)],
         kind,
-        {"card_id": card.id, "program_id": program.id},
+        {"card_id": card.card_id, "program_id": card.program_id},
     )
 
 
 def credit_points(
     session: Session,
-    card: LoyaltyCard,
-    program: LoyaltyProgram,
+    card: CardFacts,
     points: int,
     *,
     actor_id: int,
@@ -262,7 +348,7 @@ def credit_points(
     """
     transaction, created = _apply(
         session,
-        card,
+        card.card_id,
         TransactionKind.EARN,
         points,
         actor_id=actor_id,
@@ -270,18 +356,17 @@ def credit_points(
         note=note,
     )
     if created:
-        business = session.get(Business, program.business_id)
         notify_customer(
             session,
             card.customer_id,
             NotificationType.POINTS_ADDED,
             "Points added",
-            f"You earned {amount_label(program, points)} from {business.name}!",
-            business_id=business.id,
-            data={"card_id": card.id, "program_id": program.id, "points": points},
+            f"You earned {amount_label(card.program_kind, points)} from {card.business_name}!",
+            business_id=card.business_id,
+            data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
         )
-        _record_visit(session, program, card.customer_id, "award")
-        _publish_card_change(session, program, card, "points.awarded")
+        record_visit(session, card.business_id, card.customer_id, "award")
+        _publish_card_change(session, card, "points.awarded")
     return transaction
 
 
@@ -299,13 +384,12 @@ def award_points(
     check_key(idempotency_key)
     check_amount(points)
     check_text(note, "The note")
-    card, program, business = card_with_program(session, card_id)
-    require_business_permission(session, actor, business.id, Permission.AWARD)
-    _require_active_card(session, card)
+    access = card_access(session, card_id, actor)
+    check_business_permission(actor, access.card.owner_id, access.staff, Permission.AWARD)
+    _require_active(access)
     transaction = credit_points(
         session,
-        card,
-        program,
+        access.card,
         points,
         actor_id=actor.id,
         idempotency_key=idempotency_key,
@@ -341,26 +425,29 @@ def request_deduction(
     check_key(idempotency_key)
     check_amount(points)
     check_text(reason, "The reason")
-    card, program, business = card_with_program(session, card_id)
-    require_business_permission(session, actor, business.id, Permission.DEDUCT)
+    access = card_access(session, card_id, actor)
+    card = access.card
+    check_business_permission(actor, card.owner_id, access.staff, Permission.DEDUCT)
     existing = approvals.find_by_key(session, idempotency_key)
     if existing is not None:
         if (
             existing.kind != ApprovalKind.POINTS_DEDUCTION
-            or existing.program_id != program.id
+            or existing.program_id != card.program_id
             or existing.customer_id != card.customer_id
         ):
             raise ConflictError("This request key was already used for another operation.")
         return existing
-    _require_active_card(session, card)
+    _require_active(access)
     if points > card.balance:
-        raise InsufficientPointsError(f"The card holds only {amount_label(program, card.balance)}.")
+        raise InsufficientPointsError(
+            f"The card holds only {amount_label(card.program_kind, card.balance)}."
+        )
     request = approvals.open_request(
         session,
         kind=ApprovalKind.POINTS_DEDUCTION,
         customer_id=card.customer_id,
-        business_id=business.id,
-        program_id=program.id,
+        business_id=card.business_id,
+        program_id=card.program_id,
         requested_by=actor.id,
         points=points,
         idempotency_key=idempotency_key,
@@ -372,13 +459,13 @@ def request_deduction(
         card.customer_id,
         NotificationType.POINTS_DEDUCTION_REQUEST,
         "Approve a deduction?",
-        f"{business.name} wants to deduct {amount_label(program, points)} "
-        f"from your {program.name} card{why}.",
-        business_id=business.id,
-        data={"card_id": card.id, "program_id": program.id, "points": points},
+        f"{card.business_name} wants to deduct {amount_label(card.program_kind, points)} "
+        f"from your {card.program_name} card{why}.",
+        business_id=card.business_id,
+        data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
         approval_request_id=request.id,
     )
-    _publish_card_change(session, program, card, "deduction.requested")
+    _publish_card_change(session, card, "deduction.requested")
     session.commit()
     return request
 
@@ -399,14 +486,14 @@ def respond_to_deduction(
     approvals.decide(
         session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
     )
-    program = session.get(LoyaltyProgram, request.program_id)
-    card = card_of(session, customer.id, program.id)
-    label = amount_label(program, request.points)
+    held = card_of(session, customer.id, request.program_id)
+    card = card_access(session, held.id, customer).card
+    label = amount_label(card.program_kind, request.points)
     transaction = None
     if accept:
         transaction, _ = _apply(
             session,
-            card,
+            card.card_id,
             TransactionKind.DEDUCT,
             -request.points,
             actor_id=request.requested_by,
@@ -417,27 +504,27 @@ def respond_to_deduction(
             customer.id,
             NotificationType.POINTS_DEDUCTED,
             "Points deducted",
-            f"{label} were deducted from your {program.name} card.",
-            business_id=program.business_id,
-            data={"card_id": card.id, "points": request.points},
+            f"{label} were deducted from your {card.program_name} card.",
+            business_id=card.business_id,
+            data={"card_id": card.card_id, "points": request.points},
         )
         notify_business(
             session,
-            program.business_id,
+            card.business_id,
             NotificationType.POINTS_DEDUCTED,
             f"{customer.name} approved the deduction of {label}.",
             customer_id=customer.id,
         )
-        _record_visit(session, program, customer.id, "deduct")
+        record_visit(session, card.business_id, customer.id, "deduct")
     else:
         notify_business(
             session,
-            program.business_id,
+            card.business_id,
             NotificationType.POINTS_DEDUCTION_DECLINED,
             f"{customer.name} declined the deduction of {label}.",
             customer_id=customer.id,
         )
-    _publish_card_change(session, program, card, "deduction.answered")
+    _publish_card_change(session, card, "deduction.answered")
     session.commit()
     return transaction
 
@@ -449,7 +536,8 @@ def redeem_reward(
     """Spend points on a reward; the transaction carries the code to show at the counter."""
     customer = require_customer(actor)
     check_key(idempotency_key)
-    card = get_card(session, card_id)
+    access = card_access(session, card_id, customer)
+    card = access.card
     if card.customer_id != customer.id:
         raise NotFoundError("Card not found.")
     reward = get_row(session, Reward, reward_id)
@@ -457,16 +545,16 @@ def redeem_reward(
         raise NotFoundError("This reward is not available on this card.")
     existing = find_transaction(session, idempotency_key)
     if existing is not None:
-        return _same_operation(existing, card, TransactionKind.REDEEM)
-    program = _require_active_card(session, card)
+        return _same_operation(existing, card.card_id, TransactionKind.REDEEM)
+    _require_active(access)
     if card.balance < reward.cost:
         raise InsufficientPointsError(
-            f"{reward.name} costs {amount_label(program, reward.cost)}; "
-            f"you have {amount_label(program, card.balance)}."
+            f"{reward.name} costs {amount_label(card.program_kind, reward.cost)}; "
+            f"you have {amount_label(card.program_kind, card.balance)}."
         )
     transaction, created = _apply(
         session,
-        card,
+        card.card_id,
         TransactionKind.REDEEM,
         -reward.cost,
         actor_id=customer.id,
@@ -475,24 +563,23 @@ def redeem_reward(
         note=reward.name,
     )
     if created:
-        business = session.get(Business, program.business_id)
+        code = transaction.redemption_code
         notify_customer(
             session,
             customer.id,
             NotificationType.REWARD_REDEEMED,
             "Reward redeemed",
-            f"You redeemed {reward.name} at {business.name}. "
-            f"Show code {transaction.redemption_code} at the counter.",
-            business_id=business.id,
-            data={"card_id": card.id, "reward_id": reward.id, "code": transaction.redemption_code},
+            f"You redeemed {reward.name} at {card.business_name}. Show code {code} at the counter.",
+            business_id=card.business_id,
+            data={"card_id": card.card_id, "reward_id": reward.id, "code": code},
         )
         notify_business(
             session,
-            business.id,
+            card.business_id,
             NotificationType.REWARD_REDEEMED,
-            f"{customer.name} redeemed {reward.name} (code {transaction.redemption_code}).",
+            f"{customer.name} redeemed {reward.name} (code {code}).",
             customer_id=customer.id,
         )
-        _publish_card_change(session, program, card, "reward.redeemed")
+        _publish_card_change(session, card, "reward.redeemed")
     session.commit()
     return transaction

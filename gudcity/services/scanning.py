@@ -28,7 +28,6 @@ from sqlmodel import Session, select
 from gudcity.models import (
     ApprovalRequest,
     Business,
-    CustomerInteraction,
     LoyaltyCard,
     LoyaltyProgram,
     NotificationType,
@@ -46,6 +45,7 @@ from gudcity.services.events import business_topic, customer_topic, publish
 from gudcity.services.notifications import notify_customer
 from gudcity.services.programs import get_program
 from gudcity.services.transaction import atomic
+from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
 
 
@@ -194,11 +194,11 @@ def scan_customer(
         business_id=business.id,
         data={"program_id": program.id},
     )
-    session.add(CustomerInteraction(business_id=business.id, customer_id=customer.id, kind="scan"))
+    record_visit(session, business.id, customer.id, "scan")
     if not points.is_enrolled(session, customer.id, program.id):
         result = _invite(session, actor, business, program, customer, idempotency_key)
     else:
-        result = _award_for_scan(session, actor, program, customer, idempotency_key)
+        result = _award_for_scan(session, actor, business, program, customer, idempotency_key)
     _log(
         session,
         actor,
@@ -249,21 +249,24 @@ def _invite(
 
 
 def _award_for_scan(
-    session: Session, actor: User, program: LoyaltyProgram, customer: User, idempotency_key: str
+    session: Session,
+    actor: User,
+    business: Business,
+    program: LoyaltyProgram,
+    customer: User,
+    idempotency_key: str,
 ) -> ScanResult:
     card = points.card_of(session, customer.id, program.id)
     if not points.claim_scan_award(session, card, program):
         return ScanResult(ScanOutcome.COOLDOWN, customer, program, card=card)
     transaction = points.credit_points(
         session,
-        card,
-        program,
+        points.CardFacts.of(card, program, business),
         program.points_per_scan,
         actor_id=actor.id,
         idempotency_key=_scan_award_key(idempotency_key),
         note="Scan",
     )
-    session.refresh(card)
     return ScanResult(ScanOutcome.AWARDED, customer, program, card=card, transaction=transaction)
 
 

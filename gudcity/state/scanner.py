@@ -21,7 +21,7 @@ OUTCOME_MESSAGES = {
 
 def _outcome_message(result: ScanResult) -> str:
     if result.outcome == ScanOutcome.AWARDED and result.transaction is not None:
-        return f"+{points.amount_label(result.program, result.transaction.amount)} awarded."
+        return f"+{points.amount_label(result.program.kind, result.transaction.amount)} awarded."
     return OUTCOME_MESSAGES.get(result.outcome, "Scanned.")
 
 

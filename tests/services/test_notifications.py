@@ -17,8 +17,8 @@ from gudcity.services import enrollment, notifications, points, scanning
 from gudcity.services.errors import ConflictError, NotFoundError, PermissionDeniedError
 
 
-def tell(session, customer, *titles: str) -> list[CustomerNotification]:
-    """Give `customer` one plain notification per title, committed in that order."""
+def tell(session, customer, *titles: str) -> list[int]:
+    """Give `customer` one plain notification per title, committed in that order; their ids."""
     created = [
         notifications.notify_customer(
             session, customer.id, NotificationType.POINTS_ADDED, title, f"{title} message"
@@ -88,7 +88,7 @@ def test_unread_count_counts_only_the_callers_unread(session, make):
     first, *_ = tell(session, alice, "a", "b", "c")
     tell(session, bob, "x")
 
-    notifications.mark_read(session, alice, first.id)
+    notifications.mark_read(session, alice, first)
 
     assert notifications.unread_count(session, alice) == 2
     assert notifications.unread_count(session, bob) == 1
@@ -101,12 +101,12 @@ def test_mark_read_sets_read_at_once(session, make):
     customer = make.customer()
     (notification,) = tell(session, customer, "hello")
 
-    first_read = notifications.mark_read(session, customer, notification.id).read_at
-    again = notifications.mark_read(session, customer, notification.id).read_at
+    first_read = notifications.mark_read(session, customer, notification).read_at
+    again = notifications.mark_read(session, customer, notification).read_at
 
     assert first_read is not None
     assert again == first_read
-    assert reread(session, CustomerNotification, notification.id).read_at is not None
+    assert reread(session, CustomerNotification, notification).read_at is not None
 
 
 def test_someone_elses_notification_cannot_be_marked_read(session, make):
@@ -115,10 +115,10 @@ def test_someone_elses_notification_cannot_be_marked_read(session, make):
     before = make.counts()
 
     with pytest.raises(NotFoundError, match="Notification not found"):
-        notifications.mark_read(session, alice, bobs.id)
+        notifications.mark_read(session, alice, bobs)
 
     assert make.counts() == before
-    assert reread(session, CustomerNotification, bobs.id).read_at is None
+    assert reread(session, CustomerNotification, bobs).read_at is None
     assert notifications.unread_count(session, bob) == 1
 
 
@@ -133,7 +133,7 @@ def test_mark_all_read_clears_only_the_callers_unread(session, make):
     alice, bob = make.customer(), make.customer()
     first, *_ = tell(session, alice, "a", "b", "c")
     tell(session, bob, "x")
-    notifications.mark_read(session, alice, first.id)
+    notifications.mark_read(session, alice, first)
 
     marked = notifications.mark_all_read(session, alice)
 
@@ -182,7 +182,7 @@ def test_acting_on_a_plain_notification_is_not_found(session, make):
     before = make.counts()
 
     with pytest.raises(NotFoundError, match="no request to answer"):
-        notifications.act_on_notification(session, customer, plain.id, accept=True)
+        notifications.act_on_notification(session, customer, plain, accept=True)
     assert make.counts() == before
 
 
