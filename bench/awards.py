@@ -16,7 +16,7 @@ import uuid
 from sqlmodel import Session, select
 
 from bench import fresh_database
-from gudcity.db import make_engine
+from gudcity.db import make_engine, session_scope
 from gudcity.models import LoyaltyCard, PointTransaction, User
 from gudcity.services import accounts, enrollment, programs
 from gudcity.services.points import award_points
@@ -53,7 +53,8 @@ def writer(url: str, owner_id: int, card_ids: list[int], seconds: float, ready, 
     """Once every writer is connected, award for `seconds`; report how many committed."""
     engine = make_engine(url)
     count = 0
-    with Session(engine) as session:
+    # The app's own sessions (gudcity.db.session_scope) keep objects after a commit.
+    with session_scope(engine) as session:
         owner = session.get(User, owner_id)
         ready.wait()
         stop_at = time.perf_counter() + seconds
