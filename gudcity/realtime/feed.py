@@ -104,8 +104,11 @@ class Refresher:
                 self.running[subscriber] = asyncio.create_task(self._run(subscriber, memo))
 
     async def _run(self, subscriber: Subscriber, memo: dict) -> None:
+        settle = subscriber.state_cls.refresh_settle_seconds
         try:
             while True:
+                if settle:
+                    await asyncio.sleep(settle)
                 self.again.discard(subscriber)
                 await self._refresh(subscriber, memo)
                 if subscriber not in self.again:

@@ -1,6 +1,7 @@
 """The base of every /business/* page: which business the user is acting for."""
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from sqlmodel import Session
 
@@ -32,6 +33,11 @@ def first_business_id(session: Session, user: User) -> int:
 class BusinessState(LiveState):
     business_name: str = ""
     is_owner: bool = False
+
+    # A busy counter changes its business's topic many times a second: its pages
+    # re-read once per burst, and the customers' pages (refreshed at once) get the
+    # machine first. The scanner's own actions show their result without the feed.
+    refresh_settle_seconds: ClassVar[float] = 0.1
 
     _business_id: int = 0
 

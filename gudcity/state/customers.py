@@ -123,13 +123,15 @@ class CustomersState(BusinessState):
             if page.rows or len(self._page_starts) == 1:
                 break
             self._page_starts = self._page_starts[:-1]
-        self.error = ""
-        self.rows = page.rows
-        self.total_customers = page.total
-        self.program_choices = page.choices
         self._next_cursor = page.next_cursor
-        self.has_next = page.next_cursor is not None
-        self.has_previous = len(self._page_starts) > 1
+        self._set_changed(
+            error="",
+            rows=page.rows,
+            total_customers=page.total,
+            program_choices=page.choices,
+            has_next=page.next_cursor is not None,
+            has_previous=len(self._page_starts) > 1,
+        )
         return None
 
     async def _read(self, after: Cursor | None) -> CustomersPage:

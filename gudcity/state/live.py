@@ -2,7 +2,7 @@
 
 import asyncio
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import reflex as rx
 from sqlmodel import Session
@@ -24,6 +24,10 @@ class LiveState(SessionState):
 
     # True until the page's first read finishes: pages show skeletons meanwhile.
     loading: bool = True
+
+    # How long the change feed waits before re-reading this page after a change;
+    # changes that arrive meanwhile are folded into the same read.
+    refresh_settle_seconds: ClassVar[float] = 0.0
 
     async def _reload(self, memo: dict | None = None) -> list | None:
         raise NotImplementedError

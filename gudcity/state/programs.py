@@ -113,8 +113,7 @@ class ProgramsState(BusinessState):
 
     async def _reload(self, memo: dict | None = None) -> list | None:
         page = await self._business_call(read_programs_page)
-        self.programs = page.programs
-        self.refusal = page.refusal
+        self._set_changed(programs=page.programs, refusal=page.refusal)
         return None
 
     async def _save(self, key: str, work: Callable, done: str, form_data: dict | None = None):

@@ -67,7 +67,7 @@ class ScannerState(BusinessState):
                 for p in programs.list_programs(s, u, b, active_only=True)
             ]
         )
-        self.programs = choices
+        self._set_changed(programs=choices)
         if self.program_id not in {c.program_id for c in choices}:
             self.program_id = choices[0].program_id if choices else ""
         await self._show_standing()
@@ -81,9 +81,11 @@ class ScannerState(BusinessState):
         self._apply_standing(found)
 
     def _apply_standing(self, found: enrollment.Standing) -> None:
-        self.customer_name = found.customer_name
-        self.customer_status = found.status
-        self.customer_balance = "" if found.balance is None else str(found.balance)
+        self._set_changed(
+            customer_name=found.customer_name,
+            customer_status=found.status,
+            customer_balance="" if found.balance is None else str(found.balance),
+        )
         self._card_id = found.card_id or 0
 
     @rx.event

@@ -1,0 +1,91 @@
+"""The feed's Refresher: which tabs re-read after a change, when, and how often."""
+
+import asyncio
+
+import pytest
+
+from gudcity.realtime import feed
+from gudcity.realtime.subscriptions import Subscriber, Subscriptions
+
+
+class CardsPage:
+    refresh_settle_seconds = 0.0
+
+
+class ScannerPage:
+    refresh_settle_seconds = 0.2
+
+
+class RecordingRefresher(feed.Refresher):
+    """Records each refresh (tab and loop time) instead of touching a Reflex app."""
+
+    def __init__(self) -> None:
+        super().__init__(app=None)
+        self.refreshed: list[tuple[Subscriber, float]] = []
+
+    async def _refresh(self, subscriber: Subscriber, memo: dict) -> None:
+        self.refreshed.append((subscriber, asyncio.get_running_loop().time()))
+        await asyncio.sleep(0.01)  # a read takes a moment
+
+
+@pytest.fixture
+def hub(monkeypatch) -> Subscriptions:
+    fresh = Subscriptions()
+    monkeypatch.setattr(feed, "subscriptions", fresh)
+    return fresh
+
+
+def run_changes(changes: list[set[str]], gap: float = 0.01) -> RecordingRefresher:
+    """Wake a RecordingRefresher with each change in turn, then let every refresh finish."""
+
+    async def scenario() -> RecordingRefresher:
+        refresher = RecordingRefresher()
+        for topics in changes:
+            refresher.wake(topics)
+            await asyncio.sleep(gap)
+        while refresher.running:
+            await asyncio.sleep(0.01)
+        return refresher
+
+    return asyncio.run(scenario())
+
+
+def test_only_the_tabs_subscribed_to_a_changed_topic_refresh(hub):
+    alice, bob = Subscriber("tab-1", CardsPage), Subscriber("tab-2", CardsPage)
+    hub.subscribe(alice, {"customer:1"})
+    hub.subscribe(bob, {"customer:2"})
+
+    refresher = run_changes([{"customer:1"}])
+
+    assert [tab for tab, _ in refresher.refreshed] == [alice]
+
+
+def test_a_burst_of_changes_to_a_business_page_is_read_once_after_it_settles(hub):
+    counter = Subscriber("tab-1", ScannerPage)
+    hub.subscribe(counter, {"business:5"})
+
+    refresher = run_changes([{"business:5"}] * 5, gap=0.02)
+
+    assert [tab for tab, _ in refresher.refreshed] == [counter]
+
+
+def test_a_customer_page_refreshes_before_a_settling_business_page(hub):
+    alice, counter = Subscriber("tab-1", CardsPage), Subscriber("tab-2", ScannerPage)
+    hub.subscribe(alice, {"customer:1"})
+    hub.subscribe(counter, {"business:5"})
+
+    refresher = run_changes([{"customer:1", "business:5"}])
+
+    (first, at_first), (second, at_second) = refresher.refreshed
+    assert (first, second) == (alice, counter)
+    assert at_second - at_first >= ScannerPage.refresh_settle_seconds * 0.9
+
+
+def test_a_change_during_a_refresh_is_read_once_more_afterwards(hub):
+    alice = Subscriber("tab-1", CardsPage)
+    hub.subscribe(alice, {"customer:1"})
+
+    refresher = run_changes([{"customer:1"}, {"customer:1"}, {"customer:1"}], gap=0.001)
+
+    # The first read was under way when the others arrived: they coalesce into one more.
+    assert [tab for tab, _ in refresher.refreshed] == [alice, alice]
