@@ -7,6 +7,7 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.pages import auth, cards, customers, home, programs, scanner
+from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
 from gudcity.realtime.timers import run_timers
@@ -30,5 +31,6 @@ app.add_page(
 )
 
 app.register_lifespan_task(disable_nagle)
+app.register_lifespan_task(tune_garbage_collector)
 app.register_lifespan_task(change_feed)
 app.register_lifespan_task(run_timers)
