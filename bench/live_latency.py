@@ -144,6 +144,9 @@ def report(title: str, timings: list[Timing]) -> None:
         f"(server+network p50 {statistics.median(servers):5.1f}, "
         f"browser p50 {statistics.median(browsers):5.1f})"
     )
+    slowest = sorted(timings, key=lambda t: t.total, reverse=True)[:5]
+    listed = ", ".join(f"{t.total:.0f} ({t.server:.0f})" for t in slowest)
+    print(f"    slowest, ms (server+network): {listed}")
 
 
 def server_memory_mb(port: int) -> float:
