@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 from sqlmodel.sql.sqltypes import UTCDateTime
@@ -264,7 +265,16 @@ class ApprovalRequest(SQLModel, table=True):
 
 class CustomerNotification(SQLModel, table=True):
     __tablename__ = "customer_notifications"
-    __table_args__ = (Index("ix_customer_notifications_customer_id_id", "customer_id", "id"),)
+    __table_args__ = (
+        Index("ix_customer_notifications_customer_id_id", "customer_id", "id"),
+        # The unread ones only: the unread count reads this (services/notifications.py).
+        Index(
+            "ix_customer_notifications_unread",
+            "customer_id",
+            postgresql_where=text("read_at IS NULL"),
+            sqlite_where=text("read_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     customer_id: int = Field(foreign_key="users.id")

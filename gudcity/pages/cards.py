@@ -47,7 +47,7 @@ def _notifications_section() -> rx.Component:
         rx.hstack(
             rx.heading("Notifications", size="5", as_="h2"),
             rx.badge(
-                CardsState.unread_count,
+                CardsState.unread_badge,
                 id="unread-count",
                 aria_label="Unread notifications",
                 radius="full",

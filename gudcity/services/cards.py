@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -75,26 +75,25 @@ def recent_activity(
 ) -> dict[int, list[PointTransaction]]:
     """The latest ledger rows of several of the customer's own cards, in one query."""
     customer = require_customer(actor)
-    valid_ids = [card_id for card_id in card_ids if is_row_id(card_id)]
-    newest_first = (PointTransaction.created_at.desc(), PointTransaction.id.desc())
-    ranked = (
-        select(
-            PointTransaction,
-            func.row_number()
-            .over(partition_by=PointTransaction.card_id, order_by=newest_first)
-            .label("rank"),
-        )
-        .join(LoyaltyCard, LoyaltyCard.id == PointTransaction.card_id)
-        .where(PointTransaction.card_id.in_(valid_ids), LoyaltyCard.customer_id == customer.id)
-        .subquery()
-    )
-    row = aliased(PointTransaction, ranked)
-    statement = (
-        select(row)
-        .where(ranked.c.rank <= max(1, min(limit, 100)))
-        .order_by(ranked.c.card_id, ranked.c.rank)
-    )
     activity: dict[int, list[PointTransaction]] = {card_id: [] for card_id in card_ids}
-    for transaction in session.exec(statement):
+    valid_ids = sorted({card_id for card_id in card_ids if is_row_id(card_id)})
+    if not valid_ids:
+        return activity
+    # One small query per card, glued with UNION ALL: each walks its card's index
+    # backwards and stops after `limit` rows, however long the card's history is.
+    ledger = PointTransaction.__table__
+    latest_per_card = [
+        select(ledger)
+        .join(LoyaltyCard, LoyaltyCard.id == ledger.c.card_id)
+        .where(ledger.c.card_id == card_id, LoyaltyCard.customer_id == customer.id)
+        .order_by(ledger.c.created_at.desc(), ledger.c.id.desc())
+        .limit(max(1, min(limit, 100)))
+        .subquery()
+        for card_id in valid_ids
+    ]
+    latest = union_all(*(select(rows) for rows in latest_per_card)).subquery()
+    row = aliased(PointTransaction, latest)
+    newest_first = (latest.c.card_id, latest.c.created_at.desc(), latest.c.id.desc())
+    for transaction in session.exec(select(row).order_by(*newest_first)):
         activity[transaction.card_id].append(transaction)
     return activity

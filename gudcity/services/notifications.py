@@ -19,6 +19,7 @@ from gudcity.services.inputs import get_row
 from gudcity.services.transaction import atomic
 
 MAX_PAGE = 100
+UNREAD_COUNT_CAP = 100
 
 
 # Written as single Core INSERTs: every award, scan and answer adds one, and the ORM's
@@ -92,11 +93,22 @@ def list_customer_notifications(
 
 
 def unread_count(session: Session, actor: User) -> int:
+    """How many notifications are unread, counted up to UNREAD_COUNT_CAP ("99+" from there).
+
+    Counting stops at the cap, on an index of the unread ones only, so the count
+    costs the same for a customer with years of unread notifications.
+    """
     customer = require_customer(actor)
-    statement = select(func.count()).where(
-        CustomerNotification.customer_id == customer.id, CustomerNotification.read_at.is_(None)
+    unread = (
+        select(CustomerNotification.id)
+        .where(
+            CustomerNotification.customer_id == customer.id,
+            CustomerNotification.read_at.is_(None),
+        )
+        .limit(UNREAD_COUNT_CAP)
+        .subquery()
     )
-    return session.exec(statement).one()
+    return session.exec(select(func.count()).select_from(unread)).one()
 
 
 @atomic

@@ -162,6 +162,13 @@ class CardsState(LiveState):
 
     _customer_id: int = 0
     _program_ids: list[int] = []
+
+    @rx.var
+    def unread_badge(self) -> str:
+        """The unread count as the badge shows it: counting stops at the cap ("99+")."""
+        cap = notifications.UNREAD_COUNT_CAP
+        return f"{cap - 1}+" if self.unread_count >= cap else str(self.unread_count)
+
     # Newest notification id already shown; -1 until the first read of a visit.
     _newest_seen: int = -1
 

@@ -129,6 +129,15 @@ def test_marking_a_missing_notification_is_not_found(session, make):
         notifications.mark_read(session, customer, 987654)
 
 
+def test_the_unread_count_stops_at_the_cap(session, make, monkeypatch):
+    monkeypatch.setattr(notifications, "UNREAD_COUNT_CAP", 3)
+    customer = make.customer()
+    first, *_ = tell(session, customer, "a", "b", "c", "d", "e")
+    notifications.mark_read(session, customer, first)
+
+    assert notifications.unread_count(session, customer) == 3
+
+
 def test_mark_all_read_clears_only_the_callers_unread(session, make):
     alice, bob = make.customer(), make.customer()
     first, *_ = tell(session, alice, "a", "b", "c")

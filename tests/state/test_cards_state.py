@@ -19,7 +19,7 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.realtime.timers import timers
-from gudcity.services import accounts, enrollment, points, programs, scanning
+from gudcity.services import accounts, enrollment, notifications, points, programs, scanning
 from gudcity.services.accounts import Permission
 from gudcity.services.card_numbers import format_card_number
 from gudcity.settings import get_settings
@@ -580,3 +580,19 @@ async def test_requests_are_counted_by_kind(session, make, tab, town, run):
         )
     }
     assert kinds == {ApprovalKind.ENROLLMENT, ApprovalKind.POINTS_DEDUCTION}
+
+
+async def test_the_unread_badge_shows_the_count_then_stops_at_the_cap(
+    session, tab, town, run, monkeypatch
+):
+    alice = town[0]
+    unread = notifications.unread_count(session, alice)
+    state = tab(CardsState, ROUTE, alice)
+    await run(state.load())
+    assert state.unread_badge == str(unread)
+
+    monkeypatch.setattr(notifications, "UNREAD_COUNT_CAP", unread)
+    capped = tab(CardsState, ROUTE, alice)
+    await run(capped.load())
+
+    assert capped.unread_badge == f"{unread - 1}+"
