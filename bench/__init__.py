@@ -5,7 +5,11 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlmodel import Session
+
 from gudcity.db import drop_database, ensure_database_exists, make_engine, migrate
+from gudcity.models import Business, User
+from gudcity.services import accounts
 
 # The PostgreSQL server the benchmarks create (and drop) their databases on.
 POSTGRES_SERVER = os.environ.get(
@@ -25,3 +29,20 @@ def fresh_database() -> Iterator[str]:
         yield url
     finally:
         drop_database(url)
+
+
+# Every account the benchmarks make logs in with this password.
+PASSWORD = "bench-password-1"
+
+
+def open_business(
+    session: Session, business_name: str, owner_email: str, owner_name: str = "Owner"
+) -> tuple[User, Business]:
+    """A business and its owner for a benchmark, through the services: (owner, business)."""
+    return accounts.register_business(
+        session,
+        name=owner_name,
+        email=owner_email,
+        password=PASSWORD,
+        business_name=business_name,
+    )

@@ -15,7 +15,7 @@ import uuid
 
 from sqlmodel import Session, select
 
-from bench import fresh_database
+from bench import PASSWORD, fresh_database, open_business
 from gudcity.db import make_engine, session_scope
 from gudcity.models import LoyaltyCard, PointTransaction, User
 from gudcity.services import accounts, enrollment, programs
@@ -28,13 +28,7 @@ def make_shop(url: str, cards: int) -> tuple[int, list[int]]:
     """A business, its program and `cards` enrolled customers: (owner id, card ids)."""
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
-        owner, business = accounts.register_business(
-            session,
-            name="Owner",
-            email="owner@bench.example",
-            password="bench-password-1",
-            business_name="Bench Café",
-        )
+        owner, business = open_business(session, "Bench Café", "owner@bench.example")
         program = programs.create_program(session, owner, business.id, name="Bench Points")
         card_ids = []
         for n in range(cards):
@@ -42,7 +36,7 @@ def make_shop(url: str, cards: int) -> tuple[int, list[int]]:
                 session,
                 name=f"Customer {n}",
                 email=f"c{n}@bench.example",
-                password="bench-password-1",
+                password=PASSWORD,
             )
             card_ids.append(enrollment.join_program(session, customer, program.id).card.id)
     engine.dispose()

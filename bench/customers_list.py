@@ -18,7 +18,7 @@ import uuid
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from bench import fresh_database
+from bench import fresh_database, open_business
 from gudcity.db import make_engine
 from gudcity.models import (
     EnrollmentStatus,
@@ -29,7 +29,7 @@ from gudcity.models import (
     customer_business_view,
     utc_now,
 )
-from gudcity.services import accounts, customers, programs
+from gudcity.services import customers, programs
 from gudcity.services.card_numbers import luhn_check_digit
 
 FIRST_NAMES = ["Alice", "Ben", "Chloé", "Dmitri", "Eva", "Farid", "Grace", "Hiro", "Ines", "Jonas"]
@@ -102,21 +102,11 @@ def fill(url: str, count: int):
     """The business under test (owner, business id) after loading the data."""
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
-        owner, business = accounts.register_business(
-            session,
-            name="Owner",
-            email="owner@bench.example",
-            password="bench-password-1",
-            business_name="Big Café",
-        )
+        owner, business = open_business(session, "Big Café", "owner@bench.example")
         coffee = programs.create_program(session, owner, business.id, name="Coffee Club")
         cakes = programs.create_program(session, owner, business.id, name="Cake Club")
-        other_owner, other = accounts.register_business(
-            session,
-            name="Other",
-            email="other@bench.example",
-            password="bench-password-1",
-            business_name="Elsewhere",
+        other_owner, other = open_business(
+            session, "Elsewhere", "other@bench.example", owner_name="Other"
         )
         elsewhere = programs.create_program(session, other_owner, other.id, name="Elsewhere")
         ours = bulk_customers(session, 1, count)

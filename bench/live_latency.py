@@ -25,13 +25,11 @@ from pathlib import Path
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
-from bench import fresh_database
+from bench import PASSWORD, fresh_database, open_business
 from bench.light_sessions import RECORD_SOCKET, LightSessions
 from gudcity.db import make_engine
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
 from gudcity.services import accounts, enrollment, programs
-
-PASSWORD = "bench-password-1"
 
 CLICK_AND_STAMP = """() => {
     const stamp = performance.timeOrigin + performance.now();
@@ -68,12 +66,8 @@ WATCH_BALANCE = """(expected) => {
 
 
 def make_people(session: Session, extra_customers: int):
-    owner, business = accounts.register_business(
-        session,
-        name="Bench Owner",
-        email=f"owner-{uuid.uuid4().hex[:6]}@example.com",
-        password=PASSWORD,
-        business_name="Bench Café",
+    owner, business = open_business(
+        session, "Bench Café", f"owner-{uuid.uuid4().hex[:6]}@example.com", owner_name="Bench Owner"
     )
     program = programs.create_program(session, owner, business.id, name="Bench Points")
     customers = []
