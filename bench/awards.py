@@ -2,7 +2,7 @@
 
 Each writer is a process of its own (as each backend worker is), with its own
 connection, awarding 1 point at a time on its own customers' cards through
-`points.award_points`: permission check, ledger row, balance, the customer's
+`awards.award_points`: permission check, ledger row, balance, the customer's
 notification, the visit and the outbox rows, committed one by one.
 
     .venv/bin/python -m bench.awards [--seconds 5] [--writers 1 4 8]
@@ -19,7 +19,7 @@ from bench import PASSWORD, fresh_database, open_business
 from gudcity.db import make_engine, session_scope
 from gudcity.models import LoyaltyCard, PointTransaction, User
 from gudcity.services import accounts, enrollment, programs
-from gudcity.services.points import award_points
+from gudcity.services.awards import award_points
 
 CARDS_PER_WRITER = 20
 

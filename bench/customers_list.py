@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from bench import fresh_database, open_business
 from gudcity.db import make_engine
+from gudcity.domain.card_numbers import luhn_check_digit
 from gudcity.models import (
     EnrollmentStatus,
     LoyaltyCard,
@@ -30,7 +31,6 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.services import customers, programs
-from gudcity.services.card_numbers import luhn_check_digit
 
 FIRST_NAMES = ["Alice", "Ben", "Chloé", "Dmitri", "Eva", "Farid", "Grace", "Hiro", "Ines", "Jonas"]
 LAST_NAMES = ["Rivera", "Okafor", "Müller", "Nguyen", "Smith", "Kowalski", "Haddad", "Rossi"]

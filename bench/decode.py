@@ -1,7 +1,7 @@
 """How often, and how fast, the QR decoders read a customer's card in camera frames.
 
 Builds a seeded corpus of 1280x720 JPEG frames, as a camera delivers them: the QR
-that /cards draws (`scanning.qr_png(scanning.issue_token(customer))`, shown 220 CSS
+that /cards draws (`qr_cards.qr_png(qr_cards.issue_token(customer))`, shown 220 CSS
 px wide and pixelated on a phone screen) held in front of a camera, under one
 condition each: clean, tilt, blur, glare, low light, noise, JPEG, small and moire.
 Each decoder alone is timed on the grayscale pixels; the chain is the real
@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from gudcity.models import User
-from gudcity.services import scanning
+from gudcity.services import decoding, qr_cards, scanning
 
 FRAME_WIDTH, FRAME_HEIGHT = 1280, 720
 FOCAL_PX = 1100  # a phone's main camera, about 60 degrees across
@@ -56,7 +56,7 @@ def customer_token(rng: np.random.Generator) -> str:
     """A real card token for a made-up customer (public ids are 16 url-safe characters)."""
     alphabet = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"))
     public_id = "".join(rng.choice(alphabet, 16))
-    return scanning.issue_token(User(public_id=public_id), now=ISSUED_AT)
+    return qr_cards.issue_token(User(public_id=public_id), now=ISSUED_AT)
 
 
 def phone_screen(token: str, rng: np.random.Generator) -> np.ndarray:
@@ -77,7 +77,7 @@ def phone_screen(token: str, rng: np.random.Generator) -> np.ndarray:
     box(16, 630, SCREEN_W - 16, SCREEN_H, (245, 236, 228))  # the first loyalty card tile
     box(32, 650, 200, 666, (110, 70, 40))
 
-    code = cv2.imdecode(np.frombuffer(scanning.qr_png(token), np.uint8), cv2.IMREAD_COLOR)
+    code = cv2.imdecode(np.frombuffer(qr_cards.qr_png(token), np.uint8), cv2.IMREAD_COLOR)
     code = cv2.resize(code, (QR_PX, QR_PX), interpolation=cv2.INTER_NEAREST)  # "pixelated"
     screen[QR_TOP * DPR : QR_TOP * DPR + QR_PX, QR_LEFT * DPR : QR_LEFT * DPR + QR_PX] = code
     # What the camera sees of the screen: its white is not 255, its black glows a little.
@@ -293,9 +293,9 @@ def read_with_opencv(gray: np.ndarray) -> str | None:
 
 
 DECODERS: dict[str, Callable[[np.ndarray], str | None]] = {
-    "zxing": scanning._read_with_zxing,
-    "zxing+CLAHE": lambda gray: scanning._read_with_zxing(scanning._boost_contrast(gray)),
-    "pyzbar": scanning._read_with_zbar,
+    "zxing": decoding._read_with_zxing,
+    "zxing+CLAHE": lambda gray: decoding._read_with_zxing(decoding._boost_contrast(gray)),
+    "pyzbar": decoding._read_with_zbar,
     "opencv": read_with_opencv,
 }
 CHAIN = "decode_qr"
@@ -317,9 +317,9 @@ def run(frames: list[Frame], repeat: int) -> dict[str, list[tuple[str, bool, flo
     for frame in frames[:5]:  # warm-up: first calls load libraries and allocate
         scanning.decode_qr(frame.jpeg)
         for read in DECODERS.values():
-            read(scanning._decode_pixels(frame.jpeg, cv2.IMREAD_GRAYSCALE))
+            read(decoding._decode_pixels(frame.jpeg, cv2.IMREAD_GRAYSCALE))
     for frame in frames:
-        gray = scanning._decode_pixels(frame.jpeg, cv2.IMREAD_GRAYSCALE)
+        gray = decoding._decode_pixels(frame.jpeg, cv2.IMREAD_GRAYSCALE)
         for name, read in DECODERS.items():
             text, ms = timed(read, gray, repeat)
             results[name].append((frame.condition, text == frame.token, ms))

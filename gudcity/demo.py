@@ -7,7 +7,18 @@ enrollment request waiting for her answer. Loaded only into an empty database.
 from sqlmodel import Session, select
 
 from gudcity.models import ProgramKind, User
-from gudcity.services import accounts, enrollment, notifications, points, programs, scanning
+from gudcity.services import (
+    accounts,
+    answers,
+    awards,
+    enrollment,
+    lookups,
+    notifications,
+    permissions,
+    programs,
+    redemptions,
+    scanning,
+)
 
 DEMO_PASSWORD = "gudcity-demo"
 CUSTOMER_EMAIL = "alice@demo.gudcity.app"
@@ -31,7 +42,7 @@ def database_is_empty(session: Session) -> bool:
 
 def _accept_latest_request(session: Session, customer: User) -> None:
     latest = notifications.list_customer_notifications(session, customer, limit=1)[0]
-    notifications.act_on_notification(session, customer, latest.id, accept=True)
+    answers.act_on_notification(session, customer, latest.id, accept=True)
 
 
 def load_demo_data(session: Session) -> bool:
@@ -65,7 +76,7 @@ def load_demo_data(session: Session) -> bool:
         name="Dev Patel",
         email=STAFF_EMAIL,
         password=DEMO_PASSWORD,
-        permissions={accounts.Permission.SCAN, accounts.Permission.AWARD},
+        permissions={permissions.Permission.SCAN, permissions.Permission.AWARD},
     )
 
     coffee = programs.create_program(session, cafe_owner, cafe.id, name="Coffee Club")
@@ -100,10 +111,10 @@ def load_demo_data(session: Session) -> bool:
         scanning.scan_customer(session, barista, coffee.id, alice.id, f"demo-coffee-{visit}")
     for visit in range(5):
         scanning.scan_customer(session, cafe_owner, pastry.id, alice.id, f"demo-pastry-{visit}")
-    glow_card = points.card_of(session, alice.id, glow.id)
-    points.award_points(session, salon_owner, glow_card.id, 100, "demo-glow-bonus", note="Colour")
-    coffee_card = points.card_of(session, alice.id, coffee.id)
-    points.redeem_reward(
+    glow_card = lookups.card_of(session, alice.id, glow.id)
+    awards.award_points(session, salon_owner, glow_card.id, 100, "demo-glow-bonus", note="Colour")
+    coffee_card = lookups.card_of(session, alice.id, coffee.id)
+    redemptions.redeem_reward(
         session, alice, coffee_card.id, programs.rewards_ladder(session, coffee.id)[0].id, "demo-r1"
     )
 

@@ -148,13 +148,16 @@ def _edit_dialog() -> rx.Component:
     )
 
 
+READ_ONLY = "You can see the programs; the owner decides who may change them."
+
+
 def _reward(reward: RewardLine) -> rx.Component:
     return rx.hstack(
         rx.text(reward.name, size="2"),
         rx.spacer(),
         rx.badge(reward.cost.to_string(), variant="soft"),
         rx.cond(
-            ProgramsState.refusal == "",
+            ProgramsState.can_manage_programs,
             rx.button(
                 "Hide",
                 size="1",
@@ -220,7 +223,7 @@ def _ladder(program: ProgramLine) -> rx.Component:
                 "No rewards yet: add one customers can save up for.", size="2", color_scheme="gray"
             ),
         ),
-        rx.cond(ProgramsState.refusal == "", _reward_form(program)),
+        rx.cond(ProgramsState.can_manage_programs, _reward_form(program)),
         spacing="2",
         width="100%",
     )
@@ -281,7 +284,7 @@ def _program_row(program: ProgramLine) -> rx.Component:
                     spacing="1",
                 ),
                 rx.spacer(),
-                rx.cond(ProgramsState.refusal == "", _program_actions(program)),
+                rx.cond(ProgramsState.can_manage_programs, _program_actions(program)),
                 direction={"initial": "column", "sm": "row"},
                 spacing="3",
                 width="100%",
@@ -315,9 +318,9 @@ def _program_list() -> rx.Component:
 def programs() -> rx.Component:
     return page_frame(
         rx.cond(
-            ProgramsState.refusal != "",
-            rx.callout(ProgramsState.refusal, icon="lock", color_scheme="amber", role="status"),
+            ProgramsState.can_manage_programs,
             _create_form(),
+            rx.callout(READ_ONLY, icon="lock", color_scheme="amber", role="status"),
         ),
         rx.box(_program_list(), id="programs", width="100%"),
         _edit_dialog(),

@@ -146,7 +146,7 @@ def _typed_entry() -> rx.Component:
 
 
 def _actions() -> rx.Component:
-    enrolled = ScannerState.customer_status == "Enrolled"
+    enrolled = ScannerState.customer_enrolled
     return rx.vstack(
         rx.hstack(
             rx.box(
@@ -165,14 +165,14 @@ def _actions() -> rx.Component:
             rx.button(
                 "Award points",
                 on_click=ScannerState.award(ScannerState.action_key),
-                disabled=~enrolled | ScannerState.busy,
+                disabled=~enrolled | ScannerState.busy | ~ScannerState.can_award,
             ),
             rx.button(
                 "Deduct points",
                 on_click=ScannerState.deduct(ScannerState.action_key),
                 variant="soft",
                 color_scheme="orange",
-                disabled=~enrolled | ScannerState.busy,
+                disabled=~enrolled | ScannerState.busy | ~ScannerState.can_deduct,
             ),
             align="end",
             wrap="wrap",

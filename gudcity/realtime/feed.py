@@ -20,7 +20,7 @@ from sqlalchemy.engine import make_url
 from gudcity.db import is_sqlite, session_scope
 from gudcity.realtime.subscriptions import Subscriber, subscriptions
 from gudcity.realtime.tabs import update_tab
-from gudcity.services import events
+from gudcity.services import outbox
 from gudcity.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -42,12 +42,12 @@ async def sqlite_changes() -> AsyncIterator[set[str]]:
 
 def _latest_event_id() -> int:
     with session_scope() as session:
-        return events.latest_event_id(session)
+        return outbox.latest_event_id(session)
 
 
 def _events_after(last_id: int) -> list[tuple[int, str]]:
     with session_scope() as session:
-        return [(e.id, e.topic) for e in events.events_after(session, last_id)]
+        return [(e.id, e.topic) for e in outbox.events_after(session, last_id)]
 
 
 def _postgres_dsn(url: str) -> str:
@@ -68,7 +68,7 @@ async def postgres_changes(url: str) -> AsyncIterator[set[str]]:
             async with await psycopg.AsyncConnection.connect(
                 _postgres_dsn(url), autocommit=True
             ) as connection:
-                await connection.execute(f"LISTEN {events.CHANNEL}")
+                await connection.execute(f"LISTEN {outbox.CHANNEL}")
                 attempt = 0
                 if not first_connection:
                     yield {"*"}

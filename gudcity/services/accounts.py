@@ -4,14 +4,19 @@ import hashlib
 import math
 import secrets
 from datetime import timedelta
-from enum import StrEnum
-from typing import Any
 
 import argon2
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
+from gudcity.domain.card_numbers import new_card_number
+from gudcity.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    TooManyAttemptsError,
+    ValidationError,
+)
 from gudcity.models import (
     Business,
     LoginFailure,
@@ -21,17 +26,9 @@ from gudcity.models import (
     UserSession,
     utc_now,
 )
-from gudcity.services.card_numbers import new_card_number
-from gudcity.services.errors import (
-    AuthenticationError,
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    TooManyAttemptsError,
-    ValidationError,
-)
-from gudcity.services.inputs import check_text, get_row
-from gudcity.services.transaction import atomic
+from gudcity.services.atomic import atomic
+from gudcity.services.inputs import check_text
+from gudcity.services.permissions import GRANTABLE, Permission, require_business_owner
 from gudcity.settings import get_settings
 
 MIN_PASSWORD_LENGTH = 8
@@ -41,14 +38,6 @@ MAX_NAME_LENGTH = 120
 _password_hasher = argon2.PasswordHasher.from_parameters(
     getattr(argon2.profiles, get_settings().password_hash_profile)
 )
-
-
-class Permission(StrEnum):
-    SCAN = "can_scan"
-    AWARD = "can_award"
-    DEDUCT = "can_deduct"
-    MANAGE_PROGRAMS = "can_manage_programs"
-    VIEW_CUSTOMERS = "view_customers"
 
 
 # --- input ---------------------------------------------------------------------------
@@ -151,7 +140,7 @@ def add_staff_member(
         StaffPermission(
             business_id=business.id,
             user_id=staff.id,
-            **{p.value: p in permissions for p in Permission if p != Permission.VIEW_CUSTOMERS},
+            **{p.value: p in permissions for p in GRANTABLE},
         )
     )
     _commit_new_account(session)
@@ -279,74 +268,3 @@ def log_out(session: Session, token: str) -> None:
         row.revoked_at = utc_now()
         session.add(row)
         session.commit()
-
-
-# --- who may do what ---------------------------------------------------------------------
-
-
-def require_customer(actor: User) -> User:
-    if actor is None or actor.role != UserRole.CUSTOMER:
-        raise PermissionDeniedError("Only customers can do this.")
-    return actor
-
-
-def get_business(session: Session, business_id: int) -> Business:
-    business = get_row(session, Business, business_id)
-    if business is None:
-        raise NotFoundError("Business not found.")
-    return business
-
-
-def require_business_owner(session: Session, actor: User, business_id: int) -> Business:
-    business = get_business(session, business_id)
-    if actor is None or business.owner_id != actor.id:
-        raise PermissionDeniedError("Only the owner of this business can do this.")
-    return business
-
-
-def require_business_permission(
-    session: Session, actor: User, business_id: int, permission: Permission
-) -> Business:
-    """The business, if `actor` owns it or is its staff with `permission`."""
-    business = get_business(session, business_id)
-    staff = None
-    if actor is not None and business.owner_id != actor.id:
-        staff = session.exec(
-            select(StaffPermission).where(
-                StaffPermission.business_id == business_id, StaffPermission.user_id == actor.id
-            )
-        ).first()
-    check_business_permission(actor, business.owner_id, staff, permission)
-    return business
-
-
-def check_business_permission(
-    actor: User | None, owner_id: int, staff: Any, permission: Permission
-) -> None:
-    """The rule: the owner may do everything, staff what their row allows, others nothing.
-
-    `staff` is the actor's StaffPermission at the business, or any row with its
-    columns (the ledger reads it in the same query as the card), or None.
-    """
-    if actor is None:
-        raise PermissionDeniedError("Please log in.")
-    if owner_id == actor.id:
-        return
-    if staff is None:
-        raise PermissionDeniedError("You do not work for this business.")
-    if permission != Permission.VIEW_CUSTOMERS and not getattr(staff, permission.value):
-        raise PermissionDeniedError("You do not have permission to do this.")
-
-
-def businesses_of(session: Session, actor: User) -> list[Business]:
-    """The businesses an owner or staff member works for."""
-    if actor is None:
-        raise PermissionDeniedError("Please log in.")
-    owned = select(Business).where(Business.owner_id == actor.id)
-    staffed = (
-        select(Business)
-        .join(StaffPermission, StaffPermission.business_id == Business.id)
-        .where(StaffPermission.user_id == actor.id)
-    )
-    found = {b.id: b for b in session.exec(owned)} | {b.id: b for b in session.exec(staffed)}
-    return sorted(found.values(), key=lambda b: b.id)

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
+from gudcity.domain.errors import ConflictError, ExpiredError, NotFoundError
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -13,7 +14,6 @@ from gudcity.models import (
     User,
     utc_now,
 )
-from gudcity.services.errors import ConflictError, ExpiredError, NotFoundError
 from gudcity.services.inputs import get_row
 
 

@@ -2,14 +2,14 @@
 
 The browser sends each frame as a `data:image/jpeg;base64,...` URL (see
 assets/camera.js). Anything else is refused as an unreadable image; the image
-itself then goes through `scanning.decode_qr`, with its size and pixel limits.
+itself then goes through `decoding.decode_qr`, with its size and pixel limits.
 """
 
 import base64
 import binascii
 import re
 
-from gudcity.services.scanning import UnreadableImageError, decode_qr
+from gudcity.services.decoding import UnreadableImageError, decode_qr
 
 _DATA_URL = re.compile(r"data:image/(?:jpeg|png|webp);base64,([A-Za-z0-9+/=]*)")
 

@@ -7,12 +7,11 @@ from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from gudcity.domain.errors import NotFoundError, PermissionDeniedError
 from gudcity.models import LoyaltyCard, PointTransaction, User, customer_loyalty_cards
-from gudcity.services.accounts import Permission, require_business_permission, require_customer
-from gudcity.services.errors import NotFoundError, PermissionDeniedError
-from gudcity.services.inputs import is_row_id
-from gudcity.services.points import get_card
-from gudcity.services.programs import get_program
+from gudcity.services.inputs import is_row_id, page_size
+from gudcity.services.lookups import get_card, get_program
+from gudcity.services.permissions import Permission, require_business_permission, require_customer
 
 
 @dataclass(frozen=True)
@@ -65,7 +64,7 @@ def recent_transactions(
         select(PointTransaction)
         .where(PointTransaction.card_id == card.id)
         .order_by(PointTransaction.created_at.desc(), PointTransaction.id.desc())
-        .limit(max(1, min(limit, 100)))
+        .limit(page_size(limit))
     )
     return list(session.exec(statement))
 
@@ -87,7 +86,7 @@ def recent_activity(
         .join(LoyaltyCard, LoyaltyCard.id == ledger.c.card_id)
         .where(ledger.c.card_id == card_id, LoyaltyCard.customer_id == customer.id)
         .order_by(ledger.c.created_at.desc(), ledger.c.id.desc())
-        .limit(max(1, min(limit, 100)))
+        .limit(page_size(limit))
         .subquery()
         for card_id in valid_ids
     ]

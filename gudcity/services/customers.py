@@ -6,13 +6,11 @@ from datetime import datetime
 from sqlalchemy import and_, exists, func, or_, tuple_, union
 from sqlmodel import Session, select
 
+from gudcity.domain.card_numbers import normalize_card_number
+from gudcity.domain.errors import ValidationError
 from gudcity.models import User, customer_business_view
-from gudcity.services.accounts import Permission, require_business_permission
-from gudcity.services.card_numbers import normalize_card_number
-from gudcity.services.errors import ValidationError
-from gudcity.services.inputs import check_text, is_row_id
-
-MAX_PAGE_SIZE = 100
+from gudcity.services.inputs import check_text, is_row_id, page_size
+from gudcity.services.permissions import Permission, require_business_permission
 
 
 @dataclass(frozen=True)
@@ -117,7 +115,7 @@ def list_customers(
     if program_id is not None and not is_row_id(program_id):
         return CustomerPage([], None)  # no such program, so none of its customers
     view = customer_business_view
-    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    limit = page_size(limit)
     in_scope = [view.c.business_id == business_id]
     if program_id is not None:
         in_scope.append(view.c.program_id == program_id)

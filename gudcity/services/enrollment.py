@@ -4,8 +4,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from gudcity.domain.card_numbers import new_card_number
+from gudcity.domain.errors import ConflictError, NotFoundError
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -17,18 +19,24 @@ from gudcity.models import (
     NotificationType,
     ProgramEnrollment,
     User,
-    UserRole,
     utc_now,
 )
-from gudcity.services import approvals, points
-from gudcity.services.accounts import Permission, require_business_permission, require_customer
-from gudcity.services.card_numbers import new_card_number
-from gudcity.services.errors import ConflictError, NotFoundError, ValidationError
-from gudcity.services.events import business_topic, customer_topic, publish
-from gudcity.services.inputs import get_row
-from gudcity.services.notifications import notify_business, notify_customer
-from gudcity.services.programs import get_program
-from gudcity.services.transaction import atomic
+from gudcity.services import approvals
+from gudcity.services.atomic import atomic
+from gudcity.services.checks import check_running, check_same_operation
+from gudcity.services.inputs import check_key
+from gudcity.services.ledger import CardFacts, credit_points
+from gudcity.services.lookups import (
+    card_of,
+    enrollment_of,
+    get_customer,
+    get_program,
+    is_enrolled,
+    pending_enrollment_request,
+)
+from gudcity.services.notify import notify_business, notify_customer
+from gudcity.services.outbox import business_topic, customer_topic, publish
+from gudcity.services.permissions import Permission, require_business_permission, require_customer
 from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
 
@@ -37,22 +45,6 @@ from gudcity.settings import get_settings
 class EnrollmentAnswer:
     enrollment: ProgramEnrollment
     card: LoyaltyCard | None
-
-
-def get_customer(session: Session, customer_id: int) -> User:
-    customer = get_row(session, User, customer_id)
-    if customer is None or customer.role != UserRole.CUSTOMER:
-        raise NotFoundError("Customer not found.")
-    return customer
-
-
-def enrollment_of(session: Session, customer_id: int, program_id: int) -> ProgramEnrollment | None:
-    return session.exec(
-        select(ProgramEnrollment).where(
-            ProgramEnrollment.customer_id == customer_id,
-            ProgramEnrollment.program_id == program_id,
-        )
-    ).first()
 
 
 def _set_enrollment(
@@ -69,7 +61,7 @@ def _set_enrollment(
 
 def _issue_card(session: Session, customer_id: int, program_id: int) -> tuple[LoyaltyCard, bool]:
     """The customer's card for the program (a rejoin keeps the old one), and whether it is new."""
-    card = points.card_of(session, customer_id, program_id)
+    card = card_of(session, customer_id, program_id)
     if card is not None:
         return card, False
     card = LoyaltyCard(
@@ -78,20 +70,6 @@ def _issue_card(session: Session, customer_id: int, program_id: int) -> tuple[Lo
     session.add(card)
     session.flush()
     return card, True
-
-
-def pending_enrollment_request(
-    session: Session, customer_id: int, program_id: int
-) -> ApprovalRequest | None:
-    return session.exec(
-        select(ApprovalRequest).where(
-            ApprovalRequest.customer_id == customer_id,
-            ApprovalRequest.program_id == program_id,
-            ApprovalRequest.kind == ApprovalKind.ENROLLMENT,
-            ApprovalRequest.status == ApprovalStatus.PENDING,
-            ApprovalRequest.expires_at > utc_now(),
-        )
-    ).first()
 
 
 def _publish(session: Session, program: LoyaltyProgram, customer_id: int, kind: str) -> None:
@@ -112,12 +90,11 @@ def request_enrollment(
     idempotency_key: str,
 ) -> ApprovalRequest:
     """A business asks a customer to join a program (the scanner's "Enroll")."""
-    points.check_key(idempotency_key)
+    check_key(idempotency_key)
     program = get_program(session, program_id)
     business = require_business_permission(session, actor, program.business_id, Permission.SCAN)
     customer = get_customer(session, customer_id)
-    if not program.is_active:
-        raise ValidationError(f"{program.name} is paused.")
+    check_running(program.name, program.is_active)
     request = open_enrollment_request(session, actor, business, program, customer, idempotency_key)
     session.commit()
     return request
@@ -138,16 +115,15 @@ def open_enrollment_request(
     `points_on_accept` is what a scan would have earned: it is awarded when the
     customer accepts, so the first visit counts.
     """
-    if points.is_enrolled(session, customer.id, program.id):
+    if is_enrolled(session, customer.id, program.id):
         raise ConflictError(f"{customer.name} is already enrolled in {program.name}.")
     existing = approvals.find_by_key(session, idempotency_key)
-    if existing is not None and (
-        existing.kind != ApprovalKind.ENROLLMENT
-        or existing.program_id != program.id
-        or existing.customer_id != customer.id
-    ):
-        # Never hand back another request (maybe another business's) for a reused key.
-        raise ConflictError("This request key was already used for another operation.")
+    if existing is not None:
+        check_same_operation(
+            existing.kind == ApprovalKind.ENROLLMENT
+            and existing.program_id == program.id
+            and existing.customer_id == customer.id
+        )
     existing = existing or pending_enrollment_request(session, customer.id, program.id)
     if existing is not None:
         return existing
@@ -221,9 +197,9 @@ def respond_to_enrollment(
         _set_enrollment(session, customer.id, program.id, EnrollmentStatus.DECLINED)
         session.commit()
         raise error
-    if accept and not program.is_active:
+    if accept:
         # As join_program refuses a paused program; the invitation stays open till it expires.
-        raise ValidationError(f"{program.name} is paused: you can accept once it reopens.")
+        check_running(program.name, program.is_active, until=": you can accept once it reopens")
     approvals.decide(
         session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
     )
@@ -243,9 +219,9 @@ def respond_to_enrollment(
     card, card_is_new = _issue_card(session, customer.id, program.id)
     _welcome(session, customer, program, card_is_new)
     if request.points > 0:
-        points.credit_points(
+        credit_points(
             session,
-            points.CardFacts.of(card, program, session.get(Business, program.business_id)),
+            CardFacts.of(card, program, session.get(Business, program.business_id)),
             request.points,
             actor_id=request.requested_by,
             idempotency_key=f"enrollment-award:{request.id}",
@@ -261,12 +237,11 @@ def join_program(session: Session, actor: User, program_id: int) -> EnrollmentAn
     """A customer joins a program on their own; joining twice changes nothing."""
     customer = require_customer(actor)
     program = get_program(session, program_id)
-    if not program.is_active:
-        raise ValidationError(f"{program.name} is paused.")
-    if points.is_enrolled(session, customer.id, program.id):
+    check_running(program.name, program.is_active)
+    if is_enrolled(session, customer.id, program.id):
         return EnrollmentAnswer(
             enrollment_of(session, customer.id, program.id),
-            points.card_of(session, customer.id, program.id),
+            card_of(session, customer.id, program.id),
         )
     pending = pending_enrollment_request(session, customer.id, program.id)
     if pending is not None:
@@ -284,7 +259,7 @@ def leave_program(session: Session, actor: User, program_id: int) -> ProgramEnro
     """The card and its balance are kept, hidden, and come back if the customer rejoins."""
     customer = require_customer(actor)
     program = get_program(session, program_id)
-    if not points.is_enrolled(session, customer.id, program.id):
+    if not is_enrolled(session, customer.id, program.id):
         raise NotFoundError(f"You are not enrolled in {program.name}.")
     enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.LEFT)
     _publish(session, program, customer.id, "enrollment.left")
@@ -299,35 +274,3 @@ def _commit_enrollment(session: Session) -> None:
     except IntegrityError:
         session.rollback()
         raise ConflictError("You are already enrolled in this program.") from None
-
-
-@dataclass(frozen=True)
-class Standing:
-    """Where a customer stands in one program, as the scanner shows it."""
-
-    customer_id: int
-    customer_name: str
-    status: str
-    card_id: int | None
-    balance: int | None
-
-
-def standing(session: Session, actor: User, program_id: int, customer_id: int) -> Standing:
-    program = get_program(session, program_id)
-    require_business_permission(session, actor, program.business_id, Permission.SCAN)
-    customer = get_customer(session, customer_id)
-    card = points.card_of(session, customer.id, program.id)
-    if points.is_enrolled(session, customer.id, program.id):
-        status = "Enrolled"
-    elif pending_enrollment_request(session, customer.id, program.id):
-        status = "Invitation sent"
-    else:
-        status = "Not enrolled"
-    enrolled = status == "Enrolled"
-    return Standing(
-        customer.id,
-        customer.name,
-        status,
-        card.id if card and enrolled else None,
-        card.balance if card and enrolled else None,
-    )

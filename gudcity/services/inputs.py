@@ -11,10 +11,15 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 
-from gudcity.services.errors import ValidationError
+from gudcity.domain.errors import ValidationError
+from gudcity.settings import get_settings
 
 # Ids are INTEGER columns: 32-bit on PostgreSQL, so no row has an id above this.
 MAX_ROW_ID = 2**31 - 1
+# Idempotency keys are VARCHAR(128) columns.
+MAX_KEY_LENGTH = 128
+# The most rows any list hands out at once.
+MAX_PAGE_SIZE = 100
 
 M = TypeVar("M")
 
@@ -30,7 +35,33 @@ def get_row(session: Session, model: type[M], row_id: Any) -> M | None:
 
 
 def check_text(text: str, what: str) -> str:
-    """Refuse text the database cannot hold (a NUL character)."""
+    """Refuse text the database cannot hold (a NUL character), or what is not text."""
+    if not isinstance(text, str):
+        raise ValidationError(f"{what} must be text.")
     if "\x00" in text:
         raise ValidationError(f"{what} must not contain NUL characters.")
     return text
+
+
+def check_key(idempotency_key: str) -> str:
+    """The key a client sends with an action, so that a repeat does nothing again."""
+    if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH:
+        raise ValidationError(f"A request key of 1 to {MAX_KEY_LENGTH} characters is required.")
+    return check_text(idempotency_key, "A request key")
+
+
+def check_amount(value: int, what: str = "Points") -> int:
+    """A whole, positive number of points (or stamps), up to the per-transaction limit."""
+    limit = get_settings().max_points_per_transaction
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"{what} must be a whole number.")
+    if not 1 <= value <= limit:
+        raise ValidationError(f"{what} must be between 1 and {limit:,}.")
+    return value
+
+
+def page_size(limit: int) -> int:
+    """How many rows to read for a caller that asked for `limit`: 1 to MAX_PAGE_SIZE."""
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise ValidationError("A page size must be a whole number.")
+    return max(1, min(limit, MAX_PAGE_SIZE))

@@ -1,81 +1,20 @@
-"""Notifications: what customers and businesses are told, and reading them."""
+"""Reading notifications and marking them read (services/notify.py writes them)."""
 
-from typing import Any
-
-from sqlalchemy import func, insert, update
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from gudcity.models import (
-    BusinessNotification,
-    CustomerNotification,
-    NotificationType,
-    User,
-    utc_now,
+from gudcity.domain.errors import NotFoundError
+from gudcity.models import BusinessNotification, CustomerNotification, User, utc_now
+from gudcity.services.atomic import atomic
+from gudcity.services.inputs import get_row, page_size
+from gudcity.services.outbox import customer_topic, publish
+from gudcity.services.permissions import (
+    Permission,
+    require_business_permission,
+    require_customer,
 )
-from gudcity.services.accounts import Permission, require_business_permission, require_customer
-from gudcity.services.errors import NotFoundError
-from gudcity.services.events import customer_topic, publish
-from gudcity.services.inputs import get_row
-from gudcity.services.transaction import atomic
 
-MAX_PAGE = 100
 UNREAD_COUNT_CAP = 100
-
-
-# Written as single Core INSERTs: every award, scan and answer adds one, and the ORM's
-# unit of work (object state, flush ordering) costs more than the statement itself.
-_CUSTOMER_INSERT = insert(CustomerNotification.__table__).returning(CustomerNotification.id)
-_BUSINESS_INSERT = insert(BusinessNotification.__table__).returning(BusinessNotification.id)
-
-
-def notify_customer(
-    session: Session,
-    customer_id: int,
-    type_: NotificationType,
-    title: str,
-    message: str,
-    *,
-    business_id: int | None = None,
-    data: dict[str, Any] | None = None,
-    approval_request_id: int | None = None,
-) -> int:
-    """Write a notification in the caller's transaction (which commits it); its id."""
-    values = {
-        "customer_id": customer_id,
-        "business_id": business_id,
-        "type": type_,
-        "title": title,
-        "message": message,
-        "data": data or {},
-        "requires_action": approval_request_id is not None,
-        "approval_request_id": approval_request_id,
-        "action_taken": None,
-        "read_at": None,
-        "created_at": utc_now(),
-    }
-    return session.execute(_CUSTOMER_INSERT, values).scalar_one()
-
-
-def notify_business(
-    session: Session,
-    business_id: int,
-    type_: NotificationType,
-    message: str,
-    *,
-    customer_id: int | None = None,
-    data: dict[str, Any] | None = None,
-) -> int:
-    """Write a notification for the business in the caller's transaction; its id."""
-    values = {
-        "business_id": business_id,
-        "customer_id": customer_id,
-        "type": type_,
-        "message": message,
-        "data": data or {},
-        "read_at": None,
-        "created_at": utc_now(),
-    }
-    return session.execute(_BUSINESS_INSERT, values).scalar_one()
 
 
 def list_customer_notifications(
@@ -87,7 +26,7 @@ def list_customer_notifications(
         select(CustomerNotification)
         .where(CustomerNotification.customer_id == customer.id)
         .order_by(CustomerNotification.id.desc())
-        .limit(max(1, min(limit, MAX_PAGE)))
+        .limit(page_size(limit))
     )
     return list(session.exec(statement))
 
@@ -152,31 +91,6 @@ def list_business_notifications(
         select(BusinessNotification)
         .where(BusinessNotification.business_id == business_id)
         .order_by(BusinessNotification.id.desc())
-        .limit(max(1, min(limit, MAX_PAGE)))
+        .limit(page_size(limit))
     )
     return list(session.exec(statement))
-
-
-@atomic
-def act_on_notification(session: Session, actor: User, notification_id: int, accept: bool):
-    """Answer the request behind an actionable notification (Accept / Decline).
-
-    The answer goes through the enrollment or deduction rule, which makes sure a
-    request is decided exactly once.
-    """
-    # Imported here: those services create notifications through this module.
-    from gudcity.models import ApprovalKind, ApprovalRequest
-    from gudcity.services import enrollment, points
-
-    customer = require_customer(actor)
-    notification = get_row(session, CustomerNotification, notification_id)
-    if (
-        notification is None
-        or notification.customer_id != customer.id
-        or notification.approval_request_id is None
-    ):
-        raise NotFoundError("There is no request to answer here.")
-    request = session.get(ApprovalRequest, notification.approval_request_id)
-    if request.kind == ApprovalKind.ENROLLMENT:
-        return enrollment.respond_to_enrollment(session, customer, request.id, accept)
-    return points.respond_to_deduction(session, customer, request.id, accept)

@@ -2,24 +2,16 @@
 
 from sqlmodel import Session, select
 
+from gudcity.domain.errors import NotFoundError, ValidationError
 from gudcity.models import LoyaltyProgram, ProgramKind, Reward, User
-from gudcity.services.accounts import Permission, clean_name, require_business_permission
-from gudcity.services.errors import NotFoundError, ValidationError
-from gudcity.services.events import business_topic, program_topic, publish
-from gudcity.services.inputs import get_row, is_row_id
-from gudcity.services.transaction import atomic
-from gudcity.settings import get_settings
+from gudcity.services.accounts import clean_name
+from gudcity.services.atomic import atomic
+from gudcity.services.inputs import check_amount, get_row, is_row_id
+from gudcity.services.lookups import get_program
+from gudcity.services.outbox import business_topic, program_topic, publish
+from gudcity.services.permissions import Permission, require_business_permission
 
 MAX_COOLDOWN_SECONDS = 7 * 24 * 3600
-
-
-def _check_points(value: int, what: str) -> int:
-    limit = get_settings().max_points_per_transaction
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{what} must be a whole number.")
-    if not 1 <= value <= limit:
-        raise ValidationError(f"{what} must be between 1 and {limit:,}.")
-    return value
 
 
 def _check_kind(kind: str) -> ProgramKind:
@@ -35,13 +27,6 @@ def _check_cooldown(seconds: int) -> int:
     if not 0 <= seconds <= MAX_COOLDOWN_SECONDS:
         raise ValidationError("Cooldown must be between 0 seconds and 7 days.")
     return seconds
-
-
-def get_program(session: Session, program_id: int) -> LoyaltyProgram:
-    program = get_row(session, LoyaltyProgram, program_id)
-    if program is None:
-        raise NotFoundError("Program not found.")
-    return program
 
 
 def _managed_program(session: Session, actor: User, program_id: int) -> LoyaltyProgram:
@@ -71,7 +56,7 @@ def create_program(
         business_id=business_id,
         name=clean_name(name, "Program name"),
         kind=_check_kind(kind),
-        points_per_scan=_check_points(points_per_scan, "Points per scan"),
+        points_per_scan=check_amount(points_per_scan, "Points per scan"),
         scan_cooldown_seconds=_check_cooldown(scan_cooldown_seconds),
     )
     session.add(program)
@@ -97,7 +82,7 @@ def update_program(
     if name is not None:
         program.name = clean_name(name, "Program name")
     if points_per_scan is not None:
-        program.points_per_scan = _check_points(points_per_scan, "Points per scan")
+        program.points_per_scan = check_amount(points_per_scan, "Points per scan")
     if scan_cooldown_seconds is not None:
         program.scan_cooldown_seconds = _check_cooldown(scan_cooldown_seconds)
     if is_active is not None:
@@ -124,7 +109,7 @@ def add_reward(session: Session, actor: User, program_id: int, *, name: str, cos
     reward = Reward(
         program_id=program.id,
         name=clean_name(name, "Reward name"),
-        cost=_check_points(cost, "Cost"),
+        cost=check_amount(cost, "Cost"),
     )
     session.add(reward)
     session.flush()

@@ -1,14 +1,12 @@
-"""The base of every /business/* page: which business the user is acting for."""
+"""The base of every /business/* page: which business the user acts for, and what they may do."""
 
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlmodel import Session
-
-from gudcity.models import User, UserRole
-from gudcity.services import accounts
-from gudcity.services.errors import PermissionDeniedError
-from gudcity.services.events import business_topic
+from gudcity.models import UserRole
+from gudcity.services import permissions
+from gudcity.services.outbox import business_topic
+from gudcity.services.permissions import Permission, Seat
 from gudcity.state.live import LiveState
 
 BUSINESS_ROLES = (UserRole.BUSINESS_OWNER, UserRole.STAFF)
@@ -22,17 +20,14 @@ class ProgramChoice:
     label: str
 
 
-def first_business_id(session: Session, user: User) -> int:
-    """Owners and staff act for their (first) business."""
-    businesses = accounts.businesses_of(session, user)
-    if not businesses:
-        raise PermissionDeniedError("Your account is not linked to a business.")
-    return businesses[0].id
-
-
 class BusinessState(LiveState):
     business_name: str = ""
     is_owner: bool = False
+    # What the user may do here: pages hide or disable what they may not.
+    can_scan: bool = False
+    can_award: bool = False
+    can_deduct: bool = False
+    can_manage_programs: bool = False
 
     # A busy counter changes its business's topic many times a second: its pages
     # re-read once per burst, and the customers' pages (refreshed at once) get the
@@ -42,20 +37,23 @@ class BusinessState(LiveState):
     _business_id: int = 0
 
     async def _open_business(self):
-        """on_load of a business page: guard, pick the business, read, subscribe."""
-        redirect = await self.guard(*BUSINESS_ROLES)
+        """on_load of a business page: guard, find the user's seat, read, subscribe."""
+        redirect = await self._guard(*BUSINESS_ROLES)
         if redirect:
             return redirect
-        business_id, name, is_owner = await self.as_user(self._business_of)
-        self._business_id = business_id
-        self.business_name = name
-        self.is_owner = is_owner
+        self._take_seat(await self._as_user(permissions.seat_of))
         return await self._open()
 
-    @staticmethod
-    def _business_of(session: Session, user: User) -> tuple[int, str, bool]:
-        business = accounts.get_business(session, first_business_id(session, user))
-        return business.id, business.name, business.owner_id == user.id
+    def _take_seat(self, seat: Seat) -> None:
+        self._business_id = seat.business_id
+        self._set_changed(
+            business_name=seat.business_name,
+            is_owner=seat.is_owner,
+            can_scan=seat.allows(Permission.SCAN),
+            can_award=seat.allows(Permission.AWARD),
+            can_deduct=seat.allows(Permission.DEDUCT),
+            can_manage_programs=seat.allows(Permission.MANAGE_PROGRAMS),
+        )
 
     def _topics(self) -> set[str]:
         return {business_topic(self._business_id)}
@@ -63,4 +61,4 @@ class BusinessState(LiveState):
     async def _business_call(self, work):
         """Run `work(session, user, business_id)` for the business being shown."""
         business_id = self._business_id
-        return await self.as_user(lambda s, u: work(s, u, business_id))
+        return await self._as_user(lambda s, u: work(s, u, business_id))

@@ -7,19 +7,23 @@ from dataclasses import dataclass, field
 import reflex as rx
 from sqlmodel import Session
 
-from gudcity.models import (
-    PointTransaction,
-    ProgramKind,
-    Reward,
-    TransactionKind,
-    User,
-    UserRole,
-)
+from gudcity.domain.card_numbers import format_card_number
+from gudcity.domain.errors import AuthenticationError, ServiceError
+from gudcity.domain.labels import TRANSACTION_LABELS, signed_amount, unit
+from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
+from gudcity.domain.tiers import tier_title
+from gudcity.models import PointTransaction, Reward, User, UserRole
 from gudcity.realtime.timers import timers
-from gudcity.services import cards, enrollment, notifications, points, programs, scanning
-from gudcity.services.card_numbers import format_card_number
-from gudcity.services.errors import AuthenticationError, ServiceError
-from gudcity.services.events import customer_topic, program_topic
+from gudcity.services import (
+    answers,
+    cards,
+    enrollment,
+    notifications,
+    programs,
+    qr_cards,
+    redemptions,
+)
+from gudcity.services.outbox import customer_topic, program_topic
 from gudcity.settings import get_settings
 from gudcity.state.live import LiveState
 from gudcity.state.session import CUSTOMER_HOME
@@ -27,12 +31,6 @@ from gudcity.state.timefmt import time_ago
 
 RECENT_ENTRIES = 3
 NOTIFICATIONS_SHOWN = 20
-TRANSACTION_LABELS = {
-    TransactionKind.EARN: "Earned",
-    TransactionKind.DEDUCT: "Deducted",
-    TransactionKind.REDEEM: "Redeemed",
-    TransactionKind.ADJUST: "Adjusted",
-}
 
 
 @dataclass
@@ -87,34 +85,31 @@ class CardsPage:
 
 
 def _qr_src(user: User) -> str:
-    png = scanning.qr_png(scanning.issue_token(user))
+    png = qr_cards.qr_png(qr_cards.issue_token(user))
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransaction]) -> CardTile:
-    upcoming = next((r for r in ladder if r.cost > card.balance), None)
-    unit = "stamps" if card.program_kind == ProgramKind.STAMPS else "points"
-    if upcoming:
-        next_reward = f"{upcoming.cost - card.balance} {unit} to {upcoming.name}"
-        progress = round(100 * card.balance / upcoming.cost)
-    else:
-        next_reward = "Every reward is within reach" if ladder else "No rewards yet"
-        progress = 100 if ladder else 0
+    progress = progress_to_next_reward(
+        card.balance, [RewardStep(r.name, r.cost) for r in ladder], card.program_kind
+    )
     return CardTile(
         card_id=card.card_id,
         program_id=card.program_id,
         program_name=card.program_name,
         business_name=card.business_name,
-        unit=unit,
+        unit=unit(card.program_kind),
         balance=card.balance,
-        tier=card.tier.title(),
-        next_reward=next_reward,
-        progress=progress,
+        tier=tier_title(card.tier),
+        next_reward=progress.next_reward,
+        progress=progress.percent,
         recent=[
-            LedgerLine(TRANSACTION_LABELS[t.kind], f"{t.amount:+d}", time_ago(t.created_at))
+            LedgerLine(TRANSACTION_LABELS[t.kind], signed_amount(t.amount), time_ago(t.created_at))
             for t in recent
         ],
-        rewards=[RewardOption(r.id, r.name, r.cost, r.cost <= card.balance) for r in ladder],
+        rewards=[
+            RewardOption(r.id, r.name, r.cost, affordable(card.balance, r.cost)) for r in ladder
+        ],
     )
 
 
@@ -174,7 +169,7 @@ class CardsState(LiveState):
 
     @rx.event
     async def load(self):
-        redirect = await self.guard(UserRole.CUSTOMER)
+        redirect = await self._guard(UserRole.CUSTOMER)
         if redirect:
             return redirect
         self._newest_seen = -1
@@ -186,7 +181,7 @@ class CardsState(LiveState):
 
         A live refresh keeps the QR code: only time makes it stale.
         """
-        self.qr_src = await self.as_user(lambda _s, user: _qr_src(user))
+        self.qr_src = await self._as_user(lambda _s, user: _qr_src(user))
         timers.schedule(self._subscriber(), get_settings().qr_renew_seconds)
 
     async def _on_timer(self) -> list | None:
@@ -227,8 +222,8 @@ class CardsState(LiveState):
         self.answering_id = notification_id
         yield
         try:
-            await self.as_user(
-                lambda s, u: notifications.act_on_notification(s, u, notification_id, accept)
+            await self._as_user(
+                lambda s, u: answers.act_on_notification(s, u, notification_id, accept)
             )
             yield rx.toast.success("Done." if accept else "Declined.")
         except ServiceError as error:
@@ -248,7 +243,7 @@ class CardsState(LiveState):
     async def _act(self, work) -> list | None:
         """Run a quick action, then re-read; a refusal becomes a toast."""
         try:
-            await self.as_user(work)
+            await self._as_user(work)
         except ServiceError as error:
             return [rx.toast.error(error.message)]
         await self._reload()
@@ -262,8 +257,8 @@ class CardsState(LiveState):
         yield
         key = uuid.uuid4().hex
         try:
-            transaction = await self.as_user(
-                lambda s, u: points.redeem_reward(s, u, card_id, reward_id, key)
+            transaction = await self._as_user(
+                lambda s, u: redemptions.redeem_reward(s, u, card_id, reward_id, key)
             )
             self.redemption_code = transaction.redemption_code
             self.redemption_reward = transaction.note
@@ -281,7 +276,7 @@ class CardsState(LiveState):
     @rx.event
     async def leave(self, program_id: int):
         try:
-            await self.as_user(lambda s, u: enrollment.leave_program(s, u, program_id))
+            await self._as_user(lambda s, u: enrollment.leave_program(s, u, program_id))
         except ServiceError as error:
             yield rx.toast.error(error.message)
         await self._reload()

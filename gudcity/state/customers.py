@@ -5,9 +5,10 @@ from dataclasses import dataclass
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity.domain.errors import ServiceError
+from gudcity.domain.tiers import best_tier, tier_title
 from gudcity.models import User
 from gudcity.services import customers, programs
-from gudcity.services.errors import ServiceError
 from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.timefmt import time_ago
 
@@ -38,9 +39,6 @@ class CustomersPage:
     choices: list[ProgramChoice]
 
 
-TIER_ORDER = ("BRONZE", "SILVER", "GOLD")
-
-
 def _programs_summary(row: customers.CustomerRow) -> str:
     if len(row.programs) == 1:
         return row.programs[0].program_name
@@ -48,14 +46,13 @@ def _programs_summary(row: customers.CustomerRow) -> str:
 
 
 def _line(row: customers.CustomerRow) -> CustomerLine:
-    best_tier = max((p.tier for p in row.programs), key=TIER_ORDER.index)
     return CustomerLine(
         customer_id=row.customer_id,
         name=row.customer_name,
         email=row.customer_email,
         programs=_programs_summary(row),
         points=row.points,
-        tier=best_tier.title(),
+        tier=tier_title(best_tier(p.tier for p in row.programs)),
         last_visit=time_ago(row.last_visit_at),
     )
 

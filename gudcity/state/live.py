@@ -7,9 +7,9 @@ from typing import Any, ClassVar, TypeVar
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError
 from gudcity.models import User
 from gudcity.realtime.subscriptions import Subscriber, subscriptions
-from gudcity.services.errors import AuthenticationError, DatabaseUnavailableError
 from gudcity.state.session import SessionState
 
 T = TypeVar("T")
@@ -38,10 +38,10 @@ class LiveState(SessionState):
     async def _read_shared(self, memo: dict | None, read: Callable[[Session, User], T]) -> T:
         """`read(session, user)` in a worker thread, once per memo for this session and view."""
         if memo is None:
-            return await self.as_user(read)
+            return await self._as_user(read)
         key = (type(self), self.session_token, read)
         if key not in memo:
-            memo[key] = asyncio.ensure_future(self.as_user(read))
+            memo[key] = asyncio.ensure_future(self._as_user(read))
         return await memo[key]
 
     def _set_changed(self, **values: Any) -> None:

@@ -6,13 +6,11 @@ from dataclasses import dataclass, field
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity.domain.errors import ServiceError, ValidationError
+from gudcity.domain.labels import PROGRAM_KIND_LABELS
 from gudcity.models import ProgramKind, User
 from gudcity.services import programs
-from gudcity.services.accounts import Permission, require_business_permission
-from gudcity.services.errors import PermissionDeniedError, ServiceError, ValidationError
 from gudcity.state.business import BusinessState
-
-KIND_LABELS = {ProgramKind.POINTS: "Points", ProgramKind.STAMPS: "Stamps"}
 
 # Keys naming what is being saved (`busy`) or what failed (`error_at`): the
 # create form, or a prefix followed by the program's or reward's id.
@@ -41,26 +39,14 @@ class ProgramLine:
     rewards: list[RewardLine] = field(default_factory=list)
 
 
-@dataclass
-class ProgramsPage:
-    programs: list[ProgramLine]
-    # Why the user may only look, or "" when they may manage the programs.
-    refusal: str
-
-
-def read_programs_page(session: Session, user: User, business_id: int) -> ProgramsPage:
-    try:
-        require_business_permission(session, user, business_id, Permission.MANAGE_PROGRAMS)
-        refusal = ""
-    except PermissionDeniedError as error:
-        refusal = error.message
+def read_programs(session: Session, user: User, business_id: int) -> list[ProgramLine]:
     listed = programs.list_programs(session, user, business_id)
     ladders = programs.rewards_ladders(session, [p.id for p in listed])
-    lines = [
+    return [
         ProgramLine(
             program_id=p.id,
             name=p.name,
-            kind=KIND_LABELS[p.kind],
+            kind=PROGRAM_KIND_LABELS[p.kind],
             points_per_scan=p.points_per_scan,
             cooldown_minutes=p.scan_cooldown_seconds // 60,
             is_active=p.is_active,
@@ -68,7 +54,6 @@ def read_programs_page(session: Session, user: User, business_id: int) -> Progra
         )
         for p in listed
     ]
-    return ProgramsPage(lines, refusal)
 
 
 def whole_number(text: str) -> int | str:
@@ -90,7 +75,6 @@ def cooldown_seconds(minutes: str) -> int:
 
 class ProgramsState(BusinessState):
     programs: list[ProgramLine] = []
-    refusal: str = ""
     # What is being saved (a key like "create" or "edit-3"): its button spins
     # while `saving` (from SessionState) disables the others.
     busy: str = ""
@@ -112,8 +96,7 @@ class ProgramsState(BusinessState):
         return await self._open_business()
 
     async def _reload(self, memo: dict | None = None) -> list | None:
-        page = await self._business_call(read_programs_page)
-        self._set_changed(programs=page.programs, refusal=page.refusal)
+        self._set_changed(programs=await self._business_call(read_programs))
         return None
 
     async def _save(self, key: str, work: Callable, done: str, form_data: dict | None = None):

@@ -7,10 +7,22 @@ from collections.abc import Callable
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity.domain.errors import ServiceError, ValidationError
+from gudcity.domain.labels import amount_label
+from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
+from gudcity.domain.scans import ScanOutcome
 from gudcity.models import User
-from gudcity.services import camera, enrollment, points, programs, scanning
-from gudcity.services.errors import ServiceError, ValidationError
-from gudcity.services.scanning import ScanOutcome, ScanResult
+from gudcity.services import (
+    awards,
+    camera,
+    deductions,
+    enrollment,
+    lookups,
+    programs,
+    scanning,
+    standing,
+)
+from gudcity.services.scanning import ScanResult
 from gudcity.state.business import BusinessState, ProgramChoice
 
 OUTCOME_MESSAGES = {
@@ -21,7 +33,7 @@ OUTCOME_MESSAGES = {
 
 def _outcome_message(result: ScanResult) -> str:
     if result.outcome == ScanOutcome.AWARDED and result.transaction is not None:
-        return f"+{points.amount_label(result.program.kind, result.transaction.amount)} awarded."
+        return f"+{amount_label(result.program.kind, result.transaction.amount)} awarded."
     return OUTCOME_MESSAGES.get(result.outcome, "Scanned.")
 
 
@@ -31,6 +43,7 @@ class ScannerState(BusinessState):
     # The customer on screen (#scan-result).
     customer_name: str = ""
     customer_status: str = ""
+    customer_enrolled: bool = False
     customer_balance: str = ""
     outcome: str = ""
     error: str = ""
@@ -77,13 +90,14 @@ class ScannerState(BusinessState):
         if not self._customer_id or not self.program_id:
             return
         program_id, customer_id = int(self.program_id), self._customer_id
-        found = await self.as_user(lambda s, u: enrollment.standing(s, u, program_id, customer_id))
+        found = await self._as_user(lambda s, u: standing.standing(s, u, program_id, customer_id))
         self._apply_standing(found)
 
-    def _apply_standing(self, found: enrollment.Standing) -> None:
+    def _apply_standing(self, found: standing.Standing) -> None:
         self._set_changed(
             customer_name=found.customer_name,
-            customer_status=found.status,
+            customer_status=MEMBERSHIP_LABELS[found.membership],
+            customer_enrolled=found.membership == Membership.ENROLLED,
             customer_balance="" if found.balance is None else str(found.balance),
         )
         self._card_id = found.card_id or 0
@@ -116,11 +130,11 @@ class ScannerState(BusinessState):
             """The action and the customer's new standing, in one trip to a worker."""
             message, customer_id = work(session, user)
             customer_id = customer_id or shown
-            found = enrollment.standing(session, user, program_id, customer_id)
+            found = standing.standing(session, user, program_id, customer_id)
             return message, found
 
         try:
-            message, found = await self.as_user(act_then_read)
+            message, found = await self._as_user(act_then_read)
             self.action_key = uuid.uuid4().hex
             self.outcome = message
             self._customer_id = found.customer_id
@@ -269,35 +283,44 @@ class ScannerState(BusinessState):
 
     @rx.event
     async def award(self, key: str):
-        async for update in self._on_card(key, points.award_points, "+{amount} awarded."):
+        async for update in self._on_card(key, _award, "+{amount} awarded."):
             yield update
 
     @rx.event
     async def deduct(self, key: str):
         message = "Asked the customer to approve taking {amount} off their card."
-        async for update in self._on_card(key, points.request_deduction, message):
+        async for update in self._on_card(key, _request_deduction, message):
             yield update
 
-    async def _on_card(self, key: str, service, message: str):
-        """Run `service(session, user, card_id, amount, key)` on the shown customer's card.
+    async def _on_card(self, key: str, act, message: str):
+        """Run `act(session, user, card_id, amount, key)` on the shown customer's card.
 
         The card is looked up from the chosen program and the customer on screen, so
-        the service's permission check is about that very program.
+        the service's permission check is about that very program. `act` returns the
+        amount the service acted on: for a repeated key, the first request's amount.
         """
         if self.busy or not self._card_id:
             return
         program_id, customer_id, text = int(self.program_id), self._customer_id, self.points_text
 
         def work(session, user):
-            amount = _parse_points(text)
-            card = points.card_of(session, customer_id, program_id)
+            card = lookups.card_of(session, customer_id, program_id)
             if card is None:
                 raise ValidationError("This customer has no card in the chosen program.")
-            service(session, user, card.id, amount, key)
-            return message.format(amount=amount), None
+            amount = act(session, user, card.id, _parse_points(text), key)
+            kind = lookups.get_program(session, program_id).kind
+            return message.format(amount=amount_label(kind, amount)), None
 
         async for update in self._run(work):
             yield update
+
+
+def _award(session: Session, user: User, card_id: int, points: int, key: str) -> int:
+    return awards.award_points(session, user, card_id, points, key).amount
+
+
+def _request_deduction(session: Session, user: User, card_id: int, points: int, key: str) -> int:
+    return deductions.request_deduction(session, user, card_id, points, key).points
 
 
 def _next_frame():

@@ -15,9 +15,9 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from gudcity.db import session_scope
+from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
 from gudcity.models import User, UserRole
 from gudcity.services import accounts
-from gudcity.services.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
 from gudcity.settings import get_settings
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ class SessionState(rx.State):
     def is_customer(self) -> bool:
         return self.user_role == UserRole.CUSTOMER
 
-    async def as_user(self, work: Callable[[Session, User], T]) -> T:
+    async def _as_user(self, work: Callable[[Session, User], T]) -> T:
         """Run `work(session, user)` for the logged-in user, in a worker thread."""
         token = self.session_token
         return await call_service(lambda s: work(s, accounts.user_for_token(s, token)))
@@ -82,14 +82,14 @@ class SessionState(rx.State):
         self.user_name = ""
         self.user_role = ""
 
-    async def guard(self, *roles: UserRole) -> list | None:
+    async def _guard(self, *roles: UserRole) -> list | None:
         """Load the user; return redirect events if they may not see this page.
 
         An anonymous visitor goes to /login and comes back afterwards; a user of
         the other kind goes to their own home with a message.
         """
         try:
-            user = await self.as_user(lambda _s, u: u)
+            user = await self._as_user(lambda _s, u: u)
         except AuthenticationError as error:
             self._forget()
             here = self.router.url.path or "/"

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM
-from gudcity.services import enrollment, scanning
+from gudcity.services import lookups, qr_cards
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
@@ -61,7 +61,7 @@ def test_the_camera_finds_the_customer_and_runs_the_scan(camera_page, new_page, 
     owner, business = make.business("Bean There")
     coffee = make.program(owner, business, name="Coffee Club", points_per_scan=10)
     customer = make.customer("Dana Lens")
-    video = card_video(tmp_path / "card.y4m", scanning.qr_png(scanning.issue_token(customer)))
+    video = card_video(tmp_path / "card.y4m", qr_cards.qr_png(qr_cards.issue_token(customer)))
     phone = log_in(new_page(width=390, height=844), customer.email, "/cards")
     shop = log_in(camera_page(video), owner.email, "/business/scanner")
 
@@ -75,7 +75,7 @@ def test_the_camera_finds_the_customer_and_runs_the_scan(camera_page, new_page, 
     invitation = phone.locator("#notifications [data-testid=notification]", has_text="invites you")
     expect(invitation).to_be_visible()
     db.expire_all()
-    assert enrollment.pending_enrollment_request(db, customer.id, coffee.id) is not None
+    assert lookups.pending_enrollment_request(db, customer.id, coffee.id) is not None
 
 
 def test_without_a_camera_the_scanner_says_so_and_typing_still_works(new_page, make):

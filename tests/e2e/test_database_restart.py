@@ -15,7 +15,7 @@ from sqlmodel import Session
 from gudcity.db import make_engine
 from gudcity.devserver import app_server
 from gudcity.models import LoyaltyCard, User
-from gudcity.services import points
+from gudcity.services import awards
 from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
 from tests.pg_cluster import migrated_cluster
 from tests.services.conftest import Make
@@ -59,7 +59,7 @@ class AwardsInTheBackground:
             try:
                 with Session(self.engine) as session:
                     owner = session.get(User, self.owner_id)
-                    points.award_points(session, owner, self.card_id, 1, uuid.uuid4().hex)
+                    awards.award_points(session, owner, self.card_id, 1, uuid.uuid4().hex)
                     self.committed += 1
             except DBAPIError:
                 pass  # the database is restarting: this award did not happen

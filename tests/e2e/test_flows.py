@@ -5,7 +5,7 @@ import base64
 import pytest
 from playwright.sync_api import Page, expect
 
-from gudcity.services import enrollment, points
+from gudcity.services import awards, lookups, qr_cards
 from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
 
 pytestmark = pytest.mark.e2e
@@ -125,20 +125,19 @@ def test_manual_enroll_award_and_deduction(new_page, make):
 
 
 def test_a_forged_qr_is_refused_and_changes_nothing(new_page, make, tmp_path, db):
-    from gudcity.services import scanning
 
     owner, business = make.business("Bean There")
     program = make.program(owner, business, name="Coffee Club")
     customer = make.customer("Mallory")
-    forged = scanning.issue_token(customer).replace("GC1.", "GC1.x", 1)
+    forged = qr_cards.issue_token(customer).replace("GC1.", "GC1.x", 1)
     path = tmp_path / "forged.png"
-    path.write_bytes(scanning.qr_png(forged))
+    path.write_bytes(qr_cards.qr_png(forged))
     shop = log_in(new_page(), owner.email, "/business/scanner")
 
     shop.locator("#scan-upload input[type=file]").set_input_files(str(path))
 
     expect(shop.locator("#scan-result [role=alert]")).to_be_visible()
-    assert enrollment.pending_enrollment_request(db, customer.id, program.id) is None
+    assert lookups.pending_enrollment_request(db, customer.id, program.id) is None
 
 
 def test_a_non_image_upload_gets_a_clear_message(new_page, make, tmp_path):
@@ -186,7 +185,7 @@ def test_a_tab_that_was_offline_catches_up_when_it_reconnects(new_page, make, db
 
     phone.context.set_offline(True)
     phone.wait_for_timeout(500)
-    points.award_points(db, owner, card.id, 40, make.key())  # missed while away
+    awards.award_points(db, owner, card.id, 40, make.key())  # missed while away
     phone.wait_for_timeout(500)
     expect(balance).to_have_text("0")
     phone.context.set_offline(False)

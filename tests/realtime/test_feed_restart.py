@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from gudcity.db import make_engine
 from gudcity.realtime.feed import postgres_changes
-from gudcity.services import events
+from gudcity.services import outbox
 from tests.pg_cluster import migrated_cluster
 
 RECONNECT_SECONDS = 5
@@ -23,7 +23,7 @@ def cluster():
 def announce(url: str, topic: str) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
-        events.publish(session, [topic], "test.changed")
+        outbox.publish(session, [topic], "test.changed")
         session.commit()
     engine.dispose()
 

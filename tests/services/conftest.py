@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session
 
 from gudcity.models import Business, LoyaltyCard, LoyaltyProgram, ProgramKind, User
-from gudcity.services import accounts, enrollment, points, programs
+from gudcity.services import accounts, awards, enrollment, permissions, programs
 from tests.conftest import table_counts
 
 PASSWORD = "correct horse battery"
@@ -42,7 +42,7 @@ class Make:
             business_name=name or f"Business {n}",
         )
 
-    def staff(self, owner: User, business: Business, *permissions: accounts.Permission) -> User:
+    def staff(self, owner: User, business: Business, *permissions: permissions.Permission) -> User:
         n = next(self._numbers)
         return accounts.add_staff_member(
             self.session,
@@ -74,7 +74,7 @@ class Make:
         if balance:
             business = self.session.get(Business, program.business_id)
             owner = self.session.get(User, business.owner_id)
-            points.award_points(self.session, owner, card.id, balance, self.key())
+            awards.award_points(self.session, owner, card.id, balance, self.key())
         self.session.refresh(card)
         return card
 

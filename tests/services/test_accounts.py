@@ -7,6 +7,14 @@ import pytest
 from sqlalchemy import text, update
 from sqlmodel import Session, select
 
+from gudcity.domain.errors import (
+    AuthenticationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    TooManyAttemptsError,
+    ValidationError,
+)
 from gudcity.models import (
     Business,
     LoginFailure,
@@ -16,16 +24,8 @@ from gudcity.models import (
     UserSession,
     utc_now,
 )
-from gudcity.services import accounts
-from gudcity.services.accounts import Permission
-from gudcity.services.errors import (
-    AuthenticationError,
-    ConflictError,
-    NotFoundError,
-    PermissionDeniedError,
-    TooManyAttemptsError,
-    ValidationError,
-)
+from gudcity.services import accounts, permissions
+from gudcity.services.permissions import Permission
 from tests.services.conftest import PASSWORD
 
 GRANTABLE = [p for p in Permission if p != Permission.VIEW_CUSTOMERS]
@@ -420,7 +420,7 @@ def test_staff_with_a_taken_email_is_refused_and_nothing_written(session, make):
 def test_owner_has_every_permission(session, make, permission):
     owner, business = make.business()
 
-    assert accounts.require_business_permission(session, owner, business.id, permission).id == (
+    assert permissions.require_business_permission(session, owner, business.id, permission).id == (
         business.id
     )
 
@@ -430,18 +430,18 @@ def test_staff_has_the_permission_granted_and_no_other(session, make, granted):
     owner, business = make.business()
     staff = make.staff(owner, business, granted)
 
-    assert accounts.require_business_permission(session, staff, business.id, granted)
+    assert permissions.require_business_permission(session, staff, business.id, granted)
     for other in GRANTABLE:
         if other != granted:
             with pytest.raises(PermissionDeniedError, match="do not have permission"):
-                accounts.require_business_permission(session, staff, business.id, other)
+                permissions.require_business_permission(session, staff, business.id, other)
 
 
 def test_any_staff_member_may_view_customers(session, make):
     owner, business = make.business()
     staff = make.staff(owner, business)
 
-    assert accounts.require_business_permission(
+    assert permissions.require_business_permission(
         session, staff, business.id, Permission.VIEW_CUSTOMERS
     )
 
@@ -455,14 +455,14 @@ def test_strangers_have_no_permission(session, make, permission):
 
     for stranger in (other_owner, other_staff, customer):
         with pytest.raises(PermissionDeniedError, match="do not work for this business"):
-            accounts.require_business_permission(session, stranger, business.id, permission)
+            permissions.require_business_permission(session, stranger, business.id, permission)
 
 
 def test_permission_on_a_missing_business_is_not_found(session, make):
     owner, business = make.business()
 
     with pytest.raises(NotFoundError, match="Business not found"):
-        accounts.require_business_permission(session, owner, business.id + 1000, Permission.SCAN)
+        permissions.require_business_permission(session, owner, business.id + 1000, Permission.SCAN)
 
 
 def test_businesses_of_owner_staff_and_customer(session, make):
@@ -480,9 +480,9 @@ def test_businesses_of_owner_staff_and_customer(session, make):
     )
     customer = make.customer()
 
-    assert [b.id for b in accounts.businesses_of(session, owner)] == [business.id]
-    assert [b.id for b in accounts.businesses_of(session, staff)] == [business.id]
-    assert accounts.businesses_of(session, customer) == []
+    assert [b.id for b in permissions.businesses_of(session, owner)] == [business.id]
+    assert [b.id for b in permissions.businesses_of(session, staff)] == [business.id]
+    assert permissions.businesses_of(session, customer) == []
 
 
 def test_businesses_of_staff_working_for_two_businesses(session, make):
@@ -492,4 +492,4 @@ def test_businesses_of_staff_working_for_two_businesses(session, make):
     session.add(StaffPermission(business_id=second.id, user_id=staff.id))
     session.commit()
 
-    assert [b.id for b in accounts.businesses_of(session, staff)] == [first.id, second.id]
+    assert [b.id for b in permissions.businesses_of(session, staff)] == [first.id, second.id]

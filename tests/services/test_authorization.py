@@ -26,7 +26,9 @@ it); CUSTOMER (only the customer concerned); OWNER (only the owner); ANYONE (any
 logged in, each seeing their own).
 """
 
+import importlib
 import inspect
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +36,8 @@ from typing import Any
 import pytest
 from sqlmodel import Session, select
 
+import gudcity.services
+from gudcity.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from gudcity.models import (
     ApprovalRequest,
     Business,
@@ -46,16 +50,21 @@ from gudcity.models import (
 )
 from gudcity.services import (
     accounts,
+    answers,
+    awards,
     cards,
     customers,
+    deductions,
     enrollment,
     notifications,
-    points,
+    permissions,
     programs,
+    qr_cards,
+    redemptions,
     scanning,
+    standing,
 )
-from gudcity.services.accounts import Permission
-from gudcity.services.errors import ConflictError, NotFoundError, PermissionDeniedError
+from gudcity.services.permissions import Permission
 from tests.services.conftest import PASSWORD, Make
 from tests.services.snapshots import changes, snapshot
 
@@ -143,7 +152,7 @@ Call = Callable[[User | None], Any]
 
 
 def _deduction_request(w: World) -> ApprovalRequest:
-    return points.request_deduction(w.session, w.owner, w.card.id, 5, w.make.key())
+    return deductions.request_deduction(w.session, w.owner, w.card.id, 5, w.make.key())
 
 
 def _enrollment_request(w: World) -> ApprovalRequest:
@@ -164,12 +173,12 @@ def _unread_notification(w: World) -> CustomerNotification:
 
 def _answer_deduction(w: World) -> Call:
     request = _deduction_request(w)
-    return lambda actor: points.respond_to_deduction(w.session, actor, request.id, True)
+    return lambda actor: deductions.respond_to_deduction(w.session, actor, request.id, True)
 
 
 def _decline_deduction(w: World) -> Call:
     request = _deduction_request(w)
-    return lambda actor: points.respond_to_deduction(w.session, actor, request.id, False)
+    return lambda actor: deductions.respond_to_deduction(w.session, actor, request.id, False)
 
 
 def _answer_enrollment(w: World) -> Call:
@@ -179,7 +188,7 @@ def _answer_enrollment(w: World) -> Call:
 
 def _act_on_notification(w: World) -> Call:
     note = _actionable_notification(w)
-    return lambda actor: notifications.act_on_notification(w.session, actor, note.id, True)
+    return lambda actor: answers.act_on_notification(w.session, actor, note.id, True)
 
 
 def _mark_read(w: World) -> Call:
@@ -188,7 +197,7 @@ def _mark_read(w: World) -> Call:
 
 
 def _scan_token(w: World) -> Call:
-    token = scanning.issue_token(w.customer)
+    token = qr_cards.issue_token(w.customer)
     return lambda actor: scanning.scan_token(w.session, actor, w.program.id, token, w.make.key())
 
 
@@ -210,15 +219,17 @@ def _add_staff(w: World) -> Call:
 CALLS: dict[str, Callable[[World], Call]] = {
     # the ledger
     "award_points": lambda w: (
-        lambda actor: points.award_points(w.session, actor, w.card.id, 5, w.make.key())
+        lambda actor: awards.award_points(w.session, actor, w.card.id, 5, w.make.key())
     ),
     "request_deduction": lambda w: (
-        lambda actor: points.request_deduction(w.session, actor, w.card.id, 5, w.make.key())
+        lambda actor: deductions.request_deduction(w.session, actor, w.card.id, 5, w.make.key())
     ),
     "respond_to_deduction(accept)": _answer_deduction,
     "respond_to_deduction(decline)": _decline_deduction,
     "redeem_reward": lambda w: (
-        lambda actor: points.redeem_reward(w.session, actor, w.card.id, w.reward.id, w.make.key())
+        lambda actor: redemptions.redeem_reward(
+            w.session, actor, w.card.id, w.reward.id, w.make.key()
+        )
     ),
     # the scanner
     "find_customer_by_card_number": lambda w: (
@@ -233,7 +244,7 @@ CALLS: dict[str, Callable[[World], Call]] = {
         )
     ),
     "standing": lambda w: (
-        lambda actor: enrollment.standing(w.session, actor, w.program.id, w.customer.id)
+        lambda actor: standing.standing(w.session, actor, w.program.id, w.customer.id)
     ),
     # enrollment
     "request_enrollment": lambda w: (
@@ -292,7 +303,8 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "act_on_notification": _act_on_notification,
     # staff and businesses
     "add_staff_member": _add_staff,
-    "businesses_of": lambda w: lambda actor: accounts.businesses_of(w.session, actor),
+    "businesses_of": lambda w: lambda actor: permissions.businesses_of(w.session, actor),
+    "seat_of": lambda w: lambda actor: permissions.seat_of(w.session, actor),
 }
 
 # Calls that only read: even when allowed they must write nothing.
@@ -309,6 +321,7 @@ READS = {
     "list_customer_notifications",
     "unread_count",
     "businesses_of",
+    "seat_of",
 }
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
@@ -349,6 +362,7 @@ POLICY = [
     ("act_on_notification",           CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("add_staff_member",              OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
     ("businesses_of",                 ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("seat_of",                       ANYONE,    DENY, DENY, DENY, OK,   OK,   OK,   OK),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)
@@ -381,7 +395,10 @@ NOT_CALLS = {
 
 def test_every_service_function_taking_an_actor_has_a_row():
     """A new service call made on a user's behalf must join the policy."""
-    modules = [accounts, cards, customers, enrollment, notifications, points, programs, scanning]
+    modules = [
+        importlib.import_module(f"gudcity.services.{info.name}")
+        for info in pkgutil.iter_modules(gudcity.services.__path__)
+    ]
     acting = {
         name
         for module in modules
@@ -435,13 +452,13 @@ def test_another_business_sees_none_of_the_business_in_its_own_listings(session,
     assert customers.count_customers(session, rival, rivals) == 0
     assert programs.list_programs(session, rival, rivals) == []
     assert notifications.list_business_notifications(session, rival, rivals) == []
-    assert [b.id for b in accounts.businesses_of(session, rival)] == [rivals]
+    assert [b.id for b in permissions.businesses_of(session, rival)] == [rivals]
 
 
 def test_staff_see_only_the_businesses_they_work_for(session, world):
     staff = world.make.staff(world.owner, world.business)
-    assert [b.id for b in accounts.businesses_of(session, staff)] == [world.business.id]
-    assert accounts.businesses_of(session, world.customer) == []
+    assert [b.id for b in permissions.businesses_of(session, staff)] == [world.business.id]
+    assert permissions.businesses_of(session, world.customer) == []
 
 
 # --- request keys are no way into someone else's request --------------------------------
@@ -493,15 +510,15 @@ def _enrollment_request_with(world: World, key: str) -> ApprovalRequest:
 
 
 def test_a_deduction_key_reused_on_another_customers_card_is_a_conflict(session, world):
-    """Fixed: points.request_deduction compared only the program of the request a
+    """Fixed: deductions.request_deduction compared only the program of the request a
     reused key named, so it returned the request made on another customer's card."""
     bob = world.make.customer("Bob")
     bobs_card = world.make.card(bob, world.program, balance=50)
     key = world.make.key()
-    points.request_deduction(session, world.owner, world.card.id, 5, key)
+    deductions.request_deduction(session, world.owner, world.card.id, 5, key)
 
     with pytest.raises(ConflictError, match="already used"):
-        points.request_deduction(session, world.owner, bobs_card.id, 5, key)
+        deductions.request_deduction(session, world.owner, bobs_card.id, 5, key)
 
 
 def test_a_scan_key_used_at_another_business_reveals_nothing_of_that_scan(session, world):
@@ -539,7 +556,7 @@ def test_a_scan_key_used_for_one_customer_does_not_stand_for_another(session, wo
 
 
 def _token(customer: User) -> str:
-    return scanning.issue_token(customer)
+    return qr_cards.issue_token(customer)
 
 
 def _business_of(session: Session, transaction: PointTransaction) -> int:

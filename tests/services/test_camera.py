@@ -8,10 +8,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from gudcity.domain.errors import ServiceError
 from gudcity.models import User
-from gudcity.services import camera, scanning
-from gudcity.services.errors import ServiceError
-from gudcity.services.scanning import UnreadableImageError
+from gudcity.services import camera, qr_cards
+from gudcity.services.decoding import UnreadableImageError
 
 ALICE = User(public_id="aliceAlice-_1234")
 
@@ -24,7 +24,7 @@ def data_url(image: Image.Image, kind: str = "jpeg") -> str:
 
 def card_on_screen(token: str) -> Image.Image:
     """The QR code /cards draws, small in a grey 800x450 frame, as a camera sees it."""
-    qr = Image.open(io.BytesIO(scanning.qr_png(token))).convert("L").resize((260, 260))
+    qr = Image.open(io.BytesIO(qr_cards.qr_png(token))).convert("L").resize((260, 260))
     frame = Image.new("L", (800, 450), 150)
     frame.paste(qr, (300, 95))
     return frame
@@ -32,7 +32,7 @@ def card_on_screen(token: str) -> Image.Image:
 
 @pytest.mark.parametrize("kind", ["jpeg", "png", "webp"])
 def test_a_frame_showing_a_card_gives_its_token(kind):
-    token = scanning.issue_token(ALICE)
+    token = qr_cards.issue_token(ALICE)
 
     assert camera.read_frame(data_url(card_on_screen(token), kind)) == token
 

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlmodel import Session, select
 
+from gudcity.domain.errors import ServiceError
 from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -17,8 +18,7 @@ from gudcity.models import (
     TransactionKind,
     User,
 )
-from gudcity.services import enrollment, notifications, points, programs
-from gudcity.services.errors import ServiceError
+from gudcity.services import awards, deductions, enrollment, notifications, programs, redemptions
 
 
 def _race(engine, actions) -> list:
@@ -70,7 +70,7 @@ def test_the_same_award_sent_twice_at_once_is_written_once(session, engine, make
     session.rollback()
 
     def award(own):
-        return points.award_points(own, own.get(User, owner_id), card_id, 7, key).id
+        return awards.award_points(own, own.get(User, owner_id), card_id, 7, key).id
 
     outcomes = _race(engine, [award, award, award])
 
@@ -89,7 +89,7 @@ def test_racing_redemptions_never_overdraw(session, engine, make, shop):
     session.rollback()
 
     def redeemer(key):
-        return lambda own: points.redeem_reward(
+        return lambda own: redemptions.redeem_reward(
             own, own.get(User, customer_id), card_id, reward_id, key
         )
 
@@ -139,7 +139,7 @@ def test_a_thousand_awards_from_eight_connections_add_up(session, engine, make, 
     session.rollback()
 
     def award(key):
-        return lambda own: points.award_points(own, own.get(User, owner_id), card_id, 3, key).id
+        return lambda own: awards.award_points(own, own.get(User, owner_id), card_id, 3, key).id
 
     # Every award once, then 100 of them again (a retried request): still 1,000 rows.
     outcomes = _in_parallel(engine, [award(key) for key in keys + keys[:100]])
@@ -158,21 +158,21 @@ def test_awards_deductions_and_redemptions_racing_never_overdraw(session, engine
     reward_id = programs.add_reward(session, owner, program.id, name="Cake", cost=40).id
     card_id = make.card(customer, program, balance=100).id
     requests = [
-        points.request_deduction(session, owner, card_id, 9, make.key()).id for _ in range(30)
+        deductions.request_deduction(session, owner, card_id, 9, make.key()).id for _ in range(30)
     ]
     owner_id, customer_id = owner.id, customer.id
     session.rollback()
 
     def award(key):
-        return lambda own: points.award_points(own, own.get(User, owner_id), card_id, 1, key)
+        return lambda own: awards.award_points(own, own.get(User, owner_id), card_id, 1, key)
 
     def approve(request_id):  # the customer's phone and laptop both press Approve
-        return lambda own: points.respond_to_deduction(
+        return lambda own: deductions.respond_to_deduction(
             own, own.get(User, customer_id), request_id, accept=True
         )
 
     def redeem(key):
-        return lambda own: points.redeem_reward(
+        return lambda own: redemptions.redeem_reward(
             own, own.get(User, customer_id), card_id, reward_id, key
         )
 

@@ -3,6 +3,13 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from gudcity.domain.errors import (
+    ConflictError,
+    ExpiredError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -14,15 +21,8 @@ from gudcity.models import (
     ProgramEnrollment,
     utc_now,
 )
-from gudcity.services import enrollment, notifications, programs
-from gudcity.services.accounts import Permission
-from gudcity.services.errors import (
-    ConflictError,
-    ExpiredError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
+from gudcity.services import enrollment, lookups, notifications, programs
+from gudcity.services.permissions import Permission
 
 
 def _customer_notes(session, customer):
@@ -31,7 +31,7 @@ def _customer_notes(session, customer):
 
 def _enrollment_status(session, customer, program):
     session.expire_all()
-    row = enrollment.enrollment_of(session, customer.id, program.id)
+    row = lookups.enrollment_of(session, customer.id, program.id)
     return row.status if row else None
 
 
@@ -106,7 +106,7 @@ def test_an_invitation_to_a_program_paused_since_cannot_be_accepted_yet(session,
         enrollment.respond_to_enrollment(session, customer, request.id, accept=True)
 
     assert make.counts() == before
-    assert enrollment.pending_enrollment_request(session, customer.id, program.id) is not None
+    assert lookups.pending_enrollment_request(session, customer.id, program.id) is not None
     programs.update_program(session, owner, program.id, is_active=True)
     answer = enrollment.respond_to_enrollment(session, customer, request.id, accept=True)
     assert answer.card is not None
@@ -120,7 +120,7 @@ def test_an_invitation_to_a_paused_program_can_still_be_declined(session, make, 
     answer = enrollment.respond_to_enrollment(session, customer, request.id, accept=False)
 
     assert answer.card is None
-    assert enrollment.pending_enrollment_request(session, customer.id, program.id) is None
+    assert lookups.pending_enrollment_request(session, customer.id, program.id) is None
 
 
 def test_an_open_request_is_returned_not_repeated(session, make, shop):

@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import select
 
+from gudcity.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -13,14 +14,22 @@ from gudcity.models import (
     PointTransaction,
     TransactionKind,
 )
-from gudcity.services import enrollment, notifications, points, scanning
-from gudcity.services.errors import ConflictError, NotFoundError, PermissionDeniedError
+from gudcity.services import (
+    answers,
+    awards,
+    deductions,
+    enrollment,
+    lookups,
+    notifications,
+    notify,
+    scanning,
+)
 
 
 def tell(session, customer, *titles: str) -> list[int]:
     """Give `customer` one plain notification per title, committed in that order; their ids."""
     created = [
-        notifications.notify_customer(
+        notify.notify_customer(
             session, customer.id, NotificationType.POINTS_ADDED, title, f"{title} message"
         )
         for title in titles
@@ -40,7 +49,7 @@ def enrollment_request_notification(session, make, shop) -> CustomerNotification
 def deduction_request_notification(session, make, shop, balance: int, deduct: int):
     owner, _, program, customer = shop
     card = make.card(customer, program, balance=balance)
-    request = points.request_deduction(session, owner, card.id, deduct, make.key())
+    request = deductions.request_deduction(session, owner, card.id, deduct, make.key())
     notification = session.exec(
         select(CustomerNotification).where(CustomerNotification.approval_request_id == request.id)
     ).one()
@@ -168,7 +177,7 @@ def test_mark_all_read_with_nothing_unread_changes_nothing(session, make):
         lambda s, actor, n: notifications.unread_count(s, actor),
         lambda s, actor, n: notifications.mark_read(s, actor, n.id),
         lambda s, actor, n: notifications.mark_all_read(s, actor),
-        lambda s, actor, n: notifications.act_on_notification(s, actor, n.id, accept=True),
+        lambda s, actor, n: answers.act_on_notification(s, actor, n.id, accept=True),
     ],
     ids=["list", "unread_count", "mark_read", "mark_all_read", "act"],
 )
@@ -191,7 +200,7 @@ def test_acting_on_a_plain_notification_is_not_found(session, make):
     before = make.counts()
 
     with pytest.raises(NotFoundError, match="no request to answer"):
-        notifications.act_on_notification(session, customer, plain, accept=True)
+        answers.act_on_notification(session, customer, plain, accept=True)
     assert make.counts() == before
 
 
@@ -202,9 +211,9 @@ def test_acting_on_someone_elses_request_is_not_found(session, make, shop):
     before = make.counts()
 
     with pytest.raises(NotFoundError, match="no request to answer"):
-        notifications.act_on_notification(session, stranger, notification.id, accept=True)
+        answers.act_on_notification(session, stranger, notification.id, accept=True)
     assert make.counts() == before
-    assert enrollment.enrollment_of(session, customer.id, program.id).status == (
+    assert lookups.enrollment_of(session, customer.id, program.id).status == (
         EnrollmentStatus.PENDING
     )
 
@@ -213,10 +222,10 @@ def test_accepting_an_enrollment_request_enrolls_and_issues_a_card(session, make
     *_, program, customer = shop
     notification = enrollment_request_notification(session, make, shop)
 
-    answer = notifications.act_on_notification(session, customer, notification.id, accept=True)
+    answer = answers.act_on_notification(session, customer, notification.id, accept=True)
 
     assert answer.enrollment.status == EnrollmentStatus.ACTIVE
-    assert points.card_of(session, customer.id, program.id).id == answer.card.id
+    assert lookups.card_of(session, customer.id, program.id).id == answer.card.id
     stored = reread(session, CustomerNotification, notification.id)
     assert stored.action_taken == ApprovalStatus.APPROVED
     assert stored.read_at is not None
@@ -226,13 +235,13 @@ def test_declining_an_enrollment_request_issues_no_card(session, make, shop):
     *_, program, customer = shop
     notification = enrollment_request_notification(session, make, shop)
 
-    answer = notifications.act_on_notification(session, customer, notification.id, accept=False)
+    answer = answers.act_on_notification(session, customer, notification.id, accept=False)
 
     assert answer.card is None
-    assert enrollment.enrollment_of(session, customer.id, program.id).status == (
+    assert lookups.enrollment_of(session, customer.id, program.id).status == (
         EnrollmentStatus.DECLINED
     )
-    assert points.card_of(session, customer.id, program.id) is None
+    assert lookups.card_of(session, customer.id, program.id) is None
     assert reread(session, CustomerNotification, notification.id).action_taken == "DECLINED"
 
 
@@ -245,16 +254,16 @@ def test_accepting_an_invitation_from_a_scan_awards_the_scans_points(session, ma
         )
     ).one()
 
-    notifications.act_on_notification(session, customer, notification.id, accept=True)
+    answers.act_on_notification(session, customer, notification.id, accept=True)
 
-    assert points.card_of(session, customer.id, program.id).balance == program.points_per_scan
+    assert lookups.card_of(session, customer.id, program.id).balance == program.points_per_scan
 
 
 def test_approving_a_deduction_request_takes_the_points(session, make, shop):
     *_, customer = shop
     card, notification = deduction_request_notification(session, make, shop, 50, 20)
 
-    transaction = notifications.act_on_notification(session, customer, notification.id, accept=True)
+    transaction = answers.act_on_notification(session, customer, notification.id, accept=True)
 
     assert (transaction.kind, transaction.amount) == (TransactionKind.DEDUCT, -20)
     assert reread(session, LoyaltyCard, card.id).balance == 30
@@ -265,7 +274,7 @@ def test_declining_a_deduction_request_keeps_the_points(session, make, shop):
     *_, customer = shop
     card, notification = deduction_request_notification(session, make, shop, 50, 20)
 
-    result = notifications.act_on_notification(session, customer, notification.id, accept=False)
+    result = answers.act_on_notification(session, customer, notification.id, accept=False)
 
     assert result is None
     assert reread(session, LoyaltyCard, card.id).balance == 50
@@ -279,11 +288,11 @@ def test_declining_a_deduction_request_keeps_the_points(session, make, shop):
 def test_a_request_can_be_answered_only_once(session, make, shop):
     *_, customer = shop
     card, notification = deduction_request_notification(session, make, shop, 50, 20)
-    notifications.act_on_notification(session, customer, notification.id, accept=True)
+    answers.act_on_notification(session, customer, notification.id, accept=True)
     before = make.counts()
 
     with pytest.raises(ConflictError, match="already been answered"):
-        notifications.act_on_notification(session, customer, notification.id, accept=True)
+        answers.act_on_notification(session, customer, notification.id, accept=True)
     assert make.counts() == before
     assert reread(session, LoyaltyCard, card.id).balance == 30
     request = reread(session, ApprovalRequest, notification.approval_request_id)
@@ -296,11 +305,11 @@ def test_a_request_can_be_answered_only_once(session, make, shop):
 def test_owner_sees_the_business_notifications_newest_first(session, make, shop):
     owner, business, program, customer = shop
     notification = enrollment_request_notification(session, make, shop)
-    notifications.act_on_notification(session, customer, notification.id, accept=True)
-    card = points.card_of(session, customer.id, program.id)
-    points.award_points(session, owner, card.id, 40, make.key())
-    request = points.request_deduction(session, owner, card.id, 10, make.key())
-    points.respond_to_deduction(session, customer, request.id, accept=False)
+    answers.act_on_notification(session, customer, notification.id, accept=True)
+    card = lookups.card_of(session, customer.id, program.id)
+    awards.award_points(session, owner, card.id, 40, make.key())
+    request = deductions.request_deduction(session, owner, card.id, 10, make.key())
+    deductions.respond_to_deduction(session, customer, request.id, accept=False)
 
     listed = notifications.list_business_notifications(session, owner, business.id)
 
@@ -314,7 +323,7 @@ def test_owner_sees_the_business_notifications_newest_first(session, make, shop)
 def test_business_notifications_are_refused_to_another_business(session, make, shop):
     _, business, _, customer = shop
     notification = enrollment_request_notification(session, make, shop)
-    notifications.act_on_notification(session, customer, notification.id, accept=False)
+    answers.act_on_notification(session, customer, notification.id, accept=False)
     other_owner, other_business = make.business()
 
     with pytest.raises(PermissionDeniedError):

@@ -3,6 +3,14 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from gudcity.domain.errors import (
+    ConflictError,
+    ExpiredError,
+    InsufficientPointsError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -14,16 +22,8 @@ from gudcity.models import (
     TransactionKind,
     utc_now,
 )
-from gudcity.services import enrollment, notifications, points, programs
-from gudcity.services.accounts import Permission
-from gudcity.services.errors import (
-    ConflictError,
-    ExpiredError,
-    InsufficientPointsError,
-    NotFoundError,
-    PermissionDeniedError,
-    ValidationError,
-)
+from gudcity.services import awards, deductions, enrollment, notifications, programs, redemptions
+from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
 
 
@@ -52,7 +52,7 @@ def test_award_writes_one_ledger_row_moves_balance_and_tells_the_customer(sessio
     owner, _, program, customer = shop
     card = make.card(customer, program)
 
-    transaction = points.award_points(session, owner, card.id, 25, make.key(), note="Birthday")
+    transaction = awards.award_points(session, owner, card.id, 25, make.key(), note="Birthday")
 
     assert (transaction.kind, transaction.amount, transaction.actor_id) == (
         TransactionKind.EARN,
@@ -70,10 +70,10 @@ def test_the_same_key_twice_changes_nothing_the_second_time(session, make, shop)
     owner, _, program, customer = shop
     card = make.card(customer, program)
     key = make.key()
-    first = points.award_points(session, owner, card.id, 10, key)
+    first = awards.award_points(session, owner, card.id, 10, key)
     before = make.counts()
 
-    again = points.award_points(session, owner, card.id, 10, key)
+    again = awards.award_points(session, owner, card.id, 10, key)
 
     assert again.id == first.id
     assert make.counts() == before
@@ -85,9 +85,9 @@ def test_a_key_used_on_another_card_is_a_conflict(session, make, shop):
     card = make.card(customer, program)
     other_card = make.card(make.customer(), program)
     key = make.key()
-    points.award_points(session, owner, card.id, 10, key)
+    awards.award_points(session, owner, card.id, 10, key)
     with pytest.raises(ConflictError):
-        points.award_points(session, owner, other_card.id, 10, key)
+        awards.award_points(session, owner, other_card.id, 10, key)
     assert _balance(session, other_card) == 0
 
 
@@ -97,7 +97,7 @@ def test_bad_amounts_are_refused_and_write_nothing(session, make, shop, amount):
     card = make.card(customer, program)
     before = make.counts()
     with pytest.raises(ValidationError, match="Points must"):
-        points.award_points(session, owner, card.id, amount, make.key())
+        awards.award_points(session, owner, card.id, amount, make.key())
     assert make.counts() == before
 
 
@@ -105,7 +105,7 @@ def test_the_largest_allowed_award_goes_through(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program)
     limit = get_settings().max_points_per_transaction
-    points.award_points(session, owner, card.id, limit, make.key())
+    awards.award_points(session, owner, card.id, limit, make.key())
     assert _balance(session, card) == limit
 
 
@@ -113,11 +113,11 @@ def test_unknown_card_and_missing_key_are_refused(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program)
     with pytest.raises(NotFoundError):
-        points.award_points(session, owner, 999_999, 5, make.key())
+        awards.award_points(session, owner, 999_999, 5, make.key())
     with pytest.raises(ValidationError, match="key"):
-        points.award_points(session, owner, card.id, 5, "")
+        awards.award_points(session, owner, card.id, 5, "")
     with pytest.raises(ValidationError, match="key"):
-        points.award_points(session, owner, card.id, 5, "k" * 129)
+        awards.award_points(session, owner, card.id, 5, "k" * 129)
 
 
 def test_another_business_cannot_award_and_staff_need_permission(session, make, shop):
@@ -128,10 +128,10 @@ def test_another_business_cannot_award_and_staff_need_permission(session, make, 
     before = make.counts()
     for actor in (other_owner, scanner_only, customer):
         with pytest.raises(PermissionDeniedError):
-            points.award_points(session, actor, card.id, 5, make.key())
+            awards.award_points(session, actor, card.id, 5, make.key())
     assert make.counts() == before
     cashier = make.staff(owner, business, Permission.AWARD)
-    points.award_points(session, cashier, card.id, 5, make.key())
+    awards.award_points(session, cashier, card.id, 5, make.key())
     assert _balance(session, card) == 5
 
 
@@ -140,11 +140,11 @@ def test_no_awards_on_a_paused_program_or_after_leaving(session, make, shop):
     card = make.card(customer, program)
     enrollment.leave_program(session, customer, program.id)
     with pytest.raises(ValidationError, match="not enrolled"):
-        points.award_points(session, owner, card.id, 5, make.key())
+        awards.award_points(session, owner, card.id, 5, make.key())
     enrollment.join_program(session, customer, program.id)
     programs.update_program(session, owner, program.id, is_active=False)
     with pytest.raises(ValidationError, match="paused"):
-        points.award_points(session, owner, card.id, 5, make.key())
+        awards.award_points(session, owner, card.id, 5, make.key())
 
 
 def test_tier_follows_lifetime_points_not_balance(session, make, shop):
@@ -152,7 +152,7 @@ def test_tier_follows_lifetime_points_not_balance(session, make, shop):
     card = make.card(customer, program, balance=600)
     session.expire_all()
     assert session.get(LoyaltyCard, card.id).tier == "SILVER"
-    points.award_points(session, owner, card.id, 1500, make.key())
+    awards.award_points(session, owner, card.id, 1500, make.key())
     session.expire_all()
     assert session.get(LoyaltyCard, card.id).tier == "GOLD"
 
@@ -162,7 +162,7 @@ def test_stamp_programs_speak_of_stamps(session, make):
     program = make.program(owner, business, kind=ProgramKind.STAMPS, points_per_scan=1)
     customer = make.customer()
     card = make.card(customer, program)
-    points.award_points(session, owner, card.id, 1, make.key())
+    awards.award_points(session, owner, card.id, 1, make.key())
     latest = notifications.list_customer_notifications(session, customer)[0]
     assert latest.message == "You earned 1 stamp from Crumbs!"
 
@@ -174,14 +174,14 @@ def test_a_deduction_changes_nothing_until_the_customer_approves(session, make, 
     owner, _, program, customer = shop
     card = make.card(customer, program, balance=50)
 
-    request = points.request_deduction(session, owner, card.id, 20, make.key(), reason="Refund")
+    request = deductions.request_deduction(session, owner, card.id, 20, make.key(), reason="Refund")
 
     assert _balance(session, card) == 50
     note = notifications.list_customer_notifications(session, customer)[0]
     assert note.type == NotificationType.POINTS_DEDUCTION_REQUEST and note.requires_action
     assert "deduct 20 points" in note.message and "Refund" in note.message
 
-    transaction = points.respond_to_deduction(session, customer, request.id, accept=True)
+    transaction = deductions.respond_to_deduction(session, customer, request.id, accept=True)
 
     assert transaction.kind == TransactionKind.DEDUCT and transaction.amount == -20
     assert transaction.actor_id == owner.id
@@ -192,9 +192,9 @@ def test_a_deduction_changes_nothing_until_the_customer_approves(session, make, 
 def test_a_declined_deduction_moves_nothing(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program, balance=50)
-    request = points.request_deduction(session, owner, card.id, 20, make.key())
+    request = deductions.request_deduction(session, owner, card.id, 20, make.key())
 
-    assert points.respond_to_deduction(session, customer, request.id, accept=False) is None
+    assert deductions.respond_to_deduction(session, customer, request.id, accept=False) is None
 
     assert _balance(session, card) == 50
     session.expire_all()
@@ -205,11 +205,11 @@ def test_a_declined_deduction_moves_nothing(session, make, shop):
 def test_a_deduction_is_answered_once(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program, balance=50)
-    request = points.request_deduction(session, owner, card.id, 20, make.key())
-    points.respond_to_deduction(session, customer, request.id, accept=True)
+    request = deductions.request_deduction(session, owner, card.id, 20, make.key())
+    deductions.respond_to_deduction(session, customer, request.id, accept=True)
     for accept in (True, False):
         with pytest.raises(ConflictError):
-            points.respond_to_deduction(session, customer, request.id, accept=accept)
+            deductions.respond_to_deduction(session, customer, request.id, accept=accept)
     assert _balance(session, card) == 30
 
 
@@ -218,20 +218,20 @@ def test_a_deduction_beyond_the_balance_is_refused_and_writes_nothing(session, m
     card = make.card(customer, program, balance=15)
     before = make.counts()
     with pytest.raises(InsufficientPointsError, match="only 15 points"):
-        points.request_deduction(session, owner, card.id, 16, make.key())
+        deductions.request_deduction(session, owner, card.id, 16, make.key())
     assert make.counts() == before
 
 
 def test_approval_after_the_balance_fell_is_refused_and_writes_nothing(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program, balance=30)
-    first = points.request_deduction(session, owner, card.id, 20, make.key())
-    second = points.request_deduction(session, owner, card.id, 20, make.key())
-    points.respond_to_deduction(session, customer, first.id, accept=True)
+    first = deductions.request_deduction(session, owner, card.id, 20, make.key())
+    second = deductions.request_deduction(session, owner, card.id, 20, make.key())
+    deductions.respond_to_deduction(session, customer, first.id, accept=True)
     before = make.counts()
 
     with pytest.raises(InsufficientPointsError):
-        points.respond_to_deduction(session, customer, second.id, accept=True)
+        deductions.respond_to_deduction(session, customer, second.id, accept=True)
 
     assert make.counts() == before
     assert _balance(session, card) == 10
@@ -242,12 +242,12 @@ def test_approval_after_the_balance_fell_is_refused_and_writes_nothing(session, 
 def test_an_expired_deduction_cannot_be_approved(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program, balance=30)
-    request = points.request_deduction(session, owner, card.id, 10, make.key())
+    request = deductions.request_deduction(session, owner, card.id, 10, make.key())
     request.expires_at = utc_now() - timedelta(minutes=1)
     session.add(request)
     session.commit()
     with pytest.raises(ExpiredError):
-        points.respond_to_deduction(session, customer, request.id, accept=True)
+        deductions.respond_to_deduction(session, customer, request.id, accept=True)
     assert _balance(session, card) == 30
 
 
@@ -256,19 +256,19 @@ def test_deductions_need_their_own_permission(session, make, shop):
     card = make.card(customer, program, balance=30)
     cashier = make.staff(owner, business, Permission.SCAN, Permission.AWARD)
     with pytest.raises(PermissionDeniedError):
-        points.request_deduction(session, cashier, card.id, 10, make.key())
+        deductions.request_deduction(session, cashier, card.id, 10, make.key())
     manager = make.staff(owner, business, Permission.DEDUCT)
-    assert points.request_deduction(session, manager, card.id, 10, make.key()).points == 10
+    assert deductions.request_deduction(session, manager, card.id, 10, make.key()).points == 10
 
 
 def test_only_the_card_holder_answers_a_deduction(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program, balance=30)
-    request = points.request_deduction(session, owner, card.id, 10, make.key())
+    request = deductions.request_deduction(session, owner, card.id, 10, make.key())
     with pytest.raises(NotFoundError):
-        points.respond_to_deduction(session, make.customer(), request.id, accept=True)
+        deductions.respond_to_deduction(session, make.customer(), request.id, accept=True)
     with pytest.raises(PermissionDeniedError):
-        points.respond_to_deduction(session, owner, request.id, accept=True)
+        deductions.respond_to_deduction(session, owner, request.id, accept=True)
     assert _balance(session, card) == 30
 
 
@@ -276,9 +276,9 @@ def test_a_repeated_deduction_request_key_returns_the_first_request(session, mak
     owner, _, program, customer = shop
     card = make.card(customer, program, balance=30)
     key = make.key()
-    first = points.request_deduction(session, owner, card.id, 10, key)
+    first = deductions.request_deduction(session, owner, card.id, 10, key)
     before = make.counts()
-    assert points.request_deduction(session, owner, card.id, 10, key).id == first.id
+    assert deductions.request_deduction(session, owner, card.id, 10, key).id == first.id
     assert make.counts() == before
 
 
@@ -290,7 +290,7 @@ def test_redeeming_spends_points_and_gives_a_code(session, make, shop):
     reward = programs.add_reward(session, owner, program.id, name="Free latte", cost=40)
     card = make.card(customer, program, balance=50)
 
-    transaction = points.redeem_reward(session, customer, card.id, reward.id, make.key())
+    transaction = redemptions.redeem_reward(session, customer, card.id, reward.id, make.key())
 
     assert transaction.kind == TransactionKind.REDEEM and transaction.amount == -40
     assert len(transaction.redemption_code) == 8
@@ -306,8 +306,8 @@ def test_redeeming_twice_with_one_key_spends_once(session, make, shop):
     reward = programs.add_reward(session, owner, program.id, name="Free latte", cost=20)
     card = make.card(customer, program, balance=50)
     key = make.key()
-    first = points.redeem_reward(session, customer, card.id, reward.id, key)
-    again = points.redeem_reward(session, customer, card.id, reward.id, key)
+    first = redemptions.redeem_reward(session, customer, card.id, reward.id, key)
+    again = redemptions.redeem_reward(session, customer, card.id, reward.id, key)
     assert again.id == first.id
     assert _balance(session, card) == 30
 
@@ -318,7 +318,7 @@ def test_redeeming_without_enough_points_writes_nothing(session, make, shop):
     card = make.card(customer, program, balance=50)
     before = make.counts()
     with pytest.raises(InsufficientPointsError, match="costs 100 points; you have 50"):
-        points.redeem_reward(session, customer, card.id, reward.id, make.key())
+        redemptions.redeem_reward(session, customer, card.id, reward.id, make.key())
     assert make.counts() == before
 
 
@@ -329,10 +329,10 @@ def test_rewards_of_another_program_and_cards_of_others_are_refused(session, mak
     reward = programs.add_reward(session, owner, program.id, name="Cookie", cost=5)
     card = make.card(customer, program, balance=50)
     with pytest.raises(NotFoundError, match="not available"):
-        points.redeem_reward(session, customer, card.id, foreign_reward.id, make.key())
+        redemptions.redeem_reward(session, customer, card.id, foreign_reward.id, make.key())
     with pytest.raises(NotFoundError, match="Card"):
-        points.redeem_reward(session, make.customer(), card.id, reward.id, make.key())
+        redemptions.redeem_reward(session, make.customer(), card.id, reward.id, make.key())
     programs.set_reward_active(session, owner, reward.id, False)
     with pytest.raises(NotFoundError, match="not available"):
-        points.redeem_reward(session, customer, card.id, reward.id, make.key())
+        redemptions.redeem_reward(session, customer, card.id, reward.id, make.key())
     assert _balance(session, card) == 50

@@ -3,11 +3,11 @@
 import pytest
 from sqlmodel import Session, select
 
+from gudcity.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from gudcity.models import LoyaltyProgram, ProgramKind, Reward, SyncNotification
 from gudcity.services import programs
-from gudcity.services.accounts import Permission
-from gudcity.services.errors import NotFoundError, PermissionDeniedError, ValidationError
-from gudcity.services.events import latest_event_id
+from gudcity.services.outbox import latest_event_id
+from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
 
 SEVEN_DAYS = 7 * 24 * 3600

@@ -21,6 +21,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
+from gudcity.domain import qr_tokens
+from gudcity.domain.card_numbers import luhn_check_digit
+from gudcity.domain.errors import (
+    AuthenticationError,
+    NotFoundError,
+    ServiceError,
+    ValidationError,
+)
 from gudcity.models import (
     ApprovalRequest,
     Business,
@@ -32,22 +40,20 @@ from gudcity.models import (
 )
 from gudcity.services import (
     accounts,
+    answers,
+    awards,
     cards,
     customers,
+    deductions,
     enrollment,
     notifications,
-    points,
     programs,
+    qr_cards,
+    redemptions,
     scanning,
+    standing,
 )
-from gudcity.services.accounts import Permission
-from gudcity.services.card_numbers import luhn_check_digit
-from gudcity.services.errors import (
-    AuthenticationError,
-    NotFoundError,
-    ServiceError,
-    ValidationError,
-)
+from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
 from tests.services.conftest import PASSWORD, Make
 from tests.services.snapshots import changes, snapshot
@@ -302,7 +308,7 @@ def test_awarding_takes_any_amount_and_note_or_refuses_them(session, counter, am
     c = counter
     refused_or_done(
         session,
-        lambda: points.award_points(session, c.owner, c.card.id, amount, c.make.key(), note=note),
+        lambda: awards.award_points(session, c.owner, c.card.id, amount, c.make.key(), note=note),
     )
 
 
@@ -314,7 +320,7 @@ def test_asking_for_a_deduction_takes_any_amount_and_reason_or_refuses_them(
     c = counter
     refused_or_done(
         session,
-        lambda: points.request_deduction(
+        lambda: deductions.request_deduction(
             session, c.owner, c.card.id, amount, c.make.key(), reason=reason
         ),
     )
@@ -327,7 +333,7 @@ def test_redeeming_a_reward_of_any_cost_goes_through_or_is_refused(session, coun
     reward = programs.add_reward(session, c.owner, c.program.id, name="Prize", cost=cost)
     key = c.make.key()
     refused_or_done(
-        session, lambda: points.redeem_reward(session, c.customer, c.card.id, reward.id, key)
+        session, lambda: redemptions.redeem_reward(session, c.customer, c.card.id, reward.id, key)
     )
 
 
@@ -338,7 +344,7 @@ def test_the_longest_names_and_reason_still_fit_the_deduction_message(session, m
     program = make.program(owner, business, name="P" * accounts.MAX_NAME_LENGTH)
     card = make.card(make.customer(), program, balance=get_settings().max_points_per_transaction)
 
-    points.request_deduction(
+    deductions.request_deduction(
         session,
         owner,
         card.id,
@@ -387,7 +393,7 @@ def test_scanning_any_text_as_a_qr_token_is_refused_and_only_logged(session, cou
         lambda: scanning.scan_token(session, c.owner, c.program.id, token, c.make.key()),
         logged="qr_scan_logs",
     )
-    assert isinstance(refused, scanning.InvalidQrError)
+    assert isinstance(refused, qr_tokens.InvalidQrError)
 
 
 @SETTINGS
@@ -404,30 +410,30 @@ def test_searching_customers_for_any_text_lists_or_refuses(session, counter, sea
 
 def _open_requests(c: Counter) -> None:
     """A deduction request and an enrollment request, each with its notification."""
-    points.request_deduction(c.session, c.owner, c.card.id, 1, c.make.key())
+    deductions.request_deduction(c.session, c.owner, c.card.id, 1, c.make.key())
     other = c.make.program(c.owner, c.business)
     enrollment.request_enrollment(c.session, c.owner, other.id, c.customer.id, c.make.key())
 
 
 ID_CALLS: dict[str, Callable[[Counter, Any], Any]] = {
     "mark_read(notification)": lambda c, i: notifications.mark_read(c.session, c.customer, i),
-    "act_on_notification(notification)": lambda c, i: notifications.act_on_notification(
+    "act_on_notification(notification)": lambda c, i: answers.act_on_notification(
         c.session, c.customer, i, True
     ),
-    "respond_to_deduction(request)": lambda c, i: points.respond_to_deduction(
+    "respond_to_deduction(request)": lambda c, i: deductions.respond_to_deduction(
         c.session, c.customer, i, False
     ),
     "respond_to_enrollment(request)": lambda c, i: enrollment.respond_to_enrollment(
         c.session, c.customer, i, False
     ),
-    "award_points(card)": lambda c, i: points.award_points(c.session, c.owner, i, 1, c.make.key()),
-    "request_deduction(card)": lambda c, i: points.request_deduction(
+    "award_points(card)": lambda c, i: awards.award_points(c.session, c.owner, i, 1, c.make.key()),
+    "request_deduction(card)": lambda c, i: deductions.request_deduction(
         c.session, c.owner, i, 1, c.make.key()
     ),
-    "redeem_reward(card)": lambda c, i: points.redeem_reward(
+    "redeem_reward(card)": lambda c, i: redemptions.redeem_reward(
         c.session, c.customer, i, c.reward.id, c.make.key()
     ),
-    "redeem_reward(reward)": lambda c, i: points.redeem_reward(
+    "redeem_reward(reward)": lambda c, i: redemptions.redeem_reward(
         c.session, c.customer, c.card.id, i, c.make.key()
     ),
     "recent_transactions(card)": lambda c, i: cards.recent_transactions(c.session, c.customer, i),
@@ -457,7 +463,7 @@ ID_CALLS: dict[str, Callable[[Counter, Any], Any]] = {
     "request_enrollment(customer)": lambda c, i: enrollment.request_enrollment(
         c.session, c.owner, c.program.id, i, c.make.key()
     ),
-    "standing(customer)": lambda c, i: enrollment.standing(c.session, c.owner, c.program.id, i),
+    "standing(customer)": lambda c, i: standing.standing(c.session, c.owner, c.program.id, i),
 }
 
 
@@ -545,13 +551,13 @@ def test_out_of_range_ids_find_nothing_in_listings(session, counter):
 # Each builds what its call needs (before anything is compared) and returns the call.
 KEYED_CALLS: dict[str, Callable[[Counter], Callable[[str], Any]]] = {
     "award_points": lambda c: (
-        lambda key: points.award_points(c.session, c.owner, c.card.id, 1, key)
+        lambda key: awards.award_points(c.session, c.owner, c.card.id, 1, key)
     ),
     "request_deduction": lambda c: (
-        lambda key: points.request_deduction(c.session, c.owner, c.card.id, 1, key)
+        lambda key: deductions.request_deduction(c.session, c.owner, c.card.id, 1, key)
     ),
     "redeem_reward": lambda c: (
-        lambda key: points.redeem_reward(c.session, c.customer, c.card.id, c.reward.id, key)
+        lambda key: redemptions.redeem_reward(c.session, c.customer, c.card.id, c.reward.id, key)
     ),
     "request_enrollment": lambda c: _request_enrollment_of(c, c.make.customer()),
 }
@@ -562,7 +568,7 @@ SCAN_CALLS: dict[str, Callable[[Counter], Callable[[str], Any]]] = {
     "scan_customer(new customer)": lambda c: _scan_customer(c, c.make.customer()),
     "scan_token": lambda c: (
         lambda key: scanning.scan_token(
-            c.session, c.owner, c.program.id, scanning.issue_token(c.customer), key
+            c.session, c.owner, c.program.id, qr_cards.issue_token(c.customer), key
         )
     ),
 }
@@ -618,17 +624,17 @@ def test_a_scan_with_the_longest_key_is_written(counter, call):
             "Reward name must not contain NUL",
         ),
         (
-            lambda c: points.award_points(
+            lambda c: awards.award_points(
                 c.session, c.owner, c.card.id, 5, c.make.key(), note="a\x00"
             ),
             "The note must not contain NUL",
         ),
         (
-            lambda c: points.award_points(c.session, c.owner, c.card.id, 5, "key\x00"),
+            lambda c: awards.award_points(c.session, c.owner, c.card.id, 5, "key\x00"),
             "A request key must not contain NUL",
         ),
         (
-            lambda c: points.request_deduction(
+            lambda c: deductions.request_deduction(
                 c.session, c.owner, c.card.id, 5, c.make.key(), reason="\x00"
             ),
             "The reason must not contain NUL",
@@ -716,7 +722,7 @@ def test_notifications_keep_hostile_text_as_it_was_typed(session, counter):
     escaping is the page's job, and React escapes text it renders."""
     c = counter
     hostile = "<script>alert(1)</script> \u202eevil"
-    points.request_deduction(session, c.owner, c.card.id, 1, c.make.key(), reason=hostile)
+    deductions.request_deduction(session, c.owner, c.card.id, 1, c.make.key(), reason=hostile)
     latest = notifications.list_customer_notifications(session, c.customer)[0]
     assert hostile in latest.message
     stored = session.exec(

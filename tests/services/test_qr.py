@@ -14,28 +14,24 @@ from hypothesis import strategies as st
 from PIL import Image
 from sqlmodel import select
 
-from gudcity.models import ProgramEnrollment, QrScanLog, User
-from gudcity.services import scanning
-from gudcity.services.accounts import Permission
-from gudcity.services.errors import PermissionDeniedError, ValidationError
-from gudcity.services.scanning import (
+from gudcity.domain.errors import PermissionDeniedError, ValidationError
+from gudcity.domain.qr_tokens import (
     DamagedQrError,
     ExpiredQrError,
     ForgedQrError,
     FutureQrError,
-    ImageTooLargeError,
     InvalidQrError,
     NotGudCityQrError,
     OversizedQrError,
-    ScanOutcome,
     UnknownCustomerQrError,
-    UnreadableImageError,
     UnsupportedQrVersionError,
-    decode_qr,
-    issue_token,
-    qr_png,
-    verify_token,
 )
+from gudcity.domain.scans import ScanOutcome
+from gudcity.models import ProgramEnrollment, QrScanLog, User
+from gudcity.services import decoding, qr_cards, scanning
+from gudcity.services.decoding import ImageTooLargeError, UnreadableImageError, decode_qr
+from gudcity.services.permissions import Permission
+from gudcity.services.qr_cards import issue_token, qr_png, verify_token
 from gudcity.settings import get_settings
 
 NOW = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
@@ -43,9 +39,10 @@ ALICE = User(public_id="aliceAlice-_1234")
 
 
 def _settings(monkeypatch, **changes) -> None:
-    """Run the scanning module with some settings changed."""
+    """Sign, verify and decode with some settings changed."""
     changed = get_settings().model_copy(update=changes)
-    monkeypatch.setattr(scanning, "get_settings", lambda: changed)
+    monkeypatch.setattr(qr_cards, "get_settings", lambda: changed)
+    monkeypatch.setattr(decoding, "get_settings", lambda: changed)
 
 
 def _flip(token: str, index: int) -> str:
@@ -212,8 +209,8 @@ def test_zxing_alone_reads_a_camera_frame_of_the_card(monkeypatch):
     code = _gray(qr_png(token, box_size=6))
     frame = np.full((720, 1280), 200, np.uint8)
     frame[150 : 150 + code.shape[0], 600 : 600 + code.shape[1]] = np.where(code < 128, 40, 220)
-    monkeypatch.setattr(scanning, "_boost_contrast", _must_not_run)
-    monkeypatch.setattr(scanning, "_read_with_zbar", _must_not_run)
+    monkeypatch.setattr(decoding, "_boost_contrast", _must_not_run)
+    monkeypatch.setattr(decoding, "_read_with_zbar", _must_not_run)
     assert decode_qr(_jpeg(cv2.GaussianBlur(frame, (0, 0), 1.0), 85)) == token
 
 
@@ -230,8 +227,8 @@ def _dark_photo(token: str) -> bytes:
 def test_zxing_after_clahe_reads_a_dark_photo_that_zxing_alone_misses(monkeypatch):
     token = issue_token(ALICE, now=NOW)
     photo = _dark_photo(token)
-    assert scanning._read_with_zxing(_gray(photo)) is None
-    monkeypatch.setattr(scanning, "_read_with_zbar", _must_not_run)
+    assert decoding._read_with_zxing(_gray(photo)) is None
+    monkeypatch.setattr(decoding, "_read_with_zbar", _must_not_run)
     assert decode_qr(photo) == token
 
 
@@ -252,8 +249,8 @@ def test_pyzbar_reads_a_steeply_tilted_card_that_both_zxing_steps_miss():
     token = issue_token(ALICE, now=NOW)
     photo = _steeply_tilted(token)
     gray = _gray(photo)
-    assert scanning._read_with_zxing(gray) is None
-    assert scanning._read_with_zxing(scanning._boost_contrast(gray)) is None
+    assert decoding._read_with_zxing(gray) is None
+    assert decoding._read_with_zxing(decoding._boost_contrast(gray)) is None
     assert decode_qr(photo) == token
 
 
@@ -313,7 +310,7 @@ def test_huge_dimensions_are_refused_from_the_header_before_decoding(monkeypatch
     def must_not_decode(*args):
         raise AssertionError("decoded a refused image")
 
-    monkeypatch.setattr(scanning.cv2, "imdecode", must_not_decode)
+    monkeypatch.setattr(decoding.cv2, "imdecode", must_not_decode)
     with pytest.raises(ImageTooLargeError, match="megapixels"):
         decode_qr(_png_claiming(width, height))
 
@@ -367,7 +364,7 @@ def test_a_scan_delivered_again_after_its_token_expired_is_done_once(
     first = scanning.scan_token(session, owner, program.id, token, key)
     before = make.counts()
     later = datetime.now(UTC) + timedelta(minutes=10)
-    monkeypatch.setattr(scanning, "utc_now", lambda: later)
+    monkeypatch.setattr(qr_cards, "utc_now", lambda: later)
     with pytest.raises(ExpiredQrError):
         verify_token(token)
 

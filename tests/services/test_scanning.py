@@ -1,12 +1,12 @@
 import pytest
 from sqlmodel import select
 
+from gudcity.domain.card_numbers import format_card_number
+from gudcity.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from gudcity.domain.scans import ScanOutcome
 from gudcity.models import LoyaltyCard, NotificationType, QrScanLog
-from gudcity.services import notifications, programs, scanning
-from gudcity.services.accounts import Permission
-from gudcity.services.card_numbers import format_card_number
-from gudcity.services.errors import NotFoundError, PermissionDeniedError, ValidationError
-from gudcity.services.scanning import ScanOutcome
+from gudcity.services import answers, notifications, programs, scanning
+from gudcity.services.permissions import Permission
 
 
 def _messages(session, customer) -> list[str]:
@@ -30,7 +30,7 @@ def test_new_customer_scan_flow(session, make, shop):
         "Your QR code was scanned by Bean There",
     ]
     invitation = notifications.list_customer_notifications(session, customer)[0]
-    answer = notifications.act_on_notification(session, customer, invitation.id, accept=True)
+    answer = answers.act_on_notification(session, customer, invitation.id, accept=True)
 
     assert _balance(session, answer.card) == 10
     assert _messages(session, customer)[0] == "You earned 10 points from Bean There!"

@@ -2,10 +2,10 @@
 
 import pytest
 
+from gudcity.domain.errors import NotFoundError, PermissionDeniedError
 from gudcity.models import TransactionKind
-from gudcity.services import cards, customers, enrollment, points, programs
-from gudcity.services.accounts import Permission
-from gudcity.services.errors import NotFoundError, PermissionDeniedError
+from gudcity.services import awards, cards, customers, enrollment, programs
+from gudcity.services.permissions import Permission
 
 
 def names(page: customers.CustomerPage) -> list[str]:
@@ -79,7 +79,7 @@ def test_cards_are_listed_most_recently_used_first(session, make, shop):
     second = make.card(alice, make.program(owner, business), balance=5)
     third = make.card(alice, make.program(owner, business), balance=5)
 
-    points.award_points(session, owner, first.id, 1, make.key())
+    awards.award_points(session, owner, first.id, 1, make.key())
 
     assert [c.card_id for c in cards.list_cards(session, alice)] == [first.id, third.id, second.id]
 
@@ -160,8 +160,8 @@ def test_both_views_agree_on_balances_after_awards(session, make, shop):
     other = make.program(owner, business)
     coffee_card = make.card(alice, program, balance=10)
     other_card = make.card(alice, other)
-    points.award_points(session, owner, coffee_card.id, 15, make.key())
-    points.award_points(session, owner, other_card.id, 7, make.key())
+    awards.award_points(session, owner, coffee_card.id, 15, make.key())
+    awards.award_points(session, owner, other_card.id, 7, make.key())
 
     by_card = {c.card_id: c.balance for c in cards.list_cards(session, alice)}
     by_row = {
@@ -317,8 +317,8 @@ def test_another_business_or_a_customer_cannot_list_customers(session, make, sho
 def test_holder_and_issuing_business_see_recent_transactions_newest_first(session, make, shop):
     owner, business, program, alice = shop
     card = make.card(alice, program, balance=10)
-    points.award_points(session, owner, card.id, 20, make.key())
-    points.award_points(session, owner, card.id, 30, make.key())
+    awards.award_points(session, owner, card.id, 20, make.key())
+    awards.award_points(session, owner, card.id, 30, make.key())
     staff = make.staff(owner, business)
 
     for viewer in (alice, owner, staff):
@@ -334,7 +334,7 @@ def test_recent_transactions_honour_the_limit(session, make, shop):
     owner, _, program, alice = shop
     card = make.card(alice, program, balance=1)
     for amount in (2, 3, 4):
-        points.award_points(session, owner, card.id, amount, make.key())
+        awards.award_points(session, owner, card.id, amount, make.key())
 
     assert [t.amount for t in cards.recent_transactions(session, alice, card.id, limit=2)] == [4, 3]
 
@@ -367,7 +367,7 @@ def test_recent_activity_gives_each_own_card_its_latest_rows_in_one_call(session
     customer = make.customer()
     card_a, card_b = make.card(customer, first, balance=5), make.card(customer, second)
     for amount in (1, 2, 3):
-        points.award_points(session, owner, card_b.id, amount, make.key())
+        awards.award_points(session, owner, card_b.id, amount, make.key())
     stranger_card = make.card(make.customer(), first, balance=9)
 
     activity = cards.recent_activity(

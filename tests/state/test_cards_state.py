@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from gudcity.domain import qr_tokens
+from gudcity.domain.card_numbers import format_card_number
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -19,9 +21,18 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.realtime.timers import timers
-from gudcity.services import accounts, enrollment, notifications, points, programs, scanning
-from gudcity.services.accounts import Permission
-from gudcity.services.card_numbers import format_card_number
+from gudcity.services import (
+    accounts,
+    awards,
+    deductions,
+    enrollment,
+    lookups,
+    notifications,
+    programs,
+    qr_cards,
+    scanning,
+)
+from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
 from gudcity.state.cards import CardsState
 from tests.state.conftest import redirect_target, toasts
@@ -130,7 +141,7 @@ async def test_load_shows_the_qr_and_the_card_number(session, tab, town, run):
     png = base64.b64decode(state.qr_src.removeprefix(PNG_DATA_URI), validate=True)
     token = scanning.decode_qr(png)
     assert token is not None
-    assert scanning.verify_token(token) == alice.public_id
+    assert qr_cards.verify_token(token) == alice.public_id
     assert state.card_number == format_card_number(alice.card_number)
     assert state.card_number.replace(" ", "") == alice.card_number
 
@@ -144,12 +155,12 @@ async def test_the_qr_code_is_renewed_before_it_expires(session, tab, town, run,
     assert state._subscriber() in timers.take_due(time.monotonic() + renew + 1)
 
     later = utc_now() + timedelta(seconds=get_settings().qr_token_ttl_seconds + 1)
-    monkeypatch.setattr(scanning, "utc_now", lambda: later)
+    monkeypatch.setattr(qr_cards, "utc_now", lambda: later)
     await run(state._on_timer())
 
-    with pytest.raises(scanning.ExpiredQrError):
-        scanning.verify_token(first, now=later)
-    assert scanning.verify_token(_token_in(state.qr_src), now=later) == alice.public_id
+    with pytest.raises(qr_tokens.ExpiredQrError):
+        qr_cards.verify_token(first, now=later)
+    assert qr_cards.verify_token(_token_in(state.qr_src), now=later) == alice.public_id
     assert state._subscriber() in timers.take_due(time.monotonic() + renew + 1)
 
 
@@ -272,7 +283,7 @@ async def test_accepting_an_invitation_creates_the_card(session, make, tab, run)
     [answered] = [n for n in state.notifications if n.notification_id == note_id]
     assert (answered.needs_answer, answered.answer, answered.unread) == (False, "Approved", False)
     assert state.answering_id == 0
-    assert enrollment.pending_enrollment_request(session, alice.id, program.id) is None
+    assert lookups.pending_enrollment_request(session, alice.id, program.id) is None
 
 
 async def test_accepting_a_scan_invitation_awards_the_first_visit(session, make, tab, run):
@@ -304,7 +315,7 @@ async def test_declining_an_invitation_creates_no_card(session, make, tab, run):
     assert state.cards == []
     [answered] = [n for n in state.notifications if n.notification_id == note_id]
     assert (answered.needs_answer, answered.answer) == (False, "Declined")
-    assert not points.is_enrolled(session, alice.id, program.id)
+    assert not lookups.is_enrolled(session, alice.id, program.id)
 
 
 @pytest.mark.parametrize("second", [True, False])
@@ -342,7 +353,7 @@ async def test_two_tabs_answering_the_same_request_make_one_card(session, make, 
 
 async def test_approving_a_deduction_lowers_the_balance(session, make, tab, town, run):
     alice, bean_owner, _, _, _, _, cards = town
-    request = points.request_deduction(session, bean_owner, cards["coffee"].id, 12, make.key())
+    request = deductions.request_deduction(session, bean_owner, cards["coffee"].id, 12, make.key())
     state = tab(CardsState, ROUTE, alice)
     await run(state.load())
     [asking] = [n for n in state.notifications if n.needs_answer]
@@ -357,7 +368,7 @@ async def test_approving_a_deduction_lowers_the_balance(session, make, tab, town
 
 async def test_declining_a_deduction_keeps_the_balance(session, make, tab, town, run):
     alice, bean_owner, _, _, _, _, cards = town
-    points.request_deduction(session, bean_owner, cards["coffee"].id, 12, make.key())
+    deductions.request_deduction(session, bean_owner, cards["coffee"].id, 12, make.key())
     state = tab(CardsState, ROUTE, alice)
     await run(state.load())
     [asking] = [n for n in state.notifications if n.needs_answer]
@@ -503,7 +514,7 @@ async def test_live_refresh_shows_an_award_made_elsewhere(session, make, tab, to
     await run(state.load())
     unread = state.unread_count
 
-    points.award_points(session, bean_owner, cards["coffee"].id, 25, make.key())
+    awards.award_points(session, bean_owner, cards["coffee"].id, 25, make.key())
     events = await run(state._live_refresh())
 
     assert ("Coffee Club", "Bean There", 55) in tiles(state)
@@ -565,7 +576,7 @@ async def test_live_refresh_after_log_out_sends_the_tab_to_log_in(session, make,
 async def test_requests_are_counted_by_kind(session, make, tab, town, run):
     """The page's Accept / Decline buttons appear only on notifications with an open request."""
     alice, bean_owner, _, _, _, _, cards = town
-    points.request_deduction(session, bean_owner, cards["coffee"].id, 5, make.key())
+    deductions.request_deduction(session, bean_owner, cards["coffee"].id, 5, make.key())
     invitation(make, alice)
     state = tab(CardsState, ROUTE, alice)
 

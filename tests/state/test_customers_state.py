@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import select
 
 from gudcity.models import User
-from gudcity.services.accounts import Permission
+from gudcity.services.permissions import Permission
 from gudcity.state import customers as customers_state
 from gudcity.state.customers import ALL_PROGRAMS, CustomersState
 from tests.state.conftest import redirect_target

@@ -10,6 +10,8 @@ import reflex as rx
 from PIL import Image
 from sqlmodel import select
 
+from gudcity.domain import qr_tokens
+from gudcity.domain.card_numbers import format_card_number
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -18,9 +20,8 @@ from gudcity.models import (
     LoyaltyCard,
     QrScanLog,
 )
-from gudcity.services import enrollment, notifications, programs, scanning
-from gudcity.services.accounts import Permission
-from gudcity.services.card_numbers import format_card_number
+from gudcity.services import enrollment, lookups, notifications, programs, qr_cards
+from gudcity.services.permissions import Permission
 from gudcity.state.scanner import ScannerState
 from tests.state.conftest import redirect_target, toasts
 
@@ -56,15 +57,15 @@ def photo(data: bytes, name: str = "photo.png") -> list[rx.UploadFile]:
 
 
 def qr_photo(customer) -> list[rx.UploadFile]:
-    return photo(scanning.qr_png(scanning.issue_token(customer)))
+    return photo(qr_cards.qr_png(qr_cards.issue_token(customer)))
 
 
 def forged_token(customer) -> str:
     """A well-formed token for `customer`, signed with a key GudCity never used."""
-    tag, _, text = scanning.issue_token(customer).partition(".")
-    body = base64.b32decode(text + "=" * (-len(text) % 8))[: -scanning.MAC_LENGTH]
+    tag, _, text = qr_cards.issue_token(customer).partition(".")
+    body = base64.b32decode(text + "=" * (-len(text) % 8))[: -qr_tokens.MAC_LENGTH]
     mac = hmac.new(b"not the secret key", f"{tag}.".encode() + body, "sha256").digest()
-    return f"{tag}." + base64.b32encode(body + mac[: scanning.MAC_LENGTH]).decode().rstrip("=")
+    return f"{tag}." + base64.b32encode(body + mac[: qr_tokens.MAC_LENGTH]).decode().rstrip("=")
 
 
 def typed(customer) -> dict:
@@ -185,7 +186,7 @@ async def test_look_up_of_a_new_customer_sends_an_invitation(session, make, coun
     assert scanner.error == ""
     assert scanner.has_customer and not scanner.busy
     fresh(session)
-    request = enrollment.pending_enrollment_request(session, alice.id, coffee.id)
+    request = lookups.pending_enrollment_request(session, alice.id, coffee.id)
     assert request is not None
     assert request.points == 10  # the first visit counts once accepted
     messages = [n.message for n in notifications.list_customer_notifications(session, alice)]
@@ -301,7 +302,7 @@ async def test_scan_upload_of_a_qr_photo_finds_the_customer(session, counter, sc
     assert scanner.error == ""
     assert not scanner.busy
     fresh(session)
-    assert enrollment.pending_enrollment_request(session, alice.id, coffee.id) is not None
+    assert lookups.pending_enrollment_request(session, alice.id, coffee.id) is not None
 
 
 async def test_scan_upload_of_an_enrolled_customer_awards_the_scan(session, counter, scanner, run):
@@ -344,9 +345,9 @@ async def test_scan_upload_of_a_forged_qr_is_refused_and_logged(
     _, _, coffee, _, _, bob = counter
     before = make.counts()
 
-    events = await run(scanner.scan_upload(photo(scanning.qr_png(forged_token(bob)))))
+    events = await run(scanner.scan_upload(photo(qr_cards.qr_png(forged_token(bob)))))
 
-    message = scanning.ForgedQrError.default_message
+    message = qr_tokens.ForgedQrError.default_message
     assert scanner.error == message
     assert toasts(events) == [("error", message)]
     assert changed(before, make.counts()) == {"qr_scan_logs": 1}
@@ -362,7 +363,7 @@ async def test_scan_upload_of_a_forged_qr_is_refused_and_logged(
 
 
 async def test_scan_upload_of_a_qr_that_is_not_gudcitys(make, counter, scanner, run):
-    await run(scanner.scan_upload(photo(scanning.qr_png("https://example.com/menu"))))
+    await run(scanner.scan_upload(photo(qr_cards.qr_png("https://example.com/menu"))))
 
     assert scanner.error == "This is not a GudCity QR code."
 
@@ -395,7 +396,7 @@ async def test_award_moves_the_balance_by_the_points_typed(session, counter, bob
     events = await run(state.award(state.action_key))
 
     assert toasts(events) == []
-    assert state.outcome == "+25 awarded."
+    assert state.outcome == "+25 points awarded."
     assert state.customer_balance == "40"
     assert balance_of(session, bob, coffee) == 40
     assert not state.busy
@@ -456,7 +457,7 @@ async def test_deduct_asks_the_customer_and_does_not_move_the_balance(
 
     await run(state.deduct(state.action_key))
 
-    assert state.outcome == "Asked the customer to approve taking 6 off their card."
+    assert state.outcome == "Asked the customer to approve taking 6 points off their card."
     assert state.error == ""
     assert state.customer_balance == "15"
     assert balance_of(session, bob, coffee) == 15
@@ -505,7 +506,7 @@ async def test_enroll_sends_an_invitation(session, counter, bob_on_screen, run):
     assert state.outcome == "Invitation sent: the customer can accept it on their phone."
     assert state.customer_status == "Invitation sent"
     fresh(session)
-    request = enrollment.pending_enrollment_request(session, bob.id, cakes.id)
+    request = lookups.pending_enrollment_request(session, bob.id, cakes.id)
     assert request is not None
     assert request.points == 0
 
@@ -553,7 +554,7 @@ async def test_live_refresh_shows_the_customer_accepting(session, counter, scann
     _, _, coffee, _, alice, _ = counter
     await run(scanner.look_up(typed(alice)))
     fresh(session)
-    request = enrollment.pending_enrollment_request(session, alice.id, coffee.id)
+    request = lookups.pending_enrollment_request(session, alice.id, coffee.id)
     enrollment.respond_to_enrollment(session, alice, request.id, True)
 
     await run(scanner._live_refresh())
@@ -615,7 +616,7 @@ async def test_enrolling_into_another_business_program_is_refused(
     assert state.error == "You do not work for this business."
     assert make.counts() == before
     fresh(session)
-    assert enrollment.pending_enrollment_request(session, bob.id, readers.id) is None
+    assert lookups.pending_enrollment_request(session, bob.id, readers.id) is None
 
 
 async def test_choosing_another_business_program_is_refused(
@@ -735,7 +736,7 @@ async def test_a_frame_with_a_customers_qr_runs_the_scan_and_stops_the_camera(
 ):
     _, _, coffee, _, _, bob = counter
 
-    events = await run(filming.scan_frame(frame_of(scanning.qr_png(scanning.issue_token(bob)))))
+    events = await run(filming.scan_frame(frame_of(qr_cards.qr_png(qr_cards.issue_token(bob)))))
 
     assert scripts(events) == ["gudcityCamera.confirm()"]
     assert (filming.customer_name, filming.customer_balance) == ("Bob", "15")
@@ -747,7 +748,7 @@ async def test_a_forged_qr_on_camera_is_refused_once_and_the_camera_keeps_lookin
     session, counter, filming, run
 ):
     alice = counter[4]
-    forged = frame_of(scanning.qr_png(forged_token(alice)))
+    forged = frame_of(qr_cards.qr_png(forged_token(alice)))
 
     first = await run(filming.scan_frame(forged))
     again = await run(filming.scan_frame(forged))
@@ -777,7 +778,7 @@ async def test_frames_after_the_camera_stopped_are_ignored(make, counter, filmin
     await run(filming.stop_camera())
     before = make.counts()
 
-    events = await run(filming.scan_frame(frame_of(scanning.qr_png(scanning.issue_token(bob)))))
+    events = await run(filming.scan_frame(frame_of(qr_cards.qr_png(qr_cards.issue_token(bob)))))
 
     assert events == []
     assert not filming.has_customer

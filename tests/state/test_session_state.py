@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import select
 
+from gudcity.domain.errors import AuthenticationError
 from gudcity.models import Business, User, UserRole
-from gudcity.services import accounts
-from gudcity.services.errors import AuthenticationError
+from gudcity.services import accounts, permissions
 from gudcity.state.session import SessionState
 from tests.services.conftest import PASSWORD
 from tests.state.conftest import redirect_target, toasts
@@ -78,7 +78,7 @@ async def test_register_as_business_creates_the_business_and_goes_to_the_scanner
     owner = logged_in_user(session, state)
     assert owner.role == UserRole.BUSINESS_OWNER
     assert owner.card_number is None
-    assert [b.name for b in accounts.businesses_of(session, owner)] == ["Bean There"]
+    assert [b.name for b in permissions.businesses_of(session, owner)] == ["Bean There"]
     assert state.user_role == "BUSINESS_OWNER"
     assert state.is_logged_in and not state.is_customer
 
@@ -134,7 +134,7 @@ async def test_log_in_as_customer(session, make, tab, run):
 
 async def test_log_in_as_business_owner_and_staff(session, make, tab, run):
     owner, business = make.business()
-    staff = make.staff(owner, business, accounts.Permission.SCAN)
+    staff = make.staff(owner, business, permissions.Permission.SCAN)
     for user in (owner, staff):
         state = tab(SessionState, "/login")
 
@@ -196,7 +196,7 @@ async def test_next_is_honoured_only_for_the_users_own_pages(
     user = {
         "customer": make.customer(),
         "owner": owner,
-        "staff": make.staff(owner, business, accounts.Permission.SCAN),
+        "staff": make.staff(owner, business, permissions.Permission.SCAN),
     }[who]
     state = tab(SessionState, f"/login?next={next_page}")
 

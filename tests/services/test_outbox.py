@@ -4,9 +4,9 @@ import psycopg
 import pytest
 from sqlmodel import select
 
+from gudcity.domain.errors import ValidationError
 from gudcity.models import SyncNotification
-from gudcity.services import enrollment, events, notifications, points, scanning
-from gudcity.services.errors import ValidationError
+from gudcity.services import answers, awards, enrollment, notifications, outbox, scanning
 
 
 def _outbox(session) -> list[SyncNotification]:
@@ -17,11 +17,11 @@ def _outbox(session) -> list[SyncNotification]:
 def test_an_award_publishes_to_both_parties_in_its_transaction(session, make, shop):
     owner, business, program, customer = shop
     card = make.card(customer, program)
-    start = events.latest_event_id(session)
+    start = outbox.latest_event_id(session)
 
-    points.award_points(session, owner, card.id, 5, make.key())
+    awards.award_points(session, owner, card.id, 5, make.key())
 
-    new = events.events_after(session, start)
+    new = outbox.events_after(session, start)
     assert sorted((e.topic, e.kind) for e in new) == [
         (f"business:{business.id}", "points.awarded"),
         (f"customer:{customer.id}", "points.awarded"),
@@ -32,10 +32,10 @@ def test_an_award_publishes_to_both_parties_in_its_transaction(session, make, sh
 def test_a_refused_call_publishes_nothing(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program)
-    start = events.latest_event_id(session)
+    start = outbox.latest_event_id(session)
     with pytest.raises(ValidationError):
-        points.award_points(session, owner, card.id, -1, make.key())
-    assert events.events_after(session, start) == []
+        awards.award_points(session, owner, card.id, -1, make.key())
+    assert outbox.events_after(session, start) == []
 
 
 def test_every_step_of_the_scan_flow_reaches_the_customer(session, make, shop):
@@ -43,7 +43,7 @@ def test_every_step_of_the_scan_flow_reaches_the_customer(session, make, shop):
     topic = f"customer:{customer.id}"
     steps = [
         lambda: scanning.scan_customer(session, owner, program.id, customer.id, make.key()),
-        lambda: notifications.act_on_notification(
+        lambda: answers.act_on_notification(
             session,
             customer,
             notifications.list_customer_notifications(session, customer)[0].id,
@@ -54,20 +54,20 @@ def test_every_step_of_the_scan_flow_reaches_the_customer(session, make, shop):
         lambda: enrollment.leave_program(session, customer, program.id),
     ]
     for step in steps:
-        start = events.latest_event_id(session)
+        start = outbox.latest_event_id(session)
         step()
-        assert [e.topic for e in events.events_after(session, start)].count(topic) == 1
+        assert [e.topic for e in outbox.events_after(session, start)].count(topic) == 1
 
 
 def test_events_after_pages_through_the_outbox_in_order(session, make, shop):
     owner, _, program, customer = shop
     card = make.card(customer, program)
     for _ in range(3):
-        points.award_points(session, owner, card.id, 1, make.key())
+        awards.award_points(session, owner, card.id, 1, make.key())
     everything = _outbox(session)
-    page = events.events_after(session, everything[1].id, limit=2)
+    page = outbox.events_after(session, everything[1].id, limit=2)
     assert [e.id for e in page] == [e.id for e in everything[2:4]]
-    assert events.latest_event_id(session) == everything[-1].id
+    assert outbox.latest_event_id(session) == everything[-1].id
 
 
 def test_postgres_wakes_listeners_with_id_and_topic_after_commit(session, make, shop, engine):
@@ -77,13 +77,13 @@ def test_postgres_wakes_listeners_with_id_and_topic_after_commit(session, make, 
     card = make.card(customer, program)
     dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as listener:
-        listener.execute(f"LISTEN {events.CHANNEL}")
-        start = events.latest_event_id(session)
+        listener.execute(f"LISTEN {outbox.CHANNEL}")
+        start = outbox.latest_event_id(session)
 
-        points.award_points(session, owner, card.id, 5, make.key())
+        awards.award_points(session, owner, card.id, 5, make.key())
 
         received = [json.loads(n.payload) for n in listener.notifies(timeout=5, stop_after=2)]
-    expected = [{"id": e.id, "topic": e.topic} for e in events.events_after(session, start)]
+    expected = [{"id": e.id, "topic": e.topic} for e in outbox.events_after(session, start)]
     assert sorted(received, key=lambda p: p["id"]) == expected
 
 
@@ -93,8 +93,8 @@ def test_postgres_sends_nothing_for_a_rolled_back_change(session, make, shop, en
     _, _, _, customer = shop
     dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
     with psycopg.connect(dsn, autocommit=True) as listener:
-        listener.execute(f"LISTEN {events.CHANNEL}")
-        events.publish(session, [f"customer:{customer.id}"], "test.rolled_back")
+        listener.execute(f"LISTEN {outbox.CHANNEL}")
+        outbox.publish(session, [f"customer:{customer.id}"], "test.rolled_back")
         session.flush()
         session.rollback()
         assert list(listener.notifies(timeout=0.5)) == []

@@ -1,0 +1,1 @@
+"""Pure rules: no database, no Reflex, no settings. Services and states build on them."""

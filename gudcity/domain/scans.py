@@ -1,0 +1,32 @@
+"""What a scan can come to, and the keys of the steps one scan takes."""
+
+import hashlib
+from enum import StrEnum
+
+
+class ScanOutcome(StrEnum):
+    """A scan's result, as the scan log stores it."""
+
+    AWARDED = "AWARDED"
+    COOLDOWN = "COOLDOWN"
+    ENROLLMENT_REQUESTED = "ENROLLMENT_REQUESTED"
+    UNKNOWN_CARD = "UNKNOWN_CARD"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    EXPIRED_TOKEN = "EXPIRED_TOKEN"
+    UNKNOWN_CUSTOMER = "UNKNOWN_CUSTOMER"
+
+
+def step_key(purpose: str, scan_key: str) -> str:
+    """The idempotency key of one step of a scan (its award, its invitation).
+
+    Hashed, so that a 128-character scan key still fits the 128-character key columns.
+    """
+    return f"{purpose}:{hashlib.sha256(scan_key.encode()).hexdigest()[:48]}"
+
+
+def scan_award_key(scan_key: str) -> str:
+    return step_key("scan-award", scan_key)
+
+
+def scan_invitation_key(scan_key: str) -> str:
+    return step_key("scan-enroll", scan_key)

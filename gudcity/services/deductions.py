@@ -1,0 +1,149 @@
+"""Taking points off a card: the business asks, the customer approves or declines."""
+
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from gudcity.domain.errors import InsufficientPointsError
+from gudcity.domain.labels import amount_label
+from gudcity.models import (
+    ApprovalKind,
+    ApprovalRequest,
+    ApprovalStatus,
+    NotificationType,
+    PointTransaction,
+    TransactionKind,
+    User,
+)
+from gudcity.services import approvals
+from gudcity.services.atomic import atomic
+from gudcity.services.checks import check_same_operation
+from gudcity.services.inputs import check_amount, check_key, check_text
+from gudcity.services.ledger import (
+    card_access,
+    publish_card_change,
+    require_active,
+    write_ledger_row,
+)
+from gudcity.services.lookups import card_of
+from gudcity.services.notify import notify_business, notify_customer
+from gudcity.services.permissions import Permission, check_business_permission, require_customer
+from gudcity.services.visits import record_visit
+from gudcity.settings import get_settings
+
+
+@atomic
+def request_deduction(
+    session: Session,
+    actor: User,
+    card_id: int,
+    points: int,
+    idempotency_key: str,
+    *,
+    reason: str = "",
+) -> ApprovalRequest:
+    """Ask the customer to approve taking points off their card."""
+    check_key(idempotency_key)
+    check_amount(points)
+    check_text(reason, "The reason")
+    access = card_access(session, card_id, actor)
+    card = access.card
+    check_business_permission(actor, card.owner_id, access.staff, Permission.DEDUCT)
+    existing = approvals.find_by_key(session, idempotency_key)
+    if existing is not None:
+        check_same_operation(
+            existing.kind == ApprovalKind.POINTS_DEDUCTION
+            and existing.program_id == card.program_id
+            and existing.customer_id == card.customer_id
+        )
+        return existing
+    require_active(access)
+    if points > card.balance:
+        raise InsufficientPointsError(
+            f"The card holds only {amount_label(card.program_kind, card.balance)}."
+        )
+    request = approvals.open_request(
+        session,
+        kind=ApprovalKind.POINTS_DEDUCTION,
+        customer_id=card.customer_id,
+        business_id=card.business_id,
+        program_id=card.program_id,
+        requested_by=actor.id,
+        points=points,
+        idempotency_key=idempotency_key,
+        ttl=timedelta(minutes=get_settings().deduction_request_ttl_minutes),
+    )
+    why = f" ({reason.strip()[:200]})" if reason.strip() else ""
+    notify_customer(
+        session,
+        card.customer_id,
+        NotificationType.POINTS_DEDUCTION_REQUEST,
+        "Approve a deduction?",
+        f"{card.business_name} wants to deduct {amount_label(card.program_kind, points)} "
+        f"from your {card.program_name} card{why}.",
+        business_id=card.business_id,
+        data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
+        approval_request_id=request.id,
+    )
+    publish_card_change(session, card, "deduction.requested")
+    session.commit()
+    return request
+
+
+@atomic
+def respond_to_deduction(
+    session: Session, actor: User, request_id: int, accept: bool
+) -> PointTransaction | None:
+    """The customer approves (points move) or declines (nothing moves)."""
+    customer = require_customer(actor)
+    request = approvals.customers_request(
+        session, customer, request_id, ApprovalKind.POINTS_DEDUCTION
+    )
+    if approvals.is_expired(request):
+        error = approvals.expire(session, request)
+        session.commit()
+        raise error
+    approvals.decide(
+        session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
+    )
+    held = card_of(session, customer.id, request.program_id)
+    card = card_access(session, held.id, customer).card
+    label = amount_label(card.program_kind, request.points)
+    transaction = None
+    if accept:
+        transaction, _ = write_ledger_row(
+            session,
+            card.card_id,
+            TransactionKind.DEDUCT,
+            -request.points,
+            actor_id=request.requested_by,
+            idempotency_key=f"deduction:{request.id}",
+        )
+        notify_customer(
+            session,
+            customer.id,
+            NotificationType.POINTS_DEDUCTED,
+            "Points deducted",
+            f"{label} were deducted from your {card.program_name} card.",
+            business_id=card.business_id,
+            data={"card_id": card.card_id, "points": request.points},
+        )
+        notify_business(
+            session,
+            card.business_id,
+            NotificationType.POINTS_DEDUCTED,
+            f"{customer.name} approved the deduction of {label}.",
+            customer_id=customer.id,
+        )
+        record_visit(session, card.business_id, customer.id, "deduct")
+    else:
+        notify_business(
+            session,
+            card.business_id,
+            NotificationType.POINTS_DEDUCTION_DECLINED,
+            f"{customer.name} declined the deduction of {label}.",
+            customer_id=customer.id,
+        )
+    publish_card_change(session, card, "deduction.answered")
+    session.commit()
+    return transaction
