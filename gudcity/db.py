@@ -5,11 +5,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import InvalidatePoolError
 from sqlmodel import Session, create_engine
 
+from alembic import command
 from gudcity.settings import PROJECT_ROOT, get_settings
 
 
@@ -139,10 +141,6 @@ def described_by_models(object_, name, type_, reflected, compare_to) -> bool:
 
 def migrate(engine: Engine, revision: str = "head") -> None:
     """Apply Alembic migrations through `engine` (the config lives in pyproject.toml)."""
-    from alembic.config import Config
-
-    from alembic import command
-
     config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
     with engine.begin() as connection:
         config.attributes["connection"] = connection

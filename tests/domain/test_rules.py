@@ -1,0 +1,104 @@
+"""The pure rules: tiers, progress to a reward, the words for amounts, card numbers, scan keys."""
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gudcity.domain.card_numbers import (
+    format_card_number,
+    is_valid_card_number,
+    luhn_check_digit,
+    new_card_number,
+    normalize_card_number,
+)
+from gudcity.domain.labels import amount_label, signed_amount, unit
+from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
+from gudcity.domain.redemption_codes import REDEMPTION_ALPHABET, new_redemption_code
+from gudcity.domain.scans import scan_award_key, scan_invitation_key
+from gudcity.domain.tiers import best_tier, tier_for, tier_title
+from gudcity.models import ProgramKind
+
+POINTS, STAMPS = ProgramKind.POINTS, ProgramKind.STAMPS
+
+
+def test_tiers_follow_lifetime_points():
+    assert [tier_for(n) for n in (0, 499, 500, 1999, 2000, 10**6)] == [
+        "BRONZE",
+        "BRONZE",
+        "SILVER",
+        "SILVER",
+        "GOLD",
+        "GOLD",
+    ]
+
+
+def test_the_best_tier_ranks_by_the_ladder_not_the_alphabet():
+    assert best_tier(["SILVER", "BRONZE"]) == "SILVER"
+    assert best_tier(["BRONZE", "GOLD", "SILVER"]) == "GOLD"
+    assert best_tier(["MYSTERY", "BRONZE"]) == "BRONZE"
+    assert tier_title("GOLD") == "Gold"
+
+
+def test_amounts_use_the_programs_unit_and_number():
+    assert amount_label(POINTS, 1) == "1 point"
+    assert amount_label(POINTS, 25) == "25 points"
+    assert amount_label(STAMPS, 1) == "1 stamp"
+    assert amount_label(STAMPS, 6) == "6 stamps"
+    assert (unit(STAMPS), unit(POINTS, 1)) == ("stamps", "point")
+    assert (signed_amount(10), signed_amount(-25)) == ("+10", "-25")
+
+
+LADDER = [RewardStep("Coffee", 20), RewardStep("Cake", 50)]
+
+
+def test_progress_points_at_the_cheapest_reward_not_yet_covered():
+    assert progress_to_next_reward(0, LADDER, POINTS).next_reward == "20 points to Coffee"
+    halfway = progress_to_next_reward(30, LADDER, POINTS)
+    assert (halfway.next_reward, halfway.percent) == ("20 points to Cake", 60)
+    one_short = progress_to_next_reward(49, LADDER, STAMPS)
+    assert (one_short.next_reward, one_short.percent) == ("1 stamp to Cake", 98)
+
+
+def test_progress_when_everything_or_nothing_is_in_reach():
+    done = progress_to_next_reward(50, LADDER, POINTS)
+    assert (done.next_reward, done.percent) == ("Every reward is within reach", 100)
+    empty = progress_to_next_reward(50, [], POINTS)
+    assert (empty.next_reward, empty.percent) == ("No rewards yet", 0)
+    assert affordable(20, 20) and not affordable(19, 20)
+
+
+@given(st.integers(0, 10**6), st.lists(st.integers(1, 10**5), max_size=5))
+def test_progress_is_a_percentage(balance, costs):
+    ladder = [RewardStep(f"R{cost}", cost) for cost in sorted(costs)]
+    assert 0 <= progress_to_next_reward(balance, ladder, POINTS).percent <= 100
+
+
+def test_new_card_numbers_are_valid_and_readable():
+    number = new_card_number()
+    assert len(number) == 12 and is_valid_card_number(number)
+    assert format_card_number(number) == f"{number[:4]} {number[4:8]} {number[8:]}"
+    assert normalize_card_number(f" {number[:4]}-{number[4:8]} {number[8:]} ") == number
+
+
+@given(st.text(alphabet="0123456789", min_size=11, max_size=11), st.integers(0, 10), st.data())
+def test_the_check_digit_catches_any_single_mistyped_digit(body, position, data):
+    number = body + luhn_check_digit(body)
+    wrong = data.draw(st.sampled_from([d for d in "0123456789" if d != number[position]]))
+    assert not is_valid_card_number(number[:position] + wrong + number[position + 1 :])
+
+
+def test_non_ascii_digits_are_not_card_numbers():
+    assert not is_valid_card_number("١٢٣٤٥٦٧٨٩٠١٢")
+
+
+def test_redemption_codes_avoid_look_alike_characters():
+    codes = {new_redemption_code() for _ in range(200)}
+    assert len(codes) == 200
+    assert all(set(code) <= set(REDEMPTION_ALPHABET) for code in codes)
+    assert not set("01OI") & set(REDEMPTION_ALPHABET)
+
+
+def test_a_scans_steps_have_short_distinct_keys():
+    long_key = "k" * 128
+    assert len(scan_award_key(long_key)) <= 128
+    assert scan_award_key(long_key) != scan_invitation_key(long_key)
+    assert scan_award_key("a") != scan_award_key("b")
