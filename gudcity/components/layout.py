@@ -2,13 +2,15 @@
 
 import reflex as rx
 
+from gudcity import routes
 from gudcity.state.session import SessionState
+from gudcity.styles import LABEL_STYLE
 
-CUSTOMER_LINKS = (("My cards", "/cards"),)
+CUSTOMER_LINKS = (("My cards", routes.CARDS),)
 BUSINESS_LINKS = (
-    ("Scanner", "/business/scanner"),
-    ("Customers", "/business/customers"),
-    ("Programs", "/business/programs"),
+    ("Scanner", routes.SCANNER),
+    ("Customers", routes.CUSTOMERS),
+    ("Programs", routes.PROGRAMS),
 )
 
 
@@ -18,7 +20,7 @@ def _nav_link(label: str, href: str) -> rx.Component:
 
 def top_bar() -> rx.Component:
     return rx.flex(
-        rx.link(rx.heading("GudCity", size="5"), href="/", underline="none"),
+        rx.link(rx.heading("GudCity", size="5"), href=routes.HOME, underline="none"),
         rx.cond(
             SessionState.is_customer,
             rx.hstack(*(_nav_link(*link) for link in CUSTOMER_LINKS), spacing="4"),
@@ -63,7 +65,7 @@ def page_frame(*children: rx.Component, title: str) -> rx.Component:
 def labelled_input(label: str, name: str, **props) -> rx.Component:
     """A real <label> tied to its input, so screen readers and tests find it by name."""
     return rx.vstack(
-        rx.el.label(label, html_for=name, style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.label(label, html_for=name, style=LABEL_STYLE),
         rx.input(id=name, name=name, size="3", width="100%", **props),
         spacing="1",
         width="100%",

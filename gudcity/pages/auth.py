@@ -2,11 +2,12 @@
 
 import reflex as rx
 
+from gudcity import routes
 from gudcity.components.layout import labelled_input
 from gudcity.state.session import RegisterFormState, SessionState
 
-LOGIN_ROUTE = "/login"
-REGISTER_ROUTE = "/register"
+LOGIN_ROUTE = routes.LOGIN
+REGISTER_ROUTE = routes.REGISTER
 
 
 def _card(*children: rx.Component) -> rx.Component:

@@ -2,11 +2,12 @@
 
 import reflex as rx
 
+from gudcity import routes
 from gudcity.components.cards import loyalty_card, notification_item, qr_card
 from gudcity.components.layout import empty_state, page_frame
 from gudcity.state.cards import CardsState
 
-ROUTE = "/cards"
+ROUTE = routes.CARDS
 TITLE = "My cards · GudCity"
 
 

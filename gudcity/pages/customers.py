@@ -2,11 +2,13 @@
 
 import reflex as rx
 
+from gudcity import routes
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.state.business import ProgramChoice
 from gudcity.state.customers import ALL_PROGRAMS, CustomerLine, CustomersState
+from gudcity.styles import LABEL_STYLE
 
-ROUTE = "/business/customers"
+ROUTE = routes.CUSTOMERS
 TITLE = "Customers · GudCity"
 
 
@@ -28,9 +30,7 @@ def _program_choice(choice: ProgramChoice) -> rx.Component:
 
 def _program_filter() -> rx.Component:
     return rx.vstack(
-        rx.el.label(
-            "Program", html_for="program-filter", style={"fontWeight": 500, "fontSize": "14px"}
-        ),
+        rx.el.label("Program", html_for="program-filter", style=LABEL_STYLE),
         rx.select.root(
             rx.select.trigger(id="program-filter", width="100%"),
             rx.select.content(rx.foreach(CustomersState.program_choices, _program_choice)),

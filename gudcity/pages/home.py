@@ -2,7 +2,9 @@
 
 import reflex as rx
 
-ROUTE = "/"
+from gudcity import routes
+
+ROUTE = routes.HOME
 TITLE = "GudCity: loyalty cards for local businesses"
 
 
@@ -20,10 +22,10 @@ def home() -> rx.Component:
             rx.hstack(
                 # A link styled as a button (no <button> nested in an <a>).
                 rx.button(
-                    rx.link("Log in", href="/login", underline="none"), as_child=True, size="3"
+                    rx.link("Log in", href=routes.LOGIN, underline="none"), as_child=True, size="3"
                 ),
                 rx.button(
-                    rx.link("Create account", href="/register", underline="none"),
+                    rx.link("Create account", href=routes.REGISTER, underline="none"),
                     as_child=True,
                     size="3",
                     variant="outline",

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from gudcity import routes
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.state.programs import (
     CREATE,
@@ -13,11 +14,10 @@ from gudcity.state.programs import (
     ProgramsState,
     RewardLine,
 )
+from gudcity.styles import LABEL_STYLE
 
-ROUTE = "/business/programs"
+ROUTE = routes.PROGRAMS
 TITLE = "Programs · GudCity"
-
-LABEL_STYLE = {"fontWeight": 500, "fontSize": "14px"}
 
 
 def _key(prefix: str, item_id: rx.Var) -> rx.Var:

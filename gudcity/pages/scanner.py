@@ -2,17 +2,19 @@
 
 import reflex as rx
 
+from gudcity import routes
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.state.scanner import ScannerState
+from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
-ROUTE = "/business/scanner"
+ROUTE = routes.SCANNER
 TITLE = "Scanner · GudCity"
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
 def _program_chooser() -> rx.Component:
     return rx.vstack(
-        rx.el.label("Program", html_for="program", style={"fontWeight": 500, "fontSize": "14px"}),
+        rx.el.label("Program", html_for="program", style=LABEL_STYLE),
         rx.el.select(
             rx.foreach(
                 ScannerState.programs,
@@ -21,14 +23,7 @@ def _program_chooser() -> rx.Component:
             id="program",
             value=ScannerState.program_id,
             on_change=ScannerState.choose_program,
-            style={
-                "width": "100%",
-                "padding": "8px",
-                "borderRadius": "var(--radius-2)",
-                "border": "1px solid var(--gray-a7)",
-                "fontSize": "16px",
-                "background": "var(--color-surface)",
-            },
+            style=NATIVE_SELECT_STYLE,
         ),
         spacing="1",
         width="100%",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity import routes
 from gudcity.domain.card_numbers import format_card_number
 from gudcity.domain.errors import AuthenticationError, ServiceError
 from gudcity.domain.labels import TRANSACTION_LABELS, signed_amount, unit
@@ -26,7 +27,6 @@ from gudcity.services import (
 from gudcity.services.outbox import customer_topic, program_topic
 from gudcity.settings import get_settings
 from gudcity.state.live import LiveState
-from gudcity.state.session import CUSTOMER_HOME
 from gudcity.state.timefmt import time_ago
 
 RECENT_ENTRIES = 3
@@ -185,12 +185,12 @@ class CardsState(LiveState):
         timers.schedule(self._subscriber(), get_settings().qr_renew_seconds)
 
     async def _on_timer(self) -> list | None:
-        if self.router.url.path != CUSTOMER_HOME:
+        if self.router.url.path != routes.CARDS:
             return None  # the tab has moved on: its next visit to /cards draws a fresh code
         try:
             await self._renew_qr()
         except AuthenticationError:
-            return [rx.redirect("/login")]
+            return [rx.redirect(routes.LOGIN)]
         return None
 
     async def _reload(self, memo: dict | None = None) -> list | None:

@@ -7,6 +7,7 @@ from typing import Any, ClassVar, TypeVar
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity import routes
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError
 from gudcity.models import User
 from gudcity.realtime.subscriptions import Subscriber, subscriptions
@@ -74,7 +75,7 @@ class LiveState(SessionState):
             follow_up = await self._reload(memo)
         except AuthenticationError:
             subscriptions.unsubscribe(self._subscriber())
-            return [rx.redirect("/login")]
+            return [rx.redirect(routes.LOGIN)]
         except DatabaseUnavailableError:
             # The page keeps what it shows; the feed refreshes every tab once it is back.
             return None

@@ -1,0 +1,11 @@
+"""Every path of the app, named once (DESIGN's UI contract: never rename one)."""
+
+HOME = "/"
+LOGIN = "/login"
+REGISTER = "/register"
+CARDS = "/cards"
+SCANNER = "/business/scanner"
+CUSTOMERS = "/business/customers"
+PROGRAMS = "/business/programs"
+# Every business page lives under this prefix.
+BUSINESS_PREFIX = "/business/"

@@ -1,0 +1,14 @@
+"""Styles shared by the pages (the theme itself is in rxconfig.py)."""
+
+# Every form field's <label>.
+LABEL_STYLE = {"fontWeight": 500, "fontSize": "14px"}
+
+# A native <select> that looks like the theme's inputs (16 px, so phones do not zoom in).
+NATIVE_SELECT_STYLE = {
+    "width": "100%",
+    "padding": "8px",
+    "borderRadius": "var(--radius-2)",
+    "border": "1px solid var(--gray-a7)",
+    "fontSize": "16px",
+    "background": "var(--color-surface)",
+}
