@@ -12,36 +12,16 @@ os.environ["PASSWORD_HASH_PROFILE"] = "CHEAPEST"
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough")
 
 import pytest
-from sqlalchemy import func, text
-from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session
 
-from gudcity.db import drop_database, ensure_database_exists, make_engine, migrate
-from gudcity.models import LoyaltyCard, PointTransaction
-
-POSTGRES_SERVER = os.environ.get(
-    "GUDCITY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432"
+from gudcity.db import make_engine, migrate
+from tests.support.databases import (
+    assert_balances_match_ledger,
+    create_postgres_database,
+    drop_postgres_database,
+    empty_all_tables,
 )
-REQUIRE_POSTGRES = os.environ.get("GUDCITY_REQUIRE_POSTGRES") == "1"
-
-
-def create_postgres_database(prefix: str = "gudcity_test") -> tuple[str, str]:
-    """A new, empty database on the test server: (url, name). Skips, or fails in CI,
-    when the server is not reachable."""
-    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    url = f"{POSTGRES_SERVER}/{name}"
-    try:
-        ensure_database_exists(url)
-    except OperationalError as error:
-        message = f"PostgreSQL is not reachable at {POSTGRES_SERVER}: {error}"
-        if REQUIRE_POSTGRES:
-            pytest.fail(message)
-        pytest.skip(message)
-    return url, name
-
-
-def drop_postgres_database(name: str) -> None:
-    drop_database(f"{POSTGRES_SERVER}/{name}")
+from tests.support.make import Make
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -60,34 +40,13 @@ def engine(request, tmp_path_factory):
         drop_postgres_database(name)
 
 
-def _empty_all_tables(engine) -> None:
-    tables = [table.name for table in SQLModel.metadata.sorted_tables]
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-        else:
-            for name in reversed(tables):
-                connection.exec_driver_sql(f"DELETE FROM {name}")
-
-
-def assert_balances_match_ledger(session: Session) -> None:
-    """The core invariant: every card's balance is the sum of its ledger, and >= 0."""
-    ledger = select(PointTransaction.card_id, func.sum(PointTransaction.amount)).group_by(
-        PointTransaction.card_id
-    )
-    sums = dict(session.exec(ledger).all())
-    for card in session.exec(select(LoyaltyCard)):
-        assert card.balance == sums.get(card.id, 0), f"card {card.id} balance != ledger"
-        assert card.balance >= 0
-
-
 @pytest.fixture
 def session(engine):
     with Session(engine, expire_on_commit=False) as session:
         yield session
     with Session(engine) as check:
         assert_balances_match_ledger(check)
-    _empty_all_tables(engine)
+    empty_all_tables(engine)
 
 
 @pytest.fixture
@@ -95,13 +54,10 @@ def backend(engine) -> str:
     return engine.dialect.name
 
 
-def table_counts(session: Session) -> dict[str, int]:
-    """Rows per table: compare before and after a refused call to prove it wrote nothing."""
-    session.rollback()
-    return {
-        table.name: session.execute(text(f"SELECT COUNT(*) FROM {table.name}")).scalar_one()
-        for table in SQLModel.metadata.sorted_tables
-    }
+@pytest.fixture
+def make(session) -> Make:
+    """Each test's own data, through the real services (unique emails on a shared database)."""
+    return Make(session, prefix=uuid.uuid4().hex[:8])
 
 
 @pytest.hookimpl(trylast=True)

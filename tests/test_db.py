@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from gudcity import db
-from tests.conftest import create_postgres_database, drop_postgres_database
+from tests.support.databases import create_postgres_database, drop_postgres_database
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ businesses and customers through the services, against that same database.
 """
 
 import os
-import uuid
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
@@ -13,10 +12,8 @@ from sqlmodel import Session
 
 from gudcity.db import make_engine, migrate
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server, project_copy
-from tests.conftest import create_postgres_database, drop_postgres_database
-from tests.services.conftest import PASSWORD, Make
-
-QR_RENEW_SECONDS = 4
+from tests.support.browser import QR_RENEW_SECONDS
+from tests.support.databases import create_postgres_database, drop_postgres_database
 
 
 @pytest.fixture(scope="session")
@@ -50,17 +47,12 @@ def copy_of_the_app(app_url, tmp_path_factory):
 
 
 @pytest.fixture
-def db(e2e_database_url):
-    """A session on the app's database, to make each test's data."""
+def session(e2e_database_url):
+    """A session on the app's database, to make each test's data (`make` uses it)."""
     engine = make_engine(e2e_database_url)
     with Session(engine, expire_on_commit=False) as session:
         yield session
     engine.dispose()
-
-
-@pytest.fixture
-def make(db) -> Make:
-    return Make(db, prefix=uuid.uuid4().hex[:8])
 
 
 @pytest.fixture(scope="session")
@@ -90,21 +82,3 @@ def new_page(browser, app_url):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def log_in(page: Page, email: str, lands_on: str) -> Page:
-    page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{lands_on}")
-    return page
-
-
-def mark_document(page: Page) -> None:
-    """Tag the loaded document; `assert_not_reloaded` fails if it was replaced."""
-    page.evaluate("window.__gudcity_marker = 'same-document'")
-
-
-def assert_not_reloaded(page: Page) -> None:
-    assert page.evaluate("window.__gudcity_marker") == "same-document", "the page reloaded"

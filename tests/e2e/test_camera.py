@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM
 from gudcity.services import lookups, qr_cards
-from tests.e2e.conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,9 @@ def camera_page(playwright, app_url):
         browser.close()
 
 
-def test_the_camera_finds_the_customer_and_runs_the_scan(camera_page, new_page, make, db, tmp_path):
+def test_the_camera_finds_the_customer_and_runs_the_scan(
+    camera_page, new_page, make, session, tmp_path
+):
     owner, business = make.business("Bean There")
     coffee = make.program(owner, business, name="Coffee Club", points_per_scan=10)
     customer = make.customer("Dana Lens")
@@ -74,8 +76,8 @@ def test_the_camera_finds_the_customer_and_runs_the_scan(camera_page, new_page, 
     expect(shop.locator("#scan-camera")).to_be_hidden()
     invitation = phone.locator("#notifications [data-testid=notification]", has_text="invites you")
     expect(invitation).to_be_visible()
-    db.expire_all()
-    assert lookups.pending_enrollment_request(db, customer.id, coffee.id) is not None
+    session.expire_all()
+    assert lookups.pending_enrollment_request(session, customer.id, coffee.id) is not None
 
 
 def test_without_a_camera_the_scanner_says_so_and_typing_still_works(new_page, make):

@@ -16,9 +16,9 @@ from gudcity.db import make_engine
 from gudcity.devserver import app_server
 from gudcity.models import LoyaltyCard, User
 from gudcity.services import awards
-from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
-from tests.pg_cluster import migrated_cluster
-from tests.services.conftest import Make
+from tests.support.browser import assert_not_reloaded, log_in, mark_document
+from tests.support.make import Make
+from tests.support.pg_cluster import migrated_cluster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server]
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gudcity.services import awards, lookups, qr_cards
-from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
+from tests.support.browser import assert_not_reloaded, log_in, mark_document
 
 pytestmark = pytest.mark.e2e
 
@@ -57,7 +57,7 @@ def test_new_customer_scan(new_page, make, tmp_path):
     assert_not_reloaded(roster)
 
 
-def test_enrolled_customer_scan_updates_every_tab(new_page, make, db):
+def test_enrolled_customer_scan_updates_every_tab(new_page, make, session):
     """Typed card number -> points by the program's rule, on both of the customer's tabs."""
     owner, business = make.business("Glow Salon")
     program = make.program(owner, business, name="Glow Rewards", points_per_scan=25)
@@ -124,7 +124,7 @@ def test_manual_enroll_award_and_deduction(new_page, make):
     assert_not_reloaded(phone)
 
 
-def test_a_forged_qr_is_refused_and_changes_nothing(new_page, make, tmp_path, db):
+def test_a_forged_qr_is_refused_and_changes_nothing(new_page, make, tmp_path, session):
 
     owner, business = make.business("Bean There")
     program = make.program(owner, business, name="Coffee Club")
@@ -137,7 +137,7 @@ def test_a_forged_qr_is_refused_and_changes_nothing(new_page, make, tmp_path, db
     shop.locator("#scan-upload input[type=file]").set_input_files(str(path))
 
     expect(shop.locator("#scan-result [role=alert]")).to_be_visible()
-    assert lookups.pending_enrollment_request(db, customer.id, program.id) is None
+    assert lookups.pending_enrollment_request(session, customer.id, program.id) is None
 
 
 def test_a_non_image_upload_gets_a_clear_message(new_page, make, tmp_path):
@@ -174,7 +174,7 @@ def test_a_double_click_awards_once(new_page, make):
     expect(earned).to_have_count(1)
 
 
-def test_a_tab_that_was_offline_catches_up_when_it_reconnects(new_page, make, db):
+def test_a_tab_that_was_offline_catches_up_when_it_reconnects(new_page, make, session):
     owner, business = make.business("Bean There")
     program = make.program(owner, business, name="Coffee Club")
     customer = make.customer("Eve")
@@ -185,7 +185,7 @@ def test_a_tab_that_was_offline_catches_up_when_it_reconnects(new_page, make, db
 
     phone.context.set_offline(True)
     phone.wait_for_timeout(500)
-    awards.award_points(db, owner, card.id, 40, make.key())  # missed while away
+    awards.award_points(session, owner, card.id, 40, make.key())  # missed while away
     phone.wait_for_timeout(500)
     expect(balance).to_have_text("0")
     phone.context.set_offline(False)

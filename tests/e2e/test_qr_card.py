@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import QR_RENEW_SECONDS, assert_not_reloaded, log_in, mark_document
+from tests.support.browser import QR_RENEW_SECONDS, assert_not_reloaded, log_in, mark_document
 
 pytestmark = pytest.mark.e2e
 

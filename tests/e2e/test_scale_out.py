@@ -14,7 +14,7 @@ import redis
 from playwright.sync_api import expect
 
 from gudcity.devserver import app_server
-from tests.e2e.conftest import assert_not_reloaded, log_in, mark_document
+from tests.support.browser import assert_not_reloaded, log_in, mark_document
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server]
 

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gudcity.settings import PROJECT_ROOT, get_settings
-from tests.e2e.conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gudcity.services import programs, scanning
-from tests.e2e.conftest import log_in
+from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -23,16 +23,16 @@ def shots(tmp_path) -> Path:
     return folder
 
 
-def test_tour(new_page, make, db, shots):
+def test_tour(new_page, make, session, shots):
     owner, business = make.business("Bean There Café")
     coffee = make.program(owner, business, name="Coffee Club")
-    programs.add_reward(db, owner, coffee.id, name="Free latte", cost=100)
+    programs.add_reward(session, owner, coffee.id, name="Free latte", cost=100)
     customer = make.customer("Alice Rivera")
     make.card(customer, coffee, balance=70)
-    scanning.scan_customer(db, owner, coffee.id, customer.id, make.key())
+    scanning.scan_customer(session, owner, coffee.id, customer.id, make.key())
     salon_owner, salon = make.business("Glow Salon")
     glow = make.program(salon_owner, salon, name="Glow Rewards", points_per_scan=25)
-    scanning.scan_customer(db, salon_owner, glow.id, customer.id, make.key())
+    scanning.scan_customer(session, salon_owner, glow.id, customer.id, make.key())
 
     # Each look-up below is a scan, worth another 10 points.
     for name, width, height, balance in (("desktop", 1280, 900, "80"), ("phone", 390, 844, "90")):

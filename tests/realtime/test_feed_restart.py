@@ -9,7 +9,7 @@ from sqlmodel import Session
 from gudcity.db import make_engine
 from gudcity.realtime.feed import postgres_changes
 from gudcity.services import outbox
-from tests.pg_cluster import migrated_cluster
+from tests.support.pg_cluster import migrated_cluster
 
 RECONNECT_SECONDS = 5
 

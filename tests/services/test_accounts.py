@@ -26,7 +26,7 @@ from gudcity.models import (
 )
 from gudcity.services import accounts, permissions
 from gudcity.services.permissions import Permission
-from tests.services.conftest import PASSWORD
+from tests.support.make import PASSWORD
 
 GRANTABLE = [p for p in Permission if p != Permission.VIEW_CUSTOMERS]
 

@@ -65,8 +65,8 @@ from gudcity.services import (
     standing,
 )
 from gudcity.services.permissions import Permission
-from tests.services.conftest import PASSWORD, Make
-from tests.services.snapshots import changes, snapshot
+from tests.support.make import PASSWORD, Make
+from tests.support.snapshots import changes, snapshot
 
 OK = "allowed"
 DENY = PermissionDeniedError  # the actor is known but may not do this

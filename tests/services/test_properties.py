@@ -55,8 +55,8 @@ from gudcity.services import (
 )
 from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
-from tests.services.conftest import PASSWORD, Make
-from tests.services.snapshots import changes, snapshot
+from tests.support.make import PASSWORD, Make
+from tests.support.snapshots import changes, snapshot
 
 SETTINGS = settings(
     max_examples=40,

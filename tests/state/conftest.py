@@ -16,7 +16,6 @@ from reflex.state import State
 
 from gudcity.realtime.subscriptions import subscriptions
 from gudcity.services import accounts
-from tests.services.conftest import Make
 
 
 @pytest.fixture
@@ -28,11 +27,6 @@ def anyio_backend():
 def app_database(engine, monkeypatch):
     """Services called by the states open their sessions on the test database."""
     monkeypatch.setattr("gudcity.db.get_engine", lambda: engine)
-
-
-@pytest.fixture
-def make(session) -> Make:
-    return Make(session)
 
 
 @pytest.fixture
@@ -79,23 +73,3 @@ def run(session):
         return [event for event in events if event is not None]
 
     return run_handler
-
-
-def redirect_target(events: list[EventSpec]) -> str | None:
-    """Where a redirect among `events` goes (the one event with a `path`), if any."""
-    for event in events:
-        args = {name._js_expr: value for name, value in event.args}
-        if "path" in args:
-            return args["path"]._var_value
-    return None
-
-
-def toasts(events) -> list[tuple[str, str]]:
-    """(level, message) of every toast among `events`."""
-    shown = []
-    for event in events:
-        for name, value in event.args:
-            call = getattr(value, "_return_expr", None)
-            if name._js_expr == "function" and "__toast" in str(value):
-                shown.append((call._func._original._key._var_value, call._args[0]))
-    return shown

@@ -35,7 +35,7 @@ from gudcity.services import (
 from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
 from gudcity.state.cards import CardsState
-from tests.state.conftest import redirect_target, toasts
+from tests.support.events import redirect_target, toasts
 
 pytestmark = pytest.mark.anyio
 

@@ -7,7 +7,7 @@ from gudcity.models import User
 from gudcity.services.permissions import Permission
 from gudcity.state import customers as customers_state
 from gudcity.state.customers import ALL_PROGRAMS, CustomersState
-from tests.state.conftest import redirect_target
+from tests.support.events import redirect_target
 
 pytestmark = pytest.mark.anyio
 

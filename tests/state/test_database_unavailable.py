@@ -6,7 +6,7 @@ from gudcity.db import make_engine
 from gudcity.devserver import free_port
 from gudcity.state.cards import CardsState
 from gudcity.state.scanner import ScannerState
-from tests.state.conftest import toasts
+from tests.support.events import toasts
 
 pytestmark = pytest.mark.anyio
 

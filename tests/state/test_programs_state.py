@@ -7,7 +7,7 @@ from gudcity.models import ProgramKind, Reward
 from gudcity.services import programs
 from gudcity.services.permissions import Permission
 from gudcity.state.programs import CREATE, EDIT, REWARD_FORM, ProgramsState
-from tests.state.conftest import redirect_target
+from tests.support.events import redirect_target
 
 pytestmark = pytest.mark.anyio
 

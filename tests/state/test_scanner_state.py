@@ -23,7 +23,7 @@ from gudcity.models import (
 from gudcity.services import enrollment, lookups, notifications, programs, qr_cards
 from gudcity.services.permissions import Permission
 from gudcity.state.scanner import ScannerState
-from tests.state.conftest import redirect_target, toasts
+from tests.support.events import redirect_target, toasts
 
 pytestmark = pytest.mark.anyio
 

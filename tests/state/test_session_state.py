@@ -7,8 +7,8 @@ from gudcity.domain.errors import AuthenticationError
 from gudcity.models import Business, User, UserRole
 from gudcity.services import accounts, permissions
 from gudcity.state.session import SessionState
-from tests.services.conftest import PASSWORD
-from tests.state.conftest import redirect_target, toasts
+from tests.support.events import redirect_target, toasts
+from tests.support.make import PASSWORD
 
 pytestmark = pytest.mark.anyio
 
