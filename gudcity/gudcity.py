@@ -13,10 +13,11 @@ from gudcity.realtime.nodelay import disable_nagle
 from gudcity.realtime.timers import run_timers
 from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
+from gudcity.state.failures import show_failure
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 
-app = rx.App()
+app = rx.App(backend_exception_handler=show_failure)
 
 app.add_page(home.home, route=home.ROUTE, title=home.TITLE)
 app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")

@@ -246,7 +246,11 @@ class ApprovalRequest(SQLModel, table=True):
     """Something a business asks a customer to approve: an enrollment or a deduction."""
 
     __tablename__ = "approval_requests"
-    __table_args__ = (Index("ix_approval_requests_customer_status", "customer_id", "status"),)
+    __table_args__ = (
+        Index("ix_approval_requests_customer_status", "customer_id", "status"),
+        # The invitation caps count a business's recent requests (services/invitations.py).
+        Index("ix_approval_requests_business_created", "business_id", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     kind: ApprovalKind = enum_column(ApprovalKind)

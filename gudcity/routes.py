@@ -1,4 +1,7 @@
-"""Every path of the app, named once (DESIGN's UI contract: never rename one)."""
+"""Every path of the app, named once.
+
+Browser tests outside the project rely on these paths: add new ones, never rename one.
+"""
 
 HOME = "/"
 LOGIN = "/login"

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     login_failure_window_minutes: int = Field(default=15, gt=0)
     enrollment_request_ttl_hours: int = Field(default=72, gt=0)
     deduction_request_ttl_minutes: int = Field(default=30, gt=0)
+    # A business may invite one customer this often a day, and anyone this often an hour:
+    # enough for a busy counter, too few to spam customers from a throwaway business.
+    invitations_per_customer_per_day: int = Field(default=3, gt=0)
+    invitations_per_business_per_hour: int = Field(default=100, gt=0)
     max_points_per_transaction: int = Field(default=100_000, gt=0)
 
     # A QR token is refused this long after it was issued, so a photo of a card goes stale.

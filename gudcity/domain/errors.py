@@ -46,3 +46,7 @@ class DatabaseUnavailableError(ServiceError):
 
     def __init__(self) -> None:
         super().__init__("GudCity cannot reach its database right now. Try again in a moment.")
+
+
+class RateLimitedError(ServiceError):
+    """Allowed, but not this often (invitations from one business, say)."""

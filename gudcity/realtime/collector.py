@@ -2,9 +2,8 @@
 
 After start-up a backend worker holds hundreds of thousands of long-lived objects
 (Reflex, SQLAlchemy, pydantic, the compiled pages), and each connected session adds
-its state. CPython's full (generation 2) collection walks every tracked object:
-with 200 sessions connected those walks took 50 to 230 ms here, long enough to
-show in live updates. Two changes, made once per worker at start-up:
+its state. CPython's full (generation 2) collection walks every tracked object,
+long enough to show in live updates. Two changes, made once per worker at start-up:
 
 - `gc.freeze()` moves what exists once the app has started out of the collector's
   sight, so later collections walk only what the sessions created;
@@ -12,9 +11,7 @@ show in live updates. Two changes, made once per worker at start-up:
   of each event and refresh die before they are promoted, so older generations fill,
   and get walked, far less often.
 
-Measured with `bench/live_latency.py` (200 light sessions): the worker's pauses over
-2 ms went from 16 (gen2 walks of 50 to 90 ms) to 14 young-generation ones of 2 to
-19 ms, with no full walk during the run.
+`bench/live_latency.py` measures the pauses; the README's Measured section has the figures.
 """
 
 import gc

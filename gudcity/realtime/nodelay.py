@@ -2,10 +2,9 @@
 
 Granian, the server Reflex runs in production, leaves Nagle's algorithm on for
 the connections it accepts. A websocket message written in more than one piece
-then waits for the browser's delayed ACK, up to 40 ms on Linux, before its last
-piece leaves: measured here as about 40 ms on every live update
-(`bench/live_latency.py`: the server's emit to the browser's message went from
-14-38 ms to a median of 5.5 ms with this). Granian has no option for it, but on
+then waits for the browser's delayed ACK (up to 40 ms on Linux) before its last
+piece leaves, on every live update (`bench/live_latency.py` shows it; the README
+has the figures). Granian has no option for it, but on
 Linux an accepted socket inherits TCP_NODELAY from its listening socket, so
 setting it once on this worker's server sockets, before any browser connects,
 covers every connection.

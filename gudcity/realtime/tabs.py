@@ -32,7 +32,7 @@ async def update_tab(
 def _connected_here(namespace, client_token: str) -> bool:
     """Whether the tab's socket is on this worker.
 
-    Reflex has no public API for it; its token manager knows (DESIGN §8). With Redis,
+    Reflex has no public API for it; its token manager knows. With Redis,
     a tab that reconnected to another worker is that worker's to refresh now (its page
     load subscribed it there), so this one forgets it: each change reaches a tab once.
     """

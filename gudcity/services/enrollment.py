@@ -25,6 +25,7 @@ from gudcity.services import approvals
 from gudcity.services.atomic import atomic
 from gudcity.services.checks import check_running, check_same_operation
 from gudcity.services.inputs import check_key
+from gudcity.services.invitations import check_invitation_caps
 from gudcity.services.ledger import CardFacts, credit_points
 from gudcity.services.lookups import (
     card_of,
@@ -127,6 +128,7 @@ def open_enrollment_request(
     existing = existing or pending_enrollment_request(session, customer.id, program.id)
     if existing is not None:
         return existing
+    check_invitation_caps(session, business.id, customer.id)
     request = approvals.open_request(
         session,
         kind=ApprovalKind.ENROLLMENT,

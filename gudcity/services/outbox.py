@@ -75,7 +75,7 @@ def events_after(session: Session, last_id: int, limit: int = 500) -> list[SyncN
     """Outbox rows with an id above `last_id`, oldest first.
 
     Safe on SQLite only, where one writer at a time means ids commit in order;
-    PostgreSQL listeners use LISTEN/NOTIFY instead (DESIGN §4).
+    PostgreSQL listeners use LISTEN/NOTIFY instead, since ids there commit out of order.
     """
     statement = (
         select(SyncNotification)

@@ -26,6 +26,7 @@ from gudcity.services import (
 )
 from gudcity.services.outbox import customer_topic, program_topic
 from gudcity.settings import get_settings
+from gudcity.state.arguments import NOT_UNDERSTOOD, flag, row_id
 from gudcity.state.live import LiveState
 from gudcity.state.timefmt import time_ago
 
@@ -217,6 +218,10 @@ class CardsState(LiveState):
 
     @rx.event
     async def answer(self, notification_id: int, accept: bool):
+        notification_id, accept = row_id(notification_id), flag(accept)
+        if accept is None:
+            yield rx.toast.error(NOT_UNDERSTOOD)
+            return
         if self.answering_id:
             return
         self.answering_id = notification_id
@@ -251,9 +256,10 @@ class CardsState(LiveState):
 
     @rx.event
     async def redeem(self, card_id: int, reward_id: int):
+        card_id, reward_id = row_id(card_id), row_id(reward_id)
         if self.redeeming_id:
             return
-        self.redeeming_id = reward_id
+        self.redeeming_id = reward_id or -1
         yield
         key = uuid.uuid4().hex
         try:

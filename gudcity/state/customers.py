@@ -9,6 +9,7 @@ from gudcity.domain.errors import ServiceError
 from gudcity.domain.tiers import best_tier, tier_title
 from gudcity.models import User
 from gudcity.services import customers, programs
+from gudcity.state.arguments import NOT_UNDERSTOOD, text
 from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.timefmt import time_ago
 
@@ -145,12 +146,16 @@ class CustomersState(BusinessState):
         return await self._reload()
 
     @rx.event
-    async def set_search(self, text: str):
-        self.search = text
+    async def set_search(self, search: str):
+        if text(search) is None:
+            return rx.toast.error(NOT_UNDERSTOOD)
+        self.search = search
         return await self._restart()
 
     @rx.event
     async def set_program_filter(self, value: str):
+        if text(value) not in {choice.program_id for choice in self.program_choices}:
+            return rx.toast.error("Choose one of the programs in the list.")
         self.program_filter = value
         return await self._restart()
 

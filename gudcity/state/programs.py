@@ -10,6 +10,7 @@ from gudcity.domain.errors import ServiceError, ValidationError
 from gudcity.domain.labels import PROGRAM_KIND_LABELS
 from gudcity.models import ProgramKind, User
 from gudcity.services import programs
+from gudcity.state.arguments import NOT_UNDERSTOOD, flag, form_text, row_id
 from gudcity.state.business import BusinessState
 
 # Keys naming what is being saved (`busy`) or what failed (`error_at`): the
@@ -107,7 +108,12 @@ class ProgramsState(BusinessState):
         double click's second submit until the first has finished (by then
         `saving` is off again), and the first one's success bumped the version.
         """
-        stale = form_data is not None and form_data.get("form_version") != str(self.form_version)
+        if form_data is not None and not isinstance(form_data, dict):
+            yield rx.toast.error(NOT_UNDERSTOOD)
+            return
+        stale = form_data is not None and form_text(form_data, "form_version") != str(
+            self.form_version
+        )
         if self.saving or stale:
             return
         self.saving = True
@@ -131,10 +137,10 @@ class ProgramsState(BusinessState):
 
     @rx.event
     async def create_program(self, form_data: dict):
-        name = form_data.get("program_name", "")
-        points = whole_number(form_data.get("points_per_scan", ""))
-        kind = form_data.get("kind", ProgramKind.POINTS)
-        cooldown = form_data.get("cooldown_minutes", "")
+        name = form_text(form_data, "program_name")
+        points = whole_number(form_text(form_data, "points_per_scan"))
+        kind = form_text(form_data, "kind") or ProgramKind.POINTS
+        cooldown = form_text(form_data, "cooldown_minutes")
 
         def work(session: Session, user: User, business_id: int):
             return programs.create_program(
@@ -152,6 +158,10 @@ class ProgramsState(BusinessState):
 
     @rx.event
     async def set_active(self, program_id: int, active: bool):
+        program_id, active = row_id(program_id), flag(active)
+        if active is None:
+            yield rx.toast.error(NOT_UNDERSTOOD)
+            return
         async for event in self._save(
             f"{PAUSE}{program_id}",
             lambda s, u, _b: programs.update_program(s, u, program_id, is_active=active),
@@ -162,8 +172,8 @@ class ProgramsState(BusinessState):
     @rx.event
     async def update_program(self, form_data: dict):
         program_id = self.editing_id
-        name = form_data.get("name", "")
-        points = whole_number(form_data.get("points_per_scan", ""))
+        name = form_text(form_data, "name")
+        points = whole_number(form_text(form_data, "points_per_scan"))
         async for event in self._save(
             f"{EDIT}{program_id}",
             lambda s, u, _b: programs.update_program(
@@ -178,9 +188,9 @@ class ProgramsState(BusinessState):
     async def add_reward(self, form_data: dict):
         """The form carries its program's id: a form repeated by rx.foreach shares one
         submit callback, which cannot take the loop's item as an argument."""
-        program_id = int(form_data.get("program_id", 0))
-        name = form_data.get("reward_name", "")
-        cost = whole_number(form_data.get("cost", ""))
+        program_id = row_id(whole_number(form_text(form_data, "program_id")))
+        name = form_text(form_data, "reward_name")
+        cost = whole_number(form_text(form_data, "cost"))
         async for event in self._save(
             f"{REWARD_FORM}{program_id}",
             lambda s, u, _b: programs.add_reward(s, u, program_id, name=name, cost=cost),
@@ -191,6 +201,7 @@ class ProgramsState(BusinessState):
 
     @rx.event
     async def hide_reward(self, reward_id: int):
+        reward_id = row_id(reward_id)
         async for event in self._save(
             f"{HIDE}{reward_id}",
             lambda s, u, _b: programs.set_reward_active(s, u, reward_id, False),

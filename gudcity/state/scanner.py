@@ -23,6 +23,7 @@ from gudcity.services import (
     standing,
 )
 from gudcity.services.scanning import ScanResult
+from gudcity.state.arguments import form_text, text
 from gudcity.state.business import BusinessState, ProgramChoice
 
 OUTCOME_MESSAGES = {
@@ -104,7 +105,7 @@ class ScannerState(BusinessState):
 
     @rx.event
     async def choose_program(self, program_id: str):
-        if program_id not in {choice.program_id for choice in self.programs}:
+        if text(program_id) not in {choice.program_id for choice in self.programs}:
             return rx.toast.error("Choose one of your active programs.")
         self.program_id = program_id
         self.outcome = ""
@@ -117,7 +118,7 @@ class ScannerState(BusinessState):
 
     @rx.event
     def set_points_text(self, value: str):
-        self.points_text = value
+        self.points_text = text(value) or ""
 
     async def _run(self, work):
         """Run one action, one at a time; `work` returns (message, customer id or None)."""
@@ -257,8 +258,8 @@ class ScannerState(BusinessState):
     async def look_up(self, form_data: dict):
         if self.busy:
             return
-        typed = form_data.get("card_number", "")
-        key = form_data.get("action_key") or uuid.uuid4().hex
+        typed = form_text(form_data, "card_number")
+        key = form_text(form_data, "action_key") or uuid.uuid4().hex
         business_id = self._business_id
 
         def identify(session, user, program_id, key):

@@ -1,4 +1,7 @@
-"""DESIGN §3's three cases, end to end, each party watching the other's change arrive."""
+"""The three core flows (new customer, enrolled customer, manual actions), end to end.
+
+Each party watches the other's change arrive.
+"""
 
 import base64
 

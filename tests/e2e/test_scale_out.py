@@ -2,7 +2,7 @@
 
 Each process is a whole app instance on its own port, as two workers behind a
 load balancer would be: the customer's tab is served by one, the business's by
-the other, and DESIGN §3's case 2 (an award reaches the customer's open page)
+the other, and the enrolled customer's flow (an award reaches the customer's open page)
 still happens live, once.
 """
 

@@ -19,7 +19,7 @@ def _balance(session, card) -> int:
 
 
 def test_new_customer_scan_flow(session, make, shop):
-    """DESIGN §3 case 1: scanned -> invited -> accepts -> card -> the visit's points."""
+    """The new customer's flow: scanned -> invited -> accepts -> card -> the visit's points."""
     owner, _, program, customer = shop
 
     result = scanning.scan_customer(session, owner, program.id, customer.id, make.key())
@@ -37,7 +37,7 @@ def test_new_customer_scan_flow(session, make, shop):
 
 
 def test_enrolled_customer_scan_awards_the_program_points(session, make, shop):
-    """DESIGN §3 case 2: scanned notification, automatic award, points-added notification."""
+    """The enrolled customer's flow: scanned, automatic award, points-added notification."""
     owner, _, program, customer = shop
     card = make.card(customer, program)
 

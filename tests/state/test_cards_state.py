@@ -541,7 +541,7 @@ async def test_live_refresh_shows_a_new_card_from_another_tab(session, make, tab
 
 
 async def test_live_refresh_toasts_a_new_customers_first_notifications(session, make, tab, run):
-    """DESIGN §3 flow 1: the first scan of a customer whose page is still empty."""
+    """The new customer's flow: the first scan of a customer whose page is still empty."""
     owner, business = make.business("Bean There")
     program = make.program(owner, business, name="Coffee Club")
     alice = make.customer("Alice")

@@ -1,0 +1,90 @@
+"""Any client can send any public handler any arguments: each gets words, never a crash.
+
+Every case below is an event the pages never send (the wrong types, unknown ids, a
+form that is not a form), sent by a logged-in user of the right kind. Each must
+end without an exception, answer with a clear message and change nothing.
+"""
+
+import pytest
+
+from gudcity.domain.errors import AuthenticationError, NotFoundError
+from gudcity.state.arguments import NOT_UNDERSTOOD
+from gudcity.state.cards import CardsState
+from gudcity.state.customers import CustomersState
+from gudcity.state.failures import UNEXPECTED, show_failure
+from gudcity.state.programs import ProgramsState
+from gudcity.state.scanner import ScannerState
+from tests.support.databases import table_counts
+from tests.support.events import redirect_target, toasts
+
+pytestmark = pytest.mark.anyio
+
+# A form as the page sends it (see ProgramsState._save), so the crafted values reach the checks.
+FRESH = {"form_version": "0"}
+
+BUSINESS_CASES = [
+    (CustomersState, "/business/customers", "set_program_filter", ("abc",)),
+    (CustomersState, "/business/customers", "set_program_filter", ({"x": 1},)),
+    (CustomersState, "/business/customers", "set_search", (42,)),
+    (ProgramsState, "/business/programs", "create_program", ("not a form",)),
+    (ProgramsState, "/business/programs", "create_program", ({"program_name": 7, **FRESH},)),
+    (ProgramsState, "/business/programs", "add_reward", ({"program_id": "abc", **FRESH},)),
+    (ProgramsState, "/business/programs", "add_reward", ({"program_id": "9" * 12, **FRESH},)),
+    (ProgramsState, "/business/programs", "set_active", ("abc", "yes")),
+    (ProgramsState, "/business/programs", "set_active", (10**30, False)),
+    (ProgramsState, "/business/programs", "hide_reward", ("abc",)),
+    (ProgramsState, "/business/programs", "update_program", ([1, 2],)),
+    (ScannerState, "/business/scanner", "look_up", ("not a form",)),
+    (ScannerState, "/business/scanner", "look_up", ({"card_number": ["1"]},)),
+    (ScannerState, "/business/scanner", "choose_program", ("abc",)),
+]
+CUSTOMER_CASES = [
+    (CardsState, "/cards", "answer", ("abc", "yes")),
+    (CardsState, "/cards", "answer", (1, "yes")),
+    (CardsState, "/cards", "mark_read", ("abc",)),
+    (CardsState, "/cards", "mark_read", (-1,)),
+    (CardsState, "/cards", "redeem", ("abc", None)),
+    (CardsState, "/cards", "leave", ({"program": 1},)),
+]
+
+
+def _call(state, handler: str, args: tuple):
+    return getattr(type(state), handler).fn(state, *args)
+
+
+async def _assert_refused_in_words(session, state, handler, args, run):
+    before = table_counts(session)
+    events = await run(_call(state, handler, args))
+    messages = [message for level, message in toasts(events) if level == "error"]
+    assert messages, f"{handler}{args} said nothing"
+    assert all(message and "An error occurred" not in message for message in messages)
+    assert table_counts(session) == before
+
+
+@pytest.mark.parametrize(("state_cls", "path", "handler", "args"), BUSINESS_CASES)
+async def test_crafted_business_events_are_refused_in_words(
+    session, make, tab, run, state_cls, path, handler, args
+):
+    owner, business = make.business("Bean There")
+    make.program(owner, business, name="Coffee Club")
+    state = tab(state_cls, path, owner)
+    await run(state.load())
+    await _assert_refused_in_words(session, state, handler, args, run)
+
+
+@pytest.mark.parametrize(("state_cls", "path", "handler", "args"), CUSTOMER_CASES)
+async def test_crafted_customer_events_are_refused_in_words(
+    session, make, tab, run, state_cls, path, handler, args
+):
+    customer = make.customer("Alice")
+    state = tab(state_cls, path, customer)
+    await run(state.load())
+    await _assert_refused_in_words(session, state, handler, args, run)
+
+
+def test_what_escapes_a_handler_is_still_shown_in_words():
+    assert toasts(show_failure(NotFoundError("Card not found."))) == [("error", "Card not found.")]
+    ended = show_failure(AuthenticationError("Please log in."))
+    assert redirect_target(ended) == "/login"
+    assert toasts(show_failure(ZeroDivisionError("boom"))) == [("error", UNEXPECTED)]
+    assert NOT_UNDERSTOOD != UNEXPECTED
