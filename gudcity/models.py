@@ -298,7 +298,15 @@ class BusinessNotification(SQLModel, table=True):
     """What a business is told: a customer's answer to a request, a redemption."""
 
     __tablename__ = "business_notifications"
-    __table_args__ = (Index("ix_business_notifications_business_id_id", "business_id", "id"),)
+    __table_args__ = (
+        Index("ix_business_notifications_business_id_id", "business_id", "id"),
+        Index(
+            "ix_business_notifications_unread",
+            "business_id",
+            postgresql_where=text("read_at IS NULL"),
+            sqlite_where=text("read_at IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     business_id: int = Field(foreign_key="businesses.id")

@@ -26,3 +26,8 @@ def amount_label(kind: ProgramKind, amount: int) -> str:
 def signed_amount(amount: int) -> str:
     """A ledger row's amount as the history shows it: `+10`, `-25`."""
     return f"{amount:+d}"
+
+
+def count_badge(count: int, cap: int) -> str:
+    """An unread count as a badge shows it: counting stops at `cap`, shown as "99+"."""
+    return f"{cap - 1}+" if count >= cap else str(count)

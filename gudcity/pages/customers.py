@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.business_notifications import business_notifications
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.state.business import ProgramChoice
 from gudcity.state.customers import ALL_PROGRAMS, CustomerLine, CustomersState
@@ -157,5 +158,6 @@ def customers() -> rx.Component:
         _total(),
         _filters(),
         rx.box(_customer_list(), id="customers", aria_live="polite", width="100%"),
+        business_notifications(CustomersState),
         title="Customers",
     )

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.business_notifications import business_notifications
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.state.programs import (
     CREATE,
@@ -324,5 +325,6 @@ def programs() -> rx.Component:
         ),
         rx.box(_program_list(), id="programs", width="100%"),
         _edit_dialog(),
+        business_notifications(ProgramsState),
         title="Programs",
     )

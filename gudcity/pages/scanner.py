@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.business_notifications import business_notifications
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.state.scanner import ScannerState
 from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
@@ -268,5 +269,6 @@ def scanner() -> rx.Component:
                 ),
             ),
         ),
+        business_notifications(ScannerState),
         title="Scanner",
     )

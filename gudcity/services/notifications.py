@@ -7,7 +7,7 @@ from gudcity.domain.errors import NotFoundError
 from gudcity.models import BusinessNotification, CustomerNotification, User, utc_now
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import get_row, page_size
-from gudcity.services.outbox import customer_topic, publish
+from gudcity.services.outbox import business_topic, customer_topic, publish
 from gudcity.services.permissions import (
     Permission,
     require_business_permission,
@@ -94,3 +94,36 @@ def list_business_notifications(
         .limit(page_size(limit))
     )
     return list(session.exec(statement))
+
+
+def business_unread_count(session: Session, actor: User, business_id: int) -> int:
+    """The business's unread notifications, counted up to UNREAD_COUNT_CAP."""
+    require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
+    unread = (
+        select(BusinessNotification.id)
+        .where(
+            BusinessNotification.business_id == business_id,
+            BusinessNotification.read_at.is_(None),
+        )
+        .limit(UNREAD_COUNT_CAP)
+        .subquery()
+    )
+    return session.exec(select(func.count()).select_from(unread)).one()
+
+
+@atomic
+def mark_business_notifications_read(session: Session, actor: User, business_id: int) -> int:
+    """Everyone at the counter has seen them: one read mark for the business."""
+    require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
+    result = session.exec(
+        update(BusinessNotification)
+        .where(
+            BusinessNotification.business_id == business_id,
+            BusinessNotification.read_at.is_(None),
+        )
+        .values(read_at=utc_now())
+    )
+    if result.rowcount:
+        publish(session, [business_topic(business_id)], "business_notification.read_all")
+    session.commit()
+    return result.rowcount

@@ -3,10 +3,15 @@
 from dataclasses import dataclass
 from typing import ClassVar
 
+import reflex as rx
+
+from gudcity.domain.errors import ServiceError
+from gudcity.domain.labels import count_badge
 from gudcity.models import UserRole
-from gudcity.services import permissions
+from gudcity.services import notifications, permissions
 from gudcity.services.outbox import business_topic
 from gudcity.services.permissions import Permission, Seat
+from gudcity.state.business_feed import BusinessNotice, read_business_feed
 from gudcity.state.live import LiveState
 
 BUSINESS_ROLES = (UserRole.BUSINESS_OWNER, UserRole.STAFF)
@@ -28,6 +33,10 @@ class BusinessState(LiveState):
     can_award: bool = False
     can_deduct: bool = False
     can_manage_programs: bool = False
+    # The business's notifications (#business-notifications), newest first.
+    business_notices: list[BusinessNotice] = []
+    business_unread: int = 0
+    business_unread_badge: str = "0"
 
     # A busy counter changes its business's topic many times a second: its pages
     # re-read once per burst, and the customers' pages (refreshed at once) get the
@@ -35,6 +44,8 @@ class BusinessState(LiveState):
     refresh_settle_seconds: ClassVar[float] = 0.1
 
     _business_id: int = 0
+    # Newest notification already shown; -1 until the first read of a visit.
+    _newest_notice: int = -1
 
     async def _open_business(self):
         """on_load of a business page: guard, find the user's seat, read, subscribe."""
@@ -42,6 +53,7 @@ class BusinessState(LiveState):
         if redirect:
             return redirect
         self._take_seat(await self._as_user(permissions.seat_of))
+        self._newest_notice = -1
         return await self._open()
 
     def _take_seat(self, seat: Seat) -> None:
@@ -57,6 +69,39 @@ class BusinessState(LiveState):
 
     def _topics(self) -> set[str]:
         return {business_topic(self._business_id)}
+
+    async def _reload(self, memo: dict | None = None) -> list | None:
+        """The page's own view, then the notifications."""
+        follow_up = await self._reload_page(memo) or []
+        follow_up += await self._reload_feed()
+        return follow_up or None
+
+    async def _reload_feed(self) -> list:
+        """Read the notifications; those that arrived since the last read pop up as toasts."""
+        feed = await self._business_call(read_business_feed)
+        self._set_changed(
+            business_notices=feed.notices,
+            business_unread=feed.unread,
+            business_unread_badge=count_badge(feed.unread, notifications.UNREAD_COUNT_CAP),
+        )
+        fresh = [n for n in feed.notices if n.notification_id > self._newest_notice]
+        first_read = self._newest_notice < 0
+        self._newest_notice = max(self._newest_notice, feed.newest_id)
+        return [] if first_read else [rx.toast.info(n.message) for n in reversed(fresh[:3])]
+
+    async def _reload_page(self, memo: dict | None = None) -> list | None:
+        """Read the page's own view (the notifications are read by `_reload`)."""
+        raise NotImplementedError
+
+    @rx.event
+    async def mark_notifications_read(self):
+        """Runs on this base state (Reflex sends a handler to the class that defines it),
+        which holds the business and the notifications for every business page."""
+        try:
+            await self._business_call(notifications.mark_business_notifications_read)
+        except ServiceError as error:
+            return rx.toast.error(error.message)
+        return await self._reload_feed() or None
 
     async def _business_call(self, work):
         """Run `work(session, user, business_id)` for the business being shown."""

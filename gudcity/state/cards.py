@@ -10,7 +10,7 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.domain.card_numbers import format_card_number
 from gudcity.domain.errors import AuthenticationError, ServiceError
-from gudcity.domain.labels import TRANSACTION_LABELS, signed_amount, unit
+from gudcity.domain.labels import TRANSACTION_LABELS, count_badge, signed_amount, unit
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.tiers import tier_title
 from gudcity.models import PointTransaction, Reward, User, UserRole
@@ -162,8 +162,7 @@ class CardsState(LiveState):
     @rx.var
     def unread_badge(self) -> str:
         """The unread count as the badge shows it: counting stops at the cap ("99+")."""
-        cap = notifications.UNREAD_COUNT_CAP
-        return f"{cap - 1}+" if self.unread_count >= cap else str(self.unread_count)
+        return count_badge(self.unread_count, notifications.UNREAD_COUNT_CAP)
 
     # Newest notification id already shown; -1 until the first read of a visit.
     _newest_seen: int = -1

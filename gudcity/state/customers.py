@@ -109,7 +109,7 @@ class CustomersState(BusinessState):
     async def load(self):
         return await self._open_business()
 
-    async def _reload(self, memo: dict | None = None) -> list | None:
+    async def _reload_page(self, memo: dict | None = None) -> list | None:
         while True:
             try:
                 page = await self._read(self._page_starts[-1])

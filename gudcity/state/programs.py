@@ -96,7 +96,7 @@ class ProgramsState(BusinessState):
         self.error_at = ""
         return await self._open_business()
 
-    async def _reload(self, memo: dict | None = None) -> list | None:
+    async def _reload_page(self, memo: dict | None = None) -> list | None:
         self._set_changed(programs=await self._business_call(read_programs))
         return None
 

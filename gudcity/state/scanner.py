@@ -74,7 +74,7 @@ class ScannerState(BusinessState):
         self.action_key = uuid.uuid4().hex
         return await self._open_business()
 
-    async def _reload(self, memo: dict | None = None) -> list | None:
+    async def _reload_page(self, memo: dict | None = None) -> list | None:
         choices = await self._business_call(
             lambda s, u, b: [
                 ProgramChoice(str(p.id), p.name)
