@@ -7,11 +7,6 @@ TIERS = ((2000, "GOLD"), (500, "SILVER"), (0, "BRONZE"))
 TIER_ORDER = tuple(name for _, name in reversed(TIERS))
 
 
-def tier_for(lifetime_points: int) -> str:
-    """The tier a card holds after earning `lifetime_points` in all."""
-    return next(name for threshold, name in TIERS if lifetime_points >= threshold)
-
-
 def best_tier(tiers: Iterable[str]) -> str:
     """The highest of a customer's tiers (one per card); unknown names rank lowest."""
     return max(tiers, key=lambda name: TIER_ORDER.index(name) if name in TIER_ORDER else -1)

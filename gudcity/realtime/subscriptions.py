@@ -52,9 +52,6 @@ class Subscriptions:
     def all_topics(self) -> set[str]:
         return set(self._by_topic)
 
-    def topics_of(self, subscriber: Subscriber) -> frozenset[str]:
-        return self._by_tab.get(subscriber, frozenset())
-
     def __len__(self) -> int:
         return len(self._by_tab)
 

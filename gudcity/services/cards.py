@@ -7,11 +7,9 @@ from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from gudcity.domain.errors import NotFoundError, PermissionDeniedError
 from gudcity.models import LoyaltyCard, PointTransaction, User, customer_loyalty_cards
 from gudcity.services.inputs import is_row_id, page_size
-from gudcity.services.lookups import get_card, get_program
-from gudcity.services.permissions import Permission, require_business_permission, require_customer
+from gudcity.services.permissions import require_customer
 
 
 @dataclass(frozen=True)
@@ -43,30 +41,6 @@ def list_cards(session: Session, actor: User) -> list[CardView]:
     )
     fields = CardView.__dataclass_fields__
     return [CardView(**{k: v for k, v in row._mapping.items() if k in fields}) for row in rows]
-
-
-def recent_transactions(
-    session: Session, actor: User, card_id: int, *, limit: int = 5
-) -> list[PointTransaction]:
-    """A card's latest ledger rows, for its holder or the business that issued it."""
-    if actor is None:
-        raise PermissionDeniedError("Please log in.")
-    card = get_card(session, card_id)
-    if card.customer_id != actor.id:
-        program = get_program(session, card.program_id)
-        try:
-            require_business_permission(
-                session, actor, program.business_id, Permission.VIEW_CUSTOMERS
-            )
-        except PermissionDeniedError:
-            raise NotFoundError("Card not found.") from None
-    statement = (
-        select(PointTransaction)
-        .where(PointTransaction.card_id == card.id)
-        .order_by(PointTransaction.created_at.desc(), PointTransaction.id.desc())
-        .limit(page_size(limit))
-    )
-    return list(session.exec(statement))
 
 
 def recent_activity(

@@ -14,21 +14,16 @@ from gudcity.domain.labels import amount_label, signed_amount, unit
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.redemption_codes import REDEMPTION_ALPHABET, new_redemption_code
 from gudcity.domain.scans import scan_award_key, scan_invitation_key
-from gudcity.domain.tiers import best_tier, tier_for, tier_title
+from gudcity.domain.tiers import TIER_ORDER, TIERS, best_tier, tier_title
 from gudcity.models import ProgramKind
 
 POINTS, STAMPS = ProgramKind.POINTS, ProgramKind.STAMPS
 
 
-def test_tiers_follow_lifetime_points():
-    assert [tier_for(n) for n in (0, 499, 500, 1999, 2000, 10**6)] == [
-        "BRONZE",
-        "BRONZE",
-        "SILVER",
-        "SILVER",
-        "GOLD",
-        "GOLD",
-    ]
+def test_the_tier_ladder_starts_at_zero_and_climbs():
+    thresholds = [threshold for threshold, _ in TIERS]
+    assert thresholds == sorted(thresholds, reverse=True) and thresholds[-1] == 0
+    assert TIER_ORDER == ("BRONZE", "SILVER", "GOLD")
 
 
 def test_the_best_tier_ranks_by_the_ladder_not_the_alphabet():

@@ -288,8 +288,13 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "list_business_notifications": lambda w: (
         lambda actor: notifications.list_business_notifications(w.session, actor, w.business.id)
     ),
-    "recent_transactions": lambda w: (
-        lambda actor: cards.recent_transactions(w.session, actor, w.card.id)
+    "business_unread_count": lambda w: (
+        lambda actor: notifications.business_unread_count(w.session, actor, w.business.id)
+    ),
+    "mark_business_notifications_read": lambda w: (
+        lambda actor: notifications.mark_business_notifications_read(
+            w.session, actor, w.business.id
+        )
     ),
     # a customer's own things
     "list_cards": lambda w: lambda actor: cards.list_cards(w.session, actor),
@@ -315,7 +320,7 @@ READS = {
     "list_customers",
     "count_customers",
     "list_business_notifications",
-    "recent_transactions",
+    "business_unread_count",
     "list_cards",
     "recent_activity",
     "list_customer_notifications",
@@ -352,7 +357,8 @@ POLICY = [
     ("list_customers",                VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("count_customers",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("list_business_notifications",   VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
-    ("recent_transactions",           VIEW,      DENY, OK,   HIDE, OK,   HIDE, OK,   OK),
+    ("business_unread_count",         VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("mark_business_notifications_read", VIEW,   DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("list_cards",                    CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("recent_activity",               CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("list_customer_notifications",   CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),

@@ -436,7 +436,6 @@ ID_CALLS: dict[str, Callable[[Counter, Any], Any]] = {
     "redeem_reward(reward)": lambda c, i: redemptions.redeem_reward(
         c.session, c.customer, c.card.id, i, c.make.key()
     ),
-    "recent_transactions(card)": lambda c, i: cards.recent_transactions(c.session, c.customer, i),
     "recent_activity(cards)": lambda c, i: cards.recent_activity(c.session, c.customer, [i]),
     "join_program(program)": lambda c, i: enrollment.join_program(c.session, c.customer, i),
     "leave_program(program)": lambda c, i: enrollment.leave_program(c.session, c.customer, i),

@@ -2,10 +2,8 @@
 
 import pytest
 
-from gudcity.domain.errors import NotFoundError, PermissionDeniedError
-from gudcity.models import TransactionKind
+from gudcity.domain.errors import PermissionDeniedError
 from gudcity.services import awards, cards, customers, enrollment, programs
-from gudcity.services.permissions import Permission
 
 
 def names(page: customers.CustomerPage) -> list[str]:
@@ -309,56 +307,6 @@ def test_another_business_or_a_customer_cannot_list_customers(session, make, sho
             customers.list_customers(session, outsider, business.id)
         with pytest.raises(PermissionDeniedError):
             customers.count_customers(session, outsider, business.id)
-
-
-# --- recent transactions --------------------------------------------------------------------
-
-
-def test_holder_and_issuing_business_see_recent_transactions_newest_first(session, make, shop):
-    owner, business, program, alice = shop
-    card = make.card(alice, program, balance=10)
-    awards.award_points(session, owner, card.id, 20, make.key())
-    awards.award_points(session, owner, card.id, 30, make.key())
-    staff = make.staff(owner, business)
-
-    for viewer in (alice, owner, staff):
-        listed = cards.recent_transactions(session, viewer, card.id)
-        assert [(t.kind, t.amount) for t in listed] == [
-            (TransactionKind.EARN, 30),
-            (TransactionKind.EARN, 20),
-            (TransactionKind.EARN, 10),
-        ]
-
-
-def test_recent_transactions_honour_the_limit(session, make, shop):
-    owner, _, program, alice = shop
-    card = make.card(alice, program, balance=1)
-    for amount in (2, 3, 4):
-        awards.award_points(session, owner, card.id, amount, make.key())
-
-    assert [t.amount for t in cards.recent_transactions(session, alice, card.id, limit=2)] == [4, 3]
-
-
-def test_recent_transactions_are_hidden_from_other_customers_and_businesses(session, make, shop):
-    _, _, program, alice = shop
-    card = make.card(alice, program, balance=10)
-    other_owner, other_business = make.business()
-    outsiders = (
-        make.customer("Bob"),
-        other_owner,
-        make.staff(other_owner, other_business, Permission.SCAN),
-    )
-
-    for outsider in outsiders:
-        with pytest.raises(NotFoundError, match="Card not found"):
-            cards.recent_transactions(session, outsider, card.id)
-
-
-def test_recent_transactions_of_a_missing_card_are_not_found(session, make, shop):
-    *_, alice = shop
-
-    with pytest.raises(NotFoundError, match="Card not found"):
-        cards.recent_transactions(session, alice, 987654)
 
 
 def test_recent_activity_gives_each_own_card_its_latest_rows_in_one_call(session, make):
