@@ -15,8 +15,12 @@ from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.web.credentials import CredentialsMiddleware
+from gudcity.web.session_endpoints import session_endpoints
 
-app = rx.App()
+# Applied in order, each around the ones before: the session endpoints mount Reflex
+# inside them; the credentials middleware then sees every request, theirs included.
+app = rx.App(api_transformer=[session_endpoints(), CredentialsMiddleware])
 
 app.add_page(home.home, route=home.ROUTE, title=home.TITLE)
 app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")

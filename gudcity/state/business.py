@@ -43,10 +43,10 @@ class BusinessState(LiveState):
 
     async def _open_business(self):
         """on_load of a business page: guard, pick the business, read, subscribe."""
-        redirect = await self.guard(*BUSINESS_ROLES)
+        redirect = await self._guard(*BUSINESS_ROLES)
         if redirect:
             return redirect
-        business_id, name, is_owner = await self.as_user(self._business_of)
+        business_id, name, is_owner = await self._as_user(self._business_of)
         self._business_id = business_id
         self.business_name = name
         self.is_owner = is_owner
@@ -63,4 +63,4 @@ class BusinessState(LiveState):
     async def _business_call(self, work):
         """Run `work(session, user, business_id)` for the business being shown."""
         business_id = self._business_id
-        return await self.as_user(lambda s, u: work(s, u, business_id))
+        return await self._as_user(lambda s, u: work(s, u, business_id))

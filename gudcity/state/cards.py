@@ -174,7 +174,7 @@ class CardsState(LiveState):
 
     @rx.event
     async def load(self):
-        redirect = await self.guard(UserRole.CUSTOMER)
+        redirect = await self._guard(UserRole.CUSTOMER)
         if redirect:
             return redirect
         self._newest_seen = -1
@@ -186,7 +186,7 @@ class CardsState(LiveState):
 
         A live refresh keeps the QR code: only time makes it stale.
         """
-        self.qr_src = await self.as_user(lambda _s, user: _qr_src(user))
+        self.qr_src = await self._as_user(lambda _s, user: _qr_src(user))
         timers.schedule(self._subscriber(), get_settings().qr_renew_seconds)
 
     async def _on_timer(self) -> list | None:
@@ -227,7 +227,7 @@ class CardsState(LiveState):
         self.answering_id = notification_id
         yield
         try:
-            await self.as_user(
+            await self._as_user(
                 lambda s, u: notifications.act_on_notification(s, u, notification_id, accept)
             )
             yield rx.toast.success("Done." if accept else "Declined.")
@@ -248,7 +248,7 @@ class CardsState(LiveState):
     async def _act(self, work) -> list | None:
         """Run a quick action, then re-read; a refusal becomes a toast."""
         try:
-            await self.as_user(work)
+            await self._as_user(work)
         except ServiceError as error:
             return [rx.toast.error(error.message)]
         await self._reload()
@@ -262,7 +262,7 @@ class CardsState(LiveState):
         yield
         key = uuid.uuid4().hex
         try:
-            transaction = await self.as_user(
+            transaction = await self._as_user(
                 lambda s, u: points.redeem_reward(s, u, card_id, reward_id, key)
             )
             self.redemption_code = transaction.redemption_code
@@ -281,7 +281,7 @@ class CardsState(LiveState):
     @rx.event
     async def leave(self, program_id: int):
         try:
-            await self.as_user(lambda s, u: enrollment.leave_program(s, u, program_id))
+            await self._as_user(lambda s, u: enrollment.leave_program(s, u, program_id))
         except ServiceError as error:
             yield rx.toast.error(error.message)
         await self._reload()

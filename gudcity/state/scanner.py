@@ -77,7 +77,7 @@ class ScannerState(BusinessState):
         if not self._customer_id or not self.program_id:
             return
         program_id, customer_id = int(self.program_id), self._customer_id
-        found = await self.as_user(lambda s, u: enrollment.standing(s, u, program_id, customer_id))
+        found = await self._as_user(lambda s, u: enrollment.standing(s, u, program_id, customer_id))
         self._apply_standing(found)
 
     def _apply_standing(self, found: enrollment.Standing) -> None:
@@ -120,7 +120,7 @@ class ScannerState(BusinessState):
             return message, found
 
         try:
-            message, found = await self.as_user(act_then_read)
+            message, found = await self._as_user(act_then_read)
             self.action_key = uuid.uuid4().hex
             self.outcome = message
             self._customer_id = found.customer_id

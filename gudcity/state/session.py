@@ -1,7 +1,9 @@
 """Who is logged in, and the one way every state calls the services.
 
-The session token lives in a cookie, so it survives reloads and is shared by the
-user's tabs; the server keeps only its hash (see services/accounts.py).
+The session token lives in an HttpOnly cookie, so it survives reloads and is shared
+by the user's tabs, and no script can read it. No state var holds it: each event
+asks its tab's connection (gudcity/web/credentials.py), so it is never pickled to
+`.states/` or Redis. The server keeps only its hash (services/sessions.py).
 """
 
 import asyncio
@@ -11,14 +13,16 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.vars import FunctionVar, Var
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
 from gudcity.db import session_scope
 from gudcity.models import User, UserRole
-from gudcity.services import accounts
+from gudcity.services import accounts, login, sessions
 from gudcity.services.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
-from gudcity.settings import get_settings
+from gudcity.web import credentials
+from gudcity.web.session_endpoints import LOG_OUT_ROUTE, SESSION_ROUTE
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -46,13 +50,12 @@ async def call_service(work: Callable[[Session], T]) -> T:
     return await asyncio.to_thread(run_in_session, work)
 
 
+def navigate(url: str) -> rx.event.EventSpec:
+    """A full page load of `url` (rx.redirect stays inside the single-page app)."""
+    return rx.call_script(Var("window.location.assign").to(FunctionVar).call(url))
+
+
 class SessionState(rx.State):
-    session_token: str = rx.Cookie(
-        "",
-        name="gudcity_session",
-        max_age=get_settings().session_ttl_hours * 3600,
-        same_site="strict",
-    )
     user_name: str = ""
     user_role: str = ""
     # Set while a form is being saved, so its button can show a spinner.
@@ -66,30 +69,31 @@ class SessionState(rx.State):
     def is_customer(self) -> bool:
         return self.user_role == UserRole.CUSTOMER
 
-    async def as_user(self, work: Callable[[Session, User], T]) -> T:
-        """Run `work(session, user)` for the logged-in user, in a worker thread."""
-        token = self.session_token
-        return await call_service(lambda s: work(s, accounts.user_for_token(s, token)))
+    def _credentials(self) -> credentials.Credentials:
+        """The cookies this tab's connection carried: asked per event, never stored."""
+        return credentials.of_tab(self.router.session.client_token, self.router.session.session_id)
 
-    def _remember(self, user: User, token: str | None = None) -> None:
-        if token is not None:
-            self.session_token = token
+    async def _as_user(self, work: Callable[[Session, User], T]) -> T:
+        """Run `work(session, user)` for the logged-in user, in a worker thread."""
+        token = self._credentials().session_token
+        return await call_service(lambda s: work(s, sessions.user_for_token(s, token)))
+
+    def _remember(self, user: User) -> None:
         self.user_name = user.name
         self.user_role = user.role.value
 
     def _forget(self) -> None:
-        self.session_token = ""
         self.user_name = ""
         self.user_role = ""
 
-    async def guard(self, *roles: UserRole) -> list | None:
+    async def _guard(self, *roles: UserRole) -> list | None:
         """Load the user; return redirect events if they may not see this page.
 
         An anonymous visitor goes to /login and comes back afterwards; a user of
         the other kind goes to their own home with a message.
         """
         try:
-            user = await self.as_user(lambda _s, u: u)
+            user = await self._as_user(lambda _s, u: u)
         except AuthenticationError as error:
             self._forget()
             here = self.router.url.path or "/"
@@ -110,19 +114,19 @@ class SessionState(rx.State):
         yield
         # The address as the server saw it (behind a proxy: rxconfig's trusted_proxy_hops).
         address = self.router.session.client_ip
+        device = self._credentials().device_cookie
+        email, password = form_data.get("email", ""), form_data.get("password", "")
         try:
-            user, token = await call_service(
-                lambda s: accounts.log_in(
-                    s, form_data.get("email", ""), form_data.get("password", ""), address
-                )
+            user, ticket = await call_service(
+                lambda s: self._ticket_for(s, login.log_in(s, email, password, address, device))
             )
         except ServiceError as error:
             self.saving = False
             yield rx.toast.error(error.message)
             return
         self.saving = False
-        self._remember(user, token)
-        yield rx.redirect(self._next_page(user.role))
+        self._remember(user)
+        yield navigate(f"{SESSION_ROUTE}?ticket={ticket}")
 
     @rx.event
     async def register(self, form_data: dict):
@@ -130,18 +134,22 @@ class SessionState(rx.State):
         yield
         account_type = form_data.get("account_type", "customer")
         try:
-            user, token = await call_service(lambda s: self._create_account(s, form_data))
+            user, ticket = await call_service(lambda s: self._create_account(s, form_data))
         except ServiceError as error:
             self.saving = False
             yield rx.toast.error(error.message)
             return
         self.saving = False
-        self._remember(user, token)
+        self._remember(user)
         welcome = (
             "Welcome to GudCity!" if account_type == "customer" else "Your business is set up."
         )
         yield rx.toast.success(welcome)
-        yield rx.redirect(home_for(user.role))
+        yield navigate(f"{SESSION_ROUTE}?ticket={ticket}")
+
+    def _ticket_for(self, session: Session, user: User) -> tuple[User, str]:
+        """The user and a log-in ticket that lands on the page they came for."""
+        return user, sessions.issue_ticket(session, user, self._next_page(user.role))
 
     @staticmethod
     def _create_account(session: Session, form_data: dict) -> tuple[User, str]:
@@ -156,14 +164,13 @@ class SessionState(rx.State):
             )
         else:
             user = accounts.register_customer(session, **fields)
-        return user, accounts.start_session(session, user)
+        return user, sessions.issue_ticket(session, user, home_for(user.role))
 
     @rx.event
-    async def log_out(self):
-        token = self.session_token
-        await call_service(lambda s: accounts.log_out(s, token))
+    def log_out(self):
+        """Off to /auth/log-out, which ends the session its cookie names and clears it."""
         self._forget()
-        return rx.redirect("/login")
+        return navigate(LOG_OUT_ROUTE)
 
     def _next_page(self, role: str) -> str:
         """Where to go after logging in: the page that sent us here, if it is ours."""

@@ -1,12 +1,14 @@
 """Running the state classes' event handlers in-process, against the test database.
 
 A `tab` is what Reflex builds for one browser tab: a root `State` with the
-page's state inside it, the router data of the page's URL, and the session
-cookie of the user logged in there. Handlers are called on it directly, through
-the `run` fixture.
+page's state inside it, the router data of the page's URL, and a socket whose
+handshake carried the session cookie of the user logged in there (`sockets`).
+Handlers are called on it directly, through the `run` fixture.
 """
 
 import inspect
+import json
+import re
 import uuid
 
 import pytest
@@ -15,7 +17,9 @@ from reflex.istate.data import ReflexURL, RouterData, SessionData
 from reflex.state import State
 
 from gudcity.realtime.subscriptions import subscriptions
-from gudcity.services import accounts
+from gudcity.services import sessions
+from gudcity.web import credentials
+from gudcity.web.credentials import NO_CREDENTIALS, Credentials
 from tests.services.conftest import Make
 
 
@@ -36,7 +40,28 @@ def make(session) -> Make:
 
 
 @pytest.fixture
-def tab(session):
+def sockets(monkeypatch) -> dict[str, Credentials]:
+    """The cookies each test tab's socket handshake carried, by socket id.
+
+    In the app CredentialsMiddleware takes them from the handshake; here a test
+    sets them. The one lookup the states make (`credentials.of_tab`) reads this,
+    and the states check the session token with the services as in the app.
+    """
+    carried: dict[str, Credentials] = {}
+    monkeypatch.setattr(
+        credentials,
+        "of_tab",
+        lambda _client_token, socket_id: carried.get(socket_id, NO_CREDENTIALS),
+    )
+    return carried
+
+
+def socket_of(state) -> str:
+    return state.router.session.session_id
+
+
+@pytest.fixture
+def tab(session, sockets):
     """`tab(StateClass, path, user=None)`: that page's state in a fresh tab."""
     client_tokens = []
 
@@ -45,12 +70,12 @@ def tab(session):
         client_tokens.append(client_token)
         root = State(_reflex_internal_init=True)
         root.router = RouterData(
-            session=SessionData(client_token=client_token),
+            session=SessionData(client_token=client_token, session_id=uuid.uuid4().hex),
             url=ReflexURL(f"http://localhost:3000{path}"),
         )
         state = root.get_substate(state_cls.get_full_name().split("."))
         if user is not None:
-            state.session_token = accounts.start_session(session, user)
+            sockets[socket_of(state)] = Credentials(sessions.start_session(session, user))
         return state
 
     yield open_tab
@@ -88,6 +113,22 @@ def redirect_target(events: list[EventSpec]) -> str | None:
         if "path" in args:
             return args["path"]._var_value
     return None
+
+
+def page_load_target(events: list[EventSpec]) -> str | None:
+    """Where a full page load among `events` (state/session.py `navigate`) goes, if any."""
+    for event in events:
+        for _name, value in event.args:
+            found = re.search(r"window\.location\.assign\((\".*?\")\)", str(value))
+            if found:
+                return json.loads(found.group(1))
+    return None
+
+
+def ticket_in(events: list[EventSpec]) -> str | None:
+    """The log-in ticket of a page load to /auth/session among `events`, if any."""
+    found = re.search(r"/auth/session\?ticket=([\w-]+)$", page_load_target(events) or "")
+    return found.group(1) if found else None
 
 
 def toasts(events) -> list[tuple[str, str]]:

@@ -19,12 +19,20 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.realtime.timers import timers
-from gudcity.services import accounts, enrollment, notifications, points, programs, scanning
+from gudcity.services import (
+    enrollment,
+    notifications,
+    points,
+    programs,
+    scanning,
+    sessions,
+)
 from gudcity.services.accounts import Permission
 from gudcity.services.card_numbers import format_card_number
 from gudcity.settings import get_settings
 from gudcity.state.cards import CardsState
-from tests.state.conftest import redirect_target, toasts
+from gudcity.web.credentials import Credentials
+from tests.state.conftest import redirect_target, socket_of, toasts
 
 pytestmark = pytest.mark.anyio
 
@@ -162,10 +170,10 @@ async def test_a_tab_that_left_the_cards_page_stops_renewing(session, tab, town,
     assert state._subscriber() not in timers.take_due(time.monotonic() + 10**6)
 
 
-async def test_a_timer_after_log_out_sends_the_tab_to_log_in(session, tab, town, run):
+async def test_a_timer_after_log_out_sends_the_tab_to_log_in(session, tab, town, run, sockets):
     state = tab(CardsState, ROUTE, town[0])
     await run(state.load())
-    accounts.log_out(session, state.session_token)
+    sessions.log_out(session, sockets[socket_of(state)].session_token)
 
     assert redirect_target(await run(state._on_timer())) == "/login"
 
@@ -230,14 +238,15 @@ async def test_an_anonymous_visitor_is_sent_to_log_in(tab, run):
     assert state.qr_src == ""
 
 
-async def test_an_ended_session_is_sent_to_log_in(make, tab, run):
+async def test_an_ended_session_is_sent_to_log_in(make, tab, run, sockets):
     state = tab(CardsState, ROUTE, make.customer())
-    state.session_token = "not-a-session"
+    sockets[socket_of(state)] = Credentials("not-a-session")
+    state.user_name, state.user_role = "Ann", "CUSTOMER"  # shown before the session ended
 
     events = await run(state.load())
 
     assert redirect_target(events) == "/login?next=/cards"
-    assert state.session_token == ""
+    assert (state.user_role, state.user_name) == ("", "")
 
 
 @pytest.mark.parametrize("who", ["owner", "staff"])
@@ -551,12 +560,12 @@ async def test_live_refresh_toasts_a_new_customers_first_notifications(session, 
     ]
 
 
-async def test_live_refresh_after_log_out_sends_the_tab_to_log_in(session, make, tab, run):
+async def test_live_refresh_after_log_out_sends_the_tab_to_log_in(session, make, tab, run, sockets):
     alice = make.customer()
     state = tab(CardsState, ROUTE, alice)
     await run(state.load())
 
-    accounts.log_out(session, state.session_token)
+    sessions.log_out(session, sockets[socket_of(state)].session_token)
     events = await run(state._live_refresh())
 
     assert redirect_target(events) == "/login"
