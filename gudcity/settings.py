@@ -4,6 +4,7 @@
 test can build a `Settings` of its own and nothing reads `os.environ` behind it.
 """
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -25,8 +26,9 @@ def _development_secret() -> str:
     if DEV_SECRET_FILE.exists():
         return DEV_SECRET_FILE.read_text().strip()
     secret = secrets.token_urlsafe(48)
-    DEV_SECRET_FILE.write_text(secret)
-    DEV_SECRET_FILE.chmod(0o600)
+    # Created 0600, never readable by others, even for a moment.
+    with os.fdopen(os.open(DEV_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+        f.write(secret)
     return secret
 
 
