@@ -12,20 +12,26 @@ websocket a page opens is same-site even when the page was reached from a link
 elsewhere.
 """
 
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import RedirectResponse
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from gudcity.db import session_scope
 from gudcity.services import devices, sessions
-from gudcity.services.errors import AuthenticationError
+from gudcity.services.errors import AuthenticationError, DatabaseUnavailableError
 from gudcity.settings import get_settings
 from gudcity.web.credentials import DEVICE_COOKIE, SESSION_COOKIE, of_request
 
 SESSION_ROUTE = "/auth/session"
 LOG_OUT_ROUTE = "/auth/log-out"
 LOGIN_PAGE = "/login"
+
+logger = logging.getLogger(__name__)
 
 
 def _set_cookie(response: RedirectResponse, name: str, value: str, max_age: int) -> None:
@@ -74,11 +80,24 @@ def log_out(request: Request) -> RedirectResponse:
     return response
 
 
+def _database_may_be_down(endpoint: Callable[[Request], Response]):
+    """A database that cannot be reached is a 503 with the app's message, not a crash."""
+
+    def call(request: Request) -> Response:
+        try:
+            return endpoint(request)
+        except (OperationalError, InterfaceError) as error:
+            logger.warning("Database unavailable: %s", error)
+            return PlainTextResponse(DatabaseUnavailableError().message, status_code=503)
+
+    return call
+
+
 def session_endpoints() -> Starlette:
     """The endpoints as an app for `api_transformer`: Reflex mounts itself inside it."""
     return Starlette(
         routes=[
-            Route(SESSION_ROUTE, start_session, methods=["GET"]),
-            Route(LOG_OUT_ROUTE, log_out, methods=["GET"]),
+            Route(SESSION_ROUTE, _database_may_be_down(start_session), methods=["GET"]),
+            Route(LOG_OUT_ROUTE, _database_may_be_down(log_out), methods=["GET"]),
         ]
     )

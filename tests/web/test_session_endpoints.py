@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 from starlette.testclient import TestClient
 
+from gudcity.db import make_engine
 from gudcity.models import UserSession
 from gudcity.services import devices, sessions
 from gudcity.settings import get_settings
@@ -98,4 +99,16 @@ def test_log_out_without_a_cookie_only_goes_to_log_in(session, client):
     response = client.get("/auth/log-out")
 
     assert response.headers["location"] == "/login"
+    assert "set-cookie" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/auth/session?ticket=t", "/auth/log-out"])
+def test_a_database_that_cannot_be_reached_is_a_clear_503(client, monkeypatch, path):
+    unreachable = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/gudcity")
+    monkeypatch.setattr("gudcity.db.get_engine", lambda: unreachable)
+
+    response = client.get(path, headers={"cookie": "gudcity_session=t"})
+
+    assert response.status_code == 503
+    assert response.text.startswith("GudCity cannot reach its database right now.")
     assert "set-cookie" not in response.headers
