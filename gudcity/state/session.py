@@ -96,7 +96,7 @@ class SessionState(rx.State):
             user = await self._as_user(lambda _s, u: u)
         except AuthenticationError as error:
             self._forget()
-            here = self.router.url.path or "/"
+            here = self.router.url.path.rstrip("/") or "/"  # a page load adds a slash
             return [rx.toast.info(error.message), rx.redirect(f"/login?next={quote(here)}")]
         except DatabaseUnavailableError as error:
             return [rx.toast.error(error.message)]

@@ -161,6 +161,14 @@ async def test_the_qr_code_is_renewed_before_it_expires(session, tab, town, run,
     assert state._subscriber() in timers.take_due(time.monotonic() + renew + 1)
 
 
+async def test_a_page_load_of_cards_with_its_trailing_slash_renews_too(session, tab, town, run):
+    state = tab(CardsState, f"{ROUTE}/", town[0])  # as the browser shows it after a page load
+    state.qr_src = "the code drawn on /cards"
+
+    assert await run(state._on_timer()) == []
+    assert state.qr_src.startswith(PNG_DATA_URI)
+
+
 async def test_a_tab_that_left_the_cards_page_stops_renewing(session, tab, town, run):
     state = tab(CardsState, "/business/scanner", town[0])  # the tab went elsewhere since
     state.qr_src = "the code drawn on /cards"
