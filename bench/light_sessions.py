@@ -2,7 +2,8 @@
 
 A real /cards tab's first Socket.IO frame (its CONNECT packet, which carries the
 page's hydrate event) is recorded, then replayed by each light session with a
-client token of its own and its own customer's session cookie. The backend loads
+client token of its own and its own customer's session cookie (in the handshake's
+Cookie header, as a browser sends its HttpOnly cookie). The backend loads
 /cards for it and subscribes it to that customer's changes exactly as for a tab,
 and pushes it every change: the server's cost per connected session is real, the
 browser's is not paid.
@@ -13,6 +14,8 @@ import threading
 import uuid
 
 import websockets
+
+from gudcity.web.credentials import SESSION_COOKIE
 
 # Installed before the app loads: keeps the socket's address and the frames the page
 # sends on it (the CONNECT first).
@@ -30,11 +33,10 @@ RECORD_SOCKET = """(() => {
 class LightSessions:
     """Light sessions on a background thread's event loop; `close()` ends them."""
 
-    def __init__(self, socket_url: str, connect_frame: str, client_token: str, cookie: str):
+    def __init__(self, socket_url: str, connect_frame: str, client_token: str):
         self.socket_url = socket_url
         self.connect_frame = connect_frame
         self.template_token = client_token
-        self.template_cookie = cookie
         self.hydrated = 0
         self.pushes = 0
         self._ready = threading.Event()
@@ -67,10 +69,9 @@ class LightSessions:
     async def _session(self, cookie: str, target: int) -> None:
         token = str(uuid.uuid4())
         url = self.socket_url.replace(self.template_token, token)
-        frame = self.connect_frame.replace(self.template_token, token).replace(
-            self.template_cookie, cookie
-        )
-        async with websockets.connect(url, max_size=None) as socket:
+        frame = self.connect_frame.replace(self.template_token, token)
+        headers = {"Cookie": f"{SESSION_COOKIE}={cookie}"}
+        async with websockets.connect(url, max_size=None, additional_headers=headers) as socket:
             await socket.recv()  # Engine.IO's open packet
             await socket.send(frame)
             hydrated = False

@@ -21,6 +21,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
@@ -29,7 +30,7 @@ from bench import PASSWORD, fresh_database, open_business
 from bench.light_sessions import RECORD_SOCKET, LightSessions
 from gudcity.db import make_engine
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
-from gudcity.services import accounts, enrollment, programs
+from gudcity.services import accounts, enrollment, programs, sessions
 
 CLICK_AND_STAMP = """() => {
     const stamp = performance.timeOrigin + performance.now();
@@ -91,7 +92,8 @@ def log_in(browser, base_url: str, email: str, lands_on: str) -> Page:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{lands_on}", timeout=30_000)
+    # A full page load (log-in ends at /auth/session): the static server adds a slash.
+    page.wait_for_url(lambda url: urlsplit(url).path.rstrip("/") == lands_on, timeout=30_000)
     return page
 
 
@@ -163,11 +165,10 @@ def server_memory_mb(port: int) -> float:
 def open_light_sessions(engine, watched: Page, customers: list) -> LightSessions:
     """A socket per customer, replaying the watched tab's CONNECT with their own session."""
     with Session(engine) as session:
-        cookies = [accounts.start_session(session, customer) for customer in customers]
+        cookies = [sessions.start_session(session, customer) for customer in customers]
     connect = next(frame for frame in watched.evaluate("window.__sent") if frame.startswith("40"))
     client_token = watched.evaluate("window.sessionStorage.getItem('token')")
-    cookie = next(c["value"] for c in watched.context.cookies() if c["name"] == "gudcity_session")
-    light = LightSessions(watched.evaluate("window.__socket_url"), connect, client_token, cookie)
+    light = LightSessions(watched.evaluate("window.__socket_url"), connect, client_token)
     light.open(cookies)
     return light
 

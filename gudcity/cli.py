@@ -6,6 +6,7 @@ from sqlalchemy.engine import make_url
 
 from gudcity.db import ensure_database_exists, get_engine, migrate, session_scope
 from gudcity.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo_data
+from gudcity.files import keep_files_private
 from gudcity.settings import get_settings
 
 
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
         help="setup = migrate, then load demo data into an empty database",
     )
     command = parser.parse_args(argv).command
+    keep_files_private(get_settings().database_url)
     if command in ("setup", "migrate"):
         _migrate()
     if command in ("setup", "demo"):

@@ -6,18 +6,30 @@ deprecates `rx.App(theme=...)`.
 
 import reflex as rx
 
+from gudcity.files import keep_files_private
 from gudcity.pages import auth, cards, customers, home, programs, scanner
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
 from gudcity.realtime.timers import run_timers
+from gudcity.settings import get_settings
 from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import show_failure
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.web.credentials import CredentialsMiddleware
+from gudcity.web.session_endpoints import session_endpoints
 
-app = rx.App(backend_exception_handler=show_failure)
+# Before Reflex creates .states/ and the engine its database: both stay private.
+keep_files_private(get_settings().database_url)
+
+# Applied in order, each around the ones before: the session endpoints mount Reflex
+# inside them; the credentials middleware then sees every request, theirs included.
+app = rx.App(
+    api_transformer=[session_endpoints(), CredentialsMiddleware],
+    backend_exception_handler=show_failure,
+)
 
 app.add_page(home.home, route=home.ROUTE, title=home.TITLE)
 app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")

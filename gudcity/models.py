@@ -124,18 +124,43 @@ class UserSession(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
-    """A failed log-in: counted per account and per address to slow down guessing."""
+    """A log-in attempt whose password was wrong, or is being checked right now.
+
+    Written before the password is checked (services/login.py), so attempts sent
+    at once count each other; a success deletes its row. Counted per account and
+    per address for unknown clients, per device cookie (`device`, its nonce) for a
+    browser that logged in to the account before.
+    """
 
     __tablename__ = "login_failures"
     __table_args__ = (
         Index("ix_login_failures_email_created_at", "email", "created_at"),
         Index("ix_login_failures_address_created_at", "address", "created_at"),
+        Index("ix_login_failures_device_created_at", "device", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=320)
     address: str = Field(default="", max_length=64)
+    device: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class LoginTicket(SQLModel, table=True):
+    """A one-use, short-lived pass from a checked password to a session cookie.
+
+    The websocket that checked the password cannot set an HttpOnly cookie; the
+    browser takes the ticket to an HTTP endpoint that can (gudcity/web/). Only the
+    ticket's hash is stored.
+    """
+
+    __tablename__ = "login_tickets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    next_page: str = Field(max_length=200)
+    expires_at: datetime
 
 
 class Business(SQLModel, table=True):

@@ -4,6 +4,7 @@
 test can build a `Settings` of its own and nothing reads `os.environ` behind it.
 """
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -25,8 +26,9 @@ def _development_secret() -> str:
     if DEV_SECRET_FILE.exists():
         return DEV_SECRET_FILE.read_text().strip()
     secret = secrets.token_urlsafe(48)
-    DEV_SECRET_FILE.write_text(secret)
-    DEV_SECRET_FILE.chmod(0o600)
+    # Created 0600, never readable by others, even for a moment.
+    with os.fdopen(os.open(DEV_SECRET_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+        f.write(secret)
     return secret
 
 
@@ -37,12 +39,21 @@ class Settings(BaseSettings):
     secret_key: str = Field(default_factory=_development_secret, min_length=16)
     redis_url: str | None = None
     port: int = 3000
+    # The address users reach the app at (default http://localhost:$PORT); https makes
+    # the session and device cookies Secure.
+    public_url: str = ""
 
     session_ttl_hours: int = Field(default=24 * 14, gt=0)
     # Failed log-ins allowed per account and per address within the window, then refused.
     login_failures_per_account: int = Field(default=5, gt=0)
     login_failures_per_address: int = Field(default=20, gt=0)
     login_failure_window_minutes: int = Field(default=15, gt=0)
+    # A browser that logged in to an account before (its device cookie) is not held back
+    # by the account's limit; it has this many failures of its own in the window.
+    login_failures_per_device: int = Field(default=5, gt=0)
+    device_cookie_days: int = Field(default=365, gt=0)
+    # From a checked password to the session cookie: the browser's one trip to /auth/session.
+    login_ticket_ttl_seconds: int = Field(default=60, gt=0)
     enrollment_request_ttl_hours: int = Field(default=72, gt=0)
     deduction_request_ttl_minutes: int = Field(default=30, gt=0)
     # A business may invite one customer this often a day, and anyone this often an hour:
@@ -71,6 +82,15 @@ class Settings(BaseSettings):
         if self.qr_renew_seconds >= self.qr_token_ttl_seconds:
             raise ValueError("QR_RENEW_SECONDS must be shorter than QR_TOKEN_TTL_SECONDS.")
         return self
+
+    @model_validator(mode="after")
+    def _default_public_url(self) -> "Settings":
+        self.public_url = (self.public_url or f"http://localhost:{self.port}").rstrip("/")
+        return self
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
 
 
 @lru_cache

@@ -185,7 +185,8 @@ class CardsState(LiveState):
         timers.schedule(self._subscriber(), get_settings().qr_renew_seconds)
 
     async def _on_timer(self) -> list | None:
-        if self.router.url.path != routes.CARDS:
+        # A full page load of /cards shows /cards/ (the static server adds the slash).
+        if self.router.url.path.rstrip("/") != routes.CARDS:
             return None  # the tab has moved on: its next visit to /cards draws a fresh code
         try:
             await self._renew_qr()

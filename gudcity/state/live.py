@@ -40,7 +40,8 @@ class LiveState(SessionState):
         """`read(session, user)` in a worker thread, once per memo for this session and view."""
         if memo is None:
             return await self._as_user(read)
-        key = (type(self), self.session_token, read)
+        # The token is the key only in this process's memory, for one change's refresh.
+        key = (type(self), self._credentials().session_token, read)
         if key not in memo:
             memo[key] = asyncio.ensure_future(self._as_user(read))
         return await memo[key]

@@ -1,7 +1,9 @@
 """Who is logged in, and the one way every state calls the services.
 
-The session token lives in a cookie, so it survives reloads and is shared by the
-user's tabs; the server keeps only its hash (see services/accounts.py).
+The session token lives in an HttpOnly cookie, so it survives reloads and is shared
+by the user's tabs, and no script can read it. No state var holds it: each event
+asks its tab's connection (gudcity/web/credentials.py), so it is never pickled to
+`.states/` or Redis. The server keeps only its hash (services/sessions.py).
 """
 
 import asyncio
@@ -11,24 +13,25 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.vars import FunctionVar, Var
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
 
+from gudcity import routes
 from gudcity.db import session_scope
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
 from gudcity.models import User, UserRole
-from gudcity.services import accounts
-from gudcity.settings import get_settings
+from gudcity.services import accounts, login, sessions
+from gudcity.state.arguments import form_text
+from gudcity.web import credentials
+from gudcity.web.session_endpoints import LOG_OUT_ROUTE, SESSION_ROUTE
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
-CUSTOMER_HOME = "/cards"
-BUSINESS_HOME = "/business/scanner"
-
 
 def home_for(role: str) -> str:
-    return CUSTOMER_HOME if role == UserRole.CUSTOMER else BUSINESS_HOME
+    return routes.CARDS if role == UserRole.CUSTOMER else routes.SCANNER
 
 
 def run_in_session(work: Callable[[Session], T]) -> T:
@@ -46,39 +49,35 @@ async def call_service(work: Callable[[Session], T]) -> T:
     return await asyncio.to_thread(run_in_session, work)
 
 
+def navigate(url: str) -> rx.event.EventSpec:
+    """A full page load of `url` (rx.redirect stays inside the single-page app)."""
+    return rx.call_script(Var("window.location.assign").to(FunctionVar).call(url))
+
+
 class SessionState(rx.State):
-    session_token: str = rx.Cookie(
-        "",
-        name="gudcity_session",
-        max_age=get_settings().session_ttl_hours * 3600,
-        same_site="strict",
-    )
     user_name: str = ""
     user_role: str = ""
     # Set while a form is being saved, so its button can show a spinner.
     saving: bool = False
 
     @rx.var
-    def is_logged_in(self) -> bool:
-        return bool(self.user_role)
-
-    @rx.var
     def is_customer(self) -> bool:
         return self.user_role == UserRole.CUSTOMER
 
+    def _credentials(self) -> credentials.Credentials:
+        """The cookies this tab's connection carried: asked per event, never stored."""
+        return credentials.of_tab(self.router.session.client_token, self.router.session.session_id)
+
     async def _as_user(self, work: Callable[[Session, User], T]) -> T:
         """Run `work(session, user)` for the logged-in user, in a worker thread."""
-        token = self.session_token
-        return await call_service(lambda s: work(s, accounts.user_for_token(s, token)))
+        token = self._credentials().session_token
+        return await call_service(lambda s: work(s, sessions.user_for_token(s, token)))
 
-    def _remember(self, user: User, token: str | None = None) -> None:
-        if token is not None:
-            self.session_token = token
+    def _remember(self, user: User) -> None:
         self.user_name = user.name
         self.user_role = user.role.value
 
     def _forget(self) -> None:
-        self.session_token = ""
         self.user_name = ""
         self.user_role = ""
 
@@ -92,8 +91,8 @@ class SessionState(rx.State):
             user = await self._as_user(lambda _s, u: u)
         except AuthenticationError as error:
             self._forget()
-            here = self.router.url.path or "/"
-            return [rx.toast.info(error.message), rx.redirect(f"/login?next={quote(here)}")]
+            here = self.router.url.path.rstrip("/") or "/"  # a page load adds a slash
+            return [rx.toast.info(error.message), rx.redirect(f"{routes.LOGIN}?next={quote(here)}")]
         except DatabaseUnavailableError as error:
             return [rx.toast.error(error.message)]
         self._remember(user)
@@ -110,66 +109,69 @@ class SessionState(rx.State):
         yield
         # The address as the server saw it (behind a proxy: rxconfig's trusted_proxy_hops).
         address = self.router.session.client_ip
+        device = self._credentials().device_cookie
+        email, password = form_text(form_data, "email"), form_text(form_data, "password")
         try:
-            user, token = await call_service(
-                lambda s: accounts.log_in(
-                    s, form_data.get("email", ""), form_data.get("password", ""), address
-                )
+            user, ticket = await call_service(
+                lambda s: self._ticket_for(s, login.log_in(s, email, password, address, device))
             )
         except ServiceError as error:
             self.saving = False
             yield rx.toast.error(error.message)
             return
         self.saving = False
-        self._remember(user, token)
-        yield rx.redirect(self._next_page(user.role))
+        self._remember(user)
+        yield navigate(f"{SESSION_ROUTE}?ticket={ticket}")
 
     @rx.event
     async def register(self, form_data: dict):
         self.saving = True
         yield
-        account_type = form_data.get("account_type", "customer")
+        account_type = form_text(form_data, "account_type") or "customer"
         try:
-            user, token = await call_service(lambda s: self._create_account(s, form_data))
+            user, ticket = await call_service(lambda s: self._create_account(s, form_data))
         except ServiceError as error:
             self.saving = False
             yield rx.toast.error(error.message)
             return
         self.saving = False
-        self._remember(user, token)
+        self._remember(user)
         welcome = (
             "Welcome to GudCity!" if account_type == "customer" else "Your business is set up."
         )
         yield rx.toast.success(welcome)
-        yield rx.redirect(home_for(user.role))
+        yield navigate(f"{SESSION_ROUTE}?ticket={ticket}")
+
+    def _ticket_for(self, session: Session, user: User) -> tuple[User, str]:
+        """The user and a log-in ticket that lands on the page they came for."""
+        return user, sessions.issue_ticket(session, user, self._next_page(user.role))
 
     @staticmethod
     def _create_account(session: Session, form_data: dict) -> tuple[User, str]:
-        fields = {
-            "name": form_data.get("name", ""),
-            "email": form_data.get("email", ""),
-            "password": form_data.get("password", ""),
-        }
-        if form_data.get("account_type") == "business":
+        fields = {name: form_text(form_data, name) for name in ("name", "email", "password")}
+        if form_text(form_data, "account_type") == "business":
             user, _ = accounts.register_business(
-                session, business_name=form_data.get("business_name", ""), **fields
+                session, business_name=form_text(form_data, "business_name"), **fields
             )
         else:
             user = accounts.register_customer(session, **fields)
-        return user, accounts.start_session(session, user)
+        return user, sessions.issue_ticket(session, user, home_for(user.role))
 
     @rx.event
-    async def log_out(self):
-        token = self.session_token
-        await call_service(lambda s: accounts.log_out(s, token))
+    def log_out(self):
+        """Off to /auth/log-out, which ends the session its cookie names and clears it."""
         self._forget()
-        return rx.redirect("/login")
+        return navigate(LOG_OUT_ROUTE)
 
     def _next_page(self, role: str) -> str:
         """Where to go after logging in: the page that sent us here, if it is ours."""
         wanted = self.router.url.query_parameters.get("next", "")
         home = home_for(role)
-        allowed = wanted.startswith("/business/") if home == BUSINESS_HOME else wanted == "/cards"
+        allowed = (
+            wanted.startswith(routes.BUSINESS_PREFIX)
+            if home == routes.SCANNER
+            else wanted == routes.CARDS
+        )
         return wanted if allowed else home
 
 
@@ -180,4 +182,4 @@ class RegisterFormState(rx.State):
 
     @rx.event
     def set_account_type(self, value: str):
-        self.account_type = value
+        self.account_type = "business" if value == "business" else "customer"

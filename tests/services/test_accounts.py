@@ -1,28 +1,20 @@
-"""Accounts: registration, passwords, log in, sessions, staff and permissions."""
-
-import hashlib
-from datetime import timedelta
+"""Accounts: registration, passwords, staff and permissions (log in: test_login.py)."""
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import (
-    AuthenticationError,
     ConflictError,
     NotFoundError,
     PermissionDeniedError,
-    TooManyAttemptsError,
     ValidationError,
 )
 from gudcity.models import (
     Business,
-    LoginFailure,
     StaffPermission,
     User,
     UserRole,
-    UserSession,
-    utc_now,
 )
 from gudcity.services import accounts, permissions
 from gudcity.services.permissions import Permission
@@ -171,168 +163,6 @@ def test_password_is_stored_as_an_argon2_hash_never_in_plain_text(session, engin
         stored = fresh.get(User, customer.id).password_hash
     assert stored.startswith("$argon2")
     assert "my secret passphrase" not in stored
-
-
-# --- authentication ----------------------------------------------------------------------
-
-
-def test_right_password_authenticates_whatever_the_email_case(session):
-    customer = register(session, email="ann@example.com")
-
-    assert accounts.authenticate(session, "Ann@EXAMPLE.com", PASSWORD).id == customer.id
-
-
-def test_wrong_password_and_unknown_email_fail_with_the_same_message(session):
-    register(session, email="ann@example.com")
-
-    with pytest.raises(AuthenticationError) as wrong_password:
-        accounts.authenticate(session, "ann@example.com", "not the password")
-    with pytest.raises(AuthenticationError) as unknown_email:
-        accounts.authenticate(session, "nobody@example.com", PASSWORD)
-    assert str(wrong_password.value) == str(unknown_email.value) == "Wrong email or password."
-
-
-def test_malformed_email_at_log_in_fails_like_a_wrong_password(session):
-    with pytest.raises(AuthenticationError, match=r"^Wrong email or password\.$"):
-        accounts.authenticate(session, "not-an-email", PASSWORD)
-
-
-# --- sessions -------------------------------------------------------------------------------
-
-
-def test_log_in_returns_a_token_that_resolves_to_the_user(session):
-    customer = register(session)
-
-    user, token = accounts.log_in(session, "ann@example.com", PASSWORD)
-
-    assert user.id == customer.id
-    assert accounts.user_for_token(session, token).id == customer.id
-
-
-def test_only_the_sha256_of_the_token_is_stored(session):
-    register(session)
-    _, token = accounts.log_in(session, "ann@example.com", PASSWORD)
-
-    rows = session.exec(text("SELECT * FROM user_sessions")).all()
-    assert len(rows) == 1
-    assert rows[0]._mapping["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
-    assert all(token not in str(value) for value in rows[0]._mapping.values())
-
-
-def test_wrong_password_starts_no_session_and_is_counted(session, make):
-    register(session)
-    before = make.counts()
-
-    with pytest.raises(AuthenticationError):
-        accounts.log_in(session, "ann@example.com", "not the password")
-    after = make.counts()
-    assert {t: after[t] - before[t] for t in after if after[t] != before[t]} == {
-        "login_failures": 1
-    }
-
-
-# --- log-in throttling ----------------------------------------------------------------------
-
-
-def fail_to_log_in(session, email="ann@example.com", address="198.51.100.7", times=1):
-    for _ in range(times):
-        with pytest.raises(AuthenticationError, match=r"^Wrong email or password"):
-            accounts.log_in(session, email, "not the password", address)
-
-
-def test_an_account_is_locked_after_repeated_failures_even_with_the_right_password(session):
-    register(session)
-    fail_to_log_in(session, times=5)
-
-    with pytest.raises(TooManyAttemptsError, match=r"^Too many failed log-ins\. Try again in 15"):
-        accounts.log_in(session, "ann@example.com", PASSWORD, "203.0.113.9")
-
-
-def test_the_lock_counts_the_account_however_its_email_is_typed(session):
-    register(session)
-    fail_to_log_in(session, email="Ann@Example.com ", times=5)
-
-    with pytest.raises(TooManyAttemptsError):
-        accounts.log_in(session, "ann@example.com", PASSWORD)
-
-
-def test_the_lock_opens_when_old_failures_leave_the_window(session, engine):
-    register(session)
-    fail_to_log_in(session, times=5)
-    with Session(engine) as other:
-        other.exec(update(LoginFailure).values(created_at=utc_now() - timedelta(minutes=16)))
-        other.commit()
-
-    user, _ = accounts.log_in(session, "ann@example.com", PASSWORD)
-    assert user.email == "ann@example.com"
-
-
-def test_a_success_clears_the_accounts_failures(session):
-    register(session)
-    fail_to_log_in(session, times=4)
-    accounts.log_in(session, "ann@example.com", PASSWORD)
-
-    fail_to_log_in(session, times=4)  # four more: still under the limit of five
-    accounts.log_in(session, "ann@example.com", PASSWORD)
-
-
-def test_one_address_guessing_many_accounts_is_slowed_down(session):
-    register(session)
-    for n in range(20):
-        fail_to_log_in(session, email=f"guess{n}@example.com")
-
-    with pytest.raises(TooManyAttemptsError):
-        accounts.log_in(session, "ann@example.com", PASSWORD, "198.51.100.7")
-    user, _ = accounts.log_in(session, "ann@example.com", PASSWORD, "203.0.113.9")
-    assert user.email == "ann@example.com"
-
-
-def test_a_throttled_attempt_writes_nothing(session, make):
-    register(session)
-    fail_to_log_in(session, times=5)
-    before = make.counts()
-
-    with pytest.raises(TooManyAttemptsError):
-        accounts.log_in(session, "ann@example.com", "not the password", "198.51.100.7")
-    assert make.counts() == before
-
-
-def test_expired_session_is_refused(session, engine):
-    register(session)
-    _, token = accounts.log_in(session, "ann@example.com", PASSWORD)
-    with Session(engine) as other:
-        other.exec(update(UserSession).values(expires_at=utc_now() - timedelta(minutes=1)))
-        other.commit()
-    session.expire_all()
-
-    with pytest.raises(AuthenticationError, match="session has ended"):
-        accounts.user_for_token(session, token)
-
-
-def test_logged_out_token_is_refused_but_other_sessions_live_on(session):
-    customer = register(session)
-    _, first = accounts.log_in(session, "ann@example.com", PASSWORD)
-    _, second = accounts.log_in(session, "ann@example.com", PASSWORD)
-
-    accounts.log_out(session, first)
-
-    with pytest.raises(AuthenticationError, match="session has ended"):
-        accounts.user_for_token(session, first)
-    assert accounts.user_for_token(session, second).id == customer.id
-
-
-@pytest.mark.parametrize("token", [None, ""])
-def test_missing_token_is_refused(session, token):
-    with pytest.raises(AuthenticationError, match="Please log in"):
-        accounts.user_for_token(session, token)
-
-
-def test_unknown_token_is_refused(session):
-    register(session)
-    accounts.log_in(session, "ann@example.com", PASSWORD)
-
-    with pytest.raises(AuthenticationError, match="session has ended"):
-        accounts.user_for_token(session, "made-up-token")
 
 
 # --- staff ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ allowed.
 
 The actors (column: name), all built fresh for each test:
   anon:   anonymous       None: nobody logged in. The state layer already refuses a
-                          missing or dead session (accounts.user_for_token) before any
+                          missing or dead session (sessions.user_for_token) before any
                           service runs; the services must refuse None as well.
   cust:   customer        the customer the call concerns (their card, request,
                           notification)

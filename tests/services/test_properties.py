@@ -46,6 +46,7 @@ from gudcity.services import (
     customers,
     deductions,
     enrollment,
+    login,
     notifications,
     programs,
     qr_cards,
@@ -233,7 +234,7 @@ def test_adding_staff_takes_any_input_or_refuses_it(session, shop, name, email, 
 def test_logging_in_takes_any_input_or_refuses_it(session, shop, email, password, address):
     email = email or shop[3].email  # None: the email of a real customer
     result = refused_or_done(
-        session, lambda: accounts.log_in(session, email, password, address), logged="login_failures"
+        session, lambda: login.log_in(session, email, password, address), logged="login_failures"
     )
     if isinstance(result, ServiceError):
         assert isinstance(result, AuthenticationError)  # also when throttled
@@ -710,7 +711,7 @@ def test_a_nul_character_at_log_in_fails_like_a_wrong_password(session, make, em
     make.customer("Alice")
     refused = refused_or_done(
         session,
-        lambda: accounts.log_in(session, email, "wrong password", address),
+        lambda: login.log_in(session, email, "wrong password", address),
         logged="login_failures",
     )
     assert isinstance(refused, AuthenticationError)

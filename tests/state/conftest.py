@@ -1,9 +1,9 @@
 """Running the state classes' event handlers in-process, against the test database.
 
 A `tab` is what Reflex builds for one browser tab: a root `State` with the
-page's state inside it, the router data of the page's URL, and the session
-cookie of the user logged in there. Handlers are called on it directly, through
-the `run` fixture.
+page's state inside it, the router data of the page's URL, and a socket whose
+handshake carried the session cookie of the user logged in there (`sockets`).
+Handlers are called on it directly, through the `run` fixture.
 """
 
 import inspect
@@ -15,7 +15,10 @@ from reflex.istate.data import ReflexURL, RouterData, SessionData
 from reflex.state import State
 
 from gudcity.realtime.subscriptions import subscriptions
-from gudcity.services import accounts
+from gudcity.services import sessions
+from gudcity.web import credentials
+from gudcity.web.credentials import NO_CREDENTIALS, Credentials
+from tests.support.tabs import socket_of
 
 
 @pytest.fixture
@@ -30,7 +33,24 @@ def app_database(engine, monkeypatch):
 
 
 @pytest.fixture
-def tab(session):
+def sockets(monkeypatch) -> dict[str, Credentials]:
+    """The cookies each test tab's socket handshake carried, by socket id.
+
+    In the app CredentialsMiddleware takes them from the handshake; here a test
+    sets them. The one lookup the states make (`credentials.of_tab`) reads this,
+    and the states check the session token with the services as in the app.
+    """
+    carried: dict[str, Credentials] = {}
+    monkeypatch.setattr(
+        credentials,
+        "of_tab",
+        lambda _client_token, socket_id: carried.get(socket_id, NO_CREDENTIALS),
+    )
+    return carried
+
+
+@pytest.fixture
+def tab(session, sockets):
     """`tab(StateClass, path, user=None)`: that page's state in a fresh tab."""
     client_tokens = []
 
@@ -39,12 +59,12 @@ def tab(session):
         client_tokens.append(client_token)
         root = State(_reflex_internal_init=True)
         root.router = RouterData(
-            session=SessionData(client_token=client_token),
+            session=SessionData(client_token=client_token, session_id=uuid.uuid4().hex),
             url=ReflexURL(f"http://localhost:3000{path}"),
         )
         state = root.get_substate(state_cls.get_full_name().split("."))
         if user is not None:
-            state.session_token = accounts.start_session(session, user)
+            sockets[socket_of(state)] = Credentials(sessions.start_session(session, user))
         return state
 
     yield open_tab

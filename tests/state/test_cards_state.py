@@ -22,7 +22,6 @@ from gudcity.models import (
 )
 from gudcity.realtime.timers import timers
 from gudcity.services import (
-    accounts,
     awards,
     deductions,
     enrollment,
@@ -31,11 +30,14 @@ from gudcity.services import (
     programs,
     qr_cards,
     scanning,
+    sessions,
 )
 from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
 from gudcity.state.cards import CardsState
+from gudcity.web.credentials import Credentials
 from tests.support.events import redirect_target, toasts
+from tests.support.tabs import socket_of
 
 pytestmark = pytest.mark.anyio
 
@@ -164,6 +166,14 @@ async def test_the_qr_code_is_renewed_before_it_expires(session, tab, town, run,
     assert state._subscriber() in timers.take_due(time.monotonic() + renew + 1)
 
 
+async def test_a_page_load_of_cards_with_its_trailing_slash_renews_too(session, tab, town, run):
+    state = tab(CardsState, f"{ROUTE}/", town[0])  # as the browser shows it after a page load
+    state.qr_src = "the code drawn on /cards"
+
+    assert await run(state._on_timer()) == []
+    assert state.qr_src.startswith(PNG_DATA_URI)
+
+
 async def test_a_tab_that_left_the_cards_page_stops_renewing(session, tab, town, run):
     state = tab(CardsState, "/business/scanner", town[0])  # the tab went elsewhere since
     state.qr_src = "the code drawn on /cards"
@@ -173,10 +183,10 @@ async def test_a_tab_that_left_the_cards_page_stops_renewing(session, tab, town,
     assert state._subscriber() not in timers.take_due(time.monotonic() + 10**6)
 
 
-async def test_a_timer_after_log_out_sends_the_tab_to_log_in(session, tab, town, run):
+async def test_a_timer_after_log_out_sends_the_tab_to_log_in(session, tab, town, run, sockets):
     state = tab(CardsState, ROUTE, town[0])
     await run(state.load())
-    accounts.log_out(session, state.session_token)
+    sessions.log_out(session, sockets[socket_of(state)].session_token)
 
     assert redirect_target(await run(state._on_timer())) == "/login"
 
@@ -241,14 +251,15 @@ async def test_an_anonymous_visitor_is_sent_to_log_in(tab, run):
     assert state.qr_src == ""
 
 
-async def test_an_ended_session_is_sent_to_log_in(make, tab, run):
+async def test_an_ended_session_is_sent_to_log_in(make, tab, run, sockets):
     state = tab(CardsState, ROUTE, make.customer())
-    state.session_token = "not-a-session"
+    sockets[socket_of(state)] = Credentials("not-a-session")
+    state.user_name, state.user_role = "Ann", "CUSTOMER"  # shown before the session ended
 
     events = await run(state.load())
 
     assert redirect_target(events) == "/login?next=/cards"
-    assert state.session_token == ""
+    assert (state.user_role, state.user_name) == ("", "")
 
 
 @pytest.mark.parametrize("who", ["owner", "staff"])
@@ -562,12 +573,12 @@ async def test_live_refresh_toasts_a_new_customers_first_notifications(session, 
     ]
 
 
-async def test_live_refresh_after_log_out_sends_the_tab_to_log_in(session, make, tab, run):
+async def test_live_refresh_after_log_out_sends_the_tab_to_log_in(session, make, tab, run, sockets):
     alice = make.customer()
     state = tab(CardsState, ROUTE, alice)
     await run(state.load())
 
-    accounts.log_out(session, state.session_token)
+    sessions.log_out(session, sockets[socket_of(state)].session_token)
     events = await run(state._live_refresh())
 
     assert redirect_target(events) == "/login"

@@ -1,14 +1,20 @@
-"""SessionState: registering, logging in and out, through the real accounts service."""
+"""SessionState: registering, logging in and out, through the real services.
+
+Logging in ends with a page load of /auth/session carrying a one-use ticket
+(gudcity/web/session_endpoints.py sets the cookie); here the test redeems it.
+"""
 
 import pytest
 from sqlmodel import select
 
 from gudcity.domain.errors import AuthenticationError
 from gudcity.models import Business, User, UserRole
-from gudcity.services import accounts, permissions
+from gudcity.services import accounts, devices, permissions, sessions
 from gudcity.state.session import SessionState
-from tests.support.events import redirect_target, toasts
+from gudcity.web.credentials import Credentials
+from tests.support.events import page_load_target, ticket_in, toasts
 from tests.support.make import PASSWORD
+from tests.support.tabs import socket_of
 
 pytestmark = pytest.mark.anyio
 
@@ -40,10 +46,22 @@ def forget_cached(session) -> None:
     session.expire_all()
 
 
-def logged_in_user(session, state: SessionState) -> User:
-    """Who the state's session cookie belongs to, asked of the server."""
+def redeemed(session, events) -> tuple[User, str]:
+    """Who the log-in ticket among `events` logs in (redeemed as /auth/session does),
+    and the page it lands on."""
     forget_cached(session)
-    return accounts.user_for_token(session, state.session_token)
+    user, token, next_page = sessions.redeem_ticket(session, ticket_in(events))
+    assert sessions.user_for_token(session, token).id == user.id
+    return user, next_page
+
+
+def logged_in_user(session, events) -> User:
+    return redeemed(session, events)[0]
+
+
+def landing(session, events) -> tuple[int, str]:
+    user, next_page = redeemed(session, events)
+    return user.id, next_page
 
 
 # --- register ----------------------------------------------------------------------------
@@ -54,9 +72,9 @@ async def test_register_as_customer_logs_in_and_goes_to_cards(session, tab, run)
 
     events = await run(state.register(customer_form(email="  Alice@Example.COM ")))
 
-    assert redirect_target(events) == "/cards"
     assert ("success", "Welcome to GudCity!") in toasts(events)
-    user = logged_in_user(session, state)
+    user, lands_on = redeemed(session, events)
+    assert lands_on == "/cards"
     assert (user.name, user.email, user.role) == (
         "Alice Smith",
         "alice@example.com",
@@ -64,7 +82,7 @@ async def test_register_as_customer_logs_in_and_goes_to_cards(session, tab, run)
     )
     assert user.card_number
     assert (state.user_role, state.user_name) == ("CUSTOMER", "Alice Smith")
-    assert state.is_logged_in and state.is_customer
+    assert state.is_customer
     assert not state.saving
 
 
@@ -73,14 +91,14 @@ async def test_register_as_business_creates_the_business_and_goes_to_the_scanner
 
     events = await run(state.register(business_form()))
 
-    assert redirect_target(events) == "/business/scanner"
     assert ("success", "Your business is set up.") in toasts(events)
-    owner = logged_in_user(session, state)
+    owner, lands_on = redeemed(session, events)
+    assert lands_on == "/business/scanner"
     assert owner.role == UserRole.BUSINESS_OWNER
     assert owner.card_number is None
     assert [b.name for b in permissions.businesses_of(session, owner)] == ["Bean There"]
     assert state.user_role == "BUSINESS_OWNER"
-    assert state.is_logged_in and not state.is_customer
+    assert state.user_role and not state.is_customer
 
 
 @pytest.mark.parametrize(
@@ -108,12 +126,12 @@ async def test_a_refused_registration_shows_the_service_message_and_creates_noth
 
     events = await run(state.register(form))
 
-    assert redirect_target(events) is None
+    assert page_load_target(events) is None
     [(level, shown)] = toasts(events)
     assert level == "error"
     assert shown.startswith(message)
     assert make.counts() == before
-    assert (state.session_token, state.user_role, state.user_name) == ("", "", "")
+    assert (state.user_role, state.user_name) == ("", "")
     assert not state.saving
 
 
@@ -126,8 +144,7 @@ async def test_log_in_as_customer(session, make, tab, run):
 
     events = await run(state.log_in({"email": customer.email.upper(), "password": PASSWORD}))
 
-    assert redirect_target(events) == "/cards"
-    assert logged_in_user(session, state).id == customer.id
+    assert landing(session, events) == (customer.id, "/cards")
     assert (state.user_role, state.user_name) == ("CUSTOMER", "Alice")
     assert not state.saving
 
@@ -140,8 +157,7 @@ async def test_log_in_as_business_owner_and_staff(session, make, tab, run):
 
         events = await run(state.log_in({"email": user.email, "password": PASSWORD}))
 
-        assert redirect_target(events) == "/business/scanner"
-        assert logged_in_user(session, state).id == user.id
+        assert landing(session, events) == (user.id, "/business/scanner")
         assert state.user_role == user.role.value
 
 
@@ -164,12 +180,13 @@ async def test_log_in_with_wrong_credentials_is_refused(make, tab, run, form):
 
     events = await run(state.log_in(form))
 
-    assert redirect_target(events) is None
+    assert page_load_target(events) is None
     assert toasts(events) == [("error", "Wrong email or password.")]
     after = make.counts()
     assert after["user_sessions"] == before["user_sessions"]  # no session was started
+    assert after["login_tickets"] == before["login_tickets"]
     assert after["login_failures"] == before["login_failures"] + 1  # the failure counts
-    assert (state.session_token, state.user_role) == ("", "")
+    assert state.user_role == ""
     assert not state.saving
 
 
@@ -190,7 +207,7 @@ async def test_log_in_with_wrong_credentials_is_refused(make, tab, run, form):
     ],
 )
 async def test_next_is_honoured_only_for_the_users_own_pages(
-    make, tab, run, who, next_page, lands_on
+    session, make, tab, run, who, next_page, lands_on
 ):
     owner, business = make.business()
     user = {
@@ -202,48 +219,60 @@ async def test_next_is_honoured_only_for_the_users_own_pages(
 
     events = await run(state.log_in({"email": user.email, "password": PASSWORD}))
 
-    assert redirect_target(events) == lands_on
+    assert landing(session, events) == (user.id, lands_on)
+
+
+# --- device cookies ------------------------------------------------------------------------
+
+
+async def test_a_device_cookie_on_the_socket_lets_its_owner_in_past_a_lockout(
+    session, make, tab, run, sockets
+):
+    customer = make.customer()
+    for _ in range(10):
+        stranger = tab(SessionState, "/login")
+        await run(stranger.log_in({"email": customer.email, "password": "not it"}))
+    locked = tab(SessionState, "/login")
+    refused = await run(locked.log_in({"email": customer.email, "password": PASSWORD}))
+    assert toasts(refused)[0][1].startswith("Too many failed log-ins")
+
+    owners_browser = tab(SessionState, "/login")
+    sockets[socket_of(owners_browser)] = Credentials(
+        device_cookie=devices.new_device_cookie(customer.email)
+    )
+    events = await run(owners_browser.log_in({"email": customer.email, "password": PASSWORD}))
+
+    assert landing(session, events) == (customer.id, "/cards")
 
 
 # --- log out -----------------------------------------------------------------------------
 
 
-async def test_log_out_ends_the_session_on_the_server(session, make, tab, run):
-    customer = make.customer("Alice")
-    state = tab(SessionState, "/cards", customer)
-    token = state.session_token
-    assert accounts.user_for_token(session, token).id == customer.id
+async def test_log_out_goes_to_the_endpoint_that_ends_the_session(make, tab, run):
+    state = tab(SessionState, "/cards", make.customer("Alice"))
+    state.user_name, state.user_role = "Alice", "CUSTOMER"
 
     events = await run(state.log_out())
 
-    assert redirect_target(events) == "/login"
-    assert (state.session_token, state.user_role, state.user_name) == ("", "", "")
-    forget_cached(session)
-    with pytest.raises(AuthenticationError):
-        accounts.user_for_token(session, token)
+    assert page_load_target(events) == "/auth/log-out"
+    assert (state.user_role, state.user_name) == ("", "")
 
 
-async def test_log_out_ends_only_that_session(session, make, tab, run):
-    customer = make.customer()
-    phone = tab(SessionState, "/cards", customer)
-    laptop = tab(SessionState, "/cards", customer)
-    phone_token = phone.session_token
+async def test_a_socket_without_the_session_cookie_acts_as_nobody(make, tab, run, sockets):
+    state = tab(SessionState, "/cards", make.customer())
+    del sockets[socket_of(state)]  # the same tab, reconnected without its cookie
 
-    await run(phone.log_out())
-
-    forget_cached(session)
-    with pytest.raises(AuthenticationError):
-        accounts.user_for_token(session, phone_token)
-    assert accounts.user_for_token(session, laptop.session_token).id == customer.id
+    with pytest.raises(AuthenticationError, match="Please log in"):
+        await state._as_user(lambda _s, user: user)
 
 
 async def test_logging_in_after_registering_uses_the_same_account(session, tab, run):
     await run(tab(SessionState, "/register").register(business_form()))
     state = tab(SessionState, "/login")
 
-    await run(state.log_in({"email": "bob@example.com", "password": PASSWORD}))
+    events = await run(state.log_in({"email": "bob@example.com", "password": PASSWORD}))
 
-    owner = logged_in_user(session, state)
+    owner = logged_in_user(session, events)
     assert owner.role == UserRole.BUSINESS_OWNER
     assert session.exec(select(Business).where(Business.owner_id == owner.id)).one().name == (
         "Bean There"

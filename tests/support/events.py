@@ -1,5 +1,8 @@
 """Reading the events a state handler returned: where it redirects, what it toasts."""
 
+import json
+import re
+
 from reflex.event import EventSpec
 
 
@@ -10,6 +13,22 @@ def redirect_target(events: list[EventSpec]) -> str | None:
         if "path" in args:
             return args["path"]._var_value
     return None
+
+
+def page_load_target(events: list[EventSpec]) -> str | None:
+    """Where a full page load among `events` (state/session.py `navigate`) goes, if any."""
+    for event in events:
+        for _name, value in event.args:
+            found = re.search(r"window\.location\.assign\((\".*?\")\)", str(value))
+            if found:
+                return json.loads(found.group(1))
+    return None
+
+
+def ticket_in(events: list[EventSpec]) -> str | None:
+    """The log-in ticket of a page load to /auth/session among `events`, if any."""
+    found = re.search(r"/auth/session\?ticket=([\w-]+)$", page_load_target(events) or "")
+    return found.group(1) if found else None
 
 
 def toasts(events) -> list[tuple[str, str]]:

@@ -1,0 +1,1 @@
+"""ASGI pieces mounted beside Reflex with `rx.App(api_transformer=...)`."""
