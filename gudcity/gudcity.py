@@ -15,8 +15,13 @@ from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.web.headers import add_security_headers
+from gudcity.web.limits import limit_request_size
 
-app = rx.App()
+# ASGI middleware around the backend, innermost first (each wraps the ones before it).
+API_TRANSFORMERS = [limit_request_size, add_security_headers]
+
+app = rx.App(api_transformer=API_TRANSFORMERS)
 
 app.add_page(home.home, route=home.ROUTE, title=home.TITLE)
 app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")

@@ -8,6 +8,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,9 @@ class Settings(BaseSettings):
     secret_key: str = Field(default_factory=_development_secret, min_length=16)
     redis_url: str | None = None
     port: int = 3000
+    # The address users reach the app at (scheme, host, port): the one origin whose pages
+    # may call the backend. Empty: http://localhost:{port}, a developer's machine.
+    public_url: str = ""
 
     session_ttl_hours: int = Field(default=24 * 14, gt=0)
     # Failed log-ins allowed per account and per address within the window, then refused.
@@ -57,6 +61,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     # Checked from the image header before decoding: a small file can claim a huge image.
     max_image_pixels: int = Field(default=40_000_000, gt=0)
+    # Threads that decode photos and camera frames: a pool of their own, so decoding never
+    # takes a thread from the service calls. More decodes than this wait, up to a few each.
+    decode_threads: int = Field(default=1, gt=0, le=8)
     # An argon2-cffi profile; tests use CHEAPEST so that thousands of logins stay quick.
     password_hash_profile: Literal["RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST"] = (
         "RFC_9106_LOW_MEMORY"
@@ -67,6 +74,29 @@ class Settings(BaseSettings):
         if self.qr_renew_seconds >= self.qr_token_ttl_seconds:
             raise ValueError("QR_RENEW_SECONDS must be shorter than QR_TOKEN_TTL_SECONDS.")
         return self
+
+    @model_validator(mode="after")
+    def _public_url_is_an_origin(self) -> "Settings":
+        if not self.public_url:
+            self.public_url = f"http://localhost:{self.port}"
+        parts = urlsplit(self.public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("PUBLIC_URL must be an http(s) address, like https://gudcity.example.")
+        self.public_url = f"{parts.scheme}://{parts.netloc}"
+        return self
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The origins whose pages may call the backend: PUBLIC_URL's only.
+
+        On localhost, its 127.0.0.1 twin too: a developer's browser (and the browser
+        tests) may open either, and both are this machine.
+        """
+        parts = urlsplit(self.public_url)
+        if parts.hostname != "localhost":
+            return [self.public_url]
+        twin = parts.netloc.replace("localhost", "127.0.0.1", 1)
+        return [self.public_url, f"{parts.scheme}://{twin}"]
 
 
 @lru_cache
