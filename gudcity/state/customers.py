@@ -8,6 +8,7 @@ from sqlmodel import Session
 from gudcity.models import User
 from gudcity.services import customers, programs
 from gudcity.services.errors import ServiceError
+from gudcity.state import toasts
 from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.timefmt import time_ago
 
@@ -118,7 +119,7 @@ class CustomersState(BusinessState):
             except ServiceError as error:
                 self.error = error.message
                 self.rows = []
-                return [rx.toast.error(error.message)]
+                return [toasts.error(error.message)]
             # Customers can leave while a later page is shown: step back to one with rows.
             if page.rows or len(self._page_starts) == 1:
                 break

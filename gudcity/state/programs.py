@@ -10,6 +10,7 @@ from gudcity.models import ProgramKind, User
 from gudcity.services import programs
 from gudcity.services.accounts import Permission, require_business_permission
 from gudcity.services.errors import PermissionDeniedError, ServiceError, ValidationError
+from gudcity.state import toasts
 from gudcity.state.business import BusinessState
 
 KIND_LABELS = {ProgramKind.POINTS: "Points", ProgramKind.STAMPS: "Stamps"}
@@ -136,7 +137,7 @@ class ProgramsState(BusinessState):
         except ServiceError as error:
             self.error = error.message
             self.error_at = key
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
             return
         finally:
             self.saving = False

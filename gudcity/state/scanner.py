@@ -20,6 +20,7 @@ from gudcity.state.decode_pool import read_first_file, run_decode
 # A tab's decode is released when it ends; one whose server died is given up after this.
 DECODE_CLAIM_SECONDS = 60.0
 
+NO_QR_IN_PHOTO = "No QR code found in that photo. Try again, closer."
 ONE_AT_A_TIME = "Still reading the last photo: one at a time, please."
 CAMERA_LOOKING = "Point the camera at the customer's QR code."
 
@@ -169,20 +170,24 @@ class ScannerState(BusinessState):
         if refusal:
             yield toasts.error(refusal)
             return
+        image = await read_first_file(chunks)
         try:
-            text = await run_decode(scanning.decode_qr, await read_first_file(chunks))
+            text = await run_decode(scanning.decode_qr, image) if image else None
         except ServiceError as error:
             text, message = None, error.message
         else:
-            message = "" if text else "No QR code found in that photo. Try again, closer."
+            message = (
+                "" if text or not image else "No QR code found in that photo. Try again, closer."
+            )
         async with self:
             self._end_decode()
-            if text is not None:
+            if text:
                 async for update in self._scan_read(text):
                     yield update
                 return
             self.error, self.outcome = message, ""
-        yield toasts.error(message)
+        if message:
+            yield toasts.error(message)
 
     async def _start_decode(self) -> str | None:
         """Claim the tab's one decode if its user may scan here; else why not.
@@ -197,7 +202,7 @@ class ScannerState(BusinessState):
         except ServiceError as error:
             return error.message
         self._decoding_since = time.time()
-        self.busy, self.error = True, ""
+        self.busy = True
         return None
 
     def _decoding(self) -> bool:
@@ -251,16 +256,13 @@ class ScannerState(BusinessState):
         The camera stays on only for a user who may scan here.
         """
         result = result if isinstance(result, dict) else {}
-        refusal = None
         if result.get("ok") is not True:
-            refusal = str(result.get("error") or "The camera could not start.")[:300]
-        else:
-            try:
-                await self._check_may_scan()
-            except ServiceError as error:
-                refusal = error.message
-        if refusal is not None:
-            self._stop_camera_with(refusal)
+            self._stop_camera_with(str(result.get("error") or "The camera could not start.")[:300])
+            return None
+        try:
+            await self._check_may_scan()
+        except ServiceError as error:
+            self._stop_camera_with(error.message)
             return rx.call_script("gudcityCamera.stop()")
         cameras = result.get("cameras")
         self.camera_on = True

@@ -19,6 +19,7 @@ from gudcity.models import User, UserRole
 from gudcity.services import accounts
 from gudcity.services.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
 from gudcity.settings import get_settings
+from gudcity.state import toasts
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -93,9 +94,9 @@ class SessionState(rx.State):
         except AuthenticationError as error:
             self._forget()
             here = self.router.url.path or "/"
-            return [rx.toast.info(error.message), rx.redirect(f"/login?next={quote(here)}")]
+            return [toasts.info(error.message), rx.redirect(f"/login?next={quote(here)}")]
         except DatabaseUnavailableError as error:
-            return [rx.toast.error(error.message)]
+            return [toasts.error(error.message)]
         self._remember(user)
         if user.role not in roles:
             return [
@@ -118,7 +119,7 @@ class SessionState(rx.State):
             )
         except ServiceError as error:
             self.saving = False
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
             return
         self.saving = False
         self._remember(user, token)
@@ -133,7 +134,7 @@ class SessionState(rx.State):
             user, token = await call_service(lambda s: self._create_account(s, form_data))
         except ServiceError as error:
             self.saving = False
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
             return
         self.saving = False
         self._remember(user, token)

@@ -25,13 +25,5 @@ def info(text: str) -> EventSpec:
     return rx.toast.info(literal_text(text))
 
 
-def success(text: str) -> EventSpec:
-    return rx.toast.success(literal_text(text))
-
-
-def warning(text: str) -> EventSpec:
-    return rx.toast.warning(literal_text(text))
-
-
 def error(text: str) -> EventSpec:
     return rx.toast.error(literal_text(text))

@@ -3,7 +3,6 @@
 import base64
 import hmac
 import io
-from pathlib import Path
 
 import pytest
 import reflex as rx
@@ -22,7 +21,7 @@ from gudcity.services import enrollment, notifications, programs, scanning
 from gudcity.services.accounts import Permission
 from gudcity.services.card_numbers import format_card_number
 from gudcity.state.scanner import ScannerState
-from tests.state.conftest import redirect_target, toasts
+from tests.state.conftest import background, redirect_target, toasts
 
 pytestmark = pytest.mark.anyio
 
@@ -50,12 +49,20 @@ def balance_of(session, customer, program) -> int | None:
     return card.balance if card else None
 
 
-def photo(data: bytes, name: str = "photo.png") -> list[rx.UploadFile]:
-    """What Reflex hands `scan_upload` for one chosen file."""
-    return [rx.UploadFile(file=io.BytesIO(data), path=Path(name), size=len(data))]
+async def streamed(*files: tuple[str, bytes], chunk_bytes: int = 64 * 1024):
+    """What Reflex hands `scan_upload`: the chosen files' chunks, as they stream in."""
+    for name, data in files:
+        for offset in range(0, max(len(data), 1), chunk_bytes):
+            piece = data[offset : offset + chunk_bytes]
+            yield rx.UploadChunk(filename=name, offset=offset, content_type="", data=piece)
 
 
-def qr_photo(customer) -> list[rx.UploadFile]:
+def photo(data: bytes, name: str = "photo.png"):
+    """One chosen file, streamed."""
+    return streamed((name, data))
+
+
+def qr_photo(customer):
     return photo(scanning.qr_png(scanning.issue_token(customer)))
 
 
@@ -294,7 +301,7 @@ async def test_a_scan_within_the_cooldown_awards_nothing(session, make, tab, run
 async def test_scan_upload_of_a_qr_photo_finds_the_customer(session, counter, scanner, run):
     _, _, coffee, _, alice, _ = counter
 
-    events = await run(scanner.scan_upload(qr_photo(alice)))
+    events = await run(background(scanner, "scan_upload", qr_photo(alice)))
 
     assert toasts(events) == []
     assert (scanner.customer_name, scanner.customer_status) == ("Alice", "Invitation sent")
@@ -307,7 +314,7 @@ async def test_scan_upload_of_a_qr_photo_finds_the_customer(session, counter, sc
 async def test_scan_upload_of_an_enrolled_customer_awards_the_scan(session, counter, scanner, run):
     _, _, coffee, _, _, bob = counter
 
-    await run(scanner.scan_upload(qr_photo(bob)))
+    await run(background(scanner, "scan_upload", qr_photo(bob)))
 
     assert (scanner.customer_name, scanner.customer_balance) == ("Bob", "15")
     assert balance_of(session, bob, coffee) == 15
@@ -316,7 +323,9 @@ async def test_scan_upload_of_an_enrolled_customer_awards_the_scan(session, coun
 async def test_scan_upload_of_a_file_that_is_not_an_image(make, counter, scanner, run):
     before = make.counts()
 
-    events = await run(scanner.scan_upload(photo(b"%PDF-1.4 not a picture", "doc.pdf")))
+    events = await run(
+        background(scanner, "scan_upload", photo(b"%PDF-1.4 not a picture", "doc.pdf"))
+    )
 
     message = "That file is not an image we can read (use a JPEG, PNG or WebP photo)."
     assert scanner.error == message
@@ -331,7 +340,7 @@ async def test_scan_upload_of_a_photo_without_a_qr(make, counter, scanner, run):
     Image.new("L", (200, 200), 255).save(blank, format="PNG")
     before = make.counts()
 
-    await run(scanner.scan_upload(photo(blank.getvalue())))
+    await run(background(scanner, "scan_upload", photo(blank.getvalue())))
 
     assert scanner.error == "No QR code found in that photo. Try again, closer."
     assert make.counts() == before
@@ -344,7 +353,9 @@ async def test_scan_upload_of_a_forged_qr_is_refused_and_logged(
     _, _, coffee, _, _, bob = counter
     before = make.counts()
 
-    events = await run(scanner.scan_upload(photo(scanning.qr_png(forged_token(bob)))))
+    events = await run(
+        background(scanner, "scan_upload", photo(scanning.qr_png(forged_token(bob))))
+    )
 
     message = scanning.ForgedQrError.default_message
     assert scanner.error == message
@@ -362,7 +373,9 @@ async def test_scan_upload_of_a_forged_qr_is_refused_and_logged(
 
 
 async def test_scan_upload_of_a_qr_that_is_not_gudcitys(make, counter, scanner, run):
-    await run(scanner.scan_upload(photo(scanning.qr_png("https://example.com/menu"))))
+    await run(
+        background(scanner, "scan_upload", photo(scanning.qr_png("https://example.com/menu")))
+    )
 
     assert scanner.error == "This is not a GudCity QR code."
 
@@ -370,7 +383,7 @@ async def test_scan_upload_of_a_qr_that_is_not_gudcitys(make, counter, scanner, 
 async def test_scan_upload_with_no_file_does_nothing(make, counter, scanner, run):
     before = make.counts()
 
-    assert await run(scanner.scan_upload([])) == []
+    assert await run(background(scanner, "scan_upload", streamed())) == []
 
     assert make.counts() == before
     assert scanner.error == ""
@@ -595,7 +608,7 @@ async def test_a_qr_scan_into_another_business_program_is_refused(
     scanner.program_id = str(readers.id)
     before = make.counts()
 
-    await run(scanner.scan_upload(qr_photo(carol)))
+    await run(background(scanner, "scan_upload", qr_photo(carol)))
 
     assert scanner.error == "You do not work for this business."
     assert make.counts() == before
@@ -722,8 +735,8 @@ async def test_a_frame_without_a_qr_asks_for_the_next(make, filming, run):
     Image.new("L", (320, 240), 200).save(blank, format="PNG")
     before = make.counts()
 
-    events = await run(filming.scan_frame(frame_of(blank.getvalue())))
-    empty = await run(filming.scan_frame(""))
+    events = await run(background(filming, "scan_frame", frame_of(blank.getvalue())))
+    empty = await run(background(filming, "scan_frame", ""))
 
     assert scripts(events) == scripts(empty) == ["gudcityCamera.frame()"]
     assert filming.camera_on
@@ -735,7 +748,9 @@ async def test_a_frame_with_a_customers_qr_runs_the_scan_and_stops_the_camera(
 ):
     _, _, coffee, _, _, bob = counter
 
-    events = await run(filming.scan_frame(frame_of(scanning.qr_png(scanning.issue_token(bob)))))
+    events = await run(
+        background(filming, "scan_frame", frame_of(scanning.qr_png(scanning.issue_token(bob))))
+    )
 
     assert scripts(events) == ["gudcityCamera.confirm()"]
     assert (filming.customer_name, filming.customer_balance) == ("Bob", "15")
@@ -749,8 +764,8 @@ async def test_a_forged_qr_on_camera_is_refused_once_and_the_camera_keeps_lookin
     alice = counter[4]
     forged = frame_of(scanning.qr_png(forged_token(alice)))
 
-    first = await run(filming.scan_frame(forged))
-    again = await run(filming.scan_frame(forged))
+    first = await run(background(filming, "scan_frame", forged))
+    again = await run(background(filming, "scan_frame", forged))
 
     assert toasts(first) == [("error", filming.error)]
     assert scripts(first) == scripts(again) == ["gudcityCamera.frame()"]
@@ -764,7 +779,7 @@ async def test_a_forged_qr_on_camera_is_refused_once_and_the_camera_keeps_lookin
 async def test_a_frame_that_is_not_an_image_stops_the_camera_with_a_message(make, filming, run):
     before = make.counts()
 
-    events = await run(filming.scan_frame("data:text/html;base64,PHNjcmlwdD4="))
+    events = await run(background(filming, "scan_frame", "data:text/html;base64,PHNjcmlwdD4="))
 
     assert scripts(events) == ["gudcityCamera.stop()"]
     assert not filming.camera_on
@@ -777,7 +792,9 @@ async def test_frames_after_the_camera_stopped_are_ignored(make, counter, filmin
     await run(filming.stop_camera())
     before = make.counts()
 
-    events = await run(filming.scan_frame(frame_of(scanning.qr_png(scanning.issue_token(bob)))))
+    events = await run(
+        background(filming, "scan_frame", frame_of(scanning.qr_png(scanning.issue_token(bob))))
+    )
 
     assert events == []
     assert not filming.has_customer
