@@ -11,3 +11,18 @@ def test_the_qr_code_must_be_renewed_before_it_expires():
         Settings(qr_token_ttl_seconds=120, qr_renew_seconds=120, secret_key="s" * 32)
     renewed = Settings(qr_token_ttl_seconds=120, qr_renew_seconds=90, secret_key="s" * 32)
     assert renewed.qr_renew_seconds == 90
+
+
+def test_public_url_defaults_to_localhost_on_the_port_with_its_loopback_twin():
+    settings = Settings(port=4321, secret_key="s" * 32)
+
+    assert settings.public_url == "http://localhost:4321"
+    assert settings.allowed_origins == ["http://localhost:4321", "http://127.0.0.1:4321"]
+
+
+def test_a_public_url_is_the_only_allowed_origin():
+    settings = Settings(public_url="https://gudcity.example/any/path", secret_key="s" * 32)
+
+    assert settings.allowed_origins == ["https://gudcity.example"]
+    with pytest.raises(ValidationError, match="PUBLIC_URL must be an http"):
+        Settings(public_url="gudcity.example", secret_key="s" * 32)
