@@ -54,7 +54,7 @@ def _photo_scan() -> rx.Component:
         max_files=1,
         max_size=limit,
         multiple=False,
-        on_drop=ScannerState.scan_upload(rx.upload_files(upload_id="scan-upload")),
+        on_drop=ScannerState.scan_upload(rx.upload_files_chunk(upload_id="scan-upload")),
         border="2px dashed var(--accent-7)",
         border_radius="var(--radius-4)",
         padding="24px",
