@@ -146,7 +146,7 @@ def test_a_page_of_another_origin_cannot_open_the_websocket(app_url):
 
     with pytest.raises(InvalidStatus) as refused:
         connect(socket_url, origin=EVIL, open_timeout=10)
-    assert refused.value.response.status_code == 400
+    assert refused.value.response.status_code in (400, 403)  # engine.io, or granian itself
 
 
 def upload_request(address: str, extra_headers: str) -> bytes:
