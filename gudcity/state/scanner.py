@@ -171,14 +171,12 @@ class ScannerState(BusinessState):
             yield toasts.error(refusal)
             return
         image = await read_first_file(chunks)
+        text, message = None, ""
         try:
             text = await run_decode(scanning.decode_qr, image) if image else None
+            message = NO_QR_IN_PHOTO if image and not text else ""
         except ServiceError as error:
-            text, message = None, error.message
-        else:
-            message = (
-                "" if text or not image else "No QR code found in that photo. Try again, closer."
-            )
+            message = error.message
         async with self:
             self._end_decode()
             if text:
@@ -253,7 +251,7 @@ class ScannerState(BusinessState):
     async def camera_ready(self, result: dict):
         """What assets/camera.js reports after starting the camera: {ok, cameras, error}.
 
-        The camera stays on only for a user who may scan here.
+        The camera goes on only for a user who may scan here.
         """
         result = result if isinstance(result, dict) else {}
         if result.get("ok") is not True:
@@ -306,15 +304,15 @@ class ScannerState(BusinessState):
 
     async def _start_frame_decode(self, frame) -> EventSpec | None:
         """Claim the tab's decode for a frame; else the event that answers the refusal."""
-        try:
-            camera.check_frame_size(frame)
-        except ServiceError as error:
-            self._stop_camera_with(error.message)
-            return rx.call_script("gudcityCamera.stop()")
         if self._decoding():  # dropped; the camera goes on looking (frames come a gap apart)
             self.camera_status = ONE_AT_A_TIME
             return _next_frame()
-        refusal = await self._start_decode()
+        try:
+            camera.check_frame_size(frame)
+        except ServiceError as error:
+            refusal = error.message
+        else:
+            refusal = await self._start_decode()
         if refusal is None:
             return None
         self._stop_camera_with(refusal)
@@ -335,8 +333,7 @@ class ScannerState(BusinessState):
             self._refused_read = text
             yield _next_frame()
             return
-        self.camera_on = False
-        self.camera_status = ""
+        self.camera_on, self.camera_status = False, ""
         yield rx.call_script("gudcityCamera.confirm()")
 
     @rx.event
