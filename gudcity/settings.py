@@ -38,8 +38,8 @@ class Settings(BaseSettings):
     secret_key: str = Field(default_factory=_development_secret, min_length=16)
     redis_url: str | None = None
     port: int = 3000
-    # The address users reach the app at (scheme, host, port): the one origin whose pages
-    # may call the backend. Empty: http://localhost:{port}, a developer's machine.
+    # The address users reach the app at; its origin is the only one whose pages may call
+    # the backend. Empty: http://localhost:{port}, a developer's machine.
     public_url: str = ""
 
     session_ttl_hours: int = Field(default=24 * 14, gt=0)
@@ -82,7 +82,7 @@ class Settings(BaseSettings):
         parts = urlsplit(self.public_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("PUBLIC_URL must be an http(s) address, like https://gudcity.example.")
-        self.public_url = f"{parts.scheme}://{parts.netloc}"
+        self.public_url = self.public_url.rstrip("/")
         return self
 
     @property
@@ -93,10 +93,10 @@ class Settings(BaseSettings):
         tests) may open either, and both are this machine.
         """
         parts = urlsplit(self.public_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
         if parts.hostname != "localhost":
-            return [self.public_url]
-        twin = parts.netloc.replace("localhost", "127.0.0.1", 1)
-        return [self.public_url, f"{parts.scheme}://{twin}"]
+            return [origin]
+        return [origin, f"{parts.scheme}://{parts.netloc.replace('localhost', '127.0.0.1', 1)}"]
 
 
 @lru_cache

@@ -21,8 +21,9 @@ def test_public_url_defaults_to_localhost_on_the_port_with_its_loopback_twin():
 
 
 def test_a_public_url_is_the_only_allowed_origin():
-    settings = Settings(public_url="https://gudcity.example/any/path", secret_key="s" * 32)
+    settings = Settings(public_url="https://gudcity.example/loyalty/", secret_key="s" * 32)
 
+    assert settings.public_url == "https://gudcity.example/loyalty"
     assert settings.allowed_origins == ["https://gudcity.example"]
     with pytest.raises(ValidationError, match="PUBLIC_URL must be an http"):
         Settings(public_url="gudcity.example", secret_key="s" * 32)
