@@ -100,6 +100,22 @@ def test_the_pages_carry_the_headers_and_break_no_rule_of_their_policy(new_page,
     assert_no_violation(shop, reports)
 
 
+def test_the_policy_blocks_what_it_does_not_name_and_the_watch_sees_it(new_page):
+    """The check above is not vacuous: a script-made image from elsewhere is refused."""
+    page = new_page()
+    reports = watched(page)
+    page.goto("/login")
+    page.evaluate(
+        """() => { const img = document.createElement('img');
+        img.src = 'https://evil.example/pixel.png'; document.body.appendChild(img); }"""
+    )
+    page.wait_for_function("window.__csp.length > 0")
+
+    assert page.evaluate("window.__csp") == ["img-src https://evil.example/pixel.png"]
+    page.wait_for_timeout(200)
+    assert reports  # the console says so too
+
+
 def qr_of(customer) -> bytes:
     return scanning.qr_png(scanning.issue_token(customer))
 
