@@ -19,17 +19,25 @@ from gudcity.state.failures import show_failure
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 from gudcity.web.credentials import CredentialsMiddleware
+from gudcity.web.headers import add_security_headers
+from gudcity.web.limits import limit_request_size
 from gudcity.web.session_endpoints import session_endpoints
 
 # Before Reflex creates .states/ and the engine its database: both stay private.
 keep_files_private(get_settings().database_url)
 
-# Applied in order, each around the ones before: the session endpoints mount Reflex
-# inside them; the credentials middleware then sees every request, theirs included.
-app = rx.App(
-    api_transformer=[session_endpoints(), CredentialsMiddleware],
-    backend_exception_handler=show_failure,
-)
+# Around the backend, innermost first (each wraps the ones before it): the session
+# endpoints mount Reflex inside them; the credentials middleware then sees every
+# request, theirs included; sizes are checked while a body is read; every response
+# gets the security headers.
+API_TRANSFORMERS = [
+    session_endpoints(),
+    CredentialsMiddleware,
+    limit_request_size,
+    add_security_headers,
+]
+
+app = rx.App(api_transformer=API_TRANSFORMERS, backend_exception_handler=show_failure)
 
 app.add_page(home.home, route=home.ROUTE, title=home.TITLE)
 app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")

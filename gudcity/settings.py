@@ -9,6 +9,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,8 +40,8 @@ class Settings(BaseSettings):
     secret_key: str = Field(default_factory=_development_secret, min_length=16)
     redis_url: str | None = None
     port: int = 3000
-    # The address users reach the app at (default http://localhost:$PORT); https makes
-    # the session and device cookies Secure.
+    # The address users reach the app at; its origin is the only one whose pages may call
+    # the backend, and https makes the cookies Secure. Empty: http://localhost:{port}.
     public_url: str = ""
 
     session_ttl_hours: int = Field(default=24 * 14, gt=0)
@@ -72,6 +73,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=8 * 1024 * 1024, gt=0)
     # Checked from the image header before decoding: a small file can claim a huge image.
     max_image_pixels: int = Field(default=40_000_000, gt=0)
+    # Threads that decode photos and camera frames: a pool of their own, so decoding never
+    # takes a thread from the service calls. More decodes than this wait, up to a few each.
+    decode_threads: int = Field(default=1, gt=0, le=8)
     # An argon2-cffi profile; tests use CHEAPEST so that thousands of logins stay quick.
     password_hash_profile: Literal["RFC_9106_LOW_MEMORY", "RFC_9106_HIGH_MEMORY", "CHEAPEST"] = (
         "RFC_9106_LOW_MEMORY"
@@ -84,13 +88,32 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _default_public_url(self) -> "Settings":
-        self.public_url = (self.public_url or f"http://localhost:{self.port}").rstrip("/")
+    def _public_url_is_an_origin(self) -> "Settings":
+        if not self.public_url:
+            self.public_url = f"http://localhost:{self.port}"
+        parts = urlsplit(self.public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("PUBLIC_URL must be an http(s) address, like https://gudcity.example.")
+        self.public_url = self.public_url.rstrip("/")
         return self
 
     @property
     def secure_cookies(self) -> bool:
+        """Whether the session and device cookies are marked Secure: behind https."""
         return self.public_url.startswith("https://")
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        """The origins whose pages may call the backend: PUBLIC_URL's only.
+
+        On localhost, its 127.0.0.1 twin too: a developer's browser (and the browser
+        tests) may open either, and both are this machine.
+        """
+        parts = urlsplit(self.public_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if parts.hostname != "localhost":
+            return [origin]
+        return [origin, f"{parts.scheme}://{parts.netloc.replace('localhost', '127.0.0.1', 1)}"]
 
 
 @lru_cache

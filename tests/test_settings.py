@@ -18,3 +18,19 @@ def test_the_public_url_defaults_to_localhost_on_the_port_and_decides_secure_coo
     assert (default.public_url, default.secure_cookies) == ("http://localhost:3100", False)
     public = Settings(public_url="https://gudcity.example/", secret_key="s" * 32)
     assert (public.public_url, public.secure_cookies) == ("https://gudcity.example", True)
+
+
+def test_public_url_defaults_to_localhost_on_the_port_with_its_loopback_twin():
+    settings = Settings(port=4321, secret_key="s" * 32)
+
+    assert settings.public_url == "http://localhost:4321"
+    assert settings.allowed_origins == ["http://localhost:4321", "http://127.0.0.1:4321"]
+
+
+def test_a_public_url_is_the_only_allowed_origin():
+    settings = Settings(public_url="https://gudcity.example/loyalty/", secret_key="s" * 32)
+
+    assert settings.public_url == "https://gudcity.example/loyalty"
+    assert settings.allowed_origins == ["https://gudcity.example"]
+    with pytest.raises(ValidationError, match="PUBLIC_URL must be an http"):
+        Settings(public_url="gudcity.example", secret_key="s" * 32)

@@ -5,12 +5,12 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.settings import get_settings
 from gudcity.state.scanner import ScannerState
 from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
 ROUTE = routes.SCANNER
 TITLE = "Scanner · GudCity"
-MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 
 
 def _program_chooser() -> rx.Component:
@@ -32,20 +32,25 @@ def _program_chooser() -> rx.Component:
 
 
 def _photo_scan() -> rx.Component:
+    limit = get_settings().max_upload_bytes
     return rx.upload(
         rx.vstack(
             rx.icon("camera", size=28),
             rx.text("Take or choose a photo of the customer's QR code", weight="medium"),
-            rx.text("JPEG, PNG or WebP, up to 8 MB", size="1", color_scheme="gray"),
+            rx.text(
+                f"JPEG, PNG or WebP, up to {limit / (1024 * 1024):g} MB",
+                size="1",
+                color_scheme="gray",
+            ),
             align="center",
             spacing="1",
         ),
         id="scan-upload",
         accept={"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]},
         max_files=1,
-        max_size=MAX_UPLOAD_BYTES,
+        max_size=limit,
         multiple=False,
-        on_drop=ScannerState.scan_upload(rx.upload_files(upload_id="scan-upload")),
+        on_drop=ScannerState.scan_upload(rx.upload_files_chunk(upload_id="scan-upload")),
         border="2px dashed var(--accent-7)",
         border_radius="var(--radius-4)",
         padding="24px",

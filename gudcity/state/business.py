@@ -11,6 +11,7 @@ from gudcity.models import UserRole
 from gudcity.services import notifications, permissions
 from gudcity.services.outbox import business_topic
 from gudcity.services.permissions import Permission, Seat
+from gudcity.state import toasts
 from gudcity.state.business_feed import BusinessNotice, read_business_feed
 from gudcity.state.live import LiveState
 
@@ -87,7 +88,7 @@ class BusinessState(LiveState):
         fresh = [n for n in feed.notices if n.notification_id > self._newest_notice]
         first_read = self._newest_notice < 0
         self._newest_notice = max(self._newest_notice, feed.newest_id)
-        return [] if first_read else [rx.toast.info(n.message) for n in reversed(fresh[:3])]
+        return [] if first_read else [toasts.info(n.message) for n in reversed(fresh[:3])]
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
         """Read the page's own view (the notifications are read by `_reload`)."""
@@ -100,7 +101,7 @@ class BusinessState(LiveState):
         try:
             await self._business_call(notifications.mark_business_notifications_read)
         except ServiceError as error:
-            return rx.toast.error(error.message)
+            return toasts.error(error.message)
         return await self._reload_feed() or None
 
     async def _business_call(self, work):

@@ -26,6 +26,7 @@ from gudcity.services import (
 )
 from gudcity.services.outbox import customer_topic, program_topic
 from gudcity.settings import get_settings
+from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, flag, row_id
 from gudcity.state.live import LiveState
 from gudcity.state.timefmt import time_ago
@@ -211,7 +212,7 @@ class CardsState(LiveState):
             else [n for n in page.notifications if n.notification_id > self._newest_seen]
         )
         self._newest_seen = max(self._newest_seen, page.newest_notification_id)
-        return [rx.toast.info(n.message) for n in reversed(fresh[:3])] or None
+        return [toasts.info(n.message) for n in reversed(fresh[:3])] or None
 
     def _topics(self) -> set[str]:
         return {customer_topic(self._customer_id)} | {program_topic(p) for p in self._program_ids}
@@ -232,7 +233,7 @@ class CardsState(LiveState):
             )
             yield rx.toast.success("Done." if accept else "Declined.")
         except ServiceError as error:
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
         finally:
             self.answering_id = 0
         await self._reload()
@@ -250,7 +251,7 @@ class CardsState(LiveState):
         try:
             await self._as_user(work)
         except ServiceError as error:
-            return [rx.toast.error(error.message)]
+            return [toasts.error(error.message)]
         await self._reload()
         return None
 
@@ -269,7 +270,7 @@ class CardsState(LiveState):
             self.redemption_code = transaction.redemption_code
             self.redemption_reward = transaction.note
         except ServiceError as error:
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
         finally:
             self.redeeming_id = 0
         await self._reload()
@@ -284,5 +285,5 @@ class CardsState(LiveState):
         try:
             await self._as_user(lambda s, u: enrollment.leave_program(s, u, program_id))
         except ServiceError as error:
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
         await self._reload()

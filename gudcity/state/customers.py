@@ -9,6 +9,7 @@ from gudcity.domain.errors import ServiceError
 from gudcity.domain.tiers import best_tier, tier_title
 from gudcity.models import User
 from gudcity.services import customers, programs
+from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, text
 from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.timefmt import time_ago
@@ -116,7 +117,7 @@ class CustomersState(BusinessState):
             except ServiceError as error:
                 self.error = error.message
                 self.rows = []
-                return [rx.toast.error(error.message)]
+                return [toasts.error(error.message)]
             # Customers can leave while a later page is shown: step back to one with rows.
             if page.rows or len(self._page_starts) == 1:
                 break

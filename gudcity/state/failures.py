@@ -13,6 +13,7 @@ from reflex.event import EventSpec
 
 from gudcity import routes
 from gudcity.domain.errors import AuthenticationError, ServiceError
+from gudcity.state import toasts
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +22,8 @@ UNEXPECTED = "Something went wrong on our side. Reload the page and try again."
 
 def show_failure(exception: Exception) -> list[EventSpec]:
     if isinstance(exception, AuthenticationError):
-        return [rx.toast.info(exception.message), rx.redirect(routes.LOGIN)]
+        return [toasts.info(exception.message), rx.redirect(routes.LOGIN)]
     if isinstance(exception, ServiceError):
-        return [rx.toast.error(exception.message)]
+        return [toasts.error(exception.message)]
     logger.error("A handler failed", exc_info=exception)
     return [rx.toast.error(UNEXPECTED)]

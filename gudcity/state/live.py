@@ -11,6 +11,7 @@ from gudcity import routes
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError
 from gudcity.models import User
 from gudcity.realtime.subscriptions import Subscriber, subscriptions
+from gudcity.state import toasts
 from gudcity.state.session import SessionState
 
 T = TypeVar("T")
@@ -61,7 +62,7 @@ class LiveState(SessionState):
         try:
             follow_up = await self._reload()
         except DatabaseUnavailableError as error:
-            return [rx.toast.error(error.message)]
+            return [toasts.error(error.message)]
         subscriptions.subscribe(self._subscriber(), self._topics())
         self.loading = False
         return follow_up

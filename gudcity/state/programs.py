@@ -10,6 +10,7 @@ from gudcity.domain.errors import ServiceError, ValidationError
 from gudcity.domain.labels import PROGRAM_KIND_LABELS
 from gudcity.models import ProgramKind, User
 from gudcity.services import programs
+from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, flag, form_text, row_id
 from gudcity.state.business import BusinessState
 
@@ -125,7 +126,7 @@ class ProgramsState(BusinessState):
         except ServiceError as error:
             self.error = error.message
             self.error_at = key
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
             return
         finally:
             self.saving = False

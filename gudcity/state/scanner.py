@@ -1,13 +1,14 @@
 """/business/scanner: identify a customer (photo of their QR, or card number) and act."""
 
-import asyncio
+import time
 import uuid
 from collections.abc import Callable
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
-from gudcity.domain.errors import ServiceError, ValidationError
+from gudcity.domain.errors import PermissionDeniedError, ServiceError, ValidationError
 from gudcity.domain.labels import amount_label
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
 from gudcity.domain.scans import ScanOutcome
@@ -18,13 +19,23 @@ from gudcity.services import (
     deductions,
     enrollment,
     lookups,
+    permissions,
     programs,
     scanning,
     standing,
 )
 from gudcity.services.scanning import ScanResult
+from gudcity.state import toasts
 from gudcity.state.arguments import form_text, text
 from gudcity.state.business import BusinessState, ProgramChoice
+from gudcity.state.decode_pool import read_first_file, run_decode
+
+# A tab's decode is released when it ends; one whose server died is given up after this.
+DECODE_CLAIM_SECONDS = 60.0
+
+NO_QR_IN_PHOTO = "No QR code found in that photo. Try again, closer."
+ONE_AT_A_TIME = "Still reading the last photo: one at a time, please."
+CAMERA_LOOKING = "Point the camera at the customer's QR code."
 
 OUTCOME_MESSAGES = {
     ScanOutcome.ENROLLMENT_REQUESTED: "Not enrolled yet: an invitation was sent to the customer.",
@@ -64,6 +75,8 @@ class ScannerState(BusinessState):
     _card_id: int = 0
     # The last QR text the camera read and the scan refused: not tried again each frame.
     _refused_read: str = ""
+    # When the decode of this tab's photo or frame began (time.time()); 0 when none is.
+    _decoding_since: float = 0.0
 
     @rx.var
     def has_customer(self) -> bool:
@@ -143,7 +156,7 @@ class ScannerState(BusinessState):
         except ServiceError as error:
             self.error = error.message
             self.outcome = ""
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
         finally:
             self.busy = False
 
@@ -159,26 +172,73 @@ class ScannerState(BusinessState):
 
         return work
 
-    @rx.event
-    async def scan_upload(self, files: list[rx.UploadFile]):
-        if self.busy or not files:
+    @rx.event(background=True)
+    async def scan_upload(self, chunks: rx.UploadChunkIterator):
+        """A photo of a customer's QR: who is asking is checked before a byte is decoded.
+
+        A background event, so that the decode holds no lock on the tab's state: a
+        second photo sent while one is being read is refused at once, not queued.
+        The upload streams in: a refused one is not read to its end.
+        """
+        async with self:
+            refusal = await self._start_decode()
+        if refusal:
+            yield toasts.error(refusal)
             return
-        image = await files[0].read()
-        self.busy = True
-        yield
+        image = await read_first_file(chunks)
+        text, message = None, ""
         try:
-            text = await asyncio.to_thread(scanning.decode_qr, image)
+            text = await run_decode(scanning.decode_qr, image) if image else None
+            message = NO_QR_IN_PHOTO if image and not text else ""
         except ServiceError as error:
-            text, self.error = None, error.message
-        else:
-            self.error = "" if text else "No QR code found in that photo. Try again, closer."
+            message = error.message
+        async with self:
+            self._end_decode()
+            if text:
+                async for update in self._scan_read(text):
+                    yield update
+                return
+            self.error, self.outcome = message, ""
+        if message:
+            yield toasts.error(message)
+
+    async def _start_decode(self) -> str | None:
+        """Claim the tab's one decode if its user may scan here; else why not.
+
+        Under the state's lock. Refused, before any query, while the tab's last
+        photo or frame is being decoded; then unless the user may scan here.
+        """
+        if self._decoding():
+            return ONE_AT_A_TIME
+        try:
+            await self._check_may_scan()
+        except ServiceError as error:
+            return error.message
+        self._decoding_since = time.time()
+        self.busy = True
+        return None
+
+    def _decoding(self) -> bool:
+        return time.time() - self._decoding_since < DECODE_CLAIM_SECONDS
+
+    def _end_decode(self) -> None:
+        self._decoding_since = 0.0
         self.busy = False
-        if text is None:
-            self.outcome = ""
-            yield rx.toast.error(self.error)
-            return
-        async for update in self._scan_read(text):
-            yield update
+
+    async def _check_may_scan(self) -> None:
+        """PermissionDeniedError unless the user may scan for the business shown.
+
+        A tab that never opened the page as a business's owner or staff (anonymous,
+        a customer) has no business, and is refused without a trip to the database.
+        """
+        business_id = self._business_id
+        if not business_id:
+            raise PermissionDeniedError("Log in with your business account to scan.")
+        await self._as_user(
+            lambda s, u: permissions.require_business_permission(
+                s, u, business_id, permissions.Permission.SCAN
+            )
+        )
 
     async def _scan_read(self, text: str):
         """Run the scan workflow on the text of a QR code read from a photo or the camera.
@@ -205,18 +265,24 @@ class ScannerState(BusinessState):
         return rx.call_script("gudcityCamera.switchCamera()", callback=ScannerState.camera_ready)
 
     @rx.event
-    def camera_ready(self, result: dict):
-        """What assets/camera.js reports after starting the camera: {ok, cameras, error}."""
+    async def camera_ready(self, result: dict):
+        """What assets/camera.js reports after starting the camera: {ok, cameras, error}.
+
+        The camera goes on only for a user who may scan here.
+        """
         result = result if isinstance(result, dict) else {}
         if result.get("ok") is not True:
-            self.camera_on = False
-            self.camera_status = ""
-            self.camera_error = str(result.get("error") or "The camera could not start.")[:300]
+            self._stop_camera_with(str(result.get("error") or "The camera could not start.")[:300])
             return None
+        try:
+            await self._check_may_scan()
+        except ServiceError as error:
+            self._stop_camera_with(error.message)
+            return rx.call_script("gudcityCamera.stop()")
         cameras = result.get("cameras")
         self.camera_on = True
         self.camera_count = cameras if isinstance(cameras, int) and cameras > 0 else 1
-        self.camera_status = "Point the camera at the customer's QR code."
+        self.camera_status = CAMERA_LOOKING
         self._refused_read = ""
         return _next_frame()
 
@@ -226,21 +292,55 @@ class ScannerState(BusinessState):
         self.camera_status = ""
         return rx.call_script("gudcityCamera.stop()")
 
-    @rx.event
+    @rx.event(background=True)
     async def scan_frame(self, frame: str):
-        """One camera frame: decoded off the event loop; a QR read runs the scan.
+        """One camera frame: checked like a photo, decoded off the event loop.
 
         A refused QR (forged, expired...) shows its message once and the camera keeps
         looking; the first scan that goes through stops the camera with a beep.
         """
-        if not self.camera_on or self.busy:
+        async with self:
+            if not self.camera_on:
+                return
+            refusal = await self._start_frame_decode(frame)
+        if refusal:
+            yield refusal
             return
         try:
-            text = await asyncio.to_thread(camera.read_frame, frame)
+            text = await run_decode(camera.read_frame, frame)
         except ServiceError as error:
-            self.camera_on, self.camera_status, self.camera_error = False, "", error.message
+            async with self:
+                self._end_decode()
+                self._stop_camera_with(error.message)
             yield rx.call_script("gudcityCamera.stop()")
             return
+        async with self:
+            self._end_decode()
+            async for update in self._scan_camera_read(text):
+                yield update
+
+    async def _start_frame_decode(self, frame) -> EventSpec | None:
+        """Claim the tab's decode for a frame; else the event that answers the refusal."""
+        if self._decoding():  # dropped; the camera goes on looking (frames come a gap apart)
+            self.camera_status = ONE_AT_A_TIME
+            return _next_frame()
+        try:
+            camera.check_frame_size(frame)
+        except ServiceError as error:
+            refusal = error.message
+        else:
+            refusal = await self._start_decode()
+        if refusal is None:
+            return None
+        self._stop_camera_with(refusal)
+        return rx.call_script("gudcityCamera.stop()")
+
+    def _stop_camera_with(self, message: str) -> None:
+        self.camera_on, self.camera_status, self.camera_error = False, "", message
+
+    async def _scan_camera_read(self, text: str | None):
+        """After a frame: the next one, or the scan of the QR it held (under the lock)."""
+        self.camera_status = CAMERA_LOOKING
         if text is None or text == self._refused_read:
             yield _next_frame()
             return
@@ -250,8 +350,7 @@ class ScannerState(BusinessState):
             self._refused_read = text
             yield _next_frame()
             return
-        self.camera_on = False
-        self.camera_status = ""
+        self.camera_on, self.camera_status = False, ""
         yield rx.call_script("gudcityCamera.confirm()")
 
     @rx.event

@@ -22,6 +22,7 @@ from gudcity.db import session_scope
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
 from gudcity.models import User, UserRole
 from gudcity.services import accounts, login, sessions
+from gudcity.state import toasts
 from gudcity.state.arguments import form_text
 from gudcity.web import credentials
 from gudcity.web.session_endpoints import LOG_OUT_ROUTE, SESSION_ROUTE
@@ -92,9 +93,9 @@ class SessionState(rx.State):
         except AuthenticationError as error:
             self._forget()
             here = self.router.url.path.rstrip("/") or "/"  # a page load adds a slash
-            return [rx.toast.info(error.message), rx.redirect(f"{routes.LOGIN}?next={quote(here)}")]
+            return [toasts.info(error.message), rx.redirect(f"{routes.LOGIN}?next={quote(here)}")]
         except DatabaseUnavailableError as error:
-            return [rx.toast.error(error.message)]
+            return [toasts.error(error.message)]
         self._remember(user)
         if user.role not in roles:
             return [
@@ -117,7 +118,7 @@ class SessionState(rx.State):
             )
         except ServiceError as error:
             self.saving = False
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
             return
         self.saving = False
         self._remember(user)
@@ -132,7 +133,7 @@ class SessionState(rx.State):
             user, ticket = await call_service(lambda s: self._create_account(s, form_data))
         except ServiceError as error:
             self.saving = False
-            yield rx.toast.error(error.message)
+            yield toasts.error(error.message)
             return
         self.saving = False
         self._remember(user)

@@ -3,7 +3,6 @@
 import base64
 import hmac
 import io
-from pathlib import Path
 
 import pytest
 import reflex as rx
@@ -24,6 +23,7 @@ from gudcity.services import enrollment, lookups, notifications, programs, qr_ca
 from gudcity.services.permissions import Permission
 from gudcity.state.scanner import ScannerState
 from tests.support.events import redirect_target, toasts
+from tests.support.tabs import background
 
 pytestmark = pytest.mark.anyio
 
@@ -51,12 +51,20 @@ def balance_of(session, customer, program) -> int | None:
     return card.balance if card else None
 
 
-def photo(data: bytes, name: str = "photo.png") -> list[rx.UploadFile]:
-    """What Reflex hands `scan_upload` for one chosen file."""
-    return [rx.UploadFile(file=io.BytesIO(data), path=Path(name), size=len(data))]
+async def streamed(*files: tuple[str, bytes], chunk_bytes: int = 64 * 1024):
+    """What Reflex hands `scan_upload`: the chosen files' chunks, as they stream in."""
+    for name, data in files:
+        for offset in range(0, max(len(data), 1), chunk_bytes):
+            piece = data[offset : offset + chunk_bytes]
+            yield rx.UploadChunk(filename=name, offset=offset, content_type="", data=piece)
 
 
-def qr_photo(customer) -> list[rx.UploadFile]:
+def photo(data: bytes, name: str = "photo.png"):
+    """One chosen file, streamed."""
+    return streamed((name, data))
+
+
+def qr_photo(customer):
     return photo(qr_cards.qr_png(qr_cards.issue_token(customer)))
 
 
@@ -295,7 +303,7 @@ async def test_a_scan_within_the_cooldown_awards_nothing(session, make, tab, run
 async def test_scan_upload_of_a_qr_photo_finds_the_customer(session, counter, scanner, run):
     _, _, coffee, _, alice, _ = counter
 
-    events = await run(scanner.scan_upload(qr_photo(alice)))
+    events = await run(background(scanner, "scan_upload", qr_photo(alice)))
 
     assert toasts(events) == []
     assert (scanner.customer_name, scanner.customer_status) == ("Alice", "Invitation sent")
@@ -308,7 +316,7 @@ async def test_scan_upload_of_a_qr_photo_finds_the_customer(session, counter, sc
 async def test_scan_upload_of_an_enrolled_customer_awards_the_scan(session, counter, scanner, run):
     _, _, coffee, _, _, bob = counter
 
-    await run(scanner.scan_upload(qr_photo(bob)))
+    await run(background(scanner, "scan_upload", qr_photo(bob)))
 
     assert (scanner.customer_name, scanner.customer_balance) == ("Bob", "15")
     assert balance_of(session, bob, coffee) == 15
@@ -317,7 +325,9 @@ async def test_scan_upload_of_an_enrolled_customer_awards_the_scan(session, coun
 async def test_scan_upload_of_a_file_that_is_not_an_image(make, counter, scanner, run):
     before = make.counts()
 
-    events = await run(scanner.scan_upload(photo(b"%PDF-1.4 not a picture", "doc.pdf")))
+    events = await run(
+        background(scanner, "scan_upload", photo(b"%PDF-1.4 not a picture", "doc.pdf"))
+    )
 
     message = "That file is not an image we can read (use a JPEG, PNG or WebP photo)."
     assert scanner.error == message
@@ -332,7 +342,7 @@ async def test_scan_upload_of_a_photo_without_a_qr(make, counter, scanner, run):
     Image.new("L", (200, 200), 255).save(blank, format="PNG")
     before = make.counts()
 
-    await run(scanner.scan_upload(photo(blank.getvalue())))
+    await run(background(scanner, "scan_upload", photo(blank.getvalue())))
 
     assert scanner.error == "No QR code found in that photo. Try again, closer."
     assert make.counts() == before
@@ -345,7 +355,9 @@ async def test_scan_upload_of_a_forged_qr_is_refused_and_logged(
     _, _, coffee, _, _, bob = counter
     before = make.counts()
 
-    events = await run(scanner.scan_upload(photo(qr_cards.qr_png(forged_token(bob)))))
+    events = await run(
+        background(scanner, "scan_upload", photo(qr_cards.qr_png(forged_token(bob))))
+    )
 
     message = qr_tokens.ForgedQrError.default_message
     assert scanner.error == message
@@ -363,7 +375,9 @@ async def test_scan_upload_of_a_forged_qr_is_refused_and_logged(
 
 
 async def test_scan_upload_of_a_qr_that_is_not_gudcitys(make, counter, scanner, run):
-    await run(scanner.scan_upload(photo(qr_cards.qr_png("https://example.com/menu"))))
+    await run(
+        background(scanner, "scan_upload", photo(qr_cards.qr_png("https://example.com/menu")))
+    )
 
     assert scanner.error == "This is not a GudCity QR code."
 
@@ -371,7 +385,7 @@ async def test_scan_upload_of_a_qr_that_is_not_gudcitys(make, counter, scanner, 
 async def test_scan_upload_with_no_file_does_nothing(make, counter, scanner, run):
     before = make.counts()
 
-    assert await run(scanner.scan_upload([])) == []
+    assert await run(background(scanner, "scan_upload", streamed())) == []
 
     assert make.counts() == before
     assert scanner.error == ""
@@ -596,7 +610,7 @@ async def test_a_qr_scan_into_another_business_program_is_refused(
     scanner.program_id = str(readers.id)
     before = make.counts()
 
-    await run(scanner.scan_upload(qr_photo(carol)))
+    await run(background(scanner, "scan_upload", qr_photo(carol)))
 
     assert scanner.error == "You do not work for this business."
     assert make.counts() == before
@@ -723,8 +737,8 @@ async def test_a_frame_without_a_qr_asks_for_the_next(make, filming, run):
     Image.new("L", (320, 240), 200).save(blank, format="PNG")
     before = make.counts()
 
-    events = await run(filming.scan_frame(frame_of(blank.getvalue())))
-    empty = await run(filming.scan_frame(""))
+    events = await run(background(filming, "scan_frame", frame_of(blank.getvalue())))
+    empty = await run(background(filming, "scan_frame", ""))
 
     assert scripts(events) == scripts(empty) == ["gudcityCamera.frame()"]
     assert filming.camera_on
@@ -736,7 +750,9 @@ async def test_a_frame_with_a_customers_qr_runs_the_scan_and_stops_the_camera(
 ):
     _, _, coffee, _, _, bob = counter
 
-    events = await run(filming.scan_frame(frame_of(qr_cards.qr_png(qr_cards.issue_token(bob)))))
+    events = await run(
+        background(filming, "scan_frame", frame_of(qr_cards.qr_png(qr_cards.issue_token(bob))))
+    )
 
     assert scripts(events) == ["gudcityCamera.confirm()"]
     assert (filming.customer_name, filming.customer_balance) == ("Bob", "15")
@@ -750,8 +766,8 @@ async def test_a_forged_qr_on_camera_is_refused_once_and_the_camera_keeps_lookin
     alice = counter[4]
     forged = frame_of(qr_cards.qr_png(forged_token(alice)))
 
-    first = await run(filming.scan_frame(forged))
-    again = await run(filming.scan_frame(forged))
+    first = await run(background(filming, "scan_frame", forged))
+    again = await run(background(filming, "scan_frame", forged))
 
     assert toasts(first) == [("error", filming.error)]
     assert scripts(first) == scripts(again) == ["gudcityCamera.frame()"]
@@ -765,7 +781,7 @@ async def test_a_forged_qr_on_camera_is_refused_once_and_the_camera_keeps_lookin
 async def test_a_frame_that_is_not_an_image_stops_the_camera_with_a_message(make, filming, run):
     before = make.counts()
 
-    events = await run(filming.scan_frame("data:text/html;base64,PHNjcmlwdD4="))
+    events = await run(background(filming, "scan_frame", "data:text/html;base64,PHNjcmlwdD4="))
 
     assert scripts(events) == ["gudcityCamera.stop()"]
     assert not filming.camera_on
@@ -778,7 +794,9 @@ async def test_frames_after_the_camera_stopped_are_ignored(make, counter, filmin
     await run(filming.stop_camera())
     before = make.counts()
 
-    events = await run(filming.scan_frame(frame_of(qr_cards.qr_png(qr_cards.issue_token(bob)))))
+    events = await run(
+        background(filming, "scan_frame", frame_of(qr_cards.qr_png(qr_cards.issue_token(bob))))
+    )
 
     assert events == []
     assert not filming.has_customer

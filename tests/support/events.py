@@ -32,11 +32,18 @@ def ticket_in(events: list[EventSpec]) -> str | None:
 
 
 def toasts(events) -> list[tuple[str, str]]:
-    """(level, message) of every toast among `events`."""
+    """(level, message) of every toast among `events`.
+
+    A toast of user text (gudcity/state/toasts.py) carries it as its title, a
+    JavaScript string literal: the message shown is that literal's value.
+    """
     shown = []
     for event in events:
         for name, value in event.args:
             call = getattr(value, "_return_expr", None)
             if name._js_expr == "function" and "__toast" in str(value):
-                shown.append((call._func._original._key._var_value, call._args[0]))
+                level, message = call._func._original._key._var_value, call._args[0]
+                if not message and len(call._args) > 1:
+                    message = json.loads(call._args[1]._var_value["title"]._js_expr)
+                shown.append((level, message))
     return shown
