@@ -1,6 +1,6 @@
 """The words for amounts: a program counts in points or in stamps, one or many."""
 
-from gudcity.models import ProgramKind, TransactionKind
+from gudcity.models.enums import ProgramKind, TransactionKind
 
 PROGRAM_KIND_LABELS = {ProgramKind.POINTS: "Points", ProgramKind.STAMPS: "Stamps"}
 

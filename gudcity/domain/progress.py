@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gudcity.domain.labels import amount_label
-from gudcity.models import ProgramKind
+from gudcity.models.enums import ProgramKind
 
 
 @dataclass(frozen=True)

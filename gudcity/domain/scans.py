@@ -3,6 +3,9 @@
 import hashlib
 from enum import StrEnum
 
+from gudcity.domain.labels import amount_label
+from gudcity.models.enums import ProgramKind
+
 
 class ScanOutcome(StrEnum):
     """A scan's result, as the scan log stores it."""
@@ -30,3 +33,16 @@ def scan_award_key(scan_key: str) -> str:
 
 def scan_invitation_key(scan_key: str) -> str:
     return step_key("scan-enroll", scan_key)
+
+
+OUTCOME_MESSAGES = {
+    ScanOutcome.ENROLLMENT_REQUESTED: "Not enrolled yet: an invitation was sent to the customer.",
+    ScanOutcome.COOLDOWN: "Scanned. No points this time: the program's cooldown is running.",
+}
+
+
+def scan_outcome_message(outcome: str, kind: ProgramKind, awarded: int | None) -> str:
+    """What the counter reads after a scan: the points it gave, or why none."""
+    if outcome == ScanOutcome.AWARDED and awarded is not None:
+        return f"+{amount_label(kind, awarded)} awarded."
+    return OUTCOME_MESSAGES.get(outcome, "Scanned.")

@@ -32,3 +32,11 @@ def flag(value: Any) -> bool | None:
 def text(value: Any) -> str | None:
     """Text sent by the page, or None for anything else."""
     return value if isinstance(value, str) else None
+
+
+def whole_number(typed: str) -> int | str:
+    """A typed number, or the text itself, so that the service explains what is wrong."""
+    try:
+        return int(typed.strip())
+    except (AttributeError, ValueError):
+        return typed if isinstance(typed, str) else ""

@@ -11,7 +11,7 @@ from gudcity.domain.labels import PROGRAM_KIND_LABELS
 from gudcity.models import ProgramKind, User
 from gudcity.services import programs
 from gudcity.state import toasts
-from gudcity.state.arguments import NOT_UNDERSTOOD, flag, form_text, row_id
+from gudcity.state.arguments import NOT_UNDERSTOOD, flag, form_text, row_id, whole_number
 from gudcity.state.business import BusinessState
 
 # Keys naming what is being saved (`busy`) or what failed (`error_at`): the
@@ -56,14 +56,6 @@ def read_programs(session: Session, user: User, business_id: int) -> list[Progra
         )
         for p in listed
     ]
-
-
-def whole_number(text: str) -> int | str:
-    """The typed number, or the text itself so that the service explains what is wrong."""
-    try:
-        return int(text.strip())
-    except ValueError:
-        return text
 
 
 def cooldown_seconds(minutes: str) -> int:

@@ -5,17 +5,15 @@ import uuid
 from collections.abc import Callable
 
 import reflex as rx
-from reflex.event import EventSpec
 from sqlmodel import Session
 
 from gudcity.domain.errors import PermissionDeniedError, ServiceError, ValidationError
 from gudcity.domain.labels import amount_label
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
-from gudcity.domain.scans import ScanOutcome
+from gudcity.domain.scans import scan_outcome_message
 from gudcity.models import User
 from gudcity.services import (
     awards,
-    camera,
     deductions,
     enrollment,
     lookups,
@@ -26,30 +24,18 @@ from gudcity.services import (
 )
 from gudcity.services.scanning import ScanResult
 from gudcity.state import toasts
-from gudcity.state.arguments import form_text, text
+from gudcity.state.arguments import form_text, text, whole_number
 from gudcity.state.business import BusinessState, ProgramChoice
+from gudcity.state.camera import ONE_AT_A_TIME, CameraMixin
 from gudcity.state.decode_pool import read_first_file, run_decode
 
 # A tab's decode is released when it ends; one whose server died is given up after this.
 DECODE_CLAIM_SECONDS = 60.0
 
 NO_QR_IN_PHOTO = "No QR code found in that photo. Try again, closer."
-ONE_AT_A_TIME = "Still reading the last photo: one at a time, please."
-CAMERA_LOOKING = "Point the camera at the customer's QR code."
-
-OUTCOME_MESSAGES = {
-    ScanOutcome.ENROLLMENT_REQUESTED: "Not enrolled yet: an invitation was sent to the customer.",
-    ScanOutcome.COOLDOWN: "Scanned. No points this time: the program's cooldown is running.",
-}
 
 
-def _outcome_message(result: ScanResult) -> str:
-    if result.outcome == ScanOutcome.AWARDED and result.transaction is not None:
-        return f"+{amount_label(result.program.kind, result.transaction.amount)} awarded."
-    return OUTCOME_MESSAGES.get(result.outcome, "Scanned.")
-
-
-class ScannerState(BusinessState):
+class ScannerState(CameraMixin, BusinessState):
     programs: list[ProgramChoice] = []
     program_id: str = ""
     # The customer on screen (#scan-result).
@@ -61,11 +47,6 @@ class ScannerState(BusinessState):
     error: str = ""
     points_text: str = "10"
     busy: bool = False
-    # The camera: on while frames are being read; how many cameras the device has.
-    camera_on: bool = False
-    camera_count: int = 0
-    camera_status: str = ""
-    camera_error: str = ""
 
     # Sent back with each click: a double click repeats the key, and the service
     # does the work once. A new key is drawn after every action that went through.
@@ -73,8 +54,6 @@ class ScannerState(BusinessState):
 
     _customer_id: int = 0
     _card_id: int = 0
-    # The last QR text the camera read and the scan refused: not tried again each frame.
-    _refused_read: str = ""
     # When the decode of this tab's photo or frame began (time.time()); 0 when none is.
     _decoding_since: float = 0.0
 
@@ -168,7 +147,9 @@ class ScannerState(BusinessState):
             if not program_id:
                 raise ValidationError("Create a program first: scans award its points.")
             result = identify(session, user, program_id, key)
-            return _outcome_message(result), result.customer.id
+            awarded = result.transaction.amount if result.transaction else None
+            message = scan_outcome_message(result.outcome, result.program.kind, awarded)
+            return message, result.customer.id
 
         return work
 
@@ -251,108 +232,6 @@ class ScannerState(BusinessState):
         async for update in self._run(scan):
             yield update
 
-    # --- the camera (assets/camera.js): the server asks for one frame at a time ---------
-
-    @rx.event
-    def start_camera(self):
-        self.camera_error = ""
-        self.camera_status = "Starting the camera…"
-        return rx.call_script("gudcityCamera.start()", callback=ScannerState.camera_ready)
-
-    @rx.event
-    def switch_camera(self):
-        self.camera_status = "Switching camera…"
-        return rx.call_script("gudcityCamera.switchCamera()", callback=ScannerState.camera_ready)
-
-    @rx.event
-    async def camera_ready(self, result: dict):
-        """What assets/camera.js reports after starting the camera: {ok, cameras, error}.
-
-        The camera goes on only for a user who may scan here.
-        """
-        result = result if isinstance(result, dict) else {}
-        if result.get("ok") is not True:
-            self._stop_camera_with(str(result.get("error") or "The camera could not start.")[:300])
-            return None
-        try:
-            await self._check_may_scan()
-        except ServiceError as error:
-            self._stop_camera_with(error.message)
-            return rx.call_script("gudcityCamera.stop()")
-        cameras = result.get("cameras")
-        self.camera_on = True
-        self.camera_count = cameras if isinstance(cameras, int) and cameras > 0 else 1
-        self.camera_status = CAMERA_LOOKING
-        self._refused_read = ""
-        return _next_frame()
-
-    @rx.event
-    def stop_camera(self):
-        self.camera_on = False
-        self.camera_status = ""
-        return rx.call_script("gudcityCamera.stop()")
-
-    @rx.event(background=True)
-    async def scan_frame(self, frame: str):
-        """One camera frame: checked like a photo, decoded off the event loop.
-
-        A refused QR (forged, expired...) shows its message once and the camera keeps
-        looking; the first scan that goes through stops the camera with a beep.
-        """
-        async with self:
-            if not self.camera_on:
-                return
-            refusal = await self._start_frame_decode(frame)
-        if refusal:
-            yield refusal
-            return
-        try:
-            text = await run_decode(camera.read_frame, frame)
-        except ServiceError as error:
-            async with self:
-                self._end_decode()
-                self._stop_camera_with(error.message)
-            yield rx.call_script("gudcityCamera.stop()")
-            return
-        async with self:
-            self._end_decode()
-            async for update in self._scan_camera_read(text):
-                yield update
-
-    async def _start_frame_decode(self, frame) -> EventSpec | None:
-        """Claim the tab's decode for a frame; else the event that answers the refusal."""
-        if self._decoding():  # dropped; the camera goes on looking (frames come a gap apart)
-            self.camera_status = ONE_AT_A_TIME
-            return _next_frame()
-        try:
-            camera.check_frame_size(frame)
-        except ServiceError as error:
-            refusal = error.message
-        else:
-            refusal = await self._start_decode()
-        if refusal is None:
-            return None
-        self._stop_camera_with(refusal)
-        return rx.call_script("gudcityCamera.stop()")
-
-    def _stop_camera_with(self, message: str) -> None:
-        self.camera_on, self.camera_status, self.camera_error = False, "", message
-
-    async def _scan_camera_read(self, text: str | None):
-        """After a frame: the next one, or the scan of the QR it held (under the lock)."""
-        self.camera_status = CAMERA_LOOKING
-        if text is None or text == self._refused_read:
-            yield _next_frame()
-            return
-        async for update in self._scan_read(text):
-            yield update
-        if self.error:
-            self._refused_read = text
-            yield _next_frame()
-            return
-        self.camera_on, self.camera_status = False, ""
-        yield rx.call_script("gudcityCamera.confirm()")
-
     @rx.event
     async def look_up(self, form_data: dict):
         if self.busy:
@@ -407,7 +286,7 @@ class ScannerState(BusinessState):
             card = lookups.card_of(session, customer_id, program_id)
             if card is None:
                 raise ValidationError("This customer has no card in the chosen program.")
-            amount = act(session, user, card.id, _parse_points(text), key)
+            amount = act(session, user, card.id, whole_number(text), key)
             kind = lookups.get_program(session, program_id).kind
             return message.format(amount=amount_label(kind, amount)), None
 
@@ -421,14 +300,3 @@ def _award(session: Session, user: User, card_id: int, points: int, key: str) ->
 
 def _request_deduction(session: Session, user: User, card_id: int, points: int, key: str) -> int:
     return deductions.request_deduction(session, user, card_id, points, key).points
-
-
-def _next_frame():
-    return rx.call_script("gudcityCamera.frame()", callback=ScannerState.scan_frame)
-
-
-def _parse_points(text: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise ValidationError("Points must be a whole number.") from None

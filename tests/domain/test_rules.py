@@ -13,7 +13,12 @@ from gudcity.domain.card_numbers import (
 from gudcity.domain.labels import amount_label, signed_amount, unit
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.redemption_codes import REDEMPTION_ALPHABET, new_redemption_code
-from gudcity.domain.scans import scan_award_key, scan_invitation_key
+from gudcity.domain.scans import (
+    ScanOutcome,
+    scan_award_key,
+    scan_invitation_key,
+    scan_outcome_message,
+)
 from gudcity.domain.tiers import TIER_ORDER, TIERS, best_tier, tier_title
 from gudcity.models import ProgramKind
 
@@ -97,3 +102,10 @@ def test_a_scans_steps_have_short_distinct_keys():
     assert len(scan_award_key(long_key)) <= 128
     assert scan_award_key(long_key) != scan_invitation_key(long_key)
     assert scan_award_key("a") != scan_award_key("b")
+
+
+def test_the_counter_reads_what_a_scan_gave():
+    assert scan_outcome_message(ScanOutcome.AWARDED, STAMPS, 1) == "+1 stamp awarded."
+    assert scan_outcome_message(ScanOutcome.AWARDED, POINTS, 10) == "+10 points awarded."
+    assert "cooldown" in scan_outcome_message(ScanOutcome.COOLDOWN, POINTS, None)
+    assert "invitation" in scan_outcome_message(ScanOutcome.ENROLLMENT_REQUESTED, POINTS, None)

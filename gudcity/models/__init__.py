@@ -1,0 +1,78 @@
+"""The tables, one module per part of the product; import them from here.
+
+Times are timezone-aware UTC; enums are stored as plain strings.
+"""
+
+from gudcity.models.accounts import (
+    Business,
+    LoginFailure,
+    LoginTicket,
+    StaffPermission,
+    User,
+    UserSession,
+)
+from gudcity.models.activity import (
+    BusinessNotification,
+    CustomerInteraction,
+    CustomerNotification,
+    QrScanLog,
+    SyncNotification,
+)
+from gudcity.models.base import (
+    enum_column,
+    utc_now,
+)
+from gudcity.models.enums import (
+    ApprovalKind,
+    ApprovalStatus,
+    EnrollmentStatus,
+    NotificationType,
+    ProgramKind,
+    TransactionKind,
+    UserRole,
+)
+from gudcity.models.loyalty import (
+    ApprovalRequest,
+    LoyaltyCard,
+    LoyaltyProgram,
+    PointTransaction,
+    ProgramEnrollment,
+    Reward,
+)
+from gudcity.models.views import (
+    customer_business_view,
+    customer_loyalty_cards,
+    view_metadata,
+)
+
+__all__ = [
+    "ApprovalKind",
+    "ApprovalRequest",
+    "ApprovalStatus",
+    "Business",
+    "BusinessNotification",
+    "CustomerInteraction",
+    "CustomerNotification",
+    "EnrollmentStatus",
+    "LoginFailure",
+    "LoginTicket",
+    "LoyaltyCard",
+    "LoyaltyProgram",
+    "NotificationType",
+    "PointTransaction",
+    "ProgramEnrollment",
+    "ProgramKind",
+    "QrScanLog",
+    "Reward",
+    "StaffPermission",
+    "SyncNotification",
+    "TransactionKind",
+    "User",
+    "UserRole",
+    "UserSession",
+    "customer_business_view",
+    "customer_loyalty_cards",
+    "enum_column",
+    "utc_now",
+    "view_metadata",
+]

@@ -1,0 +1,105 @@
+"""People, their sessions and log-ins, businesses and their staff."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Index,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from gudcity.models.base import enum_column, utc_now
+from gudcity.models.enums import UserRole
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+    # The customer list walks customers in this order (services/customers.py).
+    __table_args__ = (Index("ix_users_name_id", "name", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    name: str = Field(max_length=120)
+    password_hash: str = Field(max_length=255)
+    role: UserRole = enum_column(UserRole)
+    # Public, unguessable id carried by QR tokens instead of the row id.
+    public_id: str = Field(max_length=32, unique=True, index=True)
+    # The number a customer reads out for typed entry; includes a check digit.
+    card_number: str | None = Field(default=None, max_length=20, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class UserSession(SQLModel, table=True):
+    __tablename__ = "user_sessions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+class LoginFailure(SQLModel, table=True):
+    """A log-in attempt whose password was wrong, or is being checked right now.
+
+    Written before the password is checked (services/login.py), so attempts sent
+    at once count each other; a success deletes its row. Counted per account and
+    per address for unknown clients, per device cookie (`device`, its nonce) for a
+    browser that logged in to the account before.
+    """
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        Index("ix_login_failures_email_created_at", "email", "created_at"),
+        Index("ix_login_failures_address_created_at", "address", "created_at"),
+        Index("ix_login_failures_device_created_at", "device", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=320)
+    address: str = Field(default="", max_length=64)
+    device: str | None = Field(default=None, max_length=64)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class LoginTicket(SQLModel, table=True):
+    """A one-use, short-lived pass from a checked password to a session cookie.
+
+    The websocket that checked the password cannot set an HttpOnly cookie; the
+    browser takes the ticket to an HTTP endpoint that can (gudcity/web/). Only the
+    ticket's hash is stored.
+    """
+
+    __tablename__ = "login_tickets"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    next_page: str = Field(max_length=200)
+    expires_at: datetime
+
+
+class Business(SQLModel, table=True):
+    __tablename__ = "businesses"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=120)
+    owner_id: int = Field(foreign_key="users.id", index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class StaffPermission(SQLModel, table=True):
+    """A staff member of a business and what they may do there."""
+
+    __tablename__ = "staff_permissions"
+    __table_args__ = (UniqueConstraint("business_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="businesses.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    can_scan: bool = True
+    can_award: bool = True
+    can_deduct: bool = False
+    can_manage_programs: bool = False
+    created_at: datetime = Field(default_factory=utc_now)

@@ -1,0 +1,54 @@
+"""The enumerations the tables store (as strings: a new value needs no type migration)."""
+
+from enum import StrEnum
+
+
+class UserRole(StrEnum):
+    CUSTOMER = "CUSTOMER"
+    BUSINESS_OWNER = "BUSINESS_OWNER"
+    STAFF = "STAFF"
+    ADMIN = "ADMIN"
+
+
+class ProgramKind(StrEnum):
+    POINTS = "POINTS"
+    STAMPS = "STAMPS"
+
+
+class EnrollmentStatus(StrEnum):
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    DECLINED = "DECLINED"
+    LEFT = "LEFT"
+
+
+class TransactionKind(StrEnum):
+    EARN = "EARN"
+    DEDUCT = "DEDUCT"
+    REDEEM = "REDEEM"
+    ADJUST = "ADJUST"
+
+
+class ApprovalKind(StrEnum):
+    ENROLLMENT = "ENROLLMENT"
+    POINTS_DEDUCTION = "POINTS_DEDUCTION"
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+    EXPIRED = "EXPIRED"
+
+
+class NotificationType(StrEnum):
+    QR_SCANNED = "QR_SCANNED"
+    ENROLLMENT_REQUEST = "ENROLLMENT_REQUEST"
+    ENROLLMENT_ACCEPTED = "ENROLLMENT_ACCEPTED"
+    ENROLLMENT_DECLINED = "ENROLLMENT_DECLINED"
+    CARD_CREATED = "CARD_CREATED"
+    POINTS_ADDED = "POINTS_ADDED"
+    POINTS_DEDUCTION_REQUEST = "POINTS_DEDUCTION_REQUEST"
+    POINTS_DEDUCTED = "POINTS_DEDUCTED"
+    POINTS_DEDUCTION_DECLINED = "POINTS_DEDUCTION_DECLINED"
+    REWARD_REDEEMED = "REWARD_REDEEMED"

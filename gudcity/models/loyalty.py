@@ -1,0 +1,123 @@
+"""Programs and rewards, enrollments and cards, the ledger and the requests customers answer."""
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Index,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from gudcity.models.base import enum_column, utc_now
+from gudcity.models.enums import (
+    ApprovalKind,
+    ApprovalStatus,
+    EnrollmentStatus,
+    ProgramKind,
+    TransactionKind,
+)
+
+
+class LoyaltyProgram(SQLModel, table=True):
+    __tablename__ = "loyalty_programs"
+    __table_args__ = (
+        CheckConstraint("points_per_scan > 0", name="points_per_scan_positive"),
+        CheckConstraint("scan_cooldown_seconds >= 0", name="cooldown_non_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="businesses.id", index=True)
+    name: str = Field(max_length=120)
+    kind: ProgramKind = enum_column(ProgramKind, default=ProgramKind.POINTS)
+    points_per_scan: int = 10
+    # Minimum seconds between two automatic scan awards on one card; 0 is off.
+    scan_cooldown_seconds: int = 0
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class Reward(SQLModel, table=True):
+    __tablename__ = "rewards"
+    __table_args__ = (CheckConstraint("cost > 0", name="cost_positive"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    program_id: int = Field(foreign_key="loyalty_programs.id", index=True)
+    name: str = Field(max_length=120)
+    cost: int
+    is_active: bool = True
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class ProgramEnrollment(SQLModel, table=True):
+    __tablename__ = "program_enrollments"
+    __table_args__ = (UniqueConstraint("customer_id", "program_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="users.id", index=True)
+    program_id: int = Field(foreign_key="loyalty_programs.id", index=True)
+    status: EnrollmentStatus = enum_column(EnrollmentStatus, index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class LoyaltyCard(SQLModel, table=True):
+    __tablename__ = "loyalty_cards"
+    __table_args__ = (
+        UniqueConstraint("customer_id", "program_id"),
+        CheckConstraint("balance >= 0", name="balance_non_negative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="users.id", index=True)
+    program_id: int = Field(foreign_key="loyalty_programs.id", index=True)
+    card_number: str = Field(max_length=24, unique=True, index=True)
+    balance: int = 0
+    lifetime_points: int = 0
+    tier: str = Field(default="BRONZE", max_length=10)
+    last_scan_award_at: datetime | None = None
+    last_activity_at: datetime = Field(default_factory=utc_now)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class PointTransaction(SQLModel, table=True):
+    """The append-only ledger: a card's balance is the sum of its rows."""
+
+    __tablename__ = "point_transactions"
+    __table_args__ = (Index("ix_point_transactions_card_created", "card_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(foreign_key="loyalty_cards.id")
+    kind: TransactionKind = enum_column(TransactionKind)
+    amount: int
+    actor_id: int | None = Field(default=None, foreign_key="users.id")
+    idempotency_key: str = Field(max_length=128, unique=True)
+    reward_id: int | None = Field(default=None, foreign_key="rewards.id")
+    redemption_code: str | None = Field(default=None, max_length=16)
+    note: str = Field(default="", max_length=255)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class ApprovalRequest(SQLModel, table=True):
+    """Something a business asks a customer to approve: an enrollment or a deduction."""
+
+    __tablename__ = "approval_requests"
+    __table_args__ = (
+        Index("ix_approval_requests_customer_status", "customer_id", "status"),
+        # The invitation caps count a business's recent requests (services/invitations.py).
+        Index("ix_approval_requests_business_created", "business_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: ApprovalKind = enum_column(ApprovalKind)
+    status: ApprovalStatus = enum_column(ApprovalStatus, default=ApprovalStatus.PENDING)
+    customer_id: int = Field(foreign_key="users.id")
+    business_id: int = Field(foreign_key="businesses.id", index=True)
+    program_id: int = Field(foreign_key="loyalty_programs.id")
+    requested_by: int = Field(foreign_key="users.id")
+    # Deduction: the points to take. Enrollment from a scan: the points to award on accept.
+    points: int = 0
+    idempotency_key: str = Field(max_length=128, unique=True)
+    expires_at: datetime
+    decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utc_now)
