@@ -12,14 +12,14 @@ pytestmark = pytest.mark.e2e
 MARKED_UP = 'Bean <reflex.Var>{"state":"x"}</reflex.Var> Café'
 
 
-def test_a_business_named_with_reflex_markup_shows_literally_in_the_toast(new_page, make, db):
+def test_a_business_named_with_reflex_markup_shows_literally_in_the_toast(new_page, make, session):
     owner, business = make.business(MARKED_UP)
     program = make.program(owner, business, name="Coffee Club")
     customer = make.customer("Alice")
     phone = log_in(new_page(width=390, height=844), customer.email, "/cards")
     expect(phone.get_by_text("No loyalty cards yet")).to_be_visible()
 
-    scanning.scan_customer(db, owner, program.id, customer.id, make.key())
+    scanning.scan_customer(session, owner, program.id, customer.id, make.key())
 
     toast = phone.locator("[data-sonner-toast]", has_text="Your QR code was scanned by")
     expect(toast).to_have_text(f"Your QR code was scanned by {MARKED_UP}")
