@@ -49,6 +49,16 @@ def load_demo_data(session: Session) -> bool:
     """Fill an empty database; return False (and touch nothing) if it has data."""
     if not database_is_empty(session):
         return False
+    alice, ben, cafe_owner, cafe, salon_owner, salon, barista = _people(session)
+    coffee, pastry, glow, nails = _programs(session, cafe_owner, cafe, salon_owner, salon)
+    _visits(session, alice, ben, cafe_owner, barista, salon_owner, coffee, pastry, glow)
+    # Waiting for Alice: an invitation to the salon's Nail Bar.
+    enrollment.request_enrollment(session, salon_owner, nails.id, alice.id, "demo-nails-invite")
+    return True
+
+
+def _people(session: Session):
+    """Two customers, two owners with their businesses, and the café's barista."""
     alice = accounts.register_customer(
         session, name="Alice Rivera", email=CUSTOMER_EMAIL, password=DEMO_PASSWORD
     )
@@ -78,7 +88,11 @@ def load_demo_data(session: Session) -> bool:
         password=DEMO_PASSWORD,
         permissions={permissions.Permission.SCAN, permissions.Permission.AWARD},
     )
+    return alice, ben, cafe_owner, cafe, salon_owner, salon, barista
 
+
+def _programs(session: Session, cafe_owner, cafe, salon_owner, salon):
+    """Each business's points and stamps programs, with their rewards ladders."""
     coffee = programs.create_program(session, cafe_owner, cafe.id, name="Coffee Club")
     pastry = programs.create_program(
         session,
@@ -102,8 +116,12 @@ def load_demo_data(session: Session) -> bool:
     ):
         for name, cost in ladder:
             programs.add_reward(session, owner, program.id, name=name, cost=cost)
+    return coffee, pastry, glow, nails
 
-    # Alice's first visits: each scan invites her, she accepts, the visit counts.
+
+def _visits(session: Session, alice, ben, cafe_owner, barista, salon_owner, coffee, pastry, glow):
+    """Alice's first visits (each scan invites her, she accepts, the visit counts), her
+    regular ones, a bonus and a redeemed reward; Ben joins on his own."""
     for program, scanner in ((coffee, barista), (pastry, cafe_owner), (glow, salon_owner)):
         scanning.scan_customer(session, scanner, program.id, alice.id, f"demo-first-{program.id}")
         _accept_latest_request(session, alice)
@@ -117,10 +135,5 @@ def load_demo_data(session: Session) -> bool:
     redemptions.redeem_reward(
         session, alice, coffee_card.id, programs.rewards_ladder(session, coffee.id)[0].id, "demo-r1"
     )
-
     enrollment.join_program(session, ben, coffee.id)
     scanning.scan_customer(session, barista, coffee.id, ben.id, "demo-ben-1")
-
-    # Waiting for Alice: an invitation to the salon's Nail Bar.
-    enrollment.request_enrollment(session, salon_owner, nails.id, alice.id, "demo-nails-invite")
-    return True

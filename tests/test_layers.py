@@ -98,3 +98,14 @@ def test_modules_stay_small():
         name: n for name, path in MODULES.items() if (n := len(path.read_text().splitlines())) > 420
     }
     assert long == {}
+
+
+def test_functions_stay_short():
+    long = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > 50:
+                    long.append(f"{name}.{node.name}: {length} lines")
+    assert long == []

@@ -2,7 +2,7 @@
 
 import reflex as rx
 
-from gudcity.state.cards import CardsState, CardTile, NotificationItem, RewardOption
+from gudcity.state.cards import CardsState, CardTile, LedgerLine, NotificationItem, RewardOption
 
 
 def qr_card() -> rx.Component:
@@ -53,6 +53,23 @@ def _reward(card: CardTile, reward: RewardOption) -> rx.Component:
     )
 
 
+def _ledger_line(line: LedgerLine) -> rx.Component:
+    return rx.hstack(
+        rx.text(line.label, size="1"),
+        rx.text(line.amount, size="1", weight="bold"),
+        rx.spacer(),
+        rx.text(line.when, size="1", color_scheme="gray"),
+        width="100%",
+    )
+
+
+def _recent_activity(card: CardTile) -> rx.Component:
+    return rx.cond(
+        card.recent.length() > 0,
+        rx.vstack(rx.foreach(card.recent, _ledger_line), spacing="1", width="100%"),
+    )
+
+
 def loyalty_card(card: CardTile) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -74,23 +91,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
             ),
             rx.progress(value=card.progress, max=100, aria_label="Progress to the next reward"),
             rx.text(card.next_reward, size="2", color_scheme="gray"),
-            rx.cond(
-                card.recent.length() > 0,
-                rx.vstack(
-                    rx.foreach(
-                        card.recent,
-                        lambda line: rx.hstack(
-                            rx.text(line.label, size="1"),
-                            rx.text(line.amount, size="1", weight="bold"),
-                            rx.spacer(),
-                            rx.text(line.when, size="1", color_scheme="gray"),
-                            width="100%",
-                        ),
-                    ),
-                    spacing="1",
-                    width="100%",
-                ),
-            ),
+            _recent_activity(card),
             rx.cond(
                 card.rewards.length() > 0,
                 rx.vstack(
@@ -108,50 +109,58 @@ def loyalty_card(card: CardTile) -> rx.Component:
     )
 
 
+def _notification_heading(note: NotificationItem) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            note.unread,
+            rx.box(
+                width="8px",
+                height="8px",
+                border_radius="50%",
+                background="var(--accent-9)",
+                aria_label="Unread",
+            ),
+        ),
+        rx.text(note.title, weight="bold", size="2"),
+        rx.spacer(),
+        rx.text(note.when, size="1", color_scheme="gray"),
+        align="center",
+        width="100%",
+    )
+
+
+def _answer_buttons(note: NotificationItem) -> rx.Component:
+    """Accept / Decline while the request waits; the answer once given."""
+    return rx.cond(
+        note.needs_answer,
+        rx.hstack(
+            rx.button(
+                "Accept",
+                size="2",
+                loading=CardsState.answering_id == note.notification_id,
+                disabled=CardsState.answering_id != 0,
+                on_click=CardsState.answer(note.notification_id, True),
+            ),
+            rx.button(
+                "Decline",
+                size="2",
+                variant="soft",
+                color_scheme="gray",
+                disabled=CardsState.answering_id != 0,
+                on_click=CardsState.answer(note.notification_id, False),
+            ),
+            spacing="3",
+        ),
+        rx.cond(note.answer != "", rx.badge(note.answer, variant="soft")),
+    )
+
+
 def notification_item(note: NotificationItem) -> rx.Component:
-    answering = CardsState.answering_id == note.notification_id
     return rx.box(
         rx.vstack(
-            rx.hstack(
-                rx.cond(
-                    note.unread,
-                    rx.box(
-                        width="8px",
-                        height="8px",
-                        border_radius="50%",
-                        background="var(--accent-9)",
-                        aria_label="Unread",
-                    ),
-                ),
-                rx.text(note.title, weight="bold", size="2"),
-                rx.spacer(),
-                rx.text(note.when, size="1", color_scheme="gray"),
-                align="center",
-                width="100%",
-            ),
+            _notification_heading(note),
             rx.text(note.message, size="2"),
-            rx.cond(
-                note.needs_answer,
-                rx.hstack(
-                    rx.button(
-                        "Accept",
-                        size="2",
-                        loading=answering,
-                        disabled=CardsState.answering_id != 0,
-                        on_click=CardsState.answer(note.notification_id, True),
-                    ),
-                    rx.button(
-                        "Decline",
-                        size="2",
-                        variant="soft",
-                        color_scheme="gray",
-                        disabled=CardsState.answering_id != 0,
-                        on_click=CardsState.answer(note.notification_id, False),
-                    ),
-                    spacing="3",
-                ),
-                rx.cond(note.answer != "", rx.badge(note.answer, variant="soft")),
-            ),
+            _answer_buttons(note),
             rx.cond(
                 note.unread & ~note.needs_answer,
                 rx.button(

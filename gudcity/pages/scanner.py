@@ -92,37 +92,42 @@ def _camera_scan() -> rx.Component:
                 width="100%",
             ),
         ),
-        rx.cond(
-            ScannerState.camera_on,
-            rx.hstack(
-                rx.cond(
-                    ScannerState.camera_count > 1,
-                    rx.button(
-                        rx.icon("switch-camera"),
-                        "Switch camera",
-                        variant="soft",
-                        on_click=ScannerState.switch_camera,
-                    ),
-                ),
-                rx.button(
-                    "Stop camera",
-                    variant="outline",
-                    color_scheme="gray",
-                    on_click=ScannerState.stop_camera,
-                ),
-                spacing="3",
-            ),
-            rx.button(
-                rx.icon("scan-qr-code"),
-                "Scan with camera",
-                size="3",
-                width="100%",
-                on_click=ScannerState.start_camera,
-                disabled=ScannerState.busy,
-            ),
-        ),
+        _camera_buttons(),
         spacing="2",
         width="100%",
+    )
+
+
+def _camera_buttons() -> rx.Component:
+    """Start the camera; once it runs, switch it (with more than one) or stop it."""
+    return rx.cond(
+        ScannerState.camera_on,
+        rx.hstack(
+            rx.cond(
+                ScannerState.camera_count > 1,
+                rx.button(
+                    rx.icon("switch-camera"),
+                    "Switch camera",
+                    variant="soft",
+                    on_click=ScannerState.switch_camera,
+                ),
+            ),
+            rx.button(
+                "Stop camera",
+                variant="outline",
+                color_scheme="gray",
+                on_click=ScannerState.stop_camera,
+            ),
+            spacing="3",
+        ),
+        rx.button(
+            rx.icon("scan-qr-code"),
+            "Scan with camera",
+            size="3",
+            width="100%",
+            on_click=ScannerState.start_camera,
+            disabled=ScannerState.busy,
+        ),
     )
 
 

@@ -134,19 +134,21 @@ def list_customers(
     more = len(found) > limit
     found = found[:limit]
     cards = _cards_of(session, in_scope, [row.id for row in found])
-    rows = [
-        CustomerRow(
-            customer_id=row.id,
-            customer_name=row.name,
-            customer_email=row.email,
-            points=sum(card.balance for _, card in cards[row.id]),
-            last_visit_at=max(card_time for card_time, _ in cards[row.id]),
-            programs=[card for _, card in cards[row.id]],
-        )
-        for row in found
-    ]
+    rows = [_row(person, cards[person.id]) for person in found]
     cursor = (rows[-1].customer_name, rows[-1].customer_id) if more else None
     return CustomerPage(rows, cursor)
+
+
+def _row(person, cards: list) -> CustomerRow:
+    """One customer with their cards here: [(last visit, ProgramBalance)]."""
+    return CustomerRow(
+        customer_id=person.id,
+        customer_name=person.name,
+        customer_email=person.email,
+        points=sum(card.balance for _, card in cards),
+        last_visit_at=max(card_time for card_time, _ in cards),
+        programs=[card for _, card in cards],
+    )
 
 
 def _is_cursor(after) -> bool:

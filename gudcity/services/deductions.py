@@ -20,6 +20,7 @@ from gudcity.services.atomic import atomic
 from gudcity.services.checks import check_same_operation
 from gudcity.services.inputs import check_amount, check_key, check_text
 from gudcity.services.ledger import (
+    CardFacts,
     card_access,
     publish_card_change,
     require_active,
@@ -62,29 +63,8 @@ def request_deduction(
         raise InsufficientPointsError(
             f"The card holds only {amount_label(card.program_kind, card.balance)}."
         )
-    request = approvals.open_request(
-        session,
-        kind=ApprovalKind.POINTS_DEDUCTION,
-        customer_id=card.customer_id,
-        business_id=card.business_id,
-        program_id=card.program_id,
-        requested_by=actor.id,
-        points=points,
-        idempotency_key=idempotency_key,
-        ttl=timedelta(minutes=get_settings().deduction_request_ttl_minutes),
-    )
-    why = f" ({reason.strip()[:200]})" if reason.strip() else ""
-    notify_customer(
-        session,
-        card.customer_id,
-        NotificationType.POINTS_DEDUCTION_REQUEST,
-        "Approve a deduction?",
-        f"{card.business_name} wants to deduct {amount_label(card.program_kind, points)} "
-        f"from your {card.program_name} card{why}.",
-        business_id=card.business_id,
-        data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
-        approval_request_id=request.id,
-    )
+    request = _open_deduction_request(session, actor, card, points, idempotency_key)
+    _ask_the_customer(session, card, request, reason)
     publish_card_change(session, card, "deduction.requested")
     session.commit()
     return request
@@ -109,34 +89,10 @@ def respond_to_deduction(
     held = card_of(session, customer.id, request.program_id)
     card = card_access(session, held.id, customer).card
     label = amount_label(card.program_kind, request.points)
-    transaction = None
     if accept:
-        transaction, _ = write_ledger_row(
-            session,
-            card.card_id,
-            TransactionKind.DEDUCT,
-            -request.points,
-            actor_id=request.requested_by,
-            idempotency_key=f"deduction:{request.id}",
-        )
-        notify_customer(
-            session,
-            customer.id,
-            NotificationType.POINTS_DEDUCTED,
-            "Points deducted",
-            f"{label} were deducted from your {card.program_name} card.",
-            business_id=card.business_id,
-            data={"card_id": card.card_id, "points": request.points},
-        )
-        notify_business(
-            session,
-            card.business_id,
-            NotificationType.POINTS_DEDUCTED,
-            f"{customer.name} approved the deduction of {label}.",
-            customer_id=customer.id,
-        )
-        record_visit(session, card.business_id, customer.id, "deduct")
+        transaction = _deduct(session, customer, card, request, label)
     else:
+        transaction = None
         notify_business(
             session,
             card.business_id,
@@ -146,4 +102,72 @@ def respond_to_deduction(
         )
     publish_card_change(session, card, "deduction.answered")
     session.commit()
+    return transaction
+
+
+def _open_deduction_request(
+    session: Session, actor: User, card: CardFacts, points: int, idempotency_key: str
+) -> ApprovalRequest:
+    return approvals.open_request(
+        session,
+        kind=ApprovalKind.POINTS_DEDUCTION,
+        customer_id=card.customer_id,
+        business_id=card.business_id,
+        program_id=card.program_id,
+        requested_by=actor.id,
+        points=points,
+        idempotency_key=idempotency_key,
+        ttl=timedelta(minutes=get_settings().deduction_request_ttl_minutes),
+    )
+
+
+def _ask_the_customer(
+    session: Session, card: CardFacts, request: ApprovalRequest, reason: str
+) -> None:
+    """The notification with Approve / Decline that the customer answers."""
+    why = f" ({reason.strip()[:200]})" if reason.strip() else ""
+    points = request.points
+    notify_customer(
+        session,
+        card.customer_id,
+        NotificationType.POINTS_DEDUCTION_REQUEST,
+        "Approve a deduction?",
+        f"{card.business_name} wants to deduct {amount_label(card.program_kind, points)} "
+        f"from your {card.program_name} card{why}.",
+        business_id=card.business_id,
+        data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
+        approval_request_id=request.id,
+    )
+
+
+def _deduct(
+    session: Session, customer: User, card: CardFacts, request: ApprovalRequest, label: str
+) -> PointTransaction:
+    """The approved deduction: its ledger row, and both sides told."""
+    transaction, _ = write_ledger_row(
+        session,
+        card.card_id,
+        TransactionKind.DEDUCT,
+        -request.points,
+        actor_id=request.requested_by,
+        idempotency_key=f"deduction:{request.id}",
+    )
+    notify_customer(
+        session,
+        customer.id,
+        NotificationType.POINTS_DEDUCTED,
+        "Points deducted",
+        f"{label} {'was' if request.points == 1 else 'were'} deducted "
+        f"from your {card.program_name} card.",
+        business_id=card.business_id,
+        data={"card_id": card.card_id, "points": request.points},
+    )
+    notify_business(
+        session,
+        card.business_id,
+        NotificationType.POINTS_DEDUCTED,
+        f"{customer.name} approved the deduction of {label}.",
+        customer_id=customer.id,
+    )
+    record_visit(session, card.business_id, customer.id, "deduct")
     return transaction

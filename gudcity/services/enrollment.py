@@ -141,6 +141,18 @@ def open_enrollment_request(
         ttl=timedelta(hours=get_settings().enrollment_request_ttl_hours),
     )
     _set_enrollment(session, customer.id, program.id, EnrollmentStatus.PENDING)
+    _ask_to_join(session, business, program, customer, request)
+    return request
+
+
+def _ask_to_join(
+    session: Session,
+    business: Business,
+    program: LoyaltyProgram,
+    customer: User,
+    request: ApprovalRequest,
+) -> None:
+    """The invitation the customer answers with Accept / Decline."""
     notify_customer(
         session,
         customer.id,
@@ -152,7 +164,6 @@ def open_enrollment_request(
         approval_request_id=request.id,
     )
     _publish(session, program, customer.id, "enrollment.requested")
-    return request
 
 
 def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_new: bool) -> None:

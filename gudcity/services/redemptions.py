@@ -8,6 +8,7 @@ from gudcity.models import NotificationType, PointTransaction, Reward, Transacti
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_key, get_row
 from gudcity.services.ledger import (
+    CardFacts,
     card_access,
     publish_card_change,
     require_active,
@@ -53,23 +54,27 @@ def redeem_reward(
         note=reward.name,
     )
     if created:
-        code = transaction.redemption_code
-        notify_customer(
-            session,
-            customer.id,
-            NotificationType.REWARD_REDEEMED,
-            "Reward redeemed",
-            f"You redeemed {reward.name} at {card.business_name}. Show code {code} at the counter.",
-            business_id=card.business_id,
-            data={"card_id": card.card_id, "reward_id": reward.id, "code": code},
-        )
-        notify_business(
-            session,
-            card.business_id,
-            NotificationType.REWARD_REDEEMED,
-            f"{customer.name} redeemed {reward.name} (code {code}).",
-            customer_id=customer.id,
-        )
-        publish_card_change(session, card, "reward.redeemed")
+        _announce(session, customer, card, reward, transaction.redemption_code)
     session.commit()
     return transaction
+
+
+def _announce(session: Session, customer: User, card: CardFacts, reward: Reward, code: str) -> None:
+    """The customer gets the code to show; the business hears what is coming."""
+    notify_customer(
+        session,
+        customer.id,
+        NotificationType.REWARD_REDEEMED,
+        "Reward redeemed",
+        f"You redeemed {reward.name} at {card.business_name}. Show code {code} at the counter.",
+        business_id=card.business_id,
+        data={"card_id": card.card_id, "reward_id": reward.id, "code": code},
+    )
+    notify_business(
+        session,
+        card.business_id,
+        NotificationType.REWARD_REDEEMED,
+        f"{customer.name} redeemed {reward.name} (code {code}).",
+        customer_id=customer.id,
+    )
+    publish_card_change(session, card, "reward.redeemed")

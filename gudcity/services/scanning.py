@@ -159,16 +159,7 @@ def scan_customer(
         check_same_operation(replay.customer_id == customer.id, KEY_USED_ELSEWHERE)
         return _result_of(session, replay, customer, program)
 
-    notify_customer(
-        session,
-        customer.id,
-        NotificationType.QR_SCANNED,
-        "QR code scanned",
-        f"Your QR code was scanned by {business.name}",
-        business_id=business.id,
-        data={"program_id": program.id},
-    )
-    record_visit(session, business.id, customer.id, "scan")
+    _tell_scanned(session, business, program, customer)
     if not is_enrolled(session, customer.id, program.id):
         result = _invite(session, actor, business, program, customer, idempotency_key)
     else:
@@ -182,21 +173,41 @@ def scan_customer(
         program_id=program.id,
         idempotency_key=idempotency_key,
     )
+    return _commit_scan(session, result, idempotency_key)
+
+
+def _tell_scanned(
+    session: Session, business: Business, program: LoyaltyProgram, customer: User
+) -> None:
+    """The customer hears of the scan, the visit is logged, both sides' pages re-read."""
+    notify_customer(
+        session,
+        customer.id,
+        NotificationType.QR_SCANNED,
+        "QR code scanned",
+        f"Your QR code was scanned by {business.name}",
+        business_id=business.id,
+        data={"program_id": program.id},
+    )
+    record_visit(session, business.id, customer.id, "scan")
     publish(
         session,
         [customer_topic(customer.id), business_topic(business.id)],
         "scan.completed",
         {"customer_id": customer.id, "program_id": program.id},
     )
+
+
+def _commit_scan(session: Session, result: ScanResult, idempotency_key: str) -> ScanResult:
+    """Commit; the same scan delivered twice at once gets the other delivery's result."""
     try:
         session.commit()
     except IntegrityError:
-        # The same scan, delivered twice at once: the other delivery did the work.
         session.rollback()
-        replay = _replayed(session, idempotency_key, program)
-        same_scan = replay is not None and replay.customer_id == customer.id
+        replay = _replayed(session, idempotency_key, result.program)
+        same_scan = replay is not None and replay.customer_id == result.customer.id
         check_same_operation(same_scan, KEY_USED_ELSEWHERE)
-        return _result_of(session, replay, customer, program)
+        return _result_of(session, replay, result.customer, result.program)
     return result
 
 

@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from gudcity import routes
 from gudcity.db import session_scope
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError
 from gudcity.services import devices, sessions
@@ -29,7 +30,7 @@ from gudcity.web.credentials import DEVICE_COOKIE, SESSION_COOKIE, of_request
 
 SESSION_ROUTE = "/auth/session"
 LOG_OUT_ROUTE = "/auth/log-out"
-LOGIN_PAGE = "/login"
+LOGIN_PAGE = routes.LOGIN
 
 logger = logging.getLogger(__name__)
 

@@ -434,6 +434,29 @@ async def test_a_double_click_awards_once(session, counter, bob_on_screen, run):
     assert balance_of(session, bob, coffee) == 65
 
 
+async def test_a_repeated_key_shows_the_first_amount_not_the_newly_typed_one(
+    session, counter, bob_on_screen, run
+):
+    """A retried click carries the first click's key: the screen tells what was done."""
+    _, _, coffee, _, _, bob = counter
+    state = bob_on_screen
+    key = state.action_key
+    await run(state.set_points_text("25"))
+    await run(state.award(key))
+    await run(state.set_points_text("70"))
+
+    await run(state.award(key))
+
+    assert state.outcome == "+25 points awarded."
+    assert balance_of(session, bob, coffee) == 40
+
+    await run(state.set_points_text("30"))
+    await run(state.deduct("deduct-key"))
+    await run(state.set_points_text("5"))
+    await run(state.deduct("deduct-key"))
+    assert state.outcome == "Asked the customer to approve taking 30 points off their card."
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
