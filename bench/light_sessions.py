@@ -30,6 +30,11 @@ RECORD_SOCKET = """(() => {
 })()"""
 
 
+# In the push that ends /cards' on_load: the page has read its cards and subscribed.
+# (The first push comes earlier, from the hydrate event, while on_load still runs.)
+LOADED = '"loading_rx_state_":false'
+
+
 class LightSessions:
     """Light sessions on a background thread's event loop; `close()` ends them."""
 
@@ -45,7 +50,7 @@ class LightSessions:
         self._stop: asyncio.Event | None = None
 
     def open(self, cookies: list[str], timeout: float = 120) -> None:
-        """One session per customer session cookie; returns once each has its page."""
+        """One session per customer session cookie; returns once each has loaded its page."""
         self._thread = threading.Thread(target=asyncio.run, args=(self._run(cookies),))
         self._thread.start()
         if not self._ready.wait(timeout):
@@ -80,7 +85,7 @@ class LightSessions:
                     await socket.send("3")
                 elif message.startswith("42/_event"):
                     self.pushes += 1
-                    if not hydrated:
+                    if not hydrated and LOADED in message:
                         hydrated = True
                         self.hydrated += 1
                         if self.hydrated == target:
