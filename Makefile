@@ -115,6 +115,7 @@ bench: venv $(VENV)/.installed-test system-deps
 	$(PY) -m bench.decode
 	$(PY) -m bench.awards
 	$(PY) -m bench.customers_list
+	$(PY) -m bench.upload_flood
 
 clean:
 	rm -rf .web .states
