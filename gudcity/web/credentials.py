@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from reflex.config import get_config
 from reflex_base.registry import RegistrationContext
 from starlette.requests import cookie_parser
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 SESSION_COOKIE = "gudcity_session"
@@ -67,6 +68,9 @@ class CredentialsMiddleware:
             return
         headers, found = _split_cookies(scope.get("headers", []))
         scope = {**scope, "headers": headers, SCOPE_KEY: found}
+        if _is_upload(scope) and scope.get("method") == "POST" and not found.session_token:
+            await _refuse_anonymous_upload(scope, receive, send)
+            return
         tab = _upload_tab(scope)
         if tab is None:
             await self.app(scope, receive, send)
@@ -80,8 +84,18 @@ class CredentialsMiddleware:
                 del _uploads[tab]
 
 
+def _is_upload(scope: Scope) -> bool:
+    return scope["type"] == "http" and scope.get("path") == UPLOAD_PATH
+
+
+async def _refuse_anonymous_upload(scope: Scope, receive: Receive, send: Send) -> None:
+    """Only a logged-in user can scan: an upload without a session is answered at once,
+    before Reflex reads it or makes a state for the tab it names."""
+    await PlainTextResponse("Please log in to scan.", status_code=401)(scope, receive, send)
+
+
 def _upload_tab(scope: Scope) -> str | None:
-    if scope["type"] != "http" or scope.get("path") != UPLOAD_PATH:
+    if not _is_upload(scope):
         return None
     for name, value in scope["headers"]:
         if name.lower() == b"reflex-client-token":

@@ -13,8 +13,9 @@ from playwright.sync_api import Page, expect
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from gudcity.services import qr_cards
+from gudcity.services import qr_cards, sessions
 from gudcity.state.scanner import ScannerState
+from gudcity.web.credentials import SESSION_COOKIE
 from gudcity.web.limits import max_request_bytes
 from tests.support.browser import log_in
 
@@ -187,15 +188,27 @@ def test_an_upload_declared_over_the_limit_is_refused_before_it_is_read(app_url)
     assert time.monotonic() - started < 2
 
 
-def test_a_chunked_upload_past_the_limit_is_cut_off_while_it_streams(app_url):
-    """A huge form field (never a file, so no handler takes it) streamed without a length."""
+def test_an_upload_without_a_session_is_refused_before_it_is_read(app_url):
     address = urlsplit(app_url).netloc
+    with socket.create_connection(address.split(":"), timeout=10) as client:
+        client.sendall(upload_request(address, "Content-Length: 5000000\r\n"))
+        answer = client.recv(4096)
+    assert answer.startswith(b"HTTP/1.1 401"), answer[:100]
+    assert b"Please log in to scan." in answer
+
+
+def test_a_chunked_upload_past_the_limit_is_cut_off_while_it_streams(app_url, make, session):
+    """A huge form field (never a file, so no handler takes it) streamed without a length,
+    by a logged-in user (an anonymous upload is refused before anything is read)."""
+    address = urlsplit(app_url).netloc
+    token = sessions.start_session(session, make.customer())
     piece = b"a" * 64 * 1024
     chunk = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
     field = b'--B\r\nContent-Disposition: form-data; name="huge"\r\n\r\n'
     sent, cap, answer = 0, 300 * 1024 * 1024, b""
     with socket.create_connection(address.split(":"), timeout=10) as client:
-        client.sendall(upload_request(address, "Transfer-Encoding: chunked\r\n"))
+        cookie = f"Cookie: {SESSION_COOKIE}={token}\r\n"
+        client.sendall(upload_request(address, f"Transfer-Encoding: chunked\r\n{cookie}"))
         client.sendall(f"{len(field):x}\r\n".encode() + field + b"\r\n")
         while sent < cap and not answer:
             if select.select([client], [], [], 0)[0]:

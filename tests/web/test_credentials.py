@@ -86,6 +86,24 @@ def test_an_upload_in_flight_stands_for_its_tab():
     assert credentials._uploads == {}  # forgotten once the upload is done
 
 
+def test_an_upload_without_a_session_is_refused_before_the_app_sees_it():
+    reached = []
+
+    async def upload_app(scope, receive, send):
+        reached.append(scope["path"])
+        await JSONResponse({})(scope, receive, send)
+
+    client = TestClient(CredentialsMiddleware(upload_app))
+    refused = client.post(
+        "/_upload", headers={"reflex-client-token": "tab-1"}, content=b"x" * 100_000
+    )
+    kept = client.post("/echo-elsewhere", content=b"x")
+
+    assert (refused.status_code, refused.text) == (401, "Please log in to scan.")
+    assert reached == ["/echo-elsewhere"]  # other requests are the app's to answer
+    assert kept.status_code == 200
+
+
 def test_a_lifespan_passes_through_untouched():
     events = []
 
