@@ -2,8 +2,9 @@
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from urllib.parse import urlsplit
 
 from sqlmodel import Session
 
@@ -46,3 +47,8 @@ def open_business(
         password=PASSWORD,
         business_name=business_name,
     )
+
+
+def at(path: str) -> Callable[[str], bool]:
+    """For `wait_for_url`: the page is at `path` (a full page load adds a slash)."""
+    return lambda url: urlsplit(url).path.rstrip("/") == path

@@ -21,12 +21,11 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
-from bench import PASSWORD, fresh_database, open_business
+from bench import PASSWORD, at, fresh_database, open_business
 from bench.light_sessions import RECORD_SOCKET, LightSessions
 from gudcity.db import make_engine
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
@@ -92,8 +91,7 @@ def log_in(browser, base_url: str, email: str, lands_on: str) -> Page:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    # A full page load (log-in ends at /auth/session): the static server adds a slash.
-    page.wait_for_url(lambda url: urlsplit(url).path.rstrip("/") == lands_on, timeout=30_000)
+    page.wait_for_url(at(lands_on), timeout=30_000)  # log-in ends with a full page load
     return page
 
 

@@ -34,7 +34,7 @@ from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 from sqlmodel import Session
 
-from bench import PASSWORD, fresh_database
+from bench import PASSWORD, at, fresh_database
 from gudcity.db import make_engine
 from gudcity.devserver import APP_FILES, BROWSER_ARGS, CHROMIUM, PROJECT_ROOT, app_server
 from gudcity.models import NotificationType
@@ -154,7 +154,7 @@ def log_in(browser, base_url: str, email: str) -> Page:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/cards", timeout=30_000)
+    page.wait_for_url(at("/cards"), timeout=30_000)  # log-in ends with a full page load
     page.locator("[data-testid=notification]").first.wait_for(timeout=30_000)
     return page
 
