@@ -44,13 +44,6 @@ def get_program(session: Session, program_id: int) -> LoyaltyProgram:
     return program
 
 
-def get_card(session: Session, card_id: int) -> LoyaltyCard:
-    card = get_row(session, LoyaltyCard, card_id)
-    if card is None:
-        raise NotFoundError("Card not found.")
-    return card
-
-
 def card_of(session: Session, customer_id: int, program_id: int) -> LoyaltyCard | None:
     """The customer's card in the program, if they ever held one (kept after leaving)."""
     return session.exec(
