@@ -55,7 +55,7 @@ class BusinessState(LiveState):
             return redirect
         self._take_seat(await self._as_user(permissions.seat_of))
         self._newest_notice = -1
-        return await self._open()
+        return (await self._open() or []) + self._welcome()
 
     def _take_seat(self, seat: Seat) -> None:
         self._business_id = seat.business_id

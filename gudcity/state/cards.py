@@ -175,7 +175,7 @@ class CardsState(LiveState):
             return redirect
         self._newest_seen = -1
         await self._renew_qr()
-        return await self._open()
+        return (await self._open() or []) + self._welcome()
 
     async def _renew_qr(self) -> None:
         """Draw a fresh QR code, and ask for the next one before this one expires.

@@ -31,6 +31,14 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 
+# The query parameter that marks the first page a new account lands on.
+WELCOME_PARAM = "welcome"
+WELCOMES = {
+    UserRole.CUSTOMER: "Welcome to GudCity!",
+    UserRole.BUSINESS_OWNER: "Your business is set up.",
+}
+
+
 def home_for(role: str) -> str:
     return routes.CARDS if role == UserRole.CUSTOMER else routes.SCANNER
 
@@ -128,7 +136,6 @@ class SessionState(rx.State):
     async def register(self, form_data: dict):
         self.saving = True
         yield
-        account_type = form_text(form_data, "account_type") or "customer"
         try:
             user, ticket = await call_service(lambda s: self._create_account(s, form_data))
         except ServiceError as error:
@@ -137,10 +144,6 @@ class SessionState(rx.State):
             return
         self.saving = False
         self._remember(user)
-        welcome = (
-            "Welcome to GudCity!" if account_type == "customer" else "Your business is set up."
-        )
-        yield rx.toast.success(welcome)
         yield navigate(f"{SESSION_ROUTE}?ticket={ticket}")
 
     def _ticket_for(self, session: Session, user: User) -> tuple[User, str]:
@@ -156,7 +159,19 @@ class SessionState(rx.State):
             )
         else:
             user = accounts.register_customer(session, **fields)
-        return user, sessions.issue_ticket(session, user, home_for(user.role))
+        landing = f"{home_for(user.role)}?{WELCOME_PARAM}=1"
+        return user, sessions.issue_ticket(session, user, landing)
+
+    def _welcome(self) -> list:
+        """The new account's welcome, on the first page it lands on (the sign-up ends with a
+        full page load, which a toast before it would not survive); the mark leaves the URL."""
+        message = WELCOMES.get(self.user_role)
+        if not self.router.url.query_parameters.get(WELCOME_PARAM) or message is None:
+            return []
+        return [
+            rx.toast.success(message),
+            rx.call_script("history.replaceState(null, '', location.pathname)"),
+        ]
 
     @rx.event
     def log_out(self):

@@ -10,6 +10,8 @@ from sqlmodel import select
 from gudcity.domain.errors import AuthenticationError
 from gudcity.models import Business, User, UserRole
 from gudcity.services import accounts, devices, permissions, sessions
+from gudcity.state.cards import CardsState
+from gudcity.state.scanner import ScannerState
 from gudcity.state.session import SessionState
 from gudcity.web.credentials import Credentials
 from tests.support.events import page_load_target, ticket_in, toasts
@@ -72,9 +74,8 @@ async def test_register_as_customer_logs_in_and_goes_to_cards(session, tab, run)
 
     events = await run(state.register(customer_form(email="  Alice@Example.COM ")))
 
-    assert ("success", "Welcome to GudCity!") in toasts(events)
     user, lands_on = redeemed(session, events)
-    assert lands_on == "/cards"
+    assert lands_on == "/cards?welcome=1"
     assert (user.name, user.email, user.role) == (
         "Alice Smith",
         "alice@example.com",
@@ -91,9 +92,8 @@ async def test_register_as_business_creates_the_business_and_goes_to_the_scanner
 
     events = await run(state.register(business_form()))
 
-    assert ("success", "Your business is set up.") in toasts(events)
     owner, lands_on = redeemed(session, events)
-    assert lands_on == "/business/scanner"
+    assert lands_on == "/business/scanner?welcome=1"
     assert owner.role == UserRole.BUSINESS_OWNER
     assert owner.card_number is None
     assert [b.name for b in permissions.businesses_of(session, owner)] == ["Bean There"]
@@ -277,3 +277,14 @@ async def test_logging_in_after_registering_uses_the_same_account(session, tab, 
     assert session.exec(select(Business).where(Business.owner_id == owner.id)).one().name == (
         "Bean There"
     )
+
+
+async def test_the_first_page_a_new_account_lands_on_welcomes_it(make, tab, run):
+    from_sign_up = tab(CardsState, "/cards?welcome=1", make.customer("Alice"))
+    later = tab(CardsState, "/cards", make.customer("Bob"))
+    owner, _ = make.business("Bean There")
+    shop = tab(ScannerState, "/business/scanner?welcome=1", owner)
+
+    assert ("success", "Welcome to GudCity!") in toasts(await run(from_sign_up.load()))
+    assert toasts(await run(later.load())) == []
+    assert ("success", "Your business is set up.") in toasts(await run(shop.load()))
