@@ -6,7 +6,6 @@ the other, and the enrolled customer's flow (an award reaches the customer's ope
 still happens live, once.
 """
 
-import socket
 import uuid
 
 import pytest
@@ -15,21 +14,13 @@ from playwright.sync_api import expect
 
 from gudcity.devserver import app_server
 from tests.support.browser import assert_not_reloaded, log_in, mark_document
+from tests.support.redis_server import REDIS, redis_is_up
 
 pytestmark = [pytest.mark.e2e, pytest.mark.own_server]
 
-REDIS = ("127.0.0.1", 6379)
 REDIS_URL = f"redis://{REDIS[0]}:{REDIS[1]}/3"
 # With Redis, Reflex starts 2 x cores + 1 workers per instance: one each here.
 ONE_WORKER = {"GRANIAN_WORKERS": "1"}
-
-
-def redis_is_up() -> bool:
-    try:
-        with socket.create_connection(REDIS, timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 @pytest.fixture(scope="module")

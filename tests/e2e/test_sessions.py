@@ -17,9 +17,9 @@ from playwright.sync_api import Page, expect
 
 from gudcity.devserver import app_server
 from gudcity.settings import PROJECT_ROOT
-from tests.e2e.test_scale_out import REDIS, redis_is_up
 from tests.support.browser import at, log_in
 from tests.support.make import PASSWORD
+from tests.support.redis_server import REDIS, redis_is_up
 
 pytestmark = pytest.mark.e2e
 

@@ -5,7 +5,6 @@ import hmac
 import io
 
 import pytest
-import reflex as rx
 from PIL import Image
 from sqlmodel import select
 
@@ -23,6 +22,7 @@ from gudcity.services import enrollment, lookups, notifications, programs, qr_ca
 from gudcity.services.permissions import Permission
 from gudcity.state.scanner import ScannerState
 from tests.support.events import redirect_target, toasts
+from tests.support.scans import frame_of, photo, qr_photo, scripts, streamed
 from tests.support.tabs import background
 
 pytestmark = pytest.mark.anyio
@@ -49,23 +49,6 @@ def balance_of(session, customer, program) -> int | None:
         )
     ).first()
     return card.balance if card else None
-
-
-async def streamed(*files: tuple[str, bytes], chunk_bytes: int = 64 * 1024):
-    """What Reflex hands `scan_upload`: the chosen files' chunks, as they stream in."""
-    for name, data in files:
-        for offset in range(0, max(len(data), 1), chunk_bytes):
-            piece = data[offset : offset + chunk_bytes]
-            yield rx.UploadChunk(filename=name, offset=offset, content_type="", data=piece)
-
-
-def photo(data: bytes, name: str = "photo.png"):
-    """One chosen file, streamed."""
-    return streamed((name, data))
-
-
-def qr_photo(customer):
-    return photo(qr_cards.qr_png(qr_cards.issue_token(customer)))
 
 
 def forged_token(customer) -> str:
@@ -692,23 +675,6 @@ async def test_awarding_after_switching_to_another_business_program_is_refused(
 
 
 # --- the camera --------------------------------------------------------------------------
-
-
-def scripts(events) -> list[str]:
-    """The JavaScript that `rx.call_script` events among `events` run in the browser."""
-    found = []
-    for event in events:
-        args = {name._js_expr: value for name, value in event.args}
-        if "javascript_code" in args:
-            found.append(str(args["javascript_code"]._var_value))
-    return found
-
-
-def frame_of(png: bytes) -> str:
-    """A camera frame as assets/camera.js sends it: a JPEG data URL."""
-    jpeg = io.BytesIO()
-    Image.open(io.BytesIO(png)).convert("L").save(jpeg, format="JPEG", quality=85)
-    return "data:image/jpeg;base64," + base64.b64encode(jpeg.getvalue()).decode()
 
 
 @pytest.fixture

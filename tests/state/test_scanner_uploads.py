@@ -14,8 +14,8 @@ from gudcity.services import camera, qr_cards, scanning
 from gudcity.services.permissions import Permission
 from gudcity.state import decode_pool, session
 from gudcity.state.scanner import ONE_AT_A_TIME, ScannerState
-from tests.state.test_scanner_state import frame_of, photo, qr_photo, scripts
 from tests.support.events import toasts
+from tests.support.scans import frame_of, photo, qr_photo, scripts
 from tests.support.tabs import background
 
 pytestmark = pytest.mark.anyio
