@@ -163,18 +163,22 @@ class ScannerState(CameraMixin, BusinessState):
         """
         async with self:
             refusal = await self._start_decode()
+            self.busy = refusal is None
         if refusal:
             yield toasts.error(refusal)
             return
-        image = await read_first_file(chunks)
         text, message = None, ""
         try:
+            image = await read_first_file(chunks)
             text = await run_decode(scanning.decode_qr, image) if image else None
             message = NO_QR_IN_PHOTO if image and not text else ""
         except ServiceError as error:
             message = error.message
+        finally:  # also when the upload broke off: the tab may send the next photo
+            async with self:
+                self._end_decode()
+                self.busy = False
         async with self:
-            self._end_decode()
             if text:
                 async for update in self._scan_read(text):
                     yield update
@@ -196,7 +200,6 @@ class ScannerState(CameraMixin, BusinessState):
         except ServiceError as error:
             return error.message
         self._decoding_since = time.time()
-        self.busy = True
         return None
 
     def _decoding(self) -> bool:
@@ -204,7 +207,6 @@ class ScannerState(CameraMixin, BusinessState):
 
     def _end_decode(self) -> None:
         self._decoding_since = 0.0
-        self.busy = False
 
     async def _check_may_scan(self) -> None:
         """PermissionDeniedError unless the user may scan for the business shown.
