@@ -16,6 +16,7 @@ from gudcity.models.activity import (
     CustomerInteraction,
     CustomerNotification,
     QrScanLog,
+    StaffAction,
     SyncNotification,
 )
 from gudcity.models.base import (
@@ -28,6 +29,8 @@ from gudcity.models.enums import (
     EnrollmentStatus,
     NotificationType,
     ProgramKind,
+    RewardCodeStatus,
+    StaffActionKind,
     TransactionKind,
     UserRole,
 )
@@ -38,6 +41,7 @@ from gudcity.models.loyalty import (
     PointTransaction,
     ProgramEnrollment,
     Reward,
+    RewardCode,
 )
 from gudcity.models.views import (
     customer_business_view,
@@ -64,6 +68,10 @@ __all__ = [
     "ProgramKind",
     "QrScanLog",
     "Reward",
+    "RewardCode",
+    "RewardCodeStatus",
+    "StaffAction",
+    "StaffActionKind",
     "StaffPermission",
     "SyncNotification",
     "TransactionKind",

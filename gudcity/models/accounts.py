@@ -26,6 +26,8 @@ class User(SQLModel, table=True):
     public_id: str = Field(max_length=32, unique=True, index=True)
     # The number a customer reads out for typed entry; includes a check digit.
     card_number: str | None = Field(default=None, max_length=20, unique=True, index=True)
+    # Staff get a temporary password from the owner and choose their own at first log-in.
+    must_change_password: bool = False
     created_at: datetime = Field(default_factory=utc_now)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from gudcity.models.base import enum_column, utc_now
-from gudcity.models.enums import NotificationType
+from gudcity.models.enums import NotificationType, StaffActionKind
 
 
 class CustomerNotification(SQLModel, table=True):
@@ -91,6 +91,39 @@ class QrScanLog(SQLModel, table=True):
     detail: str = Field(default="", max_length=255)
     # The same scan delivered twice (a double click, a retried request) is done once.
     idempotency_key: str | None = Field(default=None, max_length=128, unique=True)
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class StaffAction(SQLModel, table=True):
+    """The activity log: one row per action at the counter, written in its transaction.
+
+    One table the owner's activity page pages through (by business, by staff member,
+    by day) on (created_at, id), whatever the action touched: the ledger, the scan
+    log or a reward code.
+    """
+
+    __tablename__ = "staff_actions"
+    __table_args__ = (
+        Index("ix_staff_actions_business_created_id", "business_id", "created_at", "id"),
+        Index(
+            "ix_staff_actions_business_actor_created_id",
+            "business_id",
+            "actor_id",
+            "created_at",
+            "id",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="businesses.id")
+    actor_id: int = Field(foreign_key="users.id")
+    kind: StaffActionKind = enum_column(StaffActionKind)
+    customer_id: int | None = Field(default=None, foreign_key="users.id")
+    program_id: int | None = Field(default=None, foreign_key="loyalty_programs.id")
+    amount: int | None = None
+    transaction_id: int | None = Field(default=None, foreign_key="point_transactions.id")
+    reward_code_id: int | None = Field(default=None, foreign_key="reward_codes.id")
+    detail: str = Field(default="", max_length=255)
     created_at: datetime = Field(default_factory=utc_now)
 
 

@@ -27,6 +27,8 @@ class TransactionKind(StrEnum):
     DEDUCT = "DEDUCT"
     REDEEM = "REDEEM"
     ADJUST = "ADJUST"
+    # A reward code cancelled or expired gives its points back.
+    REFUND = "REFUND"
 
 
 class ApprovalKind(StrEnum):
@@ -52,3 +54,23 @@ class NotificationType(StrEnum):
     POINTS_DEDUCTED = "POINTS_DEDUCTED"
     POINTS_DEDUCTION_DECLINED = "POINTS_DEDUCTION_DECLINED"
     REWARD_REDEEMED = "REWARD_REDEEMED"
+    REWARD_DELIVERED = "REWARD_DELIVERED"
+    REWARD_CANCELLED = "REWARD_CANCELLED"
+    REWARD_EXPIRED = "REWARD_EXPIRED"
+
+
+class RewardCodeStatus(StrEnum):
+    WAITING = "WAITING"
+    DELIVERED = "DELIVERED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+
+
+class StaffActionKind(StrEnum):
+    """What a staff member (or the owner) did at the counter: the activity log's rows."""
+
+    SCAN = "SCAN"
+    AWARD = "AWARD"
+    DEDUCTION_REQUEST = "DEDUCTION_REQUEST"
+    ENROLLMENT_REQUEST = "ENROLLMENT_REQUEST"
+    DELIVERY = "DELIVERY"

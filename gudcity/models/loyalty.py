@@ -6,6 +6,7 @@ from sqlalchemy import (
     CheckConstraint,
     Index,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -15,8 +16,12 @@ from gudcity.models.enums import (
     ApprovalStatus,
     EnrollmentStatus,
     ProgramKind,
+    RewardCodeStatus,
     TransactionKind,
 )
+
+# A card scanned twice at one visit (or by two counters) earns once.
+DEFAULT_SCAN_COOLDOWN_SECONDS = 300
 
 
 class LoyaltyProgram(SQLModel, table=True):
@@ -24,6 +29,8 @@ class LoyaltyProgram(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("points_per_scan > 0", name="points_per_scan_positive"),
         CheckConstraint("scan_cooldown_seconds >= 0", name="cooldown_non_negative"),
+        # An index, not a constraint: SQLite adds it without rebuilding the table.
+        Index("uq_loyalty_programs_business_id_name", "business_id", "name", unique=True),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -32,8 +39,11 @@ class LoyaltyProgram(SQLModel, table=True):
     kind: ProgramKind = enum_column(ProgramKind, default=ProgramKind.POINTS)
     points_per_scan: int = 10
     # Minimum seconds between two automatic scan awards on one card; 0 is off.
-    scan_cooldown_seconds: int = 0
+    scan_cooldown_seconds: int = DEFAULT_SCAN_COOLDOWN_SECONDS
+    # Paused: no scans or awards until it is resumed.
     is_active: bool = True
+    # Archived: gone from the business's pages for good; its cards and ledger stay.
+    archived_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)
 
 
@@ -84,7 +94,11 @@ class PointTransaction(SQLModel, table=True):
     """The append-only ledger: a card's balance is the sum of its rows."""
 
     __tablename__ = "point_transactions"
-    __table_args__ = (Index("ix_point_transactions_card_created", "card_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_point_transactions_card_created", "card_id", "created_at"),
+        # A card's history pages newest first on (created_at, id).
+        Index("ix_point_transactions_card_created_id", "card_id", "created_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="loyalty_cards.id")
@@ -120,4 +134,41 @@ class ApprovalRequest(SQLModel, table=True):
     idempotency_key: str = Field(max_length=128, unique=True)
     expires_at: datetime
     decided_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class RewardCode(SQLModel, table=True):
+    """A redeemed reward's code, waiting at the counter until delivered, cancelled or expired.
+
+    The REDEEM ledger row took the points; a cancel or an expiry gives them back
+    with a REFUND row (`refund_transaction_id`), so balance = ledger still holds.
+    """
+
+    __tablename__ = "reward_codes"
+    __table_args__ = (
+        UniqueConstraint("business_id", "code"),
+        Index("ix_reward_codes_customer_id_id", "customer_id", "id"),
+        # The expiry sweep reads only the waiting codes.
+        Index(
+            "ix_reward_codes_waiting_expires_at",
+            "expires_at",
+            postgresql_where=text("status = 'WAITING'"),
+            sqlite_where=text("status = 'WAITING'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="businesses.id")
+    card_id: int = Field(foreign_key="loyalty_cards.id", index=True)
+    customer_id: int = Field(foreign_key="users.id")
+    reward_id: int = Field(foreign_key="rewards.id")
+    code: str = Field(max_length=16)
+    status: RewardCodeStatus = enum_column(RewardCodeStatus, default=RewardCodeStatus.WAITING)
+    redeem_transaction_id: int = Field(foreign_key="point_transactions.id", unique=True)
+    refund_transaction_id: int | None = Field(default=None, foreign_key="point_transactions.id")
+    expires_at: datetime
+    delivered_at: datetime | None = None
+    delivered_by: int | None = Field(default=None, foreign_key="users.id")
+    # When it was cancelled or expired.
+    closed_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)
