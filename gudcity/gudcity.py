@@ -16,6 +16,7 @@ from gudcity.settings import get_settings
 from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import show_failure
+from gudcity.state.home import HomeState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 from gudcity.web.credentials import CredentialsMiddleware
@@ -39,7 +40,7 @@ API_TRANSFORMERS = [
 
 app = rx.App(api_transformer=API_TRANSFORMERS, backend_exception_handler=show_failure)
 
-app.add_page(home.home, route=home.ROUTE, title=home.TITLE)
+app.add_page(home.home, route=home.ROUTE, title=home.TITLE, on_load=HomeState.load)
 app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")
 app.add_page(auth.register, route=auth.REGISTER_ROUTE, title="Create an account · GudCity")
 app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)

@@ -4,6 +4,9 @@ import reflex as rx
 
 from gudcity.state.cards import CardsState, CardTile, LedgerLine, NotificationItem, RewardOption
 
+# An archived program's card: kept, with its balance and history, but nothing moves.
+ARCHIVED_CARD = "This program has ended: your card is kept here as a record."
+
 
 def qr_card() -> rx.Component:
     return rx.card(
@@ -80,6 +83,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                     spacing="0",
                 ),
                 rx.spacer(),
+                rx.cond(card.archived, rx.badge("Archived", color_scheme="gray")),
                 rx.badge(card.tier, variant="outline"),
                 width="100%",
             ),
@@ -90,10 +94,14 @@ def loyalty_card(card: CardTile) -> rx.Component:
                 spacing="2",
             ),
             rx.progress(value=card.progress, max=100, aria_label="Progress to the next reward"),
-            rx.text(card.next_reward, size="2", color_scheme="gray"),
+            rx.text(
+                rx.cond(card.archived, ARCHIVED_CARD, card.next_reward),
+                size="2",
+                color_scheme="gray",
+            ),
             _recent_activity(card),
             rx.cond(
-                card.rewards.length() > 0,
+                (card.rewards.length() > 0) & ~card.archived,
                 rx.vstack(
                     rx.text("Rewards", size="2", weight="medium"),
                     rx.foreach(card.rewards, lambda reward: _reward(card, reward)),

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.state.business import BusinessState
 from gudcity.state.session import SessionState
 from gudcity.styles import LABEL_STYLE
 
@@ -21,6 +22,11 @@ def _nav_link(label: str, href: str) -> rx.Component:
 def top_bar() -> rx.Component:
     return rx.flex(
         rx.link(rx.heading("GudCity", size="5"), href=routes.HOME, underline="none"),
+        # On business pages: the business acted for.
+        rx.cond(
+            ~SessionState.is_customer & (BusinessState.business_name != ""),
+            rx.badge(BusinessState.business_name, size="2", variant="soft", id="business-name"),
+        ),
         rx.cond(
             SessionState.is_customer,
             rx.hstack(*(_nav_link(*link) for link in CUSTOMER_LINKS), spacing="4"),

@@ -1,11 +1,51 @@
-"""The public landing page at `/`."""
+"""The public landing page at `/`: visitors log in or sign up; users find their way in."""
 
 import reflex as rx
 
 from gudcity import routes
+from gudcity.state.home import HomeState
 
 ROUTE = routes.HOME
 TITLE = "GudCity: loyalty cards for local businesses"
+
+
+def _link_button(label: str, href: str, **props) -> rx.Component:
+    """A link styled as a button (no <button> nested in an <a>)."""
+    return rx.button(rx.link(label, href=href, underline="none"), as_child=True, size="3", **props)
+
+
+def _visitor_links() -> rx.Component:
+    return rx.hstack(
+        _link_button("Log in", routes.LOGIN),
+        _link_button("Create account", routes.REGISTER, variant="outline"),
+        spacing="4",
+        wrap="wrap",
+    )
+
+
+def _user_links() -> rx.Component:
+    return rx.vstack(
+        rx.text("Logged in as ", rx.text.span(HomeState.user_name, weight="medium"), size="3"),
+        rx.hstack(
+            rx.cond(
+                HomeState.is_customer,
+                _link_button("My cards", routes.CARDS),
+                _link_button("Open the scanner", routes.SCANNER),
+            ),
+            rx.button("Log out", on_click=HomeState.log_out, variant="outline", size="3"),
+            spacing="4",
+            wrap="wrap",
+        ),
+        spacing="3",
+    )
+
+
+def _way_in() -> rx.Component:
+    return rx.cond(
+        HomeState.checked,
+        rx.cond(HomeState.user_role != "", _user_links(), _visitor_links()),
+        rx.skeleton(height="40px", width="260px"),
+    )
 
 
 def home() -> rx.Component:
@@ -19,19 +59,7 @@ def home() -> rx.Component:
                 "and hand out rewards. Every change shows up on both sides at once.",
                 size="5",
             ),
-            rx.hstack(
-                # A link styled as a button (no <button> nested in an <a>).
-                rx.button(
-                    rx.link("Log in", href=routes.LOGIN, underline="none"), as_child=True, size="3"
-                ),
-                rx.button(
-                    rx.link("Create account", href=routes.REGISTER, underline="none"),
-                    as_child=True,
-                    size="3",
-                    variant="outline",
-                ),
-                spacing="4",
-            ),
+            rx.box(_way_in(), id="way-in"),
             spacing="6",
             padding_y="15vh",
         ),

@@ -1,16 +1,29 @@
-"""/business/programs: create, edit and pause programs; each with its rewards ladder."""
+"""/business/programs: create, edit, pause and archive programs; each with its rewards ladder."""
 
 import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.pages.program_dialogs import (
+    COOLDOWN_HINT,
+    COOLDOWN_LABEL,
+    archive_dialog,
+    edit_dialog,
+    field,
+    form_error,
+    form_version,
+    hint,
+    reward_dialog,
+)
 from gudcity.state.programs import (
     CREATE,
-    EDIT,
+    DEFAULT_COOLDOWN_MINUTES,
     HIDE,
     PAUSE,
+    REWARD_EDIT,
     REWARD_FORM,
+    SHOW,
     ProgramLine,
     ProgramsState,
     RewardLine,
@@ -24,30 +37,6 @@ TITLE = "Programs · GudCity"
 def _key(prefix: str, item_id: rx.Var) -> rx.Var:
     """The page's twin of the state's `f"{prefix}{id}"` keys, for an id inside a foreach."""
     return prefix + item_id.to_string()
-
-
-def _form_version() -> rx.Component:
-    """Sent back with each form, so the state can ignore a second submit of it."""
-    return rx.el.input(
-        type="hidden", name="form_version", value=ProgramsState.form_version.to_string()
-    )
-
-
-def _form_error(key) -> rx.Component:
-    return rx.cond(
-        ProgramsState.error_at == key,
-        rx.callout(ProgramsState.error, icon="triangle-alert", color_scheme="red", role="alert"),
-    )
-
-
-def _field(label: str, name: str, field_id, **props) -> rx.Component:
-    """A labelled input whose id can be a Var, for forms repeated once per program."""
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, style=LABEL_STYLE),
-        rx.input(id=field_id, name=name, width="100%", **props),
-        spacing="1",
-        width="100%",
-    )
 
 
 def _kind_option(value: str, label: str) -> rx.Component:
@@ -69,22 +58,47 @@ def _kind_choice() -> rx.Component:
     )
 
 
+def _numbers_row() -> rx.Component:
+    """What a scan earns, and how often."""
+    return rx.flex(
+        rx.vstack(
+            labelled_input(
+                "Points per scan",
+                "points_per_scan",
+                type="number",
+                min=1,
+                default_value="10",
+            ),
+            hint("For a stamps program: stamps per scan."),
+            spacing="1",
+            width="100%",
+        ),
+        rx.vstack(
+            labelled_input(
+                COOLDOWN_LABEL,
+                "cooldown_minutes",
+                type="number",
+                min=0,
+                default_value=str(DEFAULT_COOLDOWN_MINUTES),
+            ),
+            hint(COOLDOWN_HINT),
+            spacing="1",
+            width="100%",
+        ),
+        direction={"initial": "column", "sm": "row"},
+        spacing="3",
+        width="100%",
+    )
+
+
 def _create_form() -> rx.Component:
     return rx.card(
         rx.form(
-            _form_version(),
+            form_version(),
             rx.vstack(
                 rx.heading("New program", size="4", as_="h2"),
                 labelled_input("Program name", "program_name", required=True, max_length=120),
-                rx.flex(
-                    labelled_input(
-                        "Points per scan", "points_per_scan", type="number", default_value="10"
-                    ),
-                    labelled_input("Cooldown (minutes)", "cooldown_minutes", type="number", min=0),
-                    direction={"initial": "column", "sm": "row"},
-                    spacing="3",
-                    width="100%",
-                ),
+                _numbers_row(),
                 _kind_choice(),
                 rx.button(
                     "Create program",
@@ -93,7 +107,7 @@ def _create_form() -> rx.Component:
                     loading=ProgramsState.busy == CREATE,
                     disabled=ProgramsState.saving,
                 ),
-                _form_error(CREATE),
+                form_error(CREATE),
                 spacing="4",
                 width="100%",
             ),
@@ -104,73 +118,59 @@ def _create_form() -> rx.Component:
     )
 
 
-def _edit_dialog() -> rx.Component:
-    """One dialog for the program being edited (a form inside rx.foreach could not
-    pass its program to the submit handler)."""
-    key = EDIT + ProgramsState.editing_id.to_string()
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Edit ", ProgramsState.editing_name),
-            rx.form(
-                _form_version(),
-                rx.vstack(
-                    _field(
-                        "Program name",
-                        "name",
-                        "edit-name",
-                        default_value=ProgramsState.editing_name,
-                    ),
-                    _field(
-                        "Points per scan",
-                        "points_per_scan",
-                        "edit-points",
-                        type="number",
-                        default_value=ProgramsState.editing_points,
-                    ),
-                    _form_error(key),
-                    rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                        rx.button(
-                            "Save",
-                            type="submit",
-                            loading=ProgramsState.busy == key,
-                            disabled=ProgramsState.saving,
-                        ),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                ),
-                on_submit=ProgramsState.update_program,
-            ),
-        ),
-        open=ProgramsState.editing_id != 0,
-        on_open_change=ProgramsState.editor_open_changed,
+READ_ONLY = "You can see the programs; the owner decides who may change them."
+
+
+def _reward_button(label: str, reward: RewardLine, key: rx.Var, on_click) -> rx.Component:
+    return rx.button(
+        label,
+        size="1",
+        variant="ghost",
+        aria_label=label + " " + reward.name,
+        loading=ProgramsState.busy == key,
+        disabled=ProgramsState.saving,
+        on_click=on_click,
     )
 
 
-READ_ONLY = "You can see the programs; the owner decides who may change them."
+def _reward_actions(reward: RewardLine) -> rx.Component:
+    return rx.hstack(
+        _reward_button(
+            "Edit",
+            reward,
+            _key(REWARD_EDIT, reward.reward_id),
+            ProgramsState.open_reward_editor(reward.reward_id),
+        ),
+        rx.cond(
+            reward.is_active,
+            _reward_button(
+                "Hide",
+                reward,
+                _key(HIDE, reward.reward_id),
+                ProgramsState.hide_reward(reward.reward_id),
+            ),
+            _reward_button(
+                "Show",
+                reward,
+                _key(SHOW, reward.reward_id),
+                ProgramsState.show_reward(reward.reward_id),
+            ),
+        ),
+        spacing="3",
+    )
 
 
 def _reward(reward: RewardLine) -> rx.Component:
     return rx.hstack(
-        rx.text(reward.name, size="2"),
+        rx.text(
+            reward.name, size="2", color=rx.cond(reward.is_active, "inherit", "var(--gray-11)")
+        ),
+        rx.cond(~reward.is_active, rx.badge("Hidden", color_scheme="gray", variant="outline")),
         rx.spacer(),
         rx.badge(reward.cost.to_string(), variant="soft"),
-        rx.cond(
-            ProgramsState.can_manage_programs,
-            rx.button(
-                "Hide",
-                size="1",
-                variant="ghost",
-                color_scheme="gray",
-                aria_label="Hide " + reward.name,
-                loading=ProgramsState.busy == _key(HIDE, reward.reward_id),
-                disabled=ProgramsState.saving,
-                on_click=ProgramsState.hide_reward(reward.reward_id),
-            ),
-        ),
+        rx.cond(ProgramsState.can_manage_programs, _reward_actions(reward)),
         align="center",
+        wrap="wrap",
         width="100%",
         data_testid="reward",
     )
@@ -179,14 +179,14 @@ def _reward(reward: RewardLine) -> rx.Component:
 def _reward_form(program: ProgramLine) -> rx.Component:
     key = _key(REWARD_FORM, program.program_id)
     return rx.form(
-        _form_version(),
+        form_version(),
         rx.el.input(type="hidden", name="program_id", value=program.program_id.to_string()),
         rx.vstack(
             rx.flex(
-                _field(
+                field(
                     "Reward name", "reward_name", "reward-name-" + program.program_id.to_string()
                 ),
-                _field(
+                field(
                     "Cost",
                     "cost",
                     "reward-cost-" + program.program_id.to_string(),
@@ -205,7 +205,7 @@ def _reward_form(program: ProgramLine) -> rx.Component:
                 spacing="2",
                 width="100%",
             ),
-            _form_error(key),
+            form_error(key),
             spacing="2",
             width="100%",
         ),
@@ -255,7 +255,16 @@ def _program_actions(program: ProgramLine) -> rx.Component:
             disabled=ProgramsState.saving,
             on_click=ProgramsState.open_editor(program.program_id),
         ),
+        rx.button(
+            "Archive",
+            size="2",
+            variant="soft",
+            color_scheme="red",
+            disabled=ProgramsState.saving,
+            on_click=ProgramsState.ask_archive(program.program_id),
+        ),
         spacing="2",
+        wrap="wrap",
     )
 
 
@@ -273,11 +282,11 @@ def _program_row(program: ProgramLine) -> rx.Component:
                     rx.text(
                         program.kind,
                         " · ",
-                        program.points_per_scan,
-                        " per scan",
+                        program.per_scan,
                         rx.cond(
                             program.cooldown_minutes > 0,
                             rx.text.span(" · once every ", program.cooldown_minutes, " min"),
+                            " · no cooldown",
                         ),
                         size="2",
                         color_scheme="gray",
@@ -324,7 +333,9 @@ def programs() -> rx.Component:
             rx.callout(READ_ONLY, icon="lock", color_scheme="amber", role="status"),
         ),
         rx.box(_program_list(), id="programs", width="100%"),
-        _edit_dialog(),
+        edit_dialog(),
+        reward_dialog(),
+        archive_dialog(),
         business_notifications(ProgramsState),
         title="Programs",
     )

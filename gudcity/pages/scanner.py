@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
+from gudcity.components.first_run import first_run_guide
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.settings import get_settings
 from gudcity.state.scanner import ScannerState
@@ -272,10 +273,14 @@ def scanner() -> rx.Component:
                     spacing="4",
                     width="100%",
                 ),
-                empty_state(
-                    "list-plus",
-                    "No active program",
-                    "Create a loyalty program first: scans award its points.",
+                rx.cond(
+                    ScannerState.has_programs,
+                    empty_state(
+                        "list-plus",
+                        "No active program",
+                        "Resume a paused program or create one: scans award its points.",
+                    ),
+                    first_run_guide(ScannerState.can_manage_programs),
                 ),
             ),
         ),

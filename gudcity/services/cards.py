@@ -7,7 +7,13 @@ from sqlalchemy import union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from gudcity.models import LoyaltyCard, PointTransaction, User, customer_loyalty_cards
+from gudcity.models import (
+    LoyaltyCard,
+    LoyaltyProgram,
+    PointTransaction,
+    User,
+    customer_loyalty_cards,
+)
 from gudcity.services.inputs import is_row_id, page_size
 from gudcity.services.permissions import require_customer
 
@@ -28,14 +34,17 @@ class CardView:
     tier: str
     created_at: datetime
     last_activity_at: datetime
+    # The business closed the program: the card stays, to be looked at only.
+    program_archived: bool = False
 
 
 def list_cards(session: Session, actor: User) -> list[CardView]:
     """Every card of the customer's active enrollments, most recently used first."""
     customer = require_customer(actor)
-    view = customer_loyalty_cards
+    view, programs = customer_loyalty_cards, LoyaltyProgram.__table__
     rows = session.execute(
-        select(view)
+        select(view, programs.c.archived_at.isnot(None).label("program_archived"))
+        .join(programs, programs.c.id == view.c.program_id)
         .where(view.c.customer_id == customer.id)
         .order_by(view.c.last_activity_at.desc(), view.c.card_id)
     )

@@ -23,7 +23,7 @@ from gudcity.models import (
 )
 from gudcity.services import approvals
 from gudcity.services.atomic import atomic
-from gudcity.services.checks import check_running, check_same_operation
+from gudcity.services.checks import check_program_running, check_same_operation
 from gudcity.services.inputs import check_key
 from gudcity.services.invitations import check_invitation_caps
 from gudcity.services.ledger import CardFacts, credit_points
@@ -95,7 +95,7 @@ def request_enrollment(
     program = get_program(session, program_id)
     business = require_business_permission(session, actor, program.business_id, Permission.SCAN)
     customer = get_customer(session, customer_id)
-    check_running(program.name, program.is_active)
+    check_program_running(program)
     request = open_enrollment_request(session, actor, business, program, customer, idempotency_key)
     session.commit()
     return request
@@ -212,7 +212,7 @@ def respond_to_enrollment(
         raise error
     if accept:
         # As join_program refuses a paused program; the invitation stays open till it expires.
-        check_running(program.name, program.is_active, until=": you can accept once it reopens")
+        check_program_running(program, until=": you can accept once it reopens")
     approvals.decide(
         session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
     )
@@ -250,7 +250,7 @@ def join_program(session: Session, actor: User, program_id: int) -> EnrollmentAn
     """A customer joins a program on their own; joining twice changes nothing."""
     customer = require_customer(actor)
     program = get_program(session, program_id)
-    check_running(program.name, program.is_active)
+    check_program_running(program)
     if is_enrolled(session, customer.id, program.id):
         return EnrollmentAnswer(
             enrollment_of(session, customer.id, program.id),

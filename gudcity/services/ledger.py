@@ -54,6 +54,7 @@ class CardFacts:
     program_name: str
     program_kind: ProgramKind
     program_active: bool
+    program_archived: bool
     business_id: int
     business_name: str
     owner_id: int
@@ -69,6 +70,7 @@ class CardFacts:
             program_name=program.name,
             program_kind=program.kind,
             program_active=program.is_active,
+            program_archived=program.archived_at is not None,
             business_id=business.id,
             business_name=business.name,
             owner_id=business.owner_id,
@@ -103,6 +105,7 @@ def _card_access_query():
             programs.c.name.label("program_name"),
             programs.c.kind.label("program_kind"),
             programs.c.is_active.label("program_active"),
+            programs.c.archived_at.isnot(None).label("program_archived"),
             businesses.c.id.label("business_id"),
             businesses.c.name.label("business_name"),
             businesses.c.owner_id,
@@ -148,7 +151,8 @@ def card_access(session: Session, card_id: int, actor: User | None) -> CardAcces
 
 def require_active(access: CardAccess) -> None:
     """Points move only on a running program's card whose holder is still enrolled."""
-    check_running(access.card.program_name, access.card.program_active)
+    card = access.card
+    check_running(card.program_name, card.program_active, archived=card.program_archived)
     if not access.enrolled:
         raise ValidationError("This customer is not enrolled in the program any more.")
 

@@ -1,9 +1,18 @@
 """Loyalty programs and their rewards ladders."""
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from gudcity.domain.errors import NotFoundError, ValidationError
-from gudcity.models import LoyaltyProgram, ProgramKind, Reward, User
+from gudcity.domain.errors import ConflictError, NotFoundError, ValidationError
+from gudcity.domain.program_names import name_key
+from gudcity.models import (
+    Business,
+    LoyaltyProgram,
+    ProgramKind,
+    Reward,
+    User,
+    utc_now,
+)
 from gudcity.services.accounts import clean_name
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_amount, get_row, is_row_id
@@ -35,6 +44,52 @@ def _managed_program(session: Session, actor: User, program_id: int) -> LoyaltyP
     return program
 
 
+def _changeable_program(session: Session, actor: User, program_id: int) -> LoyaltyProgram:
+    """A program the actor manages that is not archived (an archived one is kept as it was)."""
+    program = _managed_program(session, actor, program_id)
+    if program.archived_at is not None:
+        raise ValidationError(f"{program.name} is archived: it can no longer be changed.")
+    return program
+
+
+def _taken(name: str) -> ConflictError:
+    return ConflictError(f"This business already has a program called {name}.")
+
+
+def _unique_name(session: Session, business_id: int, name: str, program_id: int | None) -> str:
+    """The (cleaned) name, if no other program of the business, archived or not, has it.
+
+    Names are compared without case or spaces. The business's row is locked first
+    (PostgreSQL; FOR NO KEY UPDATE, which leaves inserts that refer to the business
+    alone), so two requests naming programs of one business take turns; the unique
+    index still catches exact twins (`_flush_name`).
+    """
+    lock = select(Business.id).where(Business.id == business_id).with_for_update(key_share=True)
+    session.exec(lock).first()
+    statement = select(LoyaltyProgram.id, LoyaltyProgram.name, LoyaltyProgram.archived_at).where(
+        LoyaltyProgram.business_id == business_id
+    )
+    for other_id, other_name, archived_at in session.exec(statement):
+        if other_id != program_id and name_key(other_name) == name_key(name):
+            if archived_at is not None:
+                raise ConflictError(
+                    f"An archived program of this business is called {other_name}: "
+                    "choose another name."
+                )
+            raise _taken(other_name)
+    return name
+
+
+def _flush_name(session: Session, program: LoyaltyProgram) -> None:
+    """Write the program now: a concurrent twin of its name fails here, in words."""
+    session.add(program)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise _taken(program.name) from None
+
+
 def _announce(session: Session, program: LoyaltyProgram, kind: str) -> None:
     topics = [business_topic(program.business_id), program_topic(program.id)]
     publish(session, topics, kind, {"program_id": program.id})
@@ -59,8 +114,8 @@ def create_program(
         points_per_scan=check_amount(points_per_scan, "Points per scan"),
         scan_cooldown_seconds=_check_cooldown(scan_cooldown_seconds),
     )
-    session.add(program)
-    session.flush()
+    program.name = _unique_name(session, business_id, program.name, None)
+    _flush_name(session, program)
     _announce(session, program, "program.created")
     session.commit()
     return program
@@ -78,17 +133,34 @@ def update_program(
     is_active: bool | None = None,
 ) -> LoyaltyProgram:
     """Change what is given; leave the rest. Pausing is `is_active=False`."""
-    program = _managed_program(session, actor, program_id)
+    program = _changeable_program(session, actor, program_id)
     if name is not None:
-        program.name = clean_name(name, "Program name")
+        cleaned = clean_name(name, "Program name")
+        program.name = _unique_name(session, program.business_id, cleaned, program.id)
     if points_per_scan is not None:
         program.points_per_scan = check_amount(points_per_scan, "Points per scan")
     if scan_cooldown_seconds is not None:
         program.scan_cooldown_seconds = _check_cooldown(scan_cooldown_seconds)
     if is_active is not None:
         program.is_active = bool(is_active)
-    session.add(program)
+    _flush_name(session, program)
     _announce(session, program, "program.updated")
+    session.commit()
+    return program
+
+
+@atomic
+def archive_program(session: Session, actor: User, program_id: int) -> LoyaltyProgram:
+    """Close a program for good: it leaves the business's pages and takes no more scans
+    or points. Its cards, ledger and rewards stay; customers see the card as archived.
+    Archiving twice changes nothing."""
+    program = _managed_program(session, actor, program_id)
+    if program.archived_at is not None:
+        return program
+    program.archived_at = utc_now()
+    program.is_active = False
+    session.add(program)
+    _announce(session, program, "program.archived")
     session.commit()
     return program
 
@@ -96,8 +168,11 @@ def update_program(
 def list_programs(
     session: Session, actor: User, business_id: int, *, active_only: bool = False
 ) -> list[LoyaltyProgram]:
+    """The business's programs that are not archived (paused ones too, unless `active_only`)."""
     require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
-    statement = select(LoyaltyProgram).where(LoyaltyProgram.business_id == business_id)
+    statement = select(LoyaltyProgram).where(
+        LoyaltyProgram.business_id == business_id, LoyaltyProgram.archived_at.is_(None)
+    )
     if active_only:
         statement = statement.where(LoyaltyProgram.is_active)
     return list(session.exec(statement.order_by(LoyaltyProgram.id)))
@@ -105,7 +180,7 @@ def list_programs(
 
 @atomic
 def add_reward(session: Session, actor: User, program_id: int, *, name: str, cost: int) -> Reward:
-    program = _managed_program(session, actor, program_id)
+    program = _changeable_program(session, actor, program_id)
     reward = Reward(
         program_id=program.id,
         name=clean_name(name, "Reward name"),
@@ -118,12 +193,38 @@ def add_reward(session: Session, actor: User, program_id: int, *, name: str, cos
     return reward
 
 
-@atomic
-def set_reward_active(session: Session, actor: User, reward_id: int, active: bool) -> Reward:
+def _managed_reward(session: Session, actor: User, reward_id: int) -> tuple[Reward, LoyaltyProgram]:
     reward = get_row(session, Reward, reward_id)
     if reward is None:
         raise NotFoundError("Reward not found.")
-    program = _managed_program(session, actor, reward.program_id)
+    return reward, _changeable_program(session, actor, reward.program_id)
+
+
+@atomic
+def update_reward(
+    session: Session,
+    actor: User,
+    reward_id: int,
+    *,
+    name: str | None = None,
+    cost: int | None = None,
+) -> Reward:
+    """Rename a reward or change its cost; codes already issued keep what they were."""
+    reward, program = _managed_reward(session, actor, reward_id)
+    if name is not None:
+        reward.name = clean_name(name, "Reward name")
+    if cost is not None:
+        reward.cost = check_amount(cost, "Cost")
+    session.add(reward)
+    _announce(session, program, "reward.updated")
+    session.commit()
+    return reward
+
+
+@atomic
+def set_reward_active(session: Session, actor: User, reward_id: int, active: bool) -> Reward:
+    """Hide a reward from customers (`active=False`) or show it again."""
+    reward, program = _managed_reward(session, actor, reward_id)
     reward.is_active = bool(active)
     session.add(reward)
     _announce(session, program, "reward.updated")
@@ -143,17 +244,17 @@ def rewards_ladder(session: Session, program_id: int) -> list[Reward]:
     return list(session.exec(statement))
 
 
-def rewards_ladders(session: Session, program_ids: list[int]) -> dict[int, list[Reward]]:
-    """`rewards_ladder` for several programs in one query."""
+def rewards_ladders(
+    session: Session, program_ids: list[int], *, with_hidden: bool = False
+) -> dict[int, list[Reward]]:
+    """`rewards_ladder` for several programs in one query; `with_hidden` for their managers."""
     ladders: dict[int, list[Reward]] = {program_id: [] for program_id in program_ids}
     valid_ids = [program_id for program_id in program_ids if is_row_id(program_id)]
     if not valid_ids:
         return ladders
-    statement = (
-        select(Reward)
-        .where(Reward.program_id.in_(valid_ids), Reward.is_active)
-        .order_by(Reward.cost, Reward.id)
-    )
-    for reward in session.exec(statement):
+    statement = select(Reward).where(Reward.program_id.in_(valid_ids))
+    if not with_hidden:
+        statement = statement.where(Reward.is_active)
+    for reward in session.exec(statement.order_by(Reward.cost, Reward.id)):
         ladders[reward.program_id].append(reward)
     return ladders

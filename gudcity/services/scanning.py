@@ -28,7 +28,7 @@ from gudcity.models import (
 )
 from gudcity.services import enrollment
 from gudcity.services.atomic import atomic
-from gudcity.services.checks import check_running, check_same_operation
+from gudcity.services.checks import check_program_running, check_same_operation
 from gudcity.services.decoding import decode_qr as decode_qr
 from gudcity.services.inputs import check_key
 from gudcity.services.ledger import CardFacts, claim_scan_award, credit_points
@@ -153,7 +153,7 @@ def scan_customer(
     program = get_program(session, program_id)
     business = require_business_permission(session, actor, program.business_id, Permission.SCAN)
     customer = get_customer(session, customer_id)
-    check_running(program.name, program.is_active)
+    check_program_running(program)
     replay = _replayed(session, idempotency_key, program)
     if replay is not None:
         check_same_operation(replay.customer_id == customer.id, KEY_USED_ELSEWHERE)

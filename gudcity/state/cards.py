@@ -63,6 +63,8 @@ class CardTile:
     progress: int
     recent: list[LedgerLine] = field(default_factory=list)
     rewards: list[RewardOption] = field(default_factory=list)
+    # The business archived the program: the card is kept to be looked at only.
+    archived: bool = False
 
 
 @dataclass
@@ -112,6 +114,7 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
         rewards=[
             RewardOption(r.id, r.name, r.cost, affordable(card.balance, r.cost)) for r in ladder
         ],
+        archived=card.program_archived,
     )
 
 

@@ -1,4 +1,4 @@
-"""/business/programs: create, edit and pause programs, and keep their rewards ladders."""
+"""/business/programs: create, edit, pause and archive programs; keep their rewards ladders."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -7,8 +7,9 @@ import reflex as rx
 from sqlmodel import Session
 
 from gudcity.domain.errors import ServiceError, ValidationError
-from gudcity.domain.labels import PROGRAM_KIND_LABELS
+from gudcity.domain.labels import PROGRAM_KIND_LABELS, amount_label
 from gudcity.models import ProgramKind, User
+from gudcity.models.loyalty import DEFAULT_SCAN_COOLDOWN_SECONDS
 from gudcity.services import programs
 from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, flag, form_text, row_id, whole_number
@@ -21,6 +22,12 @@ EDIT = "edit-"
 PAUSE = "pause-"
 REWARD_FORM = "reward-"
 HIDE = "hide-"
+SHOW = "show-"
+REWARD_EDIT = "reward-edit-"
+ARCHIVE = "archive-"
+
+# What the cooldown field starts with, and what an empty one means.
+DEFAULT_COOLDOWN_MINUTES = DEFAULT_SCAN_COOLDOWN_SECONDS // 60
 
 
 @dataclass
@@ -28,6 +35,8 @@ class RewardLine:
     reward_id: int
     name: str
     cost: int
+    # Hidden from customers; listed here so it can be shown again.
+    is_active: bool = True
 
 
 @dataclass
@@ -35,7 +44,10 @@ class ProgramLine:
     program_id: int
     name: str
     kind: str
+    stamps: bool
     points_per_scan: int
+    # "10 points per scan", "1 stamp per scan".
+    per_scan: str
     cooldown_minutes: int
     is_active: bool
     rewards: list[RewardLine] = field(default_factory=list)
@@ -43,27 +55,30 @@ class ProgramLine:
 
 def read_programs(session: Session, user: User, business_id: int) -> list[ProgramLine]:
     listed = programs.list_programs(session, user, business_id)
-    ladders = programs.rewards_ladders(session, [p.id for p in listed])
+    ladders = programs.rewards_ladders(session, [p.id for p in listed], with_hidden=True)
     return [
         ProgramLine(
             program_id=p.id,
             name=p.name,
             kind=PROGRAM_KIND_LABELS[p.kind],
+            stamps=p.kind == ProgramKind.STAMPS,
             points_per_scan=p.points_per_scan,
+            per_scan=f"{amount_label(p.kind, p.points_per_scan)} per scan",
             cooldown_minutes=p.scan_cooldown_seconds // 60,
             is_active=p.is_active,
-            rewards=[RewardLine(r.id, r.name, r.cost) for r in ladders[p.id]],
+            rewards=[RewardLine(r.id, r.name, r.cost, r.is_active) for r in ladders[p.id]],
         )
         for p in listed
     ]
 
 
 def cooldown_seconds(minutes: str) -> int:
+    """The typed scan cooldown in seconds; empty is the default, 0 is off."""
     if not minutes.strip():
-        return 0
+        return DEFAULT_SCAN_COOLDOWN_SECONDS
     value = whole_number(minutes)
     if not isinstance(value, int):
-        raise ValidationError("Cooldown (minutes) must be a whole number.")
+        raise ValidationError("Scan cooldown (minutes) must be a whole number.")
     return value * 60
 
 
@@ -79,15 +94,29 @@ class ProgramsState(BusinessState):
     editing_id: int = 0
     editing_name: str = ""
     editing_points: str = ""
+    editing_cooldown: str = ""
+    editing_stamps: bool = False
+    # The reward in the reward dialog (0: closed), and what it starts with.
+    editing_reward_id: int = 0
+    editing_reward_name: str = ""
+    editing_reward_cost: str = ""
+    # The program the archive confirmation asks about (0: closed).
+    archiving_id: int = 0
+    archiving_name: str = ""
     # Bumped after each successful save. The forms are keyed by it, so they start
     # empty again, and send it back, so a second submit of the same form is ignored.
     form_version: int = 0
 
     @rx.event
     async def load(self):
-        self.editing_id = 0
+        self._close_dialogs()
         self.error_at = ""
         return await self._open_business()
+
+    def _close_dialogs(self) -> None:
+        self.editing_id = 0
+        self.editing_reward_id = 0
+        self.archiving_id = 0
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
         self._set_changed(programs=await self._business_call(read_programs))
@@ -124,7 +153,7 @@ class ProgramsState(BusinessState):
             self.saving = False
             self.busy = ""
         self.form_version += 1
-        self.editing_id = 0
+        self._close_dialogs()
         await self._reload()
         yield rx.toast.success(done)
 
@@ -167,14 +196,19 @@ class ProgramsState(BusinessState):
         program_id = self.editing_id
         name = form_text(form_data, "name")
         points = whole_number(form_text(form_data, "points_per_scan"))
-        async for event in self._save(
-            f"{EDIT}{program_id}",
-            lambda s, u, _b: programs.update_program(
-                s, u, program_id, name=name, points_per_scan=points
-            ),
-            "Program saved.",
-            form_data,
-        ):
+        cooldown = form_text(form_data, "cooldown_minutes")
+
+        def work(session: Session, user: User, _business_id: int):
+            return programs.update_program(
+                session,
+                user,
+                program_id,
+                name=name,
+                points_per_scan=points,
+                scan_cooldown_seconds=cooldown_seconds(cooldown),
+            )
+
+        async for event in self._save(f"{EDIT}{program_id}", work, "Program saved.", form_data):
             yield event
 
     @rx.event
@@ -203,6 +237,40 @@ class ProgramsState(BusinessState):
             yield event
 
     @rx.event
+    async def show_reward(self, reward_id: int):
+        reward_id = row_id(reward_id)
+        async for event in self._save(
+            f"{SHOW}{reward_id}",
+            lambda s, u, _b: programs.set_reward_active(s, u, reward_id, True),
+            "Reward shown to customers again.",
+        ):
+            yield event
+
+    @rx.event
+    async def update_reward(self, form_data: dict):
+        reward_id = self.editing_reward_id
+        name = form_text(form_data, "reward_name")
+        cost = whole_number(form_text(form_data, "cost"))
+        async for event in self._save(
+            f"{REWARD_EDIT}{reward_id}",
+            lambda s, u, _b: programs.update_reward(s, u, reward_id, name=name, cost=cost),
+            "Reward saved.",
+            form_data,
+        ):
+            yield event
+
+    @rx.event
+    async def archive_program(self):
+        """The confirmation's "Confirm": archive the program it asked about."""
+        program_id = self.archiving_id
+        async for event in self._save(
+            f"{ARCHIVE}{program_id}",
+            lambda s, u, _b: programs.archive_program(s, u, program_id),
+            "Program archived.",
+        ):
+            yield event
+
+    @rx.event
     def open_editor(self, program_id: int):
         program = next((p for p in self.programs if p.program_id == program_id), None)
         if program is None:
@@ -210,6 +278,8 @@ class ProgramsState(BusinessState):
         self.editing_id = program_id
         self.editing_name = program.name
         self.editing_points = str(program.points_per_scan)
+        self.editing_cooldown = str(program.cooldown_minutes)
+        self.editing_stamps = program.stamps
         self.error_at = ""
 
     @rx.event
@@ -217,3 +287,33 @@ class ProgramsState(BusinessState):
         """The dialog opens from a program's Edit button; this only hears it close."""
         if not is_open:
             self.editing_id = 0
+
+    @rx.event
+    def open_reward_editor(self, reward_id: int):
+        rewards = (r for p in self.programs for r in p.rewards)
+        reward = next((r for r in rewards if r.reward_id == reward_id), None)
+        if reward is None:
+            return
+        self.editing_reward_id = reward.reward_id
+        self.editing_reward_name = reward.name
+        self.editing_reward_cost = str(reward.cost)
+        self.error_at = ""
+
+    @rx.event
+    def reward_editor_open_changed(self, is_open: bool):
+        if not is_open:
+            self.editing_reward_id = 0
+
+    @rx.event
+    def ask_archive(self, program_id: int):
+        program = next((p for p in self.programs if p.program_id == program_id), None)
+        if program is None:
+            return
+        self.archiving_id = program.program_id
+        self.archiving_name = program.name
+        self.error_at = ""
+
+    @rx.event
+    def archive_open_changed(self, is_open: bool):
+        if not is_open:
+            self.archiving_id = 0

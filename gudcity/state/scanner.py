@@ -37,6 +37,8 @@ NO_QR_IN_PHOTO = "No QR code found in that photo. Try again, closer."
 
 class ScannerState(CameraMixin, BusinessState):
     programs: list[ProgramChoice] = []
+    # Whether the business has any program, paused ones too (none: the first-run guide).
+    has_programs: bool = False
     program_id: str = ""
     # The customer on screen (#scan-result).
     customer_name: str = ""
@@ -67,13 +69,9 @@ class ScannerState(CameraMixin, BusinessState):
         return await self._open_business()
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
-        choices = await self._business_call(
-            lambda s, u, b: [
-                ProgramChoice(str(p.id), p.name)
-                for p in programs.list_programs(s, u, b, active_only=True)
-            ]
-        )
-        self._set_changed(programs=choices)
+        listed = await self._business_call(programs.list_programs)
+        choices = [ProgramChoice(str(p.id), p.name) for p in listed if p.is_active]
+        self._set_changed(programs=choices, has_programs=bool(listed))
         if self.program_id not in {c.program_id for c in choices}:
             self.program_id = choices[0].program_id if choices else ""
         await self._show_standing()

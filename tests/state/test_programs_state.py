@@ -137,7 +137,7 @@ async def test_other_bad_input_is_refused_with_its_message(session, owner_page, 
     assert state.error == "Program name is required."
 
     await run(state.create_program(new_program(state, cooldown="soon")))
-    assert state.error == "Cooldown (minutes) must be a whole number."
+    assert state.error == "Scan cooldown (minutes) must be a whole number."
 
     assert programs.list_programs(session, owner, business.id) == []
 
@@ -212,7 +212,11 @@ async def test_add_and_hide_rewards(session, make, owner_page, run):
 
     await run(state.hide_reward(state.programs[0].rewards[0].reward_id))
 
-    assert [r.name for r in state.programs[0].rewards] == ["Free coffee"]
+    # Still listed for the owner, marked hidden, so it can be shown again.
+    assert [(r.name, r.is_active) for r in state.programs[0].rewards] == [
+        ("Biscuit", False),
+        ("Free coffee", True),
+    ]
     hidden = session.exec(select(Reward).where(Reward.name == "Biscuit")).one()
     assert not hidden.is_active
 
