@@ -275,6 +275,15 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "set_reward_active": lambda w: (
         lambda actor: programs.set_reward_active(w.session, actor, w.reward.id, False)
     ),
+    "set_reward_active(show)": lambda w: (
+        lambda actor: programs.set_reward_active(w.session, actor, w.reward.id, True)
+    ),
+    "update_reward": lambda w: (
+        lambda actor: programs.update_reward(w.session, actor, w.reward.id, name="Tea", cost=25)
+    ),
+    "archive_program": lambda w: (
+        lambda actor: programs.archive_program(w.session, actor, w.program.id)
+    ),
     "list_programs": lambda w: (
         lambda actor: programs.list_programs(w.session, actor, w.business.id)
     ),
@@ -353,6 +362,9 @@ POLICY = [
     ("update_program(pause)",         MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("add_reward",                    MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("set_reward_active",             MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("set_reward_active(show)",       MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("update_reward",                 MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("archive_program",               MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("list_programs",                 VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("list_customers",                VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("count_customers",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
