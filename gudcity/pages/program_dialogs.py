@@ -146,7 +146,10 @@ def archive_dialog() -> rx.Component:
             rx.vstack(
                 form_error(key),
                 _dialog_buttons(
-                    key, "Confirm", color_scheme="red", on_click=ProgramsState.archive_program
+                    key,
+                    "Confirm",
+                    color_scheme="red",
+                    on_click=ProgramsState.archive_program(ProgramsState.archiving_id),
                 ),
                 spacing="3",
                 padding_top="16px",

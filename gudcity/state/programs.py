@@ -260,9 +260,11 @@ class ProgramsState(BusinessState):
             yield event
 
     @rx.event
-    async def archive_program(self):
-        """The confirmation's "Confirm": archive the program it asked about."""
-        program_id = self.archiving_id
+    async def archive_program(self, program_id: int):
+        """The confirmation's "Confirm" for the program it asks about."""
+        program_id = row_id(program_id)
+        if program_id and program_id != self.archiving_id:
+            return  # the dialog has closed: a second click of Confirm
         async for event in self._save(
             f"{ARCHIVE}{program_id}",
             lambda s, u, _b: programs.archive_program(s, u, program_id),

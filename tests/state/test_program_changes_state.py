@@ -150,11 +150,12 @@ async def test_an_archived_program_leaves_every_business_page(session, make, tab
 
     await run(page.ask_archive(coffee.id))
     assert (page.archiving_id, page.archiving_name) == (coffee.id, "Coffee Club")
-    events = await run(page.archive_program())
+    events = await run(page.archive_program(page.archiving_id))
 
     assert ("success", "Program archived.") in toasts(events)
     assert page.archiving_id == 0
     assert [p.name for p in page.programs] == ["Tea Club"]
+    assert await run(page.archive_program(coffee.id)) == []  # Confirm clicked twice
     session.refresh(coffee)
     assert coffee.archived_at is not None
     scanner = tab(ScannerState, "/business/scanner", owner)
@@ -173,7 +174,7 @@ async def test_a_program_archived_meanwhile_elsewhere_just_leaves(session, make,
     await run(page.ask_archive(program.id))
     programs.archive_program(session, owner, program.id)  # in another tab
 
-    events = await run(page.archive_program())
+    events = await run(page.archive_program(page.archiving_id))
 
     assert ("success", "Program archived.") in toasts(events)
     assert page.programs == []
@@ -187,7 +188,7 @@ async def test_archiving_without_permission_says_so(session, make, tab, run):
     await run(page.load())
     await run(page.ask_archive(program.id))
 
-    await run(page.archive_program())
+    await run(page.archive_program(page.archiving_id))
 
     assert (page.error_at, page.error) == (
         f"{ARCHIVE}{program.id}",
