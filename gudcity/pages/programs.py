@@ -280,8 +280,6 @@ def _program_row(program: ProgramLine) -> rx.Component:
                         wrap="wrap",
                     ),
                     rx.text(
-                        program.kind,
-                        " · ",
                         program.per_scan,
                         rx.cond(
                             program.cooldown_minutes > 0,

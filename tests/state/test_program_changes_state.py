@@ -6,6 +6,7 @@ import pytest
 from gudcity.models import ProgramKind
 from gudcity.services import programs
 from gudcity.services.permissions import Permission
+from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
 from gudcity.state.home import HomeState
 from gudcity.state.programs import ARCHIVE, CREATE, REWARD_EDIT, ProgramsState
@@ -197,6 +198,21 @@ async def test_archiving_without_permission_says_so(session, make, tab, run):
     assert page.archiving_id == program.id
     session.refresh(program)
     assert program.archived_at is None
+
+
+async def test_the_customer_keeps_an_archived_card_to_look_at(session, make, tab, run):
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    programs.add_reward(session, owner, program.id, name="Espresso", cost=50)
+    customer = make.customer("Alice")
+    make.card(customer, program, balance=70)
+    programs.archive_program(session, owner, program.id)
+    page = tab(CardsState, "/cards", customer)
+
+    await run(page.load())
+
+    (tile,) = page.cards
+    assert (tile.program_name, tile.balance, tile.archived) == ("Coffee Club", 70, True)
 
 
 # --- the scanner's first-run guide ---------------------------------------------------------
