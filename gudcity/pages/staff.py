@@ -30,7 +30,7 @@ def _form_error(key: str) -> rx.Component:
 def _checkboxes(checked: StaffLine | None = None) -> rx.Component:
     """A checkbox per permission, ticked as `checked` has them (the add form: none)."""
     return rx.vstack(
-        rx.text("May", as_="div", style=LABEL_STYLE),
+        rx.text("Permissions", as_="div", style=LABEL_STYLE),
         rx.flex(
             *(
                 rx.checkbox(
