@@ -80,7 +80,10 @@ class BusinessState(LiveState):
             self._take_seat(await self._read_shared(memo, permissions.seat_of))
         except PermissionDeniedError as error:
             raise AuthenticationError(error.message) from None
-        follow_up = await self._reload_page(memo) or []
+        try:
+            follow_up = await self._reload_page(memo) or []
+        except PermissionDeniedError as error:  # a permission the page used was taken away
+            follow_up = [toasts.error(error.message)]
         follow_up += await self._reload_feed()
         return follow_up or None
 

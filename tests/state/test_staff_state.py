@@ -291,3 +291,22 @@ async def test_the_password_page_takes_junk_in_words(make, tab, run):
     for junk in ("not a form", {"new_password": 12345678}, {}):
         assert [level for level, _ in toasts(await run(state.set_password(junk)))] == ["error"]
     assert make.counts() == before
+
+
+async def test_a_taken_permission_the_open_page_was_using_is_said_in_words(session, make, tab, run):
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    alice = make.customer("Alice")
+    make.card(alice, program, balance=10)
+    barista = make.staff(owner, business, SCAN, AWARD)
+    counter = tab(ScannerState, "/business/scanner", barista)
+    await run(counter.load())
+    await run(counter.look_up({"card_number": alice.card_number}))
+    assert counter.customer_name == "Alice"
+
+    staff.change_staff_permissions(session, owner, business.id, barista.id, {AWARD})
+    events = await run(counter._live_refresh())
+
+    assert toasts(events) == [("error", "You do not have permission to do this.")]
+    assert not counter.can_scan and counter.can_award
+    assert redirect_target(events) is None
