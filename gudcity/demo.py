@@ -21,6 +21,7 @@ from gudcity.services import (
 )
 
 DEMO_PASSWORD = "gudcity-demo"
+DEMO_TEMPORARY_PASSWORD = "gudcity-demo-temporary"
 CUSTOMER_EMAIL = "alice@demo.gudcity.app"
 CAFE_EMAIL = "cafe@demo.gudcity.app"
 SALON_EMAIL = "salon@demo.gudcity.app"
@@ -85,9 +86,11 @@ def _people(session: Session):
         cafe.id,
         name="Dev Patel",
         email=STAFF_EMAIL,
-        password=DEMO_PASSWORD,
+        password=DEMO_TEMPORARY_PASSWORD,
         permissions={permissions.Permission.SCAN, permissions.Permission.AWARD},
     )
+    # As at a first log-in: the barista replaces the owner's temporary password.
+    barista = accounts.choose_first_password(session, barista, DEMO_PASSWORD)
     return alice, ben, cafe_owner, cafe, salon_owner, salon, barista
 
 

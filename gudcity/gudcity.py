@@ -7,7 +7,7 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.files import keep_files_private
-from gudcity.pages import auth, cards, customers, home, programs, scanner
+from gudcity.pages import auth, cards, customers, home, programs, scanner, staff
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
@@ -17,8 +17,10 @@ from gudcity.state.cards import CardsState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
+from gudcity.state.new_password import NewPasswordState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.state.staff import StaffState
 from gudcity.web.credentials import CredentialsMiddleware
 from gudcity.web.headers import add_security_headers
 from gudcity.web.limits import limit_request_size
@@ -50,6 +52,13 @@ app.add_page(
 )
 app.add_page(
     programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load
+)
+app.add_page(staff.staff, route=staff.ROUTE, title=staff.TITLE, on_load=StaffState.load)
+app.add_page(
+    auth.new_password,
+    route=auth.NEW_PASSWORD_ROUTE,
+    title="Choose your password · GudCity",
+    on_load=NewPasswordState.load,
 )
 
 app.register_lifespan_task(disable_nagle)

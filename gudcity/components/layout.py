@@ -30,7 +30,12 @@ def top_bar() -> rx.Component:
         rx.cond(
             SessionState.is_customer,
             rx.hstack(*(_nav_link(*link) for link in CUSTOMER_LINKS), spacing="4"),
-            rx.hstack(*(_nav_link(*link) for link in BUSINESS_LINKS), spacing="4", wrap="wrap"),
+            rx.hstack(
+                *(_nav_link(*link) for link in BUSINESS_LINKS),
+                rx.cond(SessionState.is_business_owner, _nav_link("Staff", routes.STAFF)),
+                spacing="4",
+                wrap="wrap",
+            ),
         ),
         rx.spacer(),
         rx.hstack(

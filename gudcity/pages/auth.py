@@ -1,13 +1,15 @@
-"""/login and /register."""
+"""/login, /register, and /new-password (a temporary password replaced at first log-in)."""
 
 import reflex as rx
 
 from gudcity import routes
 from gudcity.components.layout import labelled_input
+from gudcity.state.new_password import NewPasswordState
 from gudcity.state.session import RegisterFormState, SessionState
 
 LOGIN_ROUTE = routes.LOGIN
 REGISTER_ROUTE = routes.REGISTER
+NEW_PASSWORD_ROUTE = routes.NEW_PASSWORD
 
 
 def _card(*children: rx.Component) -> rx.Component:
@@ -109,4 +111,46 @@ def register() -> rx.Component:
             on_submit=SessionState.register,
         ),
         rx.text("Have an account? ", rx.link("Log in", href=LOGIN_ROUTE), size="2"),
+    )
+
+
+def new_password() -> rx.Component:
+    return _card(
+        rx.heading("Choose your password", size="6", as_="h1"),
+        rx.text(
+            "You logged in with a temporary password. Choose your own to carry on.",
+            size="2",
+            color_scheme="gray",
+        ),
+        rx.form(
+            rx.vstack(
+                labelled_input(
+                    "New password",
+                    "new_password",
+                    type="password",
+                    auto_complete="new-password",
+                    min_length=8,
+                    required=True,
+                ),
+                rx.cond(
+                    NewPasswordState.error != "",
+                    rx.callout(
+                        NewPasswordState.error,
+                        icon="triangle-alert",
+                        color_scheme="red",
+                        role="alert",
+                        width="100%",
+                    ),
+                ),
+                rx.button(
+                    "Set new password",
+                    type="submit",
+                    size="3",
+                    width="100%",
+                    loading=NewPasswordState.saving,
+                ),
+                spacing="4",
+            ),
+            on_submit=NewPasswordState.set_password,
+        ),
     )

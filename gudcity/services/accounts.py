@@ -5,6 +5,8 @@ services/sessions.py.
 """
 
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
 import argon2
 from email_validator import EmailNotValidError, validate_email
@@ -12,12 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import new_card_number
-from gudcity.domain.errors import ConflictError, ValidationError
+from gudcity.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from gudcity.models import Business, StaffPermission, User, UserRole
 from gudcity.services.atomic import atomic
-from gudcity.services.inputs import check_text
+from gudcity.services.inputs import check_text, get_row
+from gudcity.services.outbox import business_topic, publish
 from gudcity.services.permissions import GRANTABLE, Permission, require_business_owner
 from gudcity.settings import get_settings
+
+PERMISSION_VALUES = frozenset(p.value for p in Permission)
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 256
@@ -109,6 +114,19 @@ def register_business(
     return owner, business
 
 
+def check_permissions(permissions: Any) -> set[Permission]:
+    """What an owner grants: a collection of permissions (seeing customers goes without saying)."""
+    refused = ValidationError("Choose the staff member's permissions from the list.")
+    if isinstance(permissions, str | bytes | dict) or not isinstance(permissions, Iterable):
+        raise refused
+    granted = set()
+    for permission in permissions:
+        if not isinstance(permission, str) or permission not in PERMISSION_VALUES:
+            raise refused
+        granted.add(Permission(permission))
+    return granted
+
+
 @atomic
 def add_staff_member(
     session: Session,
@@ -120,9 +138,14 @@ def add_staff_member(
     password: str,
     permissions: set[Permission],
 ) -> User:
-    """The owner creates a staff login with the permissions it should have."""
+    """The owner creates a staff login with the permissions it should have.
+
+    The password is a temporary one: the member chooses their own at first log-in.
+    """
     business = require_business_owner(session, actor, business_id)
+    permissions = check_permissions(permissions)
     staff = _new_user(session, name=name, email=email, password=password, role=UserRole.STAFF)
+    staff.must_change_password = True
     session.flush()
     session.add(
         StaffPermission(
@@ -131,5 +154,28 @@ def add_staff_member(
             **{p.value: p in permissions for p in GRANTABLE},
         )
     )
+    publish(session, [business_topic(business.id)], "staff_added", {"user_id": staff.id})
     _commit_new_account(session)
     return staff
+
+
+@atomic
+def choose_first_password(session: Session, actor: User, password: str) -> User:
+    """A member given a temporary password replaces it with their own."""
+    if actor is None:
+        raise PermissionDeniedError("Please log in.")
+    user = get_row(session, User, actor.id)
+    if user is None or not user.must_change_password:
+        raise ConflictError("Your password is already set. Change it in your settings.")
+    _check_password(check_text(password, "Password"))
+    try:
+        password_hasher.verify(user.password_hash, password)
+    except argon2.exceptions.VerificationError:
+        pass
+    else:
+        raise ValidationError("Choose a new password, not the temporary one.")
+    user.password_hash = password_hasher.hash(password)
+    user.must_change_password = False
+    session.add(user)
+    session.commit()
+    return user

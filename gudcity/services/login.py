@@ -20,11 +20,15 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, delete, func, select
 
 from gudcity.domain.errors import AuthenticationError, TooManyAttemptsError, ValidationError
-from gudcity.models import LoginFailure, User, utc_now
+from gudcity.models import LoginFailure, User, UserRole, utc_now
 from gudcity.services import devices
 from gudcity.services.accounts import normalize_email, password_hasher
 from gudcity.services.atomic import atomic
+from gudcity.services.permissions import businesses_of
 from gudcity.settings import get_settings
+
+# A staff member the owner removed keeps the account (the ledger names it) but no seat.
+NO_LONGER_STAFF = "This account no longer works for a business. Ask the owner if that is wrong."
 
 
 @atomic
@@ -71,6 +75,8 @@ def log_in(
         forget = (LoginFailure.device == attempt.device,)
     session.exec(delete(LoginFailure).where(*forget))
     session.commit()
+    if user.role == UserRole.STAFF and not businesses_of(session, user):
+        raise AuthenticationError(NO_LONGER_STAFF)
     return user
 
 

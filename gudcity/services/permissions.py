@@ -24,6 +24,9 @@ class Permission(StrEnum):
     VIEW_CUSTOMERS = "view_customers"
 
 
+# Staff given a temporary password act for the business once they chose their own.
+CHOOSE_PASSWORD_FIRST = "Choose your own password first."
+
 # What a staff row can grant; every member of a business may see its customers.
 GRANTABLE = tuple(p for p in Permission if p != Permission.VIEW_CUSTOMERS)
 
@@ -71,6 +74,8 @@ def check_business_permission(
     """
     if actor is None:
         raise PermissionDeniedError("Please log in.")
+    if actor.must_change_password:
+        raise PermissionDeniedError(CHOOSE_PASSWORD_FIRST)
     if owner_id == actor.id:
         return
     if staff is None:

@@ -8,7 +8,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, delete, select, update
 
 from gudcity.domain.errors import AuthenticationError
 from gudcity.models import LoginTicket, User, UserSession, utc_now
@@ -59,6 +59,17 @@ def log_out(session: Session, token: str | None) -> None:
         row.revoked_at = utc_now()
         session.add(row)
         session.commit()
+
+
+def revoke_user_sessions(session: Session, user_id: int) -> None:
+    """End every live session of the user (in the caller's transaction): each tab of
+    theirs is logged out at its next event or change-feed refresh."""
+    session.exec(
+        update(UserSession)
+        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+    )
+    session.exec(delete(LoginTicket).where(LoginTicket.user_id == user_id))
 
 
 @atomic

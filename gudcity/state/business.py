@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import reflex as rx
 
-from gudcity.domain.errors import ServiceError
+from gudcity.domain.errors import AuthenticationError, PermissionDeniedError, ServiceError
 from gudcity.domain.labels import count_badge
 from gudcity.models import UserRole
 from gudcity.services import notifications, permissions
@@ -49,11 +49,10 @@ class BusinessState(LiveState):
     _newest_notice: int = -1
 
     async def _open_business(self):
-        """on_load of a business page: guard, find the user's seat, read, subscribe."""
+        """on_load of a business page: guard, then read (the seat first) and subscribe."""
         redirect = await self._guard(*BUSINESS_ROLES)
         if redirect:
             return redirect
-        self._take_seat(await self._as_user(permissions.seat_of))
         self._newest_notice = -1
         return (await self._open() or []) + self._welcome()
 
@@ -72,8 +71,19 @@ class BusinessState(LiveState):
         return {business_topic(self._business_id)}
 
     async def _reload(self, memo: dict | None = None) -> list | None:
-        """The page's own view, then the notifications."""
-        follow_up = await self._reload_page(memo) or []
+        """The user's seat (the owner may have changed it), the page's view, the notifications.
+
+        A member removed meanwhile has no session any more: the feed's refresh then
+        sends the tab to log in (LiveState._live_refresh).
+        """
+        try:
+            self._take_seat(await self._read_shared(memo, permissions.seat_of))
+        except PermissionDeniedError as error:
+            raise AuthenticationError(error.message) from None
+        try:
+            follow_up = await self._reload_page(memo) or []
+        except PermissionDeniedError as error:  # a permission the page used was taken away
+            follow_up = [toasts.error(error.message)]
         follow_up += await self._reload_feed()
         return follow_up or None
 

@@ -75,9 +75,10 @@ class LiveState(SessionState):
         """
         try:
             follow_up = await self._reload(memo)
-        except AuthenticationError:
+        except AuthenticationError as error:
+            # Logged out elsewhere, or a member the owner removed: off to log in, saying why.
             subscriptions.unsubscribe(self._subscriber())
-            return [rx.redirect(routes.LOGIN)]
+            return [toasts.info(error.message), rx.redirect(routes.LOGIN)]
         except DatabaseUnavailableError:
             # The page keeps what it shows; the feed refreshes every tab once it is back.
             return None

@@ -43,6 +43,11 @@ def home_for(role: str) -> str:
     return routes.CARDS if role == UserRole.CUSTOMER else routes.SCANNER
 
 
+def _choosing_password_first(then: str) -> str:
+    """The page where a user given a temporary password chooses theirs, then goes on."""
+    return f"{routes.NEW_PASSWORD}?next={quote(then)}"
+
+
 def run_in_session(work: Callable[[Session], T]) -> T:
     """`work(session)`; a database that cannot be reached becomes a message for the user."""
     try:
@@ -73,6 +78,10 @@ class SessionState(rx.State):
     def is_customer(self) -> bool:
         return self.user_role == UserRole.CUSTOMER
 
+    @rx.var
+    def is_business_owner(self) -> bool:
+        return self.user_role == UserRole.BUSINESS_OWNER
+
     def _credentials(self) -> credentials.Credentials:
         """The cookies this tab's connection carried: asked per event, never stored."""
         return credentials.of_tab(self.router.session.client_token, self.router.session.session_id)
@@ -96,15 +105,17 @@ class SessionState(rx.State):
         An anonymous visitor goes to /login and comes back afterwards; a user of
         the other kind goes to their own home with a message.
         """
+        here = self.router.url.path.rstrip("/") or "/"  # a page load adds a slash
         try:
             user = await self._as_user(lambda _s, u: u)
         except AuthenticationError as error:
             self._forget()
-            here = self.router.url.path.rstrip("/") or "/"  # a page load adds a slash
             return [toasts.info(error.message), rx.redirect(f"{routes.LOGIN}?next={quote(here)}")]
         except DatabaseUnavailableError as error:
             return [toasts.error(error.message)]
         self._remember(user)
+        if user.must_change_password:
+            return [rx.redirect(_choosing_password_first(here))]
         if user.role not in roles:
             return [
                 rx.toast.warning("That page is not for your account."),
@@ -147,8 +158,12 @@ class SessionState(rx.State):
         yield navigate(f"{SESSION_ROUTE}?ticket={ticket}")
 
     def _ticket_for(self, session: Session, user: User) -> tuple[User, str]:
-        """The user and a log-in ticket that lands on the page they came for."""
-        return user, sessions.issue_ticket(session, user, self._next_page(user.role))
+        """The user and a log-in ticket that lands on the page they came for (after
+        choosing their own password, for a user given a temporary one)."""
+        landing = self._next_page(user.role)
+        if user.must_change_password:
+            landing = _choosing_password_first(landing)
+        return user, sessions.issue_ticket(session, user, landing)
 
     @staticmethod
     def _create_account(session: Session, form_data: dict) -> tuple[User, str]:

@@ -27,3 +27,7 @@ def info(text: str) -> EventSpec:
 
 def error(text: str) -> EventSpec:
     return rx.toast.error(literal_text(text))
+
+
+def success(text: str) -> EventSpec:
+    return rx.toast.success(literal_text(text))

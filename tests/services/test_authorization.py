@@ -62,6 +62,7 @@ from gudcity.services import (
     qr_cards,
     redemptions,
     scanning,
+    staff,
     standing,
 )
 from gudcity.services.permissions import Permission
@@ -216,6 +217,31 @@ def _add_staff(w: World) -> Call:
     return call
 
 
+def _change_staff(w: World) -> Call:
+    member = w.make.staff(w.owner, w.business, Permission.SCAN)
+    return lambda actor: staff.change_staff_permissions(
+        w.session, actor, w.business.id, member.id, {Permission.SCAN, Permission.AWARD}
+    )
+
+
+def _remove_staff(w: World) -> Call:
+    member = w.make.staff(w.owner, w.business, Permission.SCAN)
+    return lambda actor: staff.remove_staff_member(w.session, actor, w.business.id, member.id)
+
+
+def _choose_first_password(w: World) -> Call:
+    """As the actor would at a first log-in: given a temporary password, each chooses theirs."""
+
+    def call(actor):
+        if actor is not None:
+            actor.must_change_password = True
+            w.session.add(actor)
+            w.session.commit()
+        return accounts.choose_first_password(w.session, actor, "a password of my own")
+
+    return call
+
+
 CALLS: dict[str, Callable[[World], Call]] = {
     # the ledger
     "award_points": lambda w: (
@@ -317,6 +343,10 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "act_on_notification": _act_on_notification,
     # staff and businesses
     "add_staff_member": _add_staff,
+    "list_staff": lambda w: lambda actor: staff.list_staff(w.session, actor, w.business.id),
+    "change_staff_permissions": _change_staff,
+    "remove_staff_member": _remove_staff,
+    "choose_first_password": _choose_first_password,
     "businesses_of": lambda w: lambda actor: permissions.businesses_of(w.session, actor),
     "seat_of": lambda w: lambda actor: permissions.seat_of(w.session, actor),
 }
@@ -336,6 +366,7 @@ READS = {
     "unread_count",
     "businesses_of",
     "seat_of",
+    "list_staff",
 }
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
@@ -379,6 +410,10 @@ POLICY = [
     ("mark_all_read",                 CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("act_on_notification",           CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("add_staff_member",              OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("list_staff",                    OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("change_staff_permissions",      OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("remove_staff_member",           OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("choose_first_password",         ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("businesses_of",                 ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("seat_of",                       ANYONE,    DENY, DENY, DENY, OK,   OK,   OK,   OK),
 ]

@@ -52,6 +52,7 @@ from gudcity.services import (
     qr_cards,
     redemptions,
     scanning,
+    staff,
     standing,
 )
 from gudcity.services.permissions import Permission
@@ -464,6 +465,12 @@ ID_CALLS: dict[str, Callable[[Counter, Any], Any]] = {
         c.session, c.owner, c.program.id, i, c.make.key()
     ),
     "standing(customer)": lambda c, i: standing.standing(c.session, c.owner, c.program.id, i),
+    "change_staff_permissions(user)": lambda c, i: staff.change_staff_permissions(
+        c.session, c.owner, c.business.id, i, {Permission.SCAN}
+    ),
+    "remove_staff_member(user)": lambda c, i: staff.remove_staff_member(
+        c.session, c.owner, c.business.id, i
+    ),
 }
 
 
@@ -495,6 +502,7 @@ BUSINESS_ID_CALLS: dict[str, Callable[[Counter, Any], Any]] = {
     "find_customer_by_card_number": lambda c, i: scanning.find_customer_by_card_number(
         c.session, c.owner, i, c.customer.card_number
     ),
+    "list_staff": lambda c, i: staff.list_staff(c.session, c.owner, i),
 }
 
 

@@ -14,6 +14,7 @@ from gudcity.state.customers import CustomersState
 from gudcity.state.failures import UNEXPECTED, show_failure
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.state.staff import StaffState
 from tests.support.databases import table_counts
 from tests.support.events import redirect_target, toasts
 
@@ -44,6 +45,12 @@ BUSINESS_CASES = [
     (ScannerState, "/business/scanner", "look_up", ("not a form",)),
     (ScannerState, "/business/scanner", "look_up", ({"card_number": ["1"]},)),
     (ScannerState, "/business/scanner", "choose_program", ("abc",)),
+    (StaffState, "/business/staff", "add_member", ("not a form",)),
+    (StaffState, "/business/staff", "add_member", ({"name": ["x"], "email": 1, **FRESH},)),
+    (StaffState, "/business/staff", "open_editor", ("abc",)),
+    (StaffState, "/business/staff", "ask_to_remove", (10**30,)),
+    (StaffState, "/business/staff", "save_permissions", ([1, 2],)),
+    (StaffState, "/business/staff", "confirm_removal", ()),
 ]
 CUSTOMER_CASES = [
     (CardsState, "/cards", "answer", ("abc", "yes")),

@@ -11,6 +11,8 @@ from gudcity.services.permissions import Permission
 from tests.support.databases import table_counts
 
 PASSWORD = "correct horse battery"
+# What an owner gives a new staff member, to be replaced at their first log-in.
+TEMPORARY_PASSWORD = "temporary staff pass"
 
 
 class Make:
@@ -42,17 +44,24 @@ class Make:
             business_name=name or f"Business {n}",
         )
 
-    def staff(self, owner: User, business: Business, *granted: Permission) -> User:
+    def staff(
+        self, owner: User, business: Business, *granted: Permission, first_login: bool = False
+    ) -> User:
+        """A staff member; one who logged in before (and chose PASSWORD) unless `first_login`,
+        who still holds the owner's TEMPORARY_PASSWORD."""
         n = next(self._numbers)
-        return accounts.add_staff_member(
+        staff = accounts.add_staff_member(
             self.session,
             owner,
             business.id,
             name=f"Staff {n}",
             email=f"{self.prefix}staff{n}@example.com",
-            password=PASSWORD,
+            password=TEMPORARY_PASSWORD,
             permissions=set(granted),
         )
+        if first_login:
+            return staff
+        return accounts.choose_first_password(self.session, staff, PASSWORD)
 
     def program(
         self, owner: User, business: Business, *, points_per_scan: int = 10, **options
