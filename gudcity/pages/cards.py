@@ -5,6 +5,7 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.cards import loyalty_card, notification_item, qr_card
 from gudcity.components.layout import empty_state, page_frame
+from gudcity.components.reward_codes import reward_codes_section
 from gudcity.state.cards import CardsState
 
 ROUTE = routes.CARDS
@@ -109,6 +110,7 @@ def cards() -> rx.Component:
             width="100%",
             align_items="start",
         ),
+        reward_codes_section(),
         _redemption_dialog(),
         title="My cards",
     )
