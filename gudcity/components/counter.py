@@ -40,7 +40,9 @@ def _delivery() -> rx.Component:
             rx.text(
                 "Delivered",
                 rx.cond(
-                    CounterState.code_delivered_by != "", " by " + CounterState.code_delivered_by
+                    CounterState.code_delivered_by != "",
+                    " by " + CounterState.code_delivered_by,
+                    "",
                 ),
                 " · ",
                 local_date_time(CounterState.code_delivered_at),

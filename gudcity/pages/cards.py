@@ -102,6 +102,7 @@ def _redemption_dialog() -> rx.Component:
 def cards() -> rx.Component:
     return page_frame(
         qr_card(),
+        reward_codes_section(),
         rx.grid(
             _cards_section(),
             _notifications_section(),
@@ -110,7 +111,6 @@ def cards() -> rx.Component:
             width="100%",
             align_items="start",
         ),
-        reward_codes_section(),
         _redemption_dialog(),
         title="My cards",
     )
