@@ -1,6 +1,8 @@
 """The reward-code sweep the workers run: overdue codes expire, each once, in batches."""
 
+import asyncio
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import update
@@ -42,3 +44,28 @@ def test_a_sweep_expires_all_overdue_codes_batch_by_batch_and_then_nothing(
     statuses = session.exec(select(RewardCode.status)).all()
     assert sorted(statuses) == sorted([RewardCodeStatus.EXPIRED] * 5 + [RewardCodeStatus.WAITING])
     assert session.get(LoyaltyCard, card.id).balance == 45
+
+
+def test_the_lifespan_task_sweeps_again_and_again_and_survives_a_failure(monkeypatch):
+    calls = []
+
+    def sweep():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database is restarting")
+        return 0
+
+    monkeypatch.setattr(sweeps, "sweep_once", sweep)
+    monkeypatch.setattr(
+        sweeps, "get_settings", lambda: SimpleNamespace(reward_code_sweep_seconds=0.01)
+    )
+
+    async def scenario():
+        task = asyncio.create_task(sweeps.sweep_reward_codes())
+        while len(calls) < 3:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await task
+
+    asyncio.run(asyncio.wait_for(scenario(), 5))
+    assert len(calls) >= 3

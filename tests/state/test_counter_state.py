@@ -200,3 +200,14 @@ async def test_cards_with_no_codes_lists_none(make, tab, run):
     cards = tab(CardsState, CARDS, make.customer("Bob"))
     await run(cards.load())
     assert cards.reward_codes == []
+
+
+async def test_staff_who_may_not_scan_cannot_check_codes(make, tab, run, redeemed):
+    owner, business, _, _, code = redeemed
+    clerk = make.staff(owner, business, Permission.AWARD)
+    counter = await counter_tab(tab, run, clerk)
+
+    events = await run(counter.check_code({"reward_code": code}))
+
+    assert not counter.code_shown and not counter.can_scan
+    assert toasts(events) == [("error", "You do not have permission to do this.")]
