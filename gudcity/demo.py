@@ -11,6 +11,7 @@ from gudcity.services import (
     accounts,
     answers,
     awards,
+    counter,
     enrollment,
     lookups,
     notifications,
@@ -135,8 +136,13 @@ def _visits(session: Session, alice, ben, cafe_owner, barista, salon_owner, coff
     glow_card = lookups.card_of(session, alice.id, glow.id)
     awards.award_points(session, salon_owner, glow_card.id, 100, "demo-glow-bonus", note="Colour")
     coffee_card = lookups.card_of(session, alice.id, coffee.id)
-    redemptions.redeem_reward(
+    redeemed = redemptions.redeem_reward(
         session, alice, coffee_card.id, programs.rewards_ladder(session, coffee.id)[0].id, "demo-r1"
     )
+    # Handed over at the counter (a code left waiting would expire and refund).
+    shown = counter.check_reward_code(
+        session, barista, coffee.business_id, redeemed.redemption_code
+    )
+    counter.deliver_reward_code(session, barista, coffee.business_id, shown.code_id)
     enrollment.join_program(session, ben, coffee.id)
     scanning.scan_customer(session, barista, coffee.id, ben.id, "demo-ben-1")

@@ -11,6 +11,7 @@ from gudcity.pages import auth, cards, customers, home, programs, scanner, staff
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
+from gudcity.realtime.sweeps import sweep_reward_codes
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
 from gudcity.state.cards import CardsState
@@ -65,3 +66,4 @@ app.register_lifespan_task(disable_nagle)
 app.register_lifespan_task(tune_garbage_collector)
 app.register_lifespan_task(change_feed)
 app.register_lifespan_task(run_timers)
+app.register_lifespan_task(sweep_reward_codes)

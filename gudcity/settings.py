@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     login_ticket_ttl_seconds: int = Field(default=60, gt=0)
     enrollment_request_ttl_hours: int = Field(default=72, gt=0)
     deduction_request_ttl_minutes: int = Field(default=30, gt=0)
+    # A redeemed reward's code waits this long at the counter; then its points go back.
+    redemption_code_ttl_minutes: int = Field(default=30, gt=0)
+    # How often each worker expires the codes whose time is up (the page reads expire too).
+    reward_code_sweep_seconds: int = Field(default=30, gt=0)
     # A business may invite one customer this often a day, and anyone this often an hour:
     # enough for a busy counter, too few to spam customers from a throwaway business.
     invitations_per_customer_per_day: int = Field(default=3, gt=0)

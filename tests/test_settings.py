@@ -34,3 +34,11 @@ def test_a_public_url_is_the_only_allowed_origin():
     assert settings.allowed_origins == ["https://gudcity.example"]
     with pytest.raises(ValidationError, match="PUBLIC_URL must be an http"):
         Settings(public_url="gudcity.example", secret_key="s" * 32)
+
+
+def test_a_reward_codes_time_at_the_counter_comes_from_the_environment(monkeypatch):
+    assert Settings(secret_key="s" * 32).redemption_code_ttl_minutes == 30
+    monkeypatch.setenv("REDEMPTION_CODE_TTL_MINUTES", "45")
+    assert Settings(secret_key="s" * 32).redemption_code_ttl_minutes == 45
+    with pytest.raises(ValidationError):
+        Settings(secret_key="s" * 32, redemption_code_ttl_minutes=0)

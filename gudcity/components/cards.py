@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from gudcity.components.confirm import confirm_button
 from gudcity.state.cards import CardsState, CardTile, LedgerLine, NotificationItem, RewardOption
 
 # An archived program's card: kept, with its balance and history, but nothing moves.
@@ -42,13 +43,15 @@ def _reward(card: CardTile, reward: RewardOption) -> rx.Component:
     return rx.hstack(
         rx.text(reward.name, size="2"),
         rx.spacer(),
-        rx.badge(reward.cost.to_string() + " " + card.unit, variant="soft"),
-        rx.button(
+        rx.badge(reward.cost_label, variant="soft"),
+        confirm_button(
             "Redeem",
+            title="Redeem this reward?",
+            description="Spend " + reward.cost_label + " on " + reward.name + "?",
+            on_confirm=CardsState.redeem(card.card_id, reward.reward_id),
             size="1",
             disabled=~reward.affordable,
             loading=CardsState.redeeming_id == reward.reward_id,
-            on_click=CardsState.redeem(card.card_id, reward.reward_id),
             aria_label="Redeem " + reward.name,
         ),
         width="100%",

@@ -9,6 +9,7 @@ TRANSACTION_LABELS = {
     TransactionKind.DEDUCT: "Deducted",
     TransactionKind.REDEEM: "Redeemed",
     TransactionKind.ADJUST: "Adjusted",
+    TransactionKind.REFUND: "Refunded",
 }
 
 

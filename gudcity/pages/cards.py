@@ -5,6 +5,7 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.cards import loyalty_card, notification_item, qr_card
 from gudcity.components.layout import empty_state, page_frame
+from gudcity.components.reward_codes import reward_codes_section
 from gudcity.state.cards import CardsState
 
 ROUTE = routes.CARDS
@@ -101,6 +102,7 @@ def _redemption_dialog() -> rx.Component:
 def cards() -> rx.Component:
     return page_frame(
         qr_card(),
+        reward_codes_section(),
         rx.grid(
             _cards_section(),
             _notifications_section(),

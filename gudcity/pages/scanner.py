@@ -5,6 +5,7 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.first_run import first_run_guide
+from gudcity.components.counter import reward_counter
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.settings import get_settings
 from gudcity.state.scanner import ScannerState
@@ -284,6 +285,7 @@ def scanner() -> rx.Component:
                 ),
             ),
         ),
+        reward_counter(),
         business_notifications(ScannerState),
         title="Scanner",
     )

@@ -226,8 +226,10 @@ def write_ledger_row(
     if row_id is None:
         # The key was used before (or by a concurrent request that committed first).
         return same_operation(find_transaction(session, idempotency_key), card_id, kind), False
+    # A refund gives back what a redemption took: it is no new earning (no lifetime, no tier).
+    gain = 0 if kind == TransactionKind.REFUND else max(amount, 0)
     moved = session.execute(
-        _MOVE_BALANCE, {"card_id": card_id, "amount": amount, "gain": max(amount, 0), "now": now}
+        _MOVE_BALANCE, {"card_id": card_id, "amount": amount, "gain": gain, "now": now}
     ).first()
     if moved is None:
         session.rollback()

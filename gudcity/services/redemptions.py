@@ -1,10 +1,20 @@
-"""A customer spends points on a reward and gets the code to show at the counter."""
+"""A customer spends points on a reward and gets the code to show at the counter;
+their codes, and cancelling one that still waits (services/counter.py delivers it)."""
 
 from sqlmodel import Session
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError
 from gudcity.domain.labels import amount_label
-from gudcity.models import NotificationType, PointTransaction, Reward, TransactionKind, User
+from gudcity.models import (
+    NotificationType,
+    PointTransaction,
+    Reward,
+    RewardCode,
+    RewardCodeStatus,
+    TransactionKind,
+    User,
+)
+from gudcity.services import reward_codes
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_key, get_row
 from gudcity.services.ledger import (
@@ -54,7 +64,8 @@ def redeem_reward(
         note=reward.name,
     )
     if created:
-        _announce(session, customer, card, reward, transaction.redemption_code)
+        code = reward_codes.open_reward_code(session, card, reward.id, transaction)
+        _announce(session, customer, card, reward, code)
     session.commit()
     return transaction
 
@@ -78,3 +89,46 @@ def _announce(session: Session, customer: User, card: CardFacts, reward: Reward,
         customer_id=customer.id,
     )
     publish_card_change(session, card, "reward.redeemed")
+
+
+_CODES = RewardCode.__table__
+# The customer's list: codes still waiting first, then the newest.
+_WAITING_FIRST = ((_CODES.c.status != RewardCodeStatus.WAITING), _CODES.c.id.desc())
+
+
+def list_reward_codes(
+    session: Session, actor: User, *, limit: int = 20
+) -> list[reward_codes.CodeView]:
+    """The customer's reward codes, waiting ones first, then newest first.
+
+    Codes whose time is up are expired (and refunded) first, so none shows as
+    waiting past its time; that write commits on its own.
+    """
+    customer = require_customer(actor)
+    if reward_codes.expire_overdue(session, _CODES.c.customer_id == customer.id):
+        session.commit()
+    return reward_codes.code_views(
+        session, _CODES.c.customer_id == customer.id, order_by=_WAITING_FIRST, limit=limit
+    )
+
+
+@atomic
+def cancel_reward_code(session: Session, actor: User, code_id: int) -> reward_codes.CodeView:
+    """The customer changes their mind: the code is void and its points go back.
+
+    Cancelling a cancelled code changes nothing; one already delivered or expired
+    cannot be cancelled (of a cancel and a delivery racing, one wins).
+    """
+    customer = require_customer(actor)
+    code = get_row(session, RewardCode, code_id)
+    if code is None or code.customer_id != customer.id:
+        raise NotFoundError("Reward code not found.")
+    if reward_codes.expire_overdue(session, _CODES.c.id == code.id):
+        session.commit()
+    elif reward_codes.cancel_waiting(session, code.id):
+        session.commit()
+        return reward_codes.code_view(session, code.id)
+    view = reward_codes.code_view(session, code.id)
+    if view.status != RewardCodeStatus.CANCELLED:
+        raise reward_codes.refusal(view)
+    return view

@@ -10,7 +10,13 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.domain.card_numbers import format_card_number
 from gudcity.domain.errors import AuthenticationError, ServiceError
-from gudcity.domain.labels import TRANSACTION_LABELS, count_badge, signed_amount, unit
+from gudcity.domain.labels import (
+    TRANSACTION_LABELS,
+    amount_label,
+    count_badge,
+    signed_amount,
+    unit,
+)
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.tiers import tier_title
 from gudcity.models import PointTransaction, Reward, User, UserRole
@@ -29,6 +35,7 @@ from gudcity.settings import get_settings
 from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, flag, row_id
 from gudcity.state.live import LiveState
+from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import time_ago
 
 RECENT_ENTRIES = 3
@@ -48,6 +55,8 @@ class RewardOption:
     name: str
     cost: int
     affordable: bool
+    # "20 points", "1 stamp": the cost in the program's words.
+    cost_label: str = ""
 
 
 @dataclass
@@ -86,6 +95,7 @@ class CardsPage:
     notifications: list[NotificationItem]
     unread_count: int
     newest_notification_id: int
+    reward_codes: list[RewardCodeItem] = field(default_factory=list)
 
 
 def _qr_src(user: User) -> str:
@@ -112,7 +122,14 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
             for t in recent
         ],
         rewards=[
-            RewardOption(r.id, r.name, r.cost, affordable(card.balance, r.cost)) for r in ladder
+            RewardOption(
+                r.id,
+                r.name,
+                r.cost,
+                affordable(card.balance, r.cost),
+                amount_label(card.program_kind, r.cost),
+            )
+            for r in ladder
         ],
         archived=card.program_archived,
     )
@@ -132,6 +149,8 @@ def _notification(note) -> NotificationItem:
 
 def read_cards_page(session: Session, user: User) -> CardsPage:
     """Everything /cards shows but the QR code, read in one go from the services."""
+    # First: reading the codes expires overdue ones, whose points go back on the cards.
+    codes = redemptions.list_reward_codes(session, user)
     notes = notifications.list_customer_notifications(session, user, limit=NOTIFICATIONS_SHOWN)
     held = cards.list_cards(session, user)
     ladders = programs.rewards_ladders(session, [card.program_id for card in held])
@@ -145,6 +164,7 @@ def read_cards_page(session: Session, user: User) -> CardsPage:
         notifications=[_notification(n) for n in notes],
         unread_count=notifications.unread_count(session, user),
         newest_notification_id=notes[0].id if notes else 0,
+        reward_codes=[reward_code_item(code) for code in codes],
     )
 
 
@@ -159,6 +179,9 @@ class CardsState(LiveState):
     redeeming_id: int = 0
     redemption_code: str = ""
     redemption_reward: str = ""
+    # The customer's reward codes (#reward-codes), waiting ones first; the one being cancelled.
+    reward_codes: list[RewardCodeItem] = []
+    cancelling_id: int = 0
 
     _customer_id: int = 0
     _program_ids: list[int] = []
@@ -207,6 +230,7 @@ class CardsState(LiveState):
             cards=page.cards,
             notifications=page.notifications,
             unread_count=page.unread_count,
+            reward_codes=page.reward_codes,
         )
         first_read = self._newest_seen < 0
         fresh = (
@@ -276,6 +300,24 @@ class CardsState(LiveState):
             yield toasts.error(error.message)
         finally:
             self.redeeming_id = 0
+        await self._reload()
+
+    @rx.event
+    async def cancel_code(self, code_id: int):
+        """Cancel a waiting reward code (the page asked to confirm): its points go back."""
+        code_id = row_id(code_id)
+        if self.cancelling_id:
+            return
+        self.cancelling_id = code_id or -1
+        yield
+        try:
+            view = await self._as_user(lambda s, u: redemptions.cancel_reward_code(s, u, code_id))
+            back = amount_label(view.program_kind, view.cost)
+            yield rx.toast.success(f"Cancelled: {back} went back on your card.")
+        except ServiceError as error:
+            yield toasts.error(error.message)
+        finally:
+            self.cancelling_id = 0
         await self._reload()
 
     @rx.event

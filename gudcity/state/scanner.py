@@ -10,6 +10,7 @@ from sqlmodel import Session
 from gudcity.domain.errors import PermissionDeniedError, ServiceError, ValidationError
 from gudcity.domain.labels import amount_label
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
+from gudcity.domain.redemption_codes import is_reward_qr
 from gudcity.domain.scans import scan_outcome_message
 from gudcity.models import User
 from gudcity.services import (
@@ -27,6 +28,7 @@ from gudcity.state import toasts
 from gudcity.state.arguments import form_text, text, whole_number
 from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.camera import ONE_AT_A_TIME, CameraMixin
+from gudcity.state.counter import CounterState
 from gudcity.state.decode_pool import read_first_file, run_decode
 
 # A tab's decode is released when it ends; one whose server died is given up after this.
@@ -224,8 +226,13 @@ class ScannerState(CameraMixin, BusinessState):
     async def _scan_read(self, text: str):
         """Run the scan workflow on the text of a QR code read from a photo or the camera.
 
-        Each read is a new scan: a photo chosen twice is two visits.
+        Each read is a new scan: a photo chosen twice is two visits. A reward code's
+        QR code (`GCR.`) is checked at the counter instead (state/counter.py).
         """
+        if is_reward_qr(text):
+            async for update in (await self.get_state(CounterState))._check_read(text):
+                yield update
+            return
         scan = self._scan(
             lambda s, u, p, k: scanning.scan_token(s, u, p, text, k), uuid.uuid4().hex
         )

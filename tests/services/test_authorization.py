@@ -53,6 +53,7 @@ from gudcity.services import (
     answers,
     awards,
     cards,
+    counter,
     customers,
     deductions,
     enrollment,
@@ -202,6 +203,32 @@ def _scan_token(w: World) -> Call:
     return lambda actor: scanning.scan_token(w.session, actor, w.program.id, token, w.make.key())
 
 
+def _reward_code(w: World) -> PointTransaction:
+    """A code the customer redeemed, waiting at the counter."""
+    key = w.make.key()
+    return redemptions.redeem_reward(w.session, w.customer, w.card.id, w.reward.id, key)
+
+
+def _code_id(w: World) -> int:
+    code = _reward_code(w).redemption_code
+    return counter.check_reward_code(w.session, w.owner, w.business.id, code).code_id
+
+
+def _check_reward_code(w: World) -> Call:
+    code = _reward_code(w).redemption_code
+    return lambda actor: counter.check_reward_code(w.session, actor, w.business.id, code)
+
+
+def _deliver_reward_code(w: World) -> Call:
+    code_id = _code_id(w)
+    return lambda actor: counter.deliver_reward_code(w.session, actor, w.business.id, code_id)
+
+
+def _cancel_reward_code(w: World) -> Call:
+    code_id = _code_id(w)
+    return lambda actor: redemptions.cancel_reward_code(w.session, actor, code_id)
+
+
 def _add_staff(w: World) -> Call:
     def call(actor):
         return accounts.add_staff_member(
@@ -257,6 +284,11 @@ CALLS: dict[str, Callable[[World], Call]] = {
             w.session, actor, w.card.id, w.reward.id, w.make.key()
         )
     ),
+    "cancel_reward_code": _cancel_reward_code,
+    "list_reward_codes": lambda w: lambda actor: redemptions.list_reward_codes(w.session, actor),
+    # the counter
+    "check_reward_code": _check_reward_code,
+    "deliver_reward_code": _deliver_reward_code,
     # the scanner
     "find_customer_by_card_number": lambda w: (
         lambda actor: scanning.find_customer_by_card_number(
@@ -353,6 +385,8 @@ CALLS: dict[str, Callable[[World], Call]] = {
 
 # Calls that only read: even when allowed they must write nothing.
 READS = {
+    "list_reward_codes",
+    "check_reward_code",
     "find_customer_by_card_number",
     "standing",
     "list_programs",
@@ -380,6 +414,10 @@ POLICY = [
     ("respond_to_deduction(accept)",  CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("respond_to_deduction(decline)", CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("redeem_reward",                 CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("cancel_reward_code",            CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("list_reward_codes",             CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("check_reward_code",             SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("deliver_reward_code",           SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("find_customer_by_card_number",  SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("scan_token",                    SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("scan_customer",                 SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
@@ -489,6 +527,8 @@ def test_another_customers_listings_hold_nothing_of_the_customer(session, world)
     assert cards.recent_activity(session, mallory, [world.card.id]) == {world.card.id: []}
     assert notifications.list_customer_notifications(session, mallory) == []
     assert notifications.unread_count(session, mallory) == 0
+    _reward_code(world)
+    assert redemptions.list_reward_codes(session, mallory) == []
 
 
 def test_another_customer_marking_all_read_leaves_the_customers_unread(session, world):

@@ -10,6 +10,7 @@ import pytest
 from gudcity.domain.errors import AuthenticationError, NotFoundError
 from gudcity.state.arguments import NOT_UNDERSTOOD
 from gudcity.state.cards import CardsState
+from gudcity.state.counter import CounterState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import UNEXPECTED, show_failure
 from gudcity.state.programs import ProgramsState
@@ -59,6 +60,16 @@ CUSTOMER_CASES = [
     (CardsState, "/cards", "mark_read", (-1,)),
     (CardsState, "/cards", "redeem", ("abc", None)),
     (CardsState, "/cards", "leave", ({"program": 1},)),
+    (CardsState, "/cards", "cancel_code", ("abc",)),
+    (CardsState, "/cards", "cancel_code", (-1,)),
+]
+# The counter (state/counter.py) lives on the scanner page, which its on_load opens.
+COUNTER_CASES = [
+    ("check_code", ("not a form",)),
+    ("check_code", ({"reward_code": ["ABCD2345"]},)),
+    ("check_code", ({"reward_code": "AB\x00CD"},)),
+    ("check_code", ({"reward_code": "Z" * 10_000},)),
+    ("deliver", ()),
 ]
 
 
@@ -93,6 +104,16 @@ async def test_crafted_customer_events_are_refused_in_words(
     customer = make.customer("Alice")
     state = tab(state_cls, path, customer)
     await run(state.load())
+    await _assert_refused_in_words(session, state, handler, args, run)
+
+
+@pytest.mark.parametrize(("handler", "args"), COUNTER_CASES)
+async def test_crafted_counter_events_are_refused_in_words(session, make, tab, run, handler, args):
+    owner, business = make.business("Bean There")
+    make.program(owner, business, name="Coffee Club")
+    scanner = tab(ScannerState, "/business/scanner", owner)
+    await run(scanner.load())
+    state = await scanner.get_state(CounterState)
     await _assert_refused_in_words(session, state, handler, args, run)
 
 
