@@ -4,8 +4,8 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
-from gudcity.components.first_run import first_run_guide
 from gudcity.components.counter import reward_counter
+from gudcity.components.first_run import first_run_guide
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.settings import get_settings
 from gudcity.state.scanner import ScannerState
