@@ -4,6 +4,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.errors import NotFoundError, ValidationError
 from gudcity.models import LoyaltyProgram, ProgramKind, Reward, User
+from gudcity.models.loyalty import DEFAULT_SCAN_COOLDOWN_SECONDS
 from gudcity.services.accounts import clean_name
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_amount, get_row, is_row_id
@@ -49,7 +50,7 @@ def create_program(
     name: str,
     kind: ProgramKind = ProgramKind.POINTS,
     points_per_scan: int = 10,
-    scan_cooldown_seconds: int = 0,
+    scan_cooldown_seconds: int = DEFAULT_SCAN_COOLDOWN_SECONDS,
 ) -> LoyaltyProgram:
     require_business_permission(session, actor, business_id, Permission.MANAGE_PROGRAMS)
     program = LoyaltyProgram(
