@@ -39,7 +39,7 @@ def _reward(card: CardTile, reward: RewardOption) -> rx.Component:
     return rx.hstack(
         rx.text(reward.name, size="2"),
         rx.spacer(),
-        rx.badge(reward.cost.to_string() + " " + card.unit, variant="soft"),
+        rx.badge(reward.cost_label, variant="soft"),
         rx.button(
             "Redeem",
             size="1",

@@ -10,7 +10,13 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.domain.card_numbers import format_card_number
 from gudcity.domain.errors import AuthenticationError, ServiceError
-from gudcity.domain.labels import TRANSACTION_LABELS, count_badge, signed_amount, unit
+from gudcity.domain.labels import (
+    TRANSACTION_LABELS,
+    amount_label,
+    count_badge,
+    signed_amount,
+    unit,
+)
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.tiers import tier_title
 from gudcity.models import PointTransaction, Reward, User, UserRole
@@ -48,6 +54,8 @@ class RewardOption:
     name: str
     cost: int
     affordable: bool
+    # "1 stamp", "20 points": the cost in the program's own words.
+    cost_label: str = ""
 
 
 @dataclass
@@ -100,7 +108,7 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
         program_id=card.program_id,
         program_name=card.program_name,
         business_name=card.business_name,
-        unit=unit(card.program_kind),
+        unit=unit(card.program_kind, card.balance),
         balance=card.balance,
         tier=tier_title(card.tier),
         next_reward=progress.next_reward,
@@ -110,7 +118,14 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
             for t in recent
         ],
         rewards=[
-            RewardOption(r.id, r.name, r.cost, affordable(card.balance, r.cost)) for r in ladder
+            RewardOption(
+                r.id,
+                r.name,
+                r.cost,
+                affordable(card.balance, r.cost),
+                amount_label(card.program_kind, r.cost),
+            )
+            for r in ladder
         ],
     )
 
