@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.state.business import BusinessState
 from gudcity.state.session import SessionState
 from gudcity.styles import LABEL_STYLE
 
@@ -10,8 +11,9 @@ CUSTOMER_LINKS = (("My cards", routes.CARDS),)
 BUSINESS_LINKS = (
     ("Scanner", routes.SCANNER),
     ("Customers", routes.CUSTOMERS),
-    ("Programs", routes.PROGRAMS),
 )
+# Shown only to those who may use the page behind it.
+GUARDED_BUSINESS_LINKS = ((("Programs", routes.PROGRAMS), BusinessState.can_manage_programs),)
 
 
 def _nav_link(label: str, href: str) -> rx.Component:
@@ -24,7 +26,12 @@ def top_bar() -> rx.Component:
         rx.cond(
             SessionState.is_customer,
             rx.hstack(*(_nav_link(*link) for link in CUSTOMER_LINKS), spacing="4"),
-            rx.hstack(*(_nav_link(*link) for link in BUSINESS_LINKS), spacing="4", wrap="wrap"),
+            rx.hstack(
+                *(_nav_link(*link) for link in BUSINESS_LINKS),
+                *(rx.cond(allowed, _nav_link(*link)) for link, allowed in GUARDED_BUSINESS_LINKS),
+                spacing="4",
+                wrap="wrap",
+            ),
         ),
         rx.spacer(),
         rx.hstack(

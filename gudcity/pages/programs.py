@@ -149,7 +149,7 @@ def _edit_dialog() -> rx.Component:
     )
 
 
-READ_ONLY = "You can see the programs; the owner decides who may change them."
+NO_ACCESS = "Your account may not manage programs here: ask the owner if you need to."
 
 
 def _reward(reward: RewardLine) -> rx.Component:
@@ -319,12 +319,16 @@ def _program_list() -> rx.Component:
 def programs() -> rx.Component:
     return page_frame(
         rx.cond(
-            ProgramsState.can_manage_programs,
-            _create_form(),
-            rx.callout(READ_ONLY, icon="lock", color_scheme="amber", role="status"),
+            ProgramsState.loading | ProgramsState.can_manage_programs,
+            rx.vstack(
+                rx.cond(ProgramsState.can_manage_programs, _create_form()),
+                rx.box(_program_list(), id="programs", width="100%"),
+                _edit_dialog(),
+                spacing="5",
+                width="100%",
+            ),
+            empty_state("lock", "No access", NO_ACCESS),
         ),
-        rx.box(_program_list(), id="programs", width="100%"),
-        _edit_dialog(),
         business_notifications(ProgramsState),
         title="Programs",
     )
