@@ -80,16 +80,24 @@ class ScannerState(AnswersMixin, CameraMixin, BusinessState):
         return await self._open_business()
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
-        choices = await self._business_call(
-            lambda s, u, b: [
-                ProgramChoice(str(p.id), p.name)
-                for p in programs.list_programs(s, u, b, active_only=True)
-            ]
-        )
-        self._set_changed(programs=choices)
-        if self.program_id not in {c.program_id for c in choices}:
-            self.program_id = choices[0].program_id if choices else ""
-        await self._show_standing()
+        """The programs, and the customer on screen with the answers: one trip to a worker."""
+        shown, customer_id = self.program_id, self._customer_id
+        read_standing = self._standing_reader()
+
+        def read(session: Session, user: User, business_id: int):
+            listed = programs.list_programs(session, user, business_id, active_only=True)
+            choices = [ProgramChoice(str(p.id), p.name) for p in listed]
+            chosen = shown if shown in {c.program_id for c in choices} else ""
+            chosen = chosen or (choices[0].program_id if choices else "")
+            if not (chosen and customer_id):
+                return choices, chosen, None
+            return choices, chosen, read_standing(session, user, int(chosen), customer_id)
+
+        choices, chosen, on_screen = await self._business_call(read)
+        self._set_changed(programs=choices, program_id=chosen)
+        if on_screen is not None:
+            self._apply_standing(on_screen[0])
+            self._show_answers(on_screen[1])
         return None
 
     def _topics(self) -> set[str]:
@@ -99,8 +107,12 @@ class ScannerState(AnswersMixin, CameraMixin, BusinessState):
         """Re-read the customer on screen, and the answers to the requests sent for them."""
         if not self._customer_id or not self.program_id:
             return
-        read = self._read_standing_and_answers(int(self.program_id), self._customer_id)
-        found, answers = await self._as_user(read)
+        program_id, customer_id, read = (
+            int(self.program_id),
+            self._customer_id,
+            self._standing_reader(),
+        )
+        found, answers = await self._as_user(lambda s, u: read(s, u, program_id, customer_id))
         self._apply_standing(found)
         self._show_answers(answers)
 

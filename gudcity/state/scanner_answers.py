@@ -32,11 +32,15 @@ class AnswersMixin(rx.State, mixin=True):
         if request_id and request_id not in self._asked:
             self._asked = [*self._asked[-(request_answers.MAX_FOLLOWED - 1) :], request_id]
 
-    def _read_standing_and_answers(self, program_id: int, customer_id: int):
-        """`work(session, user)`: the customer's standing and the answers, in one read."""
+    def _standing_reader(self):
+        """`read(session, user, program_id, customer_id)`: the standing and the answers.
+
+        Built on the event loop (it takes what the tab follows from the state), run
+        in a worker thread: one read, so the badge, the balance and the words agree.
+        """
         business_id, asked = self._business_id, list(self._asked)
 
-        def work(session: Session, user: User):
+        def read(session: Session, user: User, program_id: int, customer_id: int):
             found = standing.standing(session, user, program_id, customer_id)
             answers = (
                 request_answers.answers_to_counter(session, user, business_id, asked)
@@ -45,7 +49,7 @@ class AnswersMixin(rx.State, mixin=True):
             )
             return found, answers
 
-        return work
+        return read
 
     def _show_answers(self, answers: list[RequestAnswer]) -> None:
         """The newest answer becomes the outcome; answered requests are no longer followed."""
