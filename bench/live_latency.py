@@ -12,7 +12,12 @@ with more connected: other customers' tabs, light sessions of other customers
 (bench/light_sessions.py; the backend's memory per session is printed), and
 more tabs of the watched customer.
 
-    .venv/bin/python -m bench.live_latency [--awards 50] [--extra-tabs 20] [--light-sessions 200]
+Next to the first award figure, the other way round: the customer answers a
+deduction the counter asked for ("Accept" on /cards) until the counter's
+`#scan-result` shows the answer ("approved"), timed the same way.
+
+    .venv/bin/python -m bench.live_latency [--awards 50] [--answers 30] [--extra-tabs 20]
+        [--light-sessions 200]
 """
 
 import argparse
@@ -29,12 +34,34 @@ from bench import PASSWORD, at, fresh_database, open_business
 from bench.light_sessions import RECORD_SOCKET, LightSessions
 from gudcity.db import make_engine
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
-from gudcity.services import accounts, enrollment, programs, sessions
+from gudcity.services import accounts, awards, enrollment, programs, sessions
 
 CLICK_AND_STAMP = """() => {
     const stamp = performance.timeOrigin + performance.now();
     [...document.querySelectorAll('button')].find(b => b.textContent === 'Award points').click();
     return stamp;
+}"""
+
+# The customer answers the counter: Accept on the (only) notification still waiting.
+ACCEPT_AND_STAMP = """() => {
+    const stamp = performance.timeOrigin + performance.now();
+    [...document.querySelectorAll('#notifications button')]
+        .find(b => b.textContent === 'Accept').click();
+    return stamp;
+}"""
+
+# Records when the counter's #scan-result first shows the customer's answer.
+WATCH_ANSWER = """() => {
+    window.__seen = null;
+    window.__messages = [];
+    const result = () => document.querySelector('#scan-result');
+    const observer = new MutationObserver(() => {
+        if (result() && result().textContent.includes(' approved: ')) {
+            window.__seen = performance.timeOrigin + performance.now();
+            observer.disconnect();
+        }
+    });
+    observer.observe(document.body, {subtree: true, childList: true, characterData: true});
 }"""
 
 # Stamps every websocket message the page receives (installed before the app loads).
@@ -70,7 +97,7 @@ def make_people(session: Session, extra_customers: int):
         session, "Bench Café", f"owner-{uuid.uuid4().hex[:6]}@example.com", owner_name="Bench Owner"
     )
     program = programs.create_program(session, owner, business.id, name="Bench Points")
-    customers = []
+    customers, cards = [], []
     for n in range(extra_customers + 1):
         customer = accounts.register_customer(
             session,
@@ -78,8 +105,10 @@ def make_people(session: Session, extra_customers: int):
             email=f"c{n}-{uuid.uuid4().hex[:6]}@example.com",
             password=PASSWORD,
         )
-        enrollment.join_program(session, customer, program.id)
+        cards.append(enrollment.join_program(session, customer, program.id).card)
         customers.append(customer)
+    # Enough for every deduction the answers figure asks the watched customer to approve.
+    awards.award_points(session, owner, cards[0].id, 1000, uuid.uuid4().hex)
     return owner, customers
 
 
@@ -121,6 +150,25 @@ def time_awards(shop: Page, customer_page: Page, awards: int) -> list[Timing]:
             "() => ![...document.querySelectorAll('button')]"
             ".find(b => b.textContent === 'Award points').disabled"
         )
+    return timings
+
+
+def time_answers(shop: Page, customer_page: Page, answers: int) -> list[Timing]:
+    """The counter asks for 1 off the card; the customer accepts; the counter shows it."""
+    timings = []
+    waiting = customer_page.locator("#notifications button", has_text="Accept")
+    for _ in range(answers):
+        shop.get_by_role("button", name="Deduct points").click()
+        shop.locator("#scan-result").get_by_text("Asked the customer").wait_for()
+        waiting.first.wait_for()
+        shop.evaluate(WATCH_ANSWER)
+        clicked = customer_page.evaluate(ACCEPT_AND_STAMP)
+        shop.wait_for_function("() => window.__seen !== null", timeout=10_000)
+        seen, first_message = shop.evaluate(
+            "(clicked) => [window.__seen, window.__messages.find((t) => t >= clicked)]", clicked
+        )
+        timings.append(Timing(seen - clicked, first_message - clicked))
+        waiting.wait_for(state="detached")
     return timings
 
 
@@ -178,17 +226,19 @@ def measure(browser, base_url: str, engine, owner, customers: list, options) -> 
     shop = log_in(browser, base_url, owner.email, "/business/scanner")
     watched = log_in(browser, base_url, customers[0].email, "/cards")
     shop.get_by_label("Card number").fill(customers[0].card_number)
-    shop.get_by_role("button", name="Look up").click()
+    shop.get_by_role("button", name="Look up").click()  # shows the customer, gives nothing
     shop.locator("#scan-result").get_by_text("Enrolled").wait_for()
-    # The look-up was a scan: wait for its points to reach the customer first.
-    watched.wait_for_function(
-        "() => document.querySelector('[data-testid=card-balance]').textContent !== '0'"
-    )
     shop.get_by_label("Points").fill("1")
 
     print(f"Live latency, click -> customer's page, {options.awards} awards (PostgreSQL)")
     time_awards(shop, watched, 5)  # warm-up
     report("2 tabs (business + customer)", time_awards(shop, watched, options.awards))
+    if options.answers:
+        time_answers(shop, watched, 3)  # warm-up
+        report(
+            "customer answers -> the counter's #scan-result",
+            time_answers(shop, watched, options.answers),
+        )
     for customer in tab_customers:
         log_in(browser, base_url, customer.email, "/cards")
     report(
@@ -219,6 +269,7 @@ def measure(browser, base_url: str, engine, owner, customers: list, options) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--awards", type=int, default=50)
+    parser.add_argument("--answers", type=int, default=30)
     parser.add_argument("--extra-tabs", type=int, default=20)
     parser.add_argument("--light-sessions", type=int, default=200)
     options = parser.parse_args()

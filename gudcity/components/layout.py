@@ -11,7 +11,11 @@ CUSTOMER_LINKS = (("My cards", routes.CARDS),)
 BUSINESS_LINKS = (
     ("Scanner", routes.SCANNER),
     ("Customers", routes.CUSTOMERS),
-    ("Programs", routes.PROGRAMS),
+)
+# Shown only to those who may use the page behind it.
+GUARDED_BUSINESS_LINKS = (
+    (("Programs", routes.PROGRAMS), BusinessState.can_manage_programs),
+    (("Staff", routes.STAFF), BusinessState.is_owner),
 )
 
 
@@ -32,7 +36,7 @@ def top_bar() -> rx.Component:
             rx.hstack(*(_nav_link(*link) for link in CUSTOMER_LINKS), spacing="4"),
             rx.hstack(
                 *(_nav_link(*link) for link in BUSINESS_LINKS),
-                rx.cond(SessionState.is_business_owner, _nav_link("Staff", routes.STAFF)),
+                *(rx.cond(allowed, _nav_link(*link)) for link, allowed in GUARDED_BUSINESS_LINKS),
                 spacing="4",
                 wrap="wrap",
             ),

@@ -3,7 +3,7 @@
 import hashlib
 from enum import StrEnum
 
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import amount_label, unit, wait_label
 from gudcity.models.enums import ProgramKind
 
 
@@ -35,14 +35,21 @@ def scan_invitation_key(scan_key: str) -> str:
     return step_key("scan-enroll", scan_key)
 
 
-OUTCOME_MESSAGES = {
-    ScanOutcome.ENROLLMENT_REQUESTED: "Not enrolled yet: an invitation was sent to the customer.",
-    ScanOutcome.COOLDOWN: "Scanned. No points this time: the program's cooldown is running.",
-}
+INVITED = "Not enrolled yet: an invitation was sent to the customer."
 
 
-def scan_outcome_message(outcome: str, kind: ProgramKind, awarded: int | None) -> str:
-    """What the counter reads after a scan: the points it gave, or why none."""
+def scan_outcome_message(
+    outcome: str, kind: ProgramKind, awarded: int | None, wait_seconds: int = 0
+) -> str:
+    """What the counter reads after a scan: what it gave, or why nothing.
+
+    `wait_seconds`: for a scan within the cooldown, how long until the next award.
+    """
     if outcome == ScanOutcome.AWARDED and awarded is not None:
         return f"+{amount_label(kind, awarded)} awarded."
-    return OUTCOME_MESSAGES.get(outcome, "Scanned.")
+    if outcome == ScanOutcome.ENROLLMENT_REQUESTED:
+        return INVITED
+    if outcome == ScanOutcome.COOLDOWN:
+        when = f"in {wait_label(wait_seconds)}" if wait_seconds > 0 else "once the cooldown ends"
+        return f"Scanned. No {unit(kind)} this time: next scan award {when}."
+    return "Scanned."

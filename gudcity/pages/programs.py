@@ -160,6 +160,9 @@ def _reward_actions(reward: RewardLine) -> rx.Component:
     )
 
 
+NO_ACCESS = "Your account may not manage programs here: ask the owner if you need to."
+
+
 def _reward(reward: RewardLine) -> rx.Component:
     return rx.hstack(
         rx.text(
@@ -326,14 +329,18 @@ def _program_list() -> rx.Component:
 def programs() -> rx.Component:
     return page_frame(
         rx.cond(
-            ProgramsState.can_manage_programs,
-            _create_form(),
-            rx.callout(READ_ONLY, icon="lock", color_scheme="amber", role="status"),
+            ProgramsState.loading | ProgramsState.can_manage_programs,
+            rx.vstack(
+                rx.cond(ProgramsState.can_manage_programs, _create_form()),
+                rx.box(_program_list(), id="programs", width="100%"),
+                edit_dialog(),
+                reward_dialog(),
+                archive_dialog(),
+                spacing="5",
+                width="100%",
+            ),
+            empty_state("lock", "No access", NO_ACCESS),
         ),
-        rx.box(_program_list(), id="programs", width="100%"),
-        edit_dialog(),
-        reward_dialog(),
-        archive_dialog(),
         business_notifications(ProgramsState),
         title="Programs",
     )

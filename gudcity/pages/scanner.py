@@ -9,6 +9,7 @@ from gudcity.components.first_run import first_run_guide
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.settings import get_settings
 from gudcity.state.scanner import ScannerState
+from gudcity.state.scanner_answers import GOOD_NEWS
 from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
 ROUTE = routes.SCANNER
@@ -153,47 +154,74 @@ def _typed_entry() -> rx.Component:
     )
 
 
-def _actions() -> rx.Component:
+def _points_buttons() -> rx.Component:
+    """The points field and the buttons the user's permissions allow (the rest are absent)."""
     enrolled = ScannerState.customer_enrolled
-    return rx.vstack(
-        rx.hstack(
-            rx.box(
-                labelled_input(
-                    "Points",
-                    "points",
-                    type="number",
-                    min=1,
-                    # Uncontrolled: each keystroke reaches the state before a click does
-                    # (a controlled input is debounced, and a quick click would use the old value).
-                    default_value="10",
-                    on_change=ScannerState.set_points_text,
-                ),
-                width="120px",
+    return rx.hstack(
+        rx.box(
+            labelled_input(
+                "Points",
+                "points",
+                type="number",
+                min=1,
+                # Uncontrolled: each keystroke reaches the state before a click does
+                # (a controlled input is debounced: a quick click would use the old value).
+                default_value="10",
+                on_change=ScannerState.set_points_text,
             ),
+            width="120px",
+        ),
+        rx.cond(
+            ScannerState.can_award,
             rx.button(
                 "Award points",
                 on_click=ScannerState.award(ScannerState.action_key),
-                disabled=~enrolled | ScannerState.busy | ~ScannerState.can_award,
+                disabled=~enrolled | ScannerState.busy,
             ),
+        ),
+        rx.cond(
+            ScannerState.can_deduct,
             rx.button(
                 "Deduct points",
                 on_click=ScannerState.deduct(ScannerState.action_key),
                 variant="soft",
                 color_scheme="orange",
-                disabled=~enrolled | ScannerState.busy | ~ScannerState.can_deduct,
+                disabled=~enrolled | ScannerState.busy,
             ),
-            align="end",
-            wrap="wrap",
-            spacing="3",
         ),
+        align="end",
+        wrap="wrap",
+        spacing="3",
+    )
+
+
+def _actions() -> rx.Component:
+    return rx.vstack(
+        rx.cond(ScannerState.can_award | ScannerState.can_deduct, _points_buttons()),
         rx.button(
             "Enroll",
             on_click=ScannerState.enroll(ScannerState.action_key),
             variant="outline",
-            disabled=enrolled | ScannerState.busy | ~ScannerState.has_customer,
+            disabled=ScannerState.customer_enrolled
+            | ScannerState.busy
+            | ~ScannerState.has_customer,
         ),
         spacing="3",
         width="100%",
+    )
+
+
+def _outcome() -> rx.Component:
+    """What the last action came to, or the customer's answer to it (amber: not as asked)."""
+    return rx.cond(
+        ScannerState.outcome != "",
+        rx.cond(
+            ScannerState.outcome_tone == GOOD_NEWS,
+            rx.callout(
+                ScannerState.outcome, icon="circle-check", color_scheme="green", width="100%"
+            ),
+            rx.callout(ScannerState.outcome, icon="info", color_scheme="amber", width="100%"),
+        ),
     )
 
 
@@ -222,12 +250,7 @@ def _scan_result() -> rx.Component:
                     "scan-line", "No customer yet", "Scan a QR code or type a card number."
                 ),
             ),
-            rx.cond(
-                ScannerState.outcome != "",
-                rx.callout(
-                    ScannerState.outcome, icon="circle-check", color_scheme="green", width="100%"
-                ),
-            ),
+            _outcome(),
             rx.cond(
                 ScannerState.error != "",
                 rx.callout(
@@ -248,6 +271,27 @@ def _scan_result() -> rx.Component:
     )
 
 
+def _counter() -> rx.Component:
+    return rx.vstack(
+        _program_chooser(),
+        rx.grid(
+            rx.vstack(
+                _camera_scan(),
+                _photo_scan(),
+                _typed_entry(),
+                spacing="4",
+                width="100%",
+            ),
+            _scan_result(),
+            columns={"initial": "1", "md": "2"},
+            spacing="5",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
 def scanner() -> rx.Component:
     return page_frame(
         rx.script(src="/camera.js"),
@@ -255,33 +299,24 @@ def scanner() -> rx.Component:
             ScannerState.loading,
             rx.skeleton(height="300px", width="100%"),
             rx.cond(
-                ScannerState.programs.length() > 0,
-                rx.vstack(
-                    _program_chooser(),
-                    rx.grid(
-                        rx.vstack(
-                            _camera_scan(),
-                            _photo_scan(),
-                            _typed_entry(),
-                            spacing="4",
-                            width="100%",
-                        ),
-                        _scan_result(),
-                        columns={"initial": "1", "md": "2"},
-                        spacing="5",
-                        width="100%",
-                    ),
-                    spacing="4",
-                    width="100%",
+                ~ScannerState.can_scan,
+                empty_state(
+                    "lock",
+                    "No access to the scanner",
+                    "Your account may not scan here: the owner can give you the Scan permission.",
                 ),
                 rx.cond(
-                    ScannerState.has_programs,
-                    empty_state(
-                        "list-plus",
-                        "No active program",
-                        "Resume a paused program or create one: scans award its points.",
+                    ScannerState.programs.length() > 0,
+                    _counter(),
+                    rx.cond(
+                        ScannerState.has_programs,
+                        empty_state(
+                            "list-plus",
+                            "No active program",
+                            "Resume a paused program or create one: scans award its points.",
+                        ),
+                        first_run_guide(ScannerState.can_manage_programs),
                     ),
-                    first_run_guide(ScannerState.can_manage_programs),
                 ),
             ),
         ),

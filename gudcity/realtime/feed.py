@@ -93,11 +93,16 @@ class Refresher:
         self.app = app
         self.running: dict[Subscriber, asyncio.Task] = {}
         self.again: set[Subscriber] = set()
+        # Set for a settling tab that an urgent change woke: it reads at once.
+        self.hurry: dict[Subscriber, asyncio.Event] = {}
 
     def wake(self, topics: set[str]) -> None:
         targets = subscriptions.subscribers(topics) if "*" not in topics else _everyone()
         memo: dict = {}  # shared by the tabs this change wakes (see LiveState._read_shared)
+        urgent = any(outbox.is_urgent(topic) for topic in topics)
         for subscriber in targets:
+            if urgent:
+                self.hurry.setdefault(subscriber, asyncio.Event()).set()
             if subscriber in self.running:
                 self.again.add(subscriber)
             else:
@@ -108,7 +113,8 @@ class Refresher:
         try:
             while True:
                 if settle:
-                    await asyncio.sleep(settle)
+                    await self._settle(subscriber, settle)
+                self.hurry.pop(subscriber, None)
                 self.again.discard(subscriber)
                 await self._refresh(subscriber, memo)
                 if subscriber not in self.again:
@@ -118,6 +124,13 @@ class Refresher:
             logger.exception("Live refresh failed for a tab")
         finally:
             self.running.pop(subscriber, None)
+            self.hurry.pop(subscriber, None)
+
+    async def _settle(self, subscriber: Subscriber, seconds: float) -> None:
+        """Wait `seconds` for more changes to fold in, unless an urgent one comes."""
+        hurry = self.hurry.setdefault(subscriber, asyncio.Event())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(hurry.wait(), seconds)
 
     async def _refresh(self, subscriber: Subscriber, memo: dict) -> None:
         await update_tab(self.app, subscriber, lambda state: state._live_refresh(memo))

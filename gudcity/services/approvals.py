@@ -15,6 +15,7 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.services.inputs import get_row
+from gudcity.services.outbox import answer_topic, publish
 
 
 def open_request(
@@ -80,6 +81,8 @@ def decide(session: Session, request: ApprovalRequest, status: ApprovalStatus) -
         raise ConflictError("This request has already been answered.")
     session.refresh(request)
     _record_answer_on_notifications(session, request.id, status)
+    # The counter that asked is waiting for this (services/request_answers.py).
+    publish(session, [answer_topic(request.business_id)], "request.answered", {"id": request.id})
 
 
 def expire(session: Session, request: ApprovalRequest) -> ExpiredError:

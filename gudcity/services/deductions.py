@@ -5,7 +5,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from gudcity.domain.errors import InsufficientPointsError
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import amount_label, deducted_title, were
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -156,9 +156,8 @@ def _deduct(
         session,
         customer.id,
         NotificationType.POINTS_DEDUCTED,
-        "Points deducted",
-        f"{label} {'was' if request.points == 1 else 'were'} deducted "
-        f"from your {card.program_name} card.",
+        deducted_title(card.program_kind, request.points),
+        f"{label} {were(request.points)} deducted from your {card.program_name} card.",
         business_id=card.business_id,
         data={"card_id": card.card_id, "points": request.points},
     )

@@ -26,7 +26,7 @@ from gudcity.services.atomic import atomic
 from gudcity.services.checks import check_program_running, check_same_operation
 from gudcity.services.inputs import check_key
 from gudcity.services.invitations import check_invitation_caps
-from gudcity.services.ledger import CardFacts, credit_points
+from gudcity.services.ledger import CardFacts, credit_points, start_scan_cooldown
 from gudcity.services.lookups import (
     card_of,
     enrollment_of,
@@ -240,6 +240,8 @@ def respond_to_enrollment(
             idempotency_key=f"enrollment-award:{request.id}",
             note="First visit",
         )
+        # The invitation's points are the visit's scan award: a scan right after waits.
+        start_scan_cooldown(session, card.id)
     _publish(session, program, customer.id, "enrollment.accepted")
     _commit_enrollment(session)
     return EnrollmentAnswer(enrollment, card)

@@ -7,8 +7,9 @@ nothing. The use cases (awards, deductions, redemptions, scans, enrollment) call
 `write_ledger_row` or `credit_points` and check their actor first.
 """
 
+import math
 from dataclasses import dataclass, fields
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, case, or_, update
@@ -17,7 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError, ValidationError
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import added_title, amount_label
 from gudcity.domain.redemption_codes import new_redemption_code
 from gudcity.domain.tiers import TIERS
 from gudcity.models import (
@@ -233,7 +234,7 @@ def write_ledger_row(
     ).first()
     if moved is None:
         session.rollback()
-        raise InsufficientPointsError("The card does not hold enough points for this.")
+        raise InsufficientPointsError("The card does not hold enough for this.")
     _sync_loaded_card(session, card_id, {**moved._mapping, "last_activity_at": now})
     return PointTransaction(id=row_id, **values), True
 
@@ -297,7 +298,7 @@ def credit_points(
             session,
             card.customer_id,
             NotificationType.POINTS_ADDED,
-            "Points added",
+            added_title(card.program_kind, points),
             f"You earned {amount_label(card.program_kind, points)} from {card.business_name}!",
             business_id=card.business_id,
             data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
@@ -317,3 +318,23 @@ def claim_scan_award(session: Session, card: LoyaltyCard, program: LoyaltyProgra
             or_(LoyaltyCard.last_scan_award_at.is_(None), LoyaltyCard.last_scan_award_at <= since)
         )
     return session.exec(statement.values(last_scan_award_at=now)).rowcount == 1
+
+
+def start_scan_cooldown(session: Session, card_id: int) -> None:
+    """An award that counts as the visit's scan award (a scan invitation accepted)."""
+    session.exec(
+        update(LoyaltyCard).where(LoyaltyCard.id == card_id).values(last_scan_award_at=utc_now())
+    )
+
+
+def scan_award_wait(session: Session, card_id: int, program: LoyaltyProgram) -> int:
+    """Seconds until the card's next scan award; 0 when one is due now."""
+    last = session.exec(
+        select(LoyaltyCard.last_scan_award_at).where(LoyaltyCard.id == card_id)
+    ).first()
+    if last is None or not program.scan_cooldown_seconds:
+        return 0
+    if last.tzinfo is None:  # SQLite hands back naive UTC
+        last = last.replace(tzinfo=UTC)
+    due = last + timedelta(seconds=program.scan_cooldown_seconds)
+    return max(0, math.ceil((due - utc_now()).total_seconds()))

@@ -32,6 +32,21 @@ def program_topic(program_id: int) -> str:
     return f"program:{program_id}"
 
 
+ANSWER_PREFIX = "answer:"
+
+
+def answer_topic(business_id: int) -> str:
+    """A customer answered one of the business's requests: the counter is waiting.
+
+    Urgent: the feed refreshes its tabs without the business pages' settle.
+    """
+    return f"{ANSWER_PREFIX}{business_id}"
+
+
+def is_urgent(topic: str) -> bool:
+    return topic.startswith(ANSWER_PREFIX)
+
+
 _PENDING = "gudcity_pending_events"
 
 

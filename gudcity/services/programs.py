@@ -13,6 +13,7 @@ from gudcity.models import (
     User,
     utc_now,
 )
+from gudcity.models.loyalty import DEFAULT_SCAN_COOLDOWN_SECONDS
 from gudcity.services.accounts import clean_name
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_amount, get_row, is_row_id
@@ -104,7 +105,7 @@ def create_program(
     name: str,
     kind: ProgramKind = ProgramKind.POINTS,
     points_per_scan: int = 10,
-    scan_cooldown_seconds: int = 0,
+    scan_cooldown_seconds: int = DEFAULT_SCAN_COOLDOWN_SECONDS,
 ) -> LoyaltyProgram:
     require_business_permission(session, actor, business_id, Permission.MANAGE_PROGRAMS)
     program = LoyaltyProgram(

@@ -31,7 +31,7 @@ from gudcity.services.atomic import atomic
 from gudcity.services.checks import check_program_running, check_same_operation
 from gudcity.services.decoding import decode_qr as decode_qr
 from gudcity.services.inputs import check_key
-from gudcity.services.ledger import CardFacts, claim_scan_award, credit_points
+from gudcity.services.ledger import CardFacts, claim_scan_award, credit_points, scan_award_wait
 from gudcity.services.lookups import (
     card_of,
     find_transaction,
@@ -55,6 +55,8 @@ class ScanResult:
     card: LoyaltyCard | None = None
     transaction: PointTransaction | None = None
     enrollment_request: ApprovalRequest | None = None
+    # Within the cooldown: seconds until the card's next scan award.
+    wait_seconds: int = 0
 
 
 def _log(
@@ -243,7 +245,8 @@ def _award_for_scan(
 ) -> ScanResult:
     card = card_of(session, customer.id, program.id)
     if not claim_scan_award(session, card, program):
-        return ScanResult(ScanOutcome.COOLDOWN, customer, program, card=card)
+        wait = scan_award_wait(session, card.id, program)
+        return ScanResult(ScanOutcome.COOLDOWN, customer, program, card=card, wait_seconds=wait)
     transaction = credit_points(
         session,
         CardFacts.of(card, program, business),

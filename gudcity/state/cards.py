@@ -112,7 +112,7 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
         program_id=card.program_id,
         program_name=card.program_name,
         business_name=card.business_name,
-        unit=unit(card.program_kind),
+        unit=unit(card.program_kind, card.balance),
         balance=card.balance,
         tier=tier_title(card.tier),
         next_reward=progress.next_reward,

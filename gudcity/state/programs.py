@@ -119,7 +119,9 @@ class ProgramsState(BusinessState):
         self.archiving_id = 0
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
-        self._set_changed(programs=await self._business_call(read_programs))
+        # Without the permission the page says "No access" and reads nothing.
+        listed = await self._business_call(read_programs) if self.can_manage_programs else []
+        self._set_changed(programs=listed)
         return None
 
     async def _save(self, key: str, work: Callable, done: str, form_data: dict | None = None):

@@ -3,6 +3,7 @@
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import Session
@@ -11,7 +12,7 @@ from gudcity.domain.errors import PermissionDeniedError, ServiceError, Validatio
 from gudcity.domain.labels import amount_label
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
 from gudcity.domain.redemption_codes import is_reward_qr
-from gudcity.domain.scans import scan_outcome_message
+from gudcity.domain.scans import ScanOutcome, scan_outcome_message
 from gudcity.models import User
 from gudcity.services import (
     awards,
@@ -23,6 +24,7 @@ from gudcity.services import (
     scanning,
     standing,
 )
+from gudcity.services.outbox import answer_topic
 from gudcity.services.scanning import ScanResult
 from gudcity.state import toasts
 from gudcity.state.arguments import form_text, text, whole_number
@@ -30,14 +32,25 @@ from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.camera import ONE_AT_A_TIME, CameraMixin
 from gudcity.state.counter import CounterState
 from gudcity.state.decode_pool import read_first_file, run_decode
+from gudcity.state.scanner_answers import GOOD_NEWS, AnswersMixin
 
 # A tab's decode is released when it ends; one whose server died is given up after this.
 DECODE_CLAIM_SECONDS = 60.0
 
 NO_QR_IN_PHOTO = "No QR code found in that photo. Try again, closer."
+INVITATION_SENT = "Invitation sent: the customer can accept it on their phone."
 
 
-class ScannerState(CameraMixin, BusinessState):
+@dataclass(frozen=True)
+class Done:
+    """What an action came to: its message, the customer it found, the request it sent."""
+
+    message: str
+    customer_id: int | None = None
+    request_id: int | None = None
+
+
+class ScannerState(AnswersMixin, CameraMixin, BusinessState):
     programs: list[ProgramChoice] = []
     # Whether the business has any program, paused ones too (none: the first-run guide).
     has_programs: bool = False
@@ -71,20 +84,46 @@ class ScannerState(CameraMixin, BusinessState):
         return await self._open_business()
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
-        listed = await self._business_call(programs.list_programs)
-        choices = [ProgramChoice(str(p.id), p.name) for p in listed if p.is_active]
-        self._set_changed(programs=choices, has_programs=bool(listed))
-        if self.program_id not in {c.program_id for c in choices}:
-            self.program_id = choices[0].program_id if choices else ""
-        await self._show_standing()
+        """The programs, and the customer on screen with the answers: one trip to a worker."""
+        shown, customer_id = self.program_id, self._customer_id
+        read_standing = self._standing_reader()
+
+        def read(session: Session, user: User, business_id: int):
+            listed = programs.list_programs(session, user, business_id)
+            choices = [ProgramChoice(str(p.id), p.name) for p in listed if p.is_active]
+            chosen = shown if shown in {c.program_id for c in choices} else ""
+            chosen = chosen or (choices[0].program_id if choices else "")
+            if not (chosen and customer_id):
+                return bool(listed), choices, chosen, None
+            return (
+                bool(listed),
+                choices,
+                chosen,
+                read_standing(session, user, int(chosen), customer_id),
+            )
+
+        any_program, choices, chosen, on_screen = await self._business_call(read)
+        self._set_changed(programs=choices, program_id=chosen, has_programs=any_program)
+        if on_screen is not None:
+            self._apply_standing(on_screen[0])
+            self._show_answers(on_screen[1])
         return None
 
+    def _topics(self) -> set[str]:
+        return super()._topics() | {answer_topic(self._business_id)}
+
     async def _show_standing(self) -> None:
+        """Re-read the customer on screen, and the answers to the requests sent for them."""
         if not self._customer_id or not self.program_id:
             return
-        program_id, customer_id = int(self.program_id), self._customer_id
-        found = await self._as_user(lambda s, u: standing.standing(s, u, program_id, customer_id))
+        program_id, customer_id, read = (
+            int(self.program_id),
+            self._customer_id,
+            self._standing_reader(),
+        )
+        found, answers = await self._as_user(lambda s, u: read(s, u, program_id, customer_id))
         self._apply_standing(found)
+        self._show_answers(answers)
 
     def _apply_standing(self, found: standing.Standing) -> None:
         self._set_changed(
@@ -112,8 +151,8 @@ class ScannerState(CameraMixin, BusinessState):
     def set_points_text(self, value: str):
         self.points_text = text(value) or ""
 
-    async def _run(self, work):
-        """Run one action, one at a time; `work` returns (message, customer id or None)."""
+    async def _run(self, work: Callable[[Session, User], Done]):
+        """Run one action, one at a time, and show what it came to."""
         self.busy = True
         self.error = ""
         yield
@@ -121,15 +160,15 @@ class ScannerState(CameraMixin, BusinessState):
 
         def act_then_read(session: Session, user: User):
             """The action and the customer's new standing, in one trip to a worker."""
-            message, customer_id = work(session, user)
-            customer_id = customer_id or shown
-            found = standing.standing(session, user, program_id, customer_id)
-            return message, found
+            done = work(session, user)
+            found = standing.standing(session, user, program_id, done.customer_id or shown)
+            return done, found
 
         try:
-            message, found = await self._as_user(act_then_read)
+            done, found = await self._as_user(act_then_read)
             self.action_key = uuid.uuid4().hex
-            self.outcome = message
+            self.outcome, self.outcome_tone = done.message, GOOD_NEWS
+            self._follow(done.request_id, new_customer=found.customer_id != shown)
             self._customer_id = found.customer_id
             self._apply_standing(found)
         except ServiceError as error:
@@ -143,13 +182,17 @@ class ScannerState(CameraMixin, BusinessState):
         """A unit of work: identify the customer, then run the scan workflow."""
         program_id = int(self.program_id or 0)
 
-        def work(session: Session, user: User) -> tuple[str, int]:
+        def work(session: Session, user: User) -> Done:
             if not program_id:
                 raise ValidationError("Create a program first: scans award its points.")
             result = identify(session, user, program_id, key)
             awarded = result.transaction.amount if result.transaction else None
-            message = scan_outcome_message(result.outcome, result.program.kind, awarded)
-            return message, result.customer.id
+            message = scan_outcome_message(
+                result.outcome, result.program.kind, awarded, result.wait_seconds
+            )
+            invited = result.outcome == ScanOutcome.ENROLLMENT_REQUESTED
+            request = result.enrollment_request if invited else None
+            return Done(message, result.customer.id, request.id if request else None)
 
         return work
 
@@ -241,17 +284,19 @@ class ScannerState(CameraMixin, BusinessState):
 
     @rx.event
     async def look_up(self, form_data: dict):
+        """A typed card number shows the customer; unlike a QR scan it gives nothing."""
         if self.busy:
             return
         typed = form_text(form_data, "card_number")
-        key = form_text(form_data, "action_key") or uuid.uuid4().hex
-        business_id = self._business_id
+        business_id, program_chosen = self._business_id, bool(self.program_id)
 
-        def identify(session, user, program_id, key):
+        def work(session: Session, user: User) -> Done:
+            if not program_chosen:
+                raise ValidationError("Create a program first: scans award its points.")
             customer = scanning.find_customer_by_card_number(session, user, business_id, typed)
-            return scanning.scan_customer(session, user, program_id, customer.id, key)
+            return Done("", customer.id)
 
-        async for update in self._run(self._scan(identify, key)):
+        async for update in self._run(work):
             yield update
 
     @rx.event
@@ -261,8 +306,8 @@ class ScannerState(CameraMixin, BusinessState):
         program_id, customer_id = int(self.program_id), self._customer_id
 
         def work(session, user):
-            enrollment.request_enrollment(session, user, program_id, customer_id, key)
-            return "Invitation sent: the customer can accept it on their phone.", None
+            request = enrollment.request_enrollment(session, user, program_id, customer_id, key)
+            return Done(INVITATION_SENT, None, request.id)
 
         async for update in self._run(work):
             yield update
@@ -283,7 +328,8 @@ class ScannerState(CameraMixin, BusinessState):
 
         The card is looked up from the chosen program and the customer on screen, so
         the service's permission check is about that very program. `act` returns the
-        amount the service acted on: for a repeated key, the first request's amount.
+        amount the service acted on (for a repeated key, the first request's amount)
+        and the request it sent the customer, if any.
         """
         if self.busy or not self._card_id:
             return
@@ -293,17 +339,18 @@ class ScannerState(CameraMixin, BusinessState):
             card = lookups.card_of(session, customer_id, program_id)
             if card is None:
                 raise ValidationError("This customer has no card in the chosen program.")
-            amount = act(session, user, card.id, whole_number(text), key)
+            amount, request_id = act(session, user, card.id, whole_number(text), key)
             kind = lookups.get_program(session, program_id).kind
-            return message.format(amount=amount_label(kind, amount)), None
+            return Done(message.format(amount=amount_label(kind, amount)), None, request_id)
 
         async for update in self._run(work):
             yield update
 
 
-def _award(session: Session, user: User, card_id: int, points: int, key: str) -> int:
-    return awards.award_points(session, user, card_id, points, key).amount
+def _award(session: Session, user: User, card_id: int, points: int, key: str):
+    return awards.award_points(session, user, card_id, points, key).amount, None
 
 
-def _request_deduction(session: Session, user: User, card_id: int, points: int, key: str) -> int:
-    return deductions.request_deduction(session, user, card_id, points, key).points
+def _request_deduction(session: Session, user: User, card_id: int, points: int, key: str):
+    request = deductions.request_deduction(session, user, card_id, points, key)
+    return request.points, request.id

@@ -1,8 +1,10 @@
 """The pure rules: tiers, progress to a reward, the words for amounts, card numbers, scan keys."""
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from gudcity.domain.answers import AnswerFacts, answer_message, is_answered, is_good_news
 from gudcity.domain.card_numbers import (
     format_card_number,
     is_valid_card_number,
@@ -10,7 +12,15 @@ from gudcity.domain.card_numbers import (
     new_card_number,
     normalize_card_number,
 )
-from gudcity.domain.labels import amount_label, signed_amount, unit
+from gudcity.domain.labels import (
+    added_title,
+    amount_label,
+    deducted_title,
+    signed_amount,
+    unit,
+    wait_label,
+    were,
+)
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.redemption_codes import REDEMPTION_ALPHABET, new_redemption_code
 from gudcity.domain.scans import (
@@ -20,7 +30,7 @@ from gudcity.domain.scans import (
     scan_outcome_message,
 )
 from gudcity.domain.tiers import TIER_ORDER, TIERS, best_tier, tier_title
-from gudcity.models import ProgramKind
+from gudcity.models import ApprovalKind, ApprovalStatus, ProgramKind
 
 POINTS, STAMPS = ProgramKind.POINTS, ProgramKind.STAMPS
 
@@ -108,4 +118,87 @@ def test_the_counter_reads_what_a_scan_gave():
     assert scan_outcome_message(ScanOutcome.AWARDED, STAMPS, 1) == "+1 stamp awarded."
     assert scan_outcome_message(ScanOutcome.AWARDED, POINTS, 10) == "+10 points awarded."
     assert "cooldown" in scan_outcome_message(ScanOutcome.COOLDOWN, POINTS, None)
+    assert scan_outcome_message(ScanOutcome.COOLDOWN, STAMPS, None, 240) == (
+        "Scanned. No stamps this time: next scan award in 4 min."
+    )
     assert "invitation" in scan_outcome_message(ScanOutcome.ENROLLMENT_REQUESTED, POINTS, None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "label", "added", "deducted"),
+    [
+        (POINTS, 1, "1 point", "Point added", "Point deducted"),
+        (POINTS, 2, "2 points", "Points added", "Points deducted"),
+        (POINTS, 0, "0 points", "Points added", "Points deducted"),
+        (STAMPS, 1, "1 stamp", "Stamp added", "Stamp deducted"),
+        (STAMPS, 12, "12 stamps", "Stamps added", "Stamps deducted"),
+    ],
+)
+def test_every_word_follows_the_kind_and_the_number(kind, amount, label, added, deducted):
+    assert amount_label(kind, amount) == label
+    assert (added_title(kind, amount), deducted_title(kind, amount)) == (added, deducted)
+    assert unit(kind, amount) == label.split()[1]
+    assert scan_outcome_message(ScanOutcome.AWARDED, kind, amount) == f"+{label} awarded."
+    assert were(amount) == ("was" if amount == 1 else "were")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "label"),
+    [(1, "1 s"), (59, "59 s"), (60, "1 min"), (61, "2 min"), (240, "4 min"), (7200, "2 h")],
+)
+def test_a_wait_is_rounded_up(seconds, label):
+    assert wait_label(seconds) == label
+
+
+def _facts(kind, status, points=3, expired=False, program_kind=STAMPS):
+    return AnswerFacts(kind, status, "Alice", "Coffee Club", program_kind, points, expired)
+
+
+DEDUCTION, ENROLLMENT = ApprovalKind.POINTS_DEDUCTION, ApprovalKind.ENROLLMENT
+
+
+@pytest.mark.parametrize(
+    ("facts", "message", "answered", "good"),
+    [
+        (
+            _facts(DEDUCTION, ApprovalStatus.APPROVED, 1),
+            "Alice approved: 1 stamp taken off their card.",
+            True,
+            True,
+        ),
+        (
+            _facts(DEDUCTION, ApprovalStatus.DECLINED, 1, program_kind=POINTS),
+            "Alice declined the deduction of 1 point: the balance is unchanged.",
+            True,
+            False,
+        ),
+        (
+            _facts(ENROLLMENT, ApprovalStatus.APPROVED, 0),
+            "Alice accepted the invitation: enrolled in Coffee Club.",
+            True,
+            True,
+        ),
+        (
+            _facts(ENROLLMENT, ApprovalStatus.APPROVED, 1),
+            "Alice accepted the invitation: enrolled in Coffee Club, with +1 stamp for this visit.",
+            True,
+            True,
+        ),
+        (
+            _facts(ENROLLMENT, ApprovalStatus.DECLINED),
+            "Alice declined the invitation to Coffee Club.",
+            True,
+            False,
+        ),
+        (
+            _facts(DEDUCTION, ApprovalStatus.PENDING, expired=True),
+            "Alice did not answer in time: the request to deduct 3 stamps expired.",
+            True,
+            False,
+        ),
+        (_facts(ENROLLMENT, ApprovalStatus.PENDING), "Waiting for Alice to answer.", False, False),
+    ],
+)
+def test_the_counter_reads_each_answer(facts, message, answered, good):
+    assert answer_message(facts) == message
+    assert (is_answered(facts), is_good_news(facts)) == (answered, good)

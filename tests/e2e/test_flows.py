@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from gudcity.services import awards, lookups, qr_cards
+from gudcity.services.permissions import Permission
 from tests.support.browser import assert_not_reloaded, log_in, mark_document
 
 pytestmark = pytest.mark.e2e
@@ -55,13 +56,19 @@ def test_new_customer_scan(new_page, make, tmp_path):
     expect(_card(phone, "Coffee Club").locator("[data-testid=card-balance]")).to_have_text("10")
     expect(_notification(phone, "You earned 10 points from Bean There!")).to_be_visible()
     assert_not_reloaded(phone)
+    # The counter learns the answer: the badge, the balance and the words agree.
+    result = shop.locator("#scan-result")
+    expect(result).to_contain_text("Alice Rivera accepted the invitation")
+    expect(result).to_contain_text("Enrolled")
+    expect(result).to_contain_text("Balance: 10")
+    expect(result).not_to_contain_text("Not enrolled yet")
     row = roster.locator("[data-testid=customer-row]", has_text="Alice Rivera")
     expect(row).to_contain_text("10")
     assert_not_reloaded(roster)
 
 
-def test_enrolled_customer_scan_updates_every_tab(new_page, make, session):
-    """Typed card number -> points by the program's rule, on both of the customer's tabs."""
+def test_enrolled_customer_scan_updates_every_tab(new_page, make, session, tmp_path):
+    """A QR scan -> points by the program's rule, on both of the customer's tabs."""
     owner, business = make.business("Glow Salon")
     program = make.program(owner, business, name="Glow Rewards", points_per_scan=25)
     customer = make.customer("Ben Okafor")
@@ -75,11 +82,10 @@ def test_enrolled_customer_scan_updates_every_tab(new_page, make, session):
         expect(_card(tab, "Glow Rewards").locator("[data-testid=card-balance]")).to_have_text("0")
         mark_document(tab)
 
-    shop.get_by_label("Card number").fill(customer.card_number)
-    shop.get_by_role("button", name="Look up").click()
+    shop.locator("#scan-upload input[type=file]").set_input_files(_qr_file(phone, tmp_path))
 
     expect(shop.locator("#scan-result")).to_contain_text("Ben Okafor")
-    expect(shop.locator("#scan-result")).to_contain_text("25")
+    expect(shop.locator("#scan-result")).to_contain_text("+25 points awarded.")
     for tab in (phone, laptop):
         expect(_card(tab, "Glow Rewards").locator("[data-testid=card-balance]")).to_have_text("25")
         expect(_notification(tab, "Your QR code was scanned by Glow Salon")).to_be_visible()
@@ -88,43 +94,79 @@ def test_enrolled_customer_scan_updates_every_tab(new_page, make, session):
 
 
 def test_manual_enroll_award_and_deduction(new_page, make):
-    """Enroll by card number, award, then a deduction that waits for the customer."""
+    """Look up by card number (nothing given), Enroll, award, then deductions the customer
+    answers; the counter shows each answer as it comes."""
     owner, business = make.business("Crumbs")
     make.program(owner, business, name="Pastry Points", points_per_scan=5)
     customer = make.customer("Cleo Marsh")
-    # The scan itself invites; accept it, then work the buttons.
     shop = log_in(new_page(), owner.email, "/business/scanner")
     phone = log_in(new_page(), customer.email, "/cards")
     mark_document(phone)
+    mark_document(shop)
+    result = shop.locator("#scan-result")
     shop.get_by_label("Card number").fill(customer.card_number)
     shop.get_by_role("button", name="Look up").click()
-    expect(shop.locator("#scan-result")).to_contain_text("Invitation sent")
+    expect(result).to_contain_text("Cleo Marsh")
+    expect(result).to_contain_text("Not enrolled")
+    expect(_notification(phone, "Crumbs invites you")).to_have_count(0)  # a look-up sends nothing
+
+    shop.get_by_role("button", name="Enroll").click()
+    expect(result).to_contain_text("Invitation sent")
     _notification(phone, "Crumbs invites you").get_by_role("button", name="Accept").click()
     balance = _card(phone, "Pastry Points").locator("[data-testid=card-balance]")
-    expect(balance).to_have_text("5")
-    expect(shop.locator("#scan-result")).to_contain_text("Enrolled")
+    expect(balance).to_have_text("0")
+    expect(result).to_contain_text("Cleo Marsh accepted the invitation")
+    expect(result).to_contain_text("Enrolled")
 
     shop.get_by_label("Points").fill("30")
     shop.get_by_role("button", name="Award points").click()
-    expect(balance).to_have_text("35")
+    expect(balance).to_have_text("30")
 
     shop.get_by_label("Points").fill("20")
     shop.get_by_role("button", name="Deduct points").click()
     request = _notification(phone, "wants to deduct 20 points")
     expect(request).to_be_visible()
-    expect(balance).to_have_text("35")
+    expect(result).to_contain_text("Asked the customer to approve taking 20 points")
+    expect(balance).to_have_text("30")
     request.get_by_role("button", name="Decline").click()
     expect(request.get_by_role("button", name="Decline")).to_have_count(0)
-    expect(balance).to_have_text("35")
+    expect(result).to_contain_text("Cleo Marsh declined the deduction of 20 points")
+    expect(result).to_contain_text("Balance: 30")
+    expect(balance).to_have_text("30")
 
     shop.get_by_role("button", name="Deduct points").click()
     second = _notification(phone, "wants to deduct 20 points").filter(
         has=phone.get_by_role("button", name="Accept")
     )
     second.get_by_role("button", name="Accept").click()
-    expect(balance).to_have_text("15")
-    expect(shop.locator("#scan-result")).to_contain_text("15")
+    expect(balance).to_have_text("10")
+    expect(result).to_contain_text("Cleo Marsh approved: 20 points taken off their card.")
+    expect(result).to_contain_text("Balance: 10")
     assert_not_reloaded(phone)
+    assert_not_reloaded(shop)
+
+
+def test_a_barista_sees_only_what_he_may_use(new_page, make):
+    """Scan and Award points only: no Deduct points, no Programs link, no programs page."""
+    owner, business = make.business("Crumbs")
+    pastry = make.program(owner, business, name="Pastry Points")
+    barista = make.staff(owner, business, Permission.SCAN, Permission.AWARD)
+    customer = make.customer("Cleo Marsh")
+    make.card(customer, pastry, balance=40)
+    shop = log_in(new_page(), barista.email, "/business/scanner")
+    shop.get_by_label("Card number").fill(customer.card_number)
+    shop.get_by_role("button", name="Look up").click()
+    expect(shop.locator("#scan-result")).to_contain_text("Cleo Marsh")
+
+    expect(shop.get_by_role("button", name="Award points")).to_be_visible()
+    expect(shop.get_by_role("button", name="Deduct points")).to_have_count(0)
+    expect(shop.get_by_role("link", name="Scanner")).to_be_visible()
+    expect(shop.get_by_role("link", name="Programs")).to_have_count(0)
+
+    shop.goto("/business/programs")
+    expect(shop.get_by_text("No access")).to_be_visible()
+    expect(shop.get_by_role("button", name="Create program")).to_have_count(0)
+    expect(shop.locator("[data-sonner-toast]")).to_have_count(0)
 
 
 def test_a_forged_qr_is_refused_and_changes_nothing(new_page, make, tmp_path, session):
@@ -164,15 +206,16 @@ def test_a_double_click_awards_once(new_page, make):
     phone = log_in(new_page(), customer.email, "/cards")
     shop.get_by_label("Card number").fill(customer.card_number)
     shop.get_by_role("button", name="Look up").click()
+    expect(shop.locator("#scan-result")).to_contain_text("Balance: 0")  # a look-up gives nothing
     balance = _card(phone, "Coffee Club").locator("[data-testid=card-balance]")
-    expect(balance).to_have_text("1")
+    expect(balance).to_have_text("0")
 
     shop.get_by_label("Points").fill("50")
     shop.get_by_role("button", name="Award points").dblclick()
 
-    expect(balance).to_have_text("51")
+    expect(balance).to_have_text("50")
     shop.wait_for_timeout(1000)  # give a second award every chance to arrive
-    expect(balance).to_have_text("51")
+    expect(balance).to_have_text("50")
     earned = _notification(phone, "You earned 50 points")
     expect(earned).to_have_count(1)
 

@@ -89,3 +89,26 @@ def test_a_change_during_a_refresh_is_read_once_more_afterwards(hub):
 
     # The first read was under way when the others arrived: they coalesce into one more.
     assert [tab for tab, _ in refresher.refreshed] == [alice, alice]
+
+
+def test_an_answer_to_a_business_request_is_read_without_the_settle(hub):
+    """The customer answered the counter: the scanner reads it at once, settle or not."""
+    counter = Subscriber("tab-1", ScannerPage)
+    hub.subscribe(counter, {"business:5", "answer:5"})
+
+    async def scenario() -> tuple[RecordingRefresher, float]:
+        refresher = RecordingRefresher()
+        started = asyncio.get_running_loop().time()
+        refresher.wake({"business:5"})  # the answer's other topic arrives first
+        await asyncio.sleep(0.01)
+        refresher.wake({"answer:5"})
+        while refresher.running:
+            await asyncio.sleep(0.005)
+        return refresher, started
+
+    refresher, started = asyncio.run(scenario())
+
+    [(tab, at)] = refresher.refreshed
+    assert tab == counter
+    assert at - started < ScannerPage.refresh_settle_seconds / 2
+    assert refresher.hurry == {}

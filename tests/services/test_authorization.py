@@ -62,6 +62,7 @@ from gudcity.services import (
     programs,
     qr_cards,
     redemptions,
+    request_answers,
     scanning,
     staff,
     standing,
@@ -193,6 +194,13 @@ def _act_on_notification(w: World) -> Call:
     return lambda actor: answers.act_on_notification(w.session, actor, note.id, True)
 
 
+def _answers_to_counter(w: World) -> Call:
+    request = _deduction_request(w)
+    return lambda actor: request_answers.answers_to_counter(
+        w.session, actor, w.business.id, [request.id]
+    )
+
+
 def _mark_read(w: World) -> Call:
     note = _unread_notification(w)
     return lambda actor: notifications.mark_read(w.session, actor, note.id)
@@ -304,6 +312,7 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "standing": lambda w: (
         lambda actor: standing.standing(w.session, actor, w.program.id, w.customer.id)
     ),
+    "answers_to_counter": _answers_to_counter,
     # enrollment
     "request_enrollment": lambda w: (
         lambda actor: enrollment.request_enrollment(
@@ -389,6 +398,7 @@ READS = {
     "check_reward_code",
     "find_customer_by_card_number",
     "standing",
+    "answers_to_counter",
     "list_programs",
     "list_customers",
     "count_customers",
@@ -422,6 +432,7 @@ POLICY = [
     ("scan_token",                    SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("scan_customer",                 SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("standing",                      SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("answers_to_counter",            SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("request_enrollment",            SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("respond_to_enrollment",         CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("join_program",                  CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),

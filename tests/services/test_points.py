@@ -336,3 +336,40 @@ def test_rewards_of_another_program_and_cards_of_others_are_refused(session, mak
     with pytest.raises(NotFoundError, match="not available"):
         redemptions.redeem_reward(session, customer, card.id, reward.id, make.key())
     assert _balance(session, card) == 50
+
+
+def test_a_stamps_program_speaks_of_stamps_one_or_many(session, make):
+    """Titles and messages follow the program's kind and number."""
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Stamp Card", kind=ProgramKind.STAMPS)
+    customer = make.customer("Alice")
+    card = make.card(customer, program)
+
+    awards.award_points(session, owner, card.id, 1, make.key())
+    awards.award_points(session, owner, card.id, 3, make.key())
+    request = deductions.request_deduction(session, owner, card.id, 1, make.key())
+    deductions.respond_to_deduction(session, customer, request.id, True)
+
+    said = [
+        (n.title, n.message) for n in notifications.list_customer_notifications(session, customer)
+    ]
+    assert said[:4] == [
+        ("Stamp deducted", "1 stamp was deducted from your Stamp Card card."),
+        ("Approve a deduction?", "Bean There wants to deduct 1 stamp from your Stamp Card card."),
+        ("Stamps added", "You earned 3 stamps from Bean There!"),
+        ("Stamp added", "You earned 1 stamp from Bean There!"),
+    ]
+    assert _latest_business_note(session).message == "Alice approved the deduction of 1 stamp."
+
+
+def test_a_points_program_titles_follow_the_number(session, make):
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business)
+    customer = make.customer("Alice")
+    card = make.card(customer, program)
+
+    awards.award_points(session, owner, card.id, 1, make.key())
+    awards.award_points(session, owner, card.id, 5, make.key())
+
+    titles = [n.title for n in notifications.list_customer_notifications(session, customer)]
+    assert titles[:2] == ["Points added", "Point added"]

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from gudcity.models import LoyaltyProgram, ProgramKind, Reward, SyncNotification
+from gudcity.models.loyalty import DEFAULT_SCAN_COOLDOWN_SECONDS
 from gudcity.services import programs
 from gudcity.services.outbox import latest_event_id
 from gudcity.services.permissions import Permission
@@ -32,6 +33,20 @@ def events_since(session: Session, last_id: int) -> list[tuple[str, str]]:
 
 
 # --- creating ---------------------------------------------------------------------------
+
+
+def test_a_new_program_has_a_five_minute_scan_cooldown_unless_told_otherwise(session, make):
+    """A card scanned twice at one visit (or by two counters) earns once."""
+    owner, business = make.business()
+
+    program = programs.create_program(session, owner, business.id, name="Coffee Club")
+    without = programs.create_program(
+        session, owner, business.id, name="Tea Club", scan_cooldown_seconds=0
+    )
+
+    assert DEFAULT_SCAN_COOLDOWN_SECONDS == 300
+    assert stored_program(session, program.id).scan_cooldown_seconds == 300
+    assert stored_program(session, without.id).scan_cooldown_seconds == 0
 
 
 def test_owner_creates_a_points_program(session, make):
@@ -266,7 +281,11 @@ def test_refused_update_writes_nothing(session, make, changes):
 
     assert make.counts() == before
     stored = stored_program(session, program.id)
-    assert (stored.name, stored.points_per_scan, stored.scan_cooldown_seconds) == ("Coffee", 10, 0)
+    assert (stored.name, stored.points_per_scan, stored.scan_cooldown_seconds) == (
+        "Coffee",
+        10,
+        DEFAULT_SCAN_COOLDOWN_SECONDS,
+    )
 
 
 def test_refused_update_leaves_no_half_made_change_behind_in_the_session(session, make):

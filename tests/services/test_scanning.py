@@ -5,7 +5,7 @@ from gudcity.domain.card_numbers import format_card_number
 from gudcity.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from gudcity.domain.scans import ScanOutcome
 from gudcity.models import LoyaltyCard, NotificationType, QrScanLog
-from gudcity.services import answers, notifications, programs, scanning
+from gudcity.services import answers, enrollment, notifications, programs, scanning
 from gudcity.services.permissions import Permission
 
 
@@ -179,3 +179,46 @@ def test_card_lookup_needs_the_scan_permission(session, make, shop):
         scanning.find_customer_by_card_number(
             session, other_owner, business.id, customer.card_number
         )
+
+
+def test_a_scan_within_the_cooldown_says_how_long_until_the_next_award(session, make):
+    owner, business = make.business()
+    program = make.program(owner, business, scan_cooldown_seconds=600)
+    customer = make.customer()
+    make.card(customer, program)
+    scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+
+    again = scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+
+    assert again.outcome == ScanOutcome.COOLDOWN
+    assert 595 <= again.wait_seconds <= 600
+
+
+def test_the_points_given_on_joining_start_the_cooldown(session, make):
+    """The invitation's points are the visit's scan award: a scan right after gives none."""
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, points_per_scan=10)  # the default cooldown
+    customer = make.customer()
+    scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+    invitation = notifications.list_customer_notifications(session, customer)[0]
+    joined = answers.act_on_notification(session, customer, invitation.id, accept=True)
+
+    again = scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+
+    assert again.outcome == ScanOutcome.COOLDOWN
+    assert 295 <= again.wait_seconds <= 300
+    assert _balance(session, joined.card) == 10
+
+
+def test_accepting_a_plain_invitation_leaves_the_first_scan_award_due(session, make):
+    """An invitation sent with "Enroll" gives nothing on Accept: the first scan awards."""
+    owner, business = make.business()
+    program = make.program(owner, business, points_per_scan=10)
+    customer = make.customer()
+    request = enrollment.request_enrollment(session, owner, program.id, customer.id, make.key())
+    joined = enrollment.respond_to_enrollment(session, customer, request.id, True)
+
+    scan = scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+
+    assert scan.outcome == ScanOutcome.AWARDED
+    assert _balance(session, joined.card) == 10

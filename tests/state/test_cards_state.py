@@ -17,6 +17,7 @@ from gudcity.models import (
     LoyaltyCard,
     NotificationType,
     PointTransaction,
+    ProgramKind,
     TransactionKind,
     utc_now,
 )
@@ -227,6 +228,23 @@ async def test_a_card_tile_shows_rewards_and_recent_entries(make, tab, town, run
     assert tile.next_reward == "20 points to Cake"
     assert tile.progress == 60
     assert [(line.label, line.amount) for line in tile.recent] == [("Earned", "+30")]
+
+
+async def test_a_stamps_card_says_stamp_for_one_and_stamps_for_more(make, tab, run):
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Stamp Card", kind=ProgramKind.STAMPS)
+    programs.add_reward(make.session, owner, program.id, name="Biscuit", cost=1)
+    programs.add_reward(make.session, owner, program.id, name="Coffee", cost=8)
+    alice = make.customer("Alice")
+    make.card(alice, program, balance=1)
+    state = tab(CardsState, ROUTE, alice)
+
+    await run(state.load())
+
+    [tile] = state.cards
+    assert (tile.balance, tile.unit) == (1, "stamp")
+    assert [r.cost_label for r in tile.rewards] == ["1 stamp", "8 stamps"]
+    assert tile.next_reward == "7 stamps to Coffee"
 
 
 async def test_a_new_customer_has_an_empty_page(make, tab, run):

@@ -44,14 +44,14 @@ async def test_an_award_while_the_database_is_away_says_so(make, tab, run, datab
     scanner = tab(ScannerState, "/business/scanner", owner)
     await run(scanner.load())
     await run(scanner.look_up({"card_number": customer.card_number}))
-    assert scanner.customer_balance == "15"
+    assert scanner.customer_balance == "5"
     database_down()
 
     events = await run(scanner.award(scanner.action_key))
 
     assert toasts(events) == [("error", MESSAGE)]
     assert scanner.error == MESSAGE
-    assert scanner.customer_balance == "15"
+    assert scanner.customer_balance == "5"
     assert not scanner.busy
 
 

@@ -18,7 +18,14 @@ from gudcity.models import (
     LoyaltyCard,
     QrScanLog,
 )
-from gudcity.services import enrollment, lookups, notifications, programs, qr_cards
+from gudcity.services import (
+    deductions,
+    enrollment,
+    lookups,
+    outbox,
+    programs,
+    qr_cards,
+)
 from gudcity.services.permissions import Permission
 from gudcity.state.scanner import ScannerState
 from tests.support.events import redirect_target, toasts
@@ -165,51 +172,52 @@ async def test_without_programs_a_scan_asks_for_one_first(make, tab, run):
 # --- typed card numbers ------------------------------------------------------------------
 
 
-async def test_look_up_of_a_new_customer_sends_an_invitation(session, make, counter, scanner, run):
+async def test_look_up_of_a_new_customer_shows_them_and_sends_nothing(
+    session, make, counter, scanner, run
+):
+    """A typed number is not a scan: no invitation, no notification, no visit."""
     _, _, coffee, _, alice, _ = counter
+    before = make.counts()
 
     events = await run(scanner.look_up(typed(alice)))
 
     assert toasts(events) == []
-    assert (scanner.customer_name, scanner.customer_status) == ("Alice", "Invitation sent")
-    assert scanner.customer_balance == ""
-    assert scanner.outcome == "Not enrolled yet: an invitation was sent to the customer."
-    assert scanner.error == ""
+    assert (scanner.customer_name, scanner.customer_status) == ("Alice", "Not enrolled")
+    assert (scanner.customer_balance, scanner.outcome, scanner.error) == ("", "", "")
     assert scanner.has_customer and not scanner.busy
+    assert make.counts() == before
     fresh(session)
-    request = lookups.pending_enrollment_request(session, alice.id, coffee.id)
-    assert request is not None
-    assert request.points == 10  # the first visit counts once accepted
-    messages = [n.message for n in notifications.list_customer_notifications(session, alice)]
-    assert messages == [
-        "Bean There invites you to join Coffee Club.",
-        "Your QR code was scanned by Bean There",
-    ]
+    assert lookups.pending_enrollment_request(session, alice.id, coffee.id) is None
 
 
-async def test_look_up_of_an_enrolled_customer_awards_the_scan(session, counter, scanner, run):
+async def test_look_up_of_an_enrolled_customer_awards_nothing(session, make, counter, scanner, run):
     _, _, coffee, _, _, bob = counter
+    before = make.counts()
 
     await run(scanner.look_up({"card_number": bob.card_number}))
 
     assert (scanner.customer_name, scanner.customer_status) == ("Bob", "Enrolled")
-    assert scanner.customer_balance == "15"
-    assert scanner.outcome == "+10 points awarded."
-    assert balance_of(session, bob, coffee) == 15
+    assert (scanner.customer_balance, scanner.outcome) == ("5", "")
+    assert make.counts() == before
+    assert balance_of(session, bob, coffee) == 5
 
 
-async def test_a_double_submitted_look_up_scans_once(session, counter, scanner, run):
-    """Both submits of a double click carry the page's action key."""
-    _, _, coffee, _, _, bob = counter
-    form = {**typed(bob), "action_key": scanner.action_key}
+async def test_after_a_look_up_the_buttons_award_and_enroll(session, counter, scanner, run):
+    """A looked-up customer gets points or an invitation on a click, not before."""
+    _, _, coffee, _, alice, bob = counter
+    await run(scanner.look_up(typed(bob)))
+    await run(scanner.set_points_text("7"))
+    await run(scanner.award(scanner.action_key))
+    assert (scanner.customer_balance, scanner.outcome) == ("12", "+7 points awarded.")
 
-    await run(scanner.look_up(form))
-    await run(scanner.look_up(form))
+    await run(scanner.look_up(typed(alice)))
+    assert (scanner.customer_status, scanner.outcome) == ("Not enrolled", "")
+    await run(scanner.enroll(scanner.action_key))
 
-    assert balance_of(session, bob, coffee) == 15
-    assert scanner.customer_balance == "15"
-    assert scanner.outcome == "+10 points awarded."
-    assert len(session.exec(select(QrScanLog)).all()) == 1
+    assert scanner.customer_status == "Invitation sent"
+    fresh(session)
+    request = lookups.pending_enrollment_request(session, alice.id, coffee.id)
+    assert request is not None and request.points == 0
 
 
 async def test_look_up_by_a_program_card_number(session, counter, scanner, run):
@@ -219,7 +227,7 @@ async def test_look_up_by_a_program_card_number(session, counter, scanner, run):
 
     await run(scanner.look_up({"card_number": card.card_number}))
 
-    assert (scanner.customer_name, scanner.customer_balance) == ("Bob", "15")
+    assert (scanner.customer_name, scanner.customer_balance) == ("Bob", "5")
 
 
 @pytest.mark.parametrize("mistake", ["check digit", "swapped", "short", "letters", "empty"])
@@ -262,7 +270,7 @@ async def test_an_unknown_number_is_logged_and_refused(make, session, counter, s
     assert (log.outcome, log.scanned_by, log.detail) == ("UNKNOWN_CARD", owner.id, unknown)
 
 
-async def test_a_scan_within_the_cooldown_awards_nothing(session, make, tab, run):
+async def test_a_scan_within_the_cooldown_awards_nothing_and_says_when(session, make, tab, run):
     owner, business = make.business()
     program = make.program(owner, business, scan_cooldown_seconds=3600)
     bob = make.customer("Bob")
@@ -270,14 +278,34 @@ async def test_a_scan_within_the_cooldown_awards_nothing(session, make, tab, run
     state = tab(ScannerState, ROUTE, owner)
     await run(state.load())
 
-    await run(state.look_up(typed(bob)))
+    await run(background(state, "scan_upload", qr_photo(bob)))
     assert state.customer_balance == "10"
 
-    await run(state.look_up(typed(bob)))
+    await run(background(state, "scan_upload", qr_photo(bob)))
 
-    assert state.outcome == "Scanned. No points this time: the program's cooldown is running."
+    assert state.outcome == "Scanned. No points this time: next scan award in 60 min."
     assert state.customer_balance == "10"
     assert balance_of(session, bob, program) == 10
+
+
+async def test_the_points_given_on_joining_start_the_cooldown(session, make, tab, run):
+    """Scan -> invitation -> Accept (+10): a second scan moments later gives nothing."""
+    owner, business = make.business()
+    program = make.program(owner, business)  # the default cooldown: 5 minutes
+    alice = make.customer("Alice")
+    state = tab(ScannerState, ROUTE, owner)
+    await run(state.load())
+    await run(background(state, "scan_upload", qr_photo(alice)))
+    fresh(session)
+    request = lookups.pending_enrollment_request(session, alice.id, program.id)
+    enrollment.respond_to_enrollment(session, alice, request.id, True)
+    assert balance_of(session, alice, program) == 10
+
+    await run(background(state, "scan_upload", qr_photo(alice)))
+
+    assert state.outcome == "Scanned. No points this time: next scan award in 5 min."
+    assert state.customer_balance == "10"
+    assert balance_of(session, alice, program) == 10
 
 
 # --- photos of the QR --------------------------------------------------------------------
@@ -379,8 +407,8 @@ async def test_scan_upload_with_no_file_does_nothing(make, counter, scanner, run
 
 @pytest.fixture
 async def bob_on_screen(counter, scanner, run):
-    """The owner's scanner showing Bob (15 points in Coffee Club after his scan)."""
-    await run(scanner.look_up(typed(counter[5])))
+    """The owner's scanner showing Bob (15 points in Coffee Club after his QR scan)."""
+    await run(background(scanner, "scan_upload", qr_photo(counter[5])))
     assert scanner.customer_balance == "15"
     return scanner
 
@@ -557,14 +585,15 @@ async def test_staff_without_the_award_permission_cannot_award(session, make, ta
     state = tab(ScannerState, ROUTE, staff)
     await run(state.load())
     await run(state.look_up(typed(bob)))
-    assert state.customer_balance == "15"  # scanning is allowed
+    assert state.customer_balance == "5"  # looking up is allowed
+    assert (state.can_scan, state.can_award, state.can_deduct) == (True, False, False)
     before = make.counts()
 
     await run(state.award(state.action_key))
 
     assert state.error == "You do not have permission to do this."
     assert make.counts() == before
-    assert balance_of(session, bob, coffee) == 15
+    assert balance_of(session, bob, coffee) == 5
 
 
 # --- the scanner follows the customer's answers ------------------------------------------
@@ -572,7 +601,8 @@ async def test_staff_without_the_award_permission_cannot_award(session, make, ta
 
 async def test_live_refresh_shows_the_customer_accepting(session, counter, scanner, run):
     _, _, coffee, _, alice, _ = counter
-    await run(scanner.look_up(typed(alice)))
+    await run(background(scanner, "scan_upload", qr_photo(alice)))
+    assert scanner.outcome == "Not enrolled yet: an invitation was sent to the customer."
     fresh(session)
     request = lookups.pending_enrollment_request(session, alice.id, coffee.id)
     enrollment.respond_to_enrollment(session, alice, request.id, True)
@@ -580,6 +610,84 @@ async def test_live_refresh_shows_the_customer_accepting(session, counter, scann
     await run(scanner._live_refresh())
 
     assert (scanner.customer_status, scanner.customer_balance) == ("Enrolled", "10")
+    assert scanner.outcome == (
+        "Alice accepted the invitation: enrolled in Coffee Club, with +10 points for this visit."
+    )
+    assert scanner.outcome_tone == "green"
+
+
+def deduction_of(session, customer):
+    fresh(session)
+    return session.exec(
+        select(ApprovalRequest).where(
+            ApprovalRequest.kind == ApprovalKind.POINTS_DEDUCTION,
+            ApprovalRequest.customer_id == customer.id,
+        )
+    ).one()
+
+
+@pytest.mark.parametrize(
+    ("approve", "balance", "message", "tone"),
+    [
+        (True, "9", "Bob approved: 6 points taken off their card.", "green"),
+        (False, "15", "Bob declined the deduction of 6 points: the balance is unchanged.", "amber"),
+    ],
+)
+async def test_the_counter_learns_the_answer_to_a_deduction(
+    session, counter, bob_on_screen, run, approve, balance, message, tone
+):
+    bob, state = counter[5], bob_on_screen
+    await run(state.set_points_text("6"))
+    await run(state.deduct(state.action_key))
+    assert state.outcome == "Asked the customer to approve taking 6 points off their card."
+
+    deductions.respond_to_deduction(session, bob, deduction_of(session, bob).id, approve)
+    await run(state._live_refresh())
+
+    assert (state.outcome, state.outcome_tone, state.customer_balance) == (message, tone, balance)
+
+    # Shown once: the next action's outcome is not overwritten by the old answer.
+    await run(state.set_points_text("1"))
+    await run(state.award(state.action_key))
+    await run(state._live_refresh())
+    assert state.outcome == "+1 point awarded."
+
+
+async def test_the_counter_learns_a_declined_invitation(session, counter, bob_on_screen, run):
+    _, _, _, cakes, _, bob = counter
+    state = bob_on_screen
+    await run(state.choose_program(str(cakes.id)))
+    await run(state.enroll(state.action_key))
+    fresh(session)
+    request = lookups.pending_enrollment_request(session, bob.id, cakes.id)
+
+    enrollment.respond_to_enrollment(session, bob, request.id, False)
+    await run(state._live_refresh())
+
+    assert state.outcome == "Bob declined the invitation to Cake Club."
+    assert (state.outcome_tone, state.customer_status) == ("amber", "Not enrolled")
+
+
+async def test_an_answer_about_a_customer_no_longer_on_screen_is_not_shown(
+    session, counter, bob_on_screen, run
+):
+    _, _, _, _, alice, bob = counter
+    state = bob_on_screen
+    await run(state.set_points_text("6"))
+    await run(state.deduct(state.action_key))
+    await run(state.look_up(typed(alice)))
+
+    deductions.respond_to_deduction(session, bob, deduction_of(session, bob).id, True)
+    await run(state._live_refresh())
+
+    assert (state.customer_name, state.outcome) == ("Alice", "")
+
+
+async def test_the_scanner_listens_for_answers_without_the_business_settle(counter, scanner):
+    business = counter[1]
+    assert scanner._topics() == {f"business:{business.id}", f"answer:{business.id}"}
+    assert outbox.is_urgent(f"answer:{business.id}")
+    assert not outbox.is_urgent(f"business:{business.id}")
 
 
 async def test_live_refresh_drops_a_paused_program(session, counter, scanner, run):
