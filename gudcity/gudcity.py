@@ -7,13 +7,15 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.files import keep_files_private
-from gudcity.pages import auth, cards, customers, home, programs, scanner
+from gudcity.pages import activity, auth, cards, customer, customers, home, programs, scanner
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
+from gudcity.state.activity import ActivityState
 from gudcity.state.cards import CardsState
+from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import show_failure
 from gudcity.state.programs import ProgramsState
@@ -49,6 +51,12 @@ app.add_page(
 )
 app.add_page(
     programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load
+)
+app.add_page(
+    customer.customer, route=customer.ROUTE, title=customer.TITLE, on_load=CustomerState.load
+)
+app.add_page(
+    activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load
 )
 
 app.register_lifespan_task(disable_nagle)

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.models import UserRole
 from gudcity.state.session import SessionState
 from gudcity.styles import LABEL_STYLE
 
@@ -12,6 +13,8 @@ BUSINESS_LINKS = (
     ("Customers", routes.CUSTOMERS),
     ("Programs", routes.PROGRAMS),
 )
+# Only the owner sees these pages: staff are not shown their links.
+OWNER_LINKS = (("Activity", routes.ACTIVITY),)
 
 
 def _nav_link(label: str, href: str) -> rx.Component:
@@ -24,7 +27,15 @@ def top_bar() -> rx.Component:
         rx.cond(
             SessionState.is_customer,
             rx.hstack(*(_nav_link(*link) for link in CUSTOMER_LINKS), spacing="4"),
-            rx.hstack(*(_nav_link(*link) for link in BUSINESS_LINKS), spacing="4", wrap="wrap"),
+            rx.hstack(
+                *(_nav_link(*link) for link in BUSINESS_LINKS),
+                rx.cond(
+                    SessionState.user_role == UserRole.BUSINESS_OWNER.value,
+                    rx.hstack(*(_nav_link(*link) for link in OWNER_LINKS), spacing="4"),
+                ),
+                spacing="4",
+                wrap="wrap",
+            ),
         ),
         rx.spacer(),
         rx.hstack(
