@@ -19,6 +19,8 @@ from gudcity.state.business import BusinessState
 from gudcity.state.timefmt import date_and_time, time_ago
 
 PAGE_SIZE = 25
+# A live refresh re-reads what is shown, at most this many pages of it.
+MAX_PAGES_KEPT = 20
 # The staff chooser's value for "everyone" (an option needs a value).
 EVERYONE = "all"
 NO_CUSTOMER = "—"
@@ -70,30 +72,31 @@ def read_activity(
     *,
     staff_id: int | None,
     day: date | None,
-    pages: int,
+    until: Cursor | None,
 ) -> ActivityRead:
-    """The first `pages` pages of the log (as one) and the staff chooser's choices."""
+    """The log from the newest action down to `until` (as one page), and the staff choices."""
     choices = [StaffChoice(EVERYONE, "All staff")] + [
         StaffChoice(str(m.user_id), f"{m.name} (owner)" if m.is_owner else m.name)
         for m in activity.staff_members(session, user, business_id)
     ]
     return ActivityRead(
-        read_pages(session, user, business_id, staff_id=staff_id, day=day, after=None, pages=pages),
+        read_pages(session, user, business_id, staff_id=staff_id, day=day, after=None, until=until),
         choices,
     )
 
 
 def read_pages(
-    session: Session, user: User, business_id: int, *, staff_id, day, after, pages: int
+    session: Session, user: User, business_id: int, *, staff_id, day, after, until
 ) -> ActivityPage:
+    """Pages from `after` on, until one reaches the action at `until` (None: one page)."""
     rows: list[ActivityRow] = []
-    for _ in range(max(pages, 1)):
+    for _ in range(MAX_PAGES_KEPT):
         page = activity.list_activity(
             session, user, business_id, staff_id=staff_id, day=day, after=after, limit=PAGE_SIZE
         )
         rows += page.rows
         after = page.next_cursor
-        if after is None:
+        if after is None or until is None or after <= until:
             break
     return ActivityPage(rows, after)
 
@@ -114,13 +117,14 @@ class ActivityState(BusinessState):
     # The service's refusal (staff are not shown the log), shown instead of it.
     error: str = ""
 
-    # Pages shown ("Show older" adds one); a live refresh re-reads them, new actions on top.
-    _pages: int = 1
+    # The oldest action shown once "Show older" was used: a live refresh re-reads the log
+    # down to it, new actions on top. None: the first page only.
+    _until: Cursor | None = None
     _older_cursor: Cursor | None = None
 
     @rx.event
     async def load(self):
-        self._pages = 1
+        self._until = None
         return await self._open_business()
 
     def _filters(self) -> tuple[int | None, date | None]:
@@ -128,10 +132,10 @@ class ActivityState(BusinessState):
         return staff_id, parse_day(self.day)
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
-        (staff_id, day), pages = self._filters(), self._pages
+        (staff_id, day), until = self._filters(), self._until
         try:
             read = await self._business_call(
-                lambda s, u, b: read_activity(s, u, b, staff_id=staff_id, day=day, pages=pages)
+                lambda s, u, b: read_activity(s, u, b, staff_id=staff_id, day=day, until=until)
             )
         except ServiceError as error:
             self._older_cursor = None
@@ -147,7 +151,7 @@ class ActivityState(BusinessState):
         return None
 
     async def _restart(self):
-        self._pages = 1
+        self._until = None
         return await self._reload()
 
     @rx.event
@@ -175,14 +179,15 @@ class ActivityState(BusinessState):
         try:
             page = await self._business_call(
                 lambda s, u, b: read_pages(
-                    s, u, b, staff_id=staff_id, day=day, after=cursor, pages=1
+                    s, u, b, staff_id=staff_id, day=day, after=cursor, until=None
                 )
             )
         except ServiceError as error:
             return toasts.error(error.message)
         finally:
             self.loading_older = False
-        self._pages += 1
+        if page.rows:
+            self._until = (page.rows[-1].created_at, page.rows[-1].action_id)
         self._older_cursor = page.next_cursor
         self.rows = self.rows + [_line(row) for row in page.rows]
         self.has_older = page.next_cursor is not None

@@ -24,6 +24,8 @@ from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.timefmt import date_and_time, time_ago
 
 HISTORY_PAGE_SIZE = 25
+# A live refresh re-reads what is shown, at most this many pages of it.
+MAX_PAGES_KEPT = 20
 # Who "did" a ledger row that names no one (none of the app's actions do, but old rows may).
 NOBODY = "GudCity"
 THE_CUSTOMER = "Customer"
@@ -77,17 +79,17 @@ def _history_line(row: HistoryRow) -> HistoryLine:
 
 
 def read_history(
-    session: Session, user: User, business_id: int, customer_id: int, after, pages: int
+    session: Session, user: User, business_id: int, customer_id: int, after, until
 ) -> HistoryPage:
-    """`pages` pages of the history from `after` on, as one page."""
+    """Pages from `after` on, until one reaches the row at `until` (None: one page)."""
     rows: list[HistoryRow] = []
-    for _ in range(max(pages, 1)):
+    for _ in range(MAX_PAGES_KEPT):
         page = customer_detail.customer_history(
             session, user, business_id, customer_id, after=after, limit=HISTORY_PAGE_SIZE
         )
         rows += page.rows
         after = page.next_cursor
-        if after is None:
+        if after is None or until is None or after <= until:
             break
     return HistoryPage(rows, after)
 
@@ -124,27 +126,28 @@ class CustomerState(BusinessState):
 
     _customer_id: int = 0
     _chosen: dict[str, ChosenProgram] = {}
-    # Pages of history shown ("Show older" adds one); a live refresh re-reads them all.
-    _history_pages: int = 1
+    # The oldest row shown once "Show older" was used: a live refresh re-reads the
+    # history down to it, new rows on top. None: the first page only.
+    _until: Cursor | None = None
     _older_cursor: Cursor | None = None
 
     @rx.event
     async def load(self):
         self._customer_id = customer_in_path(self.router.url.path)
-        self._history_pages = 1
+        self._until = None
         self._set_changed(outcome="", history=[], error="")
         self.action_key = uuid.uuid4().hex
         return await self._open_business()
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
-        customer_id, pages = self._customer_id, self._history_pages
+        customer_id, until = self._customer_id, self._until
         try:
             if not customer_id:
                 raise NotFoundError(customer_detail.NOT_FOUND)
             detail, history = await self._business_call(
                 lambda s, u, b: (
                     customer_detail.customer_detail(s, u, b, customer_id),
-                    read_history(s, u, b, customer_id, None, pages),
+                    read_history(s, u, b, customer_id, None, until),
                 )
             )
         except ServiceError as error:
@@ -222,13 +225,14 @@ class CustomerState(BusinessState):
         self.loading_older = True
         try:
             page = await self._business_call(
-                lambda s, u, b: read_history(s, u, b, customer_id, cursor, 1)
+                lambda s, u, b: read_history(s, u, b, customer_id, cursor, None)
             )
         except ServiceError as error:
             return toasts.error(error.message)
         finally:
             self.loading_older = False
-        self._history_pages += 1
+        if page.rows:
+            self._until = (page.rows[-1].created_at, page.rows[-1].transaction_id)
         self._older_cursor = page.next_cursor
         self.history = self.history + [_history_line(row) for row in page.rows]
         self.has_older = page.next_cursor is not None
@@ -285,7 +289,10 @@ class CustomerState(BusinessState):
 
     async def _run(self, work):
         """One action at a time, then the page re-read; its message, or the refusal's."""
-        if self.busy or not self._customer_id or self.error:
+        if self.busy:
+            return
+        if not self._customer_id or self.error:
+            yield toasts.error(self.error or customer_detail.NOT_FOUND)
             return
         self.busy = True
         self.outcome = ""
