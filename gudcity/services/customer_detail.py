@@ -97,13 +97,11 @@ class HistoryPage:
 NOT_FOUND = "Customer not found."
 
 
-def _programs_of(
-    session: Session, business_id: int, *, archived: bool = False
-) -> list[LoyaltyProgram]:
-    """The business's programs; with `archived`, also those gone from its pages."""
-    statement = select(LoyaltyProgram).where(LoyaltyProgram.business_id == business_id)
-    if not archived:
-        statement = statement.where(LoyaltyProgram.archived_at.is_(None))
+def _programs_of(session: Session, business_id: int) -> list[LoyaltyProgram]:
+    """The business's programs still on its pages (not archived)."""
+    statement = select(LoyaltyProgram).where(
+        LoyaltyProgram.business_id == business_id, LoyaltyProgram.archived_at.is_(None)
+    )
     return list(session.exec(statement.order_by(LoyaltyProgram.id)))
 
 
@@ -240,18 +238,18 @@ def customer_history(
     if after is not None and not is_cursor(after):
         raise ValidationError("That page of the history does not exist: start again.")
     limit = page_size(limit)
-    # The whole ledger here: also the cards of programs since archived.
-    programs = {p.id: p for p in _programs_of(session, business_id, archived=True)}
+    # The whole ledger here: also the cards of programs left or since archived.
     cards = dict(
         session.exec(
-            select(LoyaltyCard.id, LoyaltyCard.program_id).where(
-                LoyaltyCard.customer_id == customer.id,
-                LoyaltyCard.program_id.in_(list(programs)),
+            select(LoyaltyCard.id, LoyaltyProgram)
+            .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyCard.program_id)
+            .where(
+                LoyaltyCard.customer_id == customer.id, LoyaltyProgram.business_id == business_id
             )
         ).all()
     )
     found = _ledger_page(session, sorted(cards), after, limit + 1)
-    rows = [_history_row(row, programs[cards[row.card_id]], customer.id) for row in found[:limit]]
+    rows = [_history_row(row, cards[row.card_id], customer.id) for row in found[:limit]]
     more = len(found) > limit
     return HistoryPage(rows, (rows[-1].created_at, rows[-1].transaction_id) if more else None)
 
@@ -275,12 +273,18 @@ def _ledger_page(session: Session, card_ids: list[int], after: Cursor | None, li
             part = part.where(tuple_(ledger.c.created_at, ledger.c.id) < tuple_(*after))
         newest_first = (ledger.c.created_at.desc(), ledger.c.id.desc())
         per_card.append(part.order_by(*newest_first).limit(limit).subquery())
-    rows = union_all(*(select(part) for part in per_card)).subquery()
+    merged = union_all(*(select(part) for part in per_card)).subquery()
+    # The page first, then its actors' names: 26 look-ups, whatever the users table holds.
+    rows = (
+        select(merged)
+        .order_by(merged.c.created_at.desc(), merged.c.id.desc())
+        .limit(limit)
+        .subquery()
+    )
     statement = (
         select(rows, User.name.label("actor_name"))
         .outerjoin(User, User.id == rows.c.actor_id)
         .order_by(rows.c.created_at.desc(), rows.c.id.desc())
-        .limit(limit)
     )
     return session.execute(statement).all()
 

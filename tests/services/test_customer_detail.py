@@ -9,7 +9,13 @@ from sqlalchemy import insert, update
 
 from gudcity.domain.errors import NotFoundError, ValidationError
 from gudcity.domain.membership import Membership
-from gudcity.models import LoyaltyCard, PointTransaction, ProgramKind, TransactionKind
+from gudcity.models import (
+    LoyaltyCard,
+    LoyaltyProgram,
+    PointTransaction,
+    ProgramKind,
+    TransactionKind,
+)
 from gudcity.services import awards, customer_detail, deductions, enrollment, redemptions
 from gudcity.services import programs as programs_service
 from gudcity.services.permissions import Permission
@@ -227,3 +233,19 @@ def test_walking_the_history_yields_every_row_once_in_order(session, make, offse
     assert walked == sorted(walked, reverse=True)
     assert len(walked) == len(set(walked)) == len(rows)
     assert all(len(page.rows) == limit for page in pages[:-1])
+
+
+def test_an_archived_program_leaves_the_choices_but_not_the_history(session, cafe):
+    owner, business, alice, _, stamps, _, _, _ = cafe
+    session.execute(
+        update(LoyaltyProgram)
+        .where(LoyaltyProgram.id == stamps.id)
+        .values(archived_at=datetime.now(UTC))
+    )
+    session.commit()
+
+    detail = customer_detail.customer_detail(session, owner, business.id, alice.id)
+    page = customer_detail.customer_history(session, owner, business.id, alice.id)
+
+    assert "Pastry Stamps" not in [p.program_name for p in detail.programs]
+    assert [r.program_name for r in page.rows] == ["Pastry Stamps", "Coffee Club"]
