@@ -133,11 +133,15 @@ class CustomerState(BusinessState):
 
     @rx.event
     async def load(self):
+        """Skeletons first: the previous customer shown here must not flash up."""
         self._customer_id = customer_in_path(self.router.url.path)
         self._until = None
-        self._set_changed(outcome="", history=[], error="")
+        self._forget_customer("")
+        self._set_changed(outcome="", loading=True)
         self.action_key = uuid.uuid4().hex
-        return await self._open_business()
+        yield
+        for event in await self._open_business() or []:
+            yield event
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
         customer_id, until = self._customer_id, self._until

@@ -54,3 +54,34 @@ def test_a_baristas_award_shows_in_the_activity_log_and_the_customers_history(ne
     newest_award = history.filter(has_text="+15 points")
     expect(newest_award).to_contain_text(barista.name)
     expect(newest_award).to_contain_text("Earned")
+
+
+def test_the_back_office_pages_fit_a_phone(new_page, make):
+    owner, business = make.business("Crumbs")
+    program = make.program(owner, business, name="Pastry Points")
+    cleo = make.customer("Cleo Marsh")
+    make.card(cleo, program, balance=20)
+    phone = log_in(new_page(width=390, height=844), owner.email, "/business/scanner")
+
+    for path, ready in (
+        (f"/business/customers/{cleo.id}", "[data-testid=history-row]"),
+        ("/business/activity", "[data-testid=activity-row]"),
+        ("/business/customers", "[data-testid=customer-row]"),
+    ):
+        phone.goto(path)
+        expect(phone.locator(ready).first).to_be_visible()
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
+    expect(phone.locator("[data-testid=customer-row]")).to_contain_text("Pastry Points: 20 points")
+
+
+def test_another_business_customer_is_not_found(new_page, make):
+    owner, _ = make.business("Bean There")
+    rival, rivals = make.business("Rival Roasters")
+    dana = make.customer("Dana Secret")
+    make.card(dana, make.program(rival, rivals), balance=7)
+    office = log_in(new_page(), owner.email, "/business/scanner")
+
+    office.goto(f"/business/customers/{dana.id}")
+
+    expect(office.get_by_role("alert")).to_contain_text("Customer not found.")
+    expect(office.get_by_text("Dana Secret")).to_have_count(0)
