@@ -7,10 +7,11 @@ own transaction). Keyset pagination on (created_at, id): the business's index
 so a page deep in a million actions costs what the first one does.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import tuple_
+from sqlalchemy import Integer, bindparam, tuple_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
@@ -98,14 +99,23 @@ def list_activity(
     if staff_id is not None and not is_row_id(staff_id):
         return ActivityPage([], None)  # nobody has this id, so no actions of theirs
     limit = page_size(limit)
-    statement = _page_query(business_id, staff_id, day, after).limit(limit + 1)
-    found = [_row(row) for row in session.execute(statement)]
+    values = {"business_id": business_id, "staff_id": staff_id, "limit": limit + 1}
+    if day is not None:
+        values["day_start"] = datetime.combine(day, time.min, UTC)
+        values["day_end"] = values["day_start"] + timedelta(days=1)
+    if after is not None:
+        values["after_time"], values["after_id"] = after
+    statement = _page_query(staff_id is not None, day is not None, after is not None)
+    found = [_row(row) for row in session.execute(statement, values)]
     more = len(found) > limit
     rows = found[:limit]
     return ActivityPage(rows, (rows[-1].created_at, rows[-1].action_id) if more else None)
 
 
-def _page_query(business_id: int, staff_id: int | None, day: date | None, after: Cursor | None):
+@functools.cache
+def _page_query(by_staff: bool, on_day: bool, after: bool):
+    """The page's statement for these filters, built once (bound parameters by name):
+    building it costs more than PostgreSQL's work on it."""
     log = StaffAction.__table__
     actor, customer = aliased(User), aliased(User)
     statement = (
@@ -119,18 +129,21 @@ def _page_query(business_id: int, staff_id: int | None, day: date | None, after:
         .join(actor, actor.id == log.c.actor_id)
         .outerjoin(customer, customer.id == log.c.customer_id)
         .outerjoin(LoyaltyProgram, LoyaltyProgram.id == log.c.program_id)
-        .where(log.c.business_id == business_id)
+        .where(log.c.business_id == bindparam("business_id"))
         .order_by(log.c.created_at.desc(), log.c.id.desc())
+        .limit(bindparam("limit", type_=Integer))
     )
-    if staff_id is not None:
-        statement = statement.where(log.c.actor_id == staff_id)
-    if day is not None:
-        start = datetime.combine(day, time.min, UTC)
+    when = log.c.created_at.type
+    if by_staff:
+        statement = statement.where(log.c.actor_id == bindparam("staff_id"))
+    if on_day:
         statement = statement.where(
-            log.c.created_at >= start, log.c.created_at < start + timedelta(days=1)
+            log.c.created_at >= bindparam("day_start", type_=when),
+            log.c.created_at < bindparam("day_end", type_=when),
         )
-    if after is not None:
-        statement = statement.where(tuple_(log.c.created_at, log.c.id) < tuple_(*after))
+    if after:
+        cursor = tuple_(bindparam("after_time", type_=when), bindparam("after_id", type_=Integer))
+        statement = statement.where(tuple_(log.c.created_at, log.c.id) < cursor)
     return statement
 
 

@@ -5,10 +5,11 @@ they have at this business: any other id (another business's customer, one who
 never joined, no such user) is "not found", the same answer, so nothing leaks.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, tuple_, union_all
+from sqlalchemy import Integer, bindparam, func, tuple_, union_all
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import NotFoundError, ValidationError
@@ -234,33 +235,55 @@ def customer_history(
     after a page, so a page far down costs what the first one does.
     """
     require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
-    customer = _customer_here(session, business_id, customer_id)
+    cards = _cards_here(session, business_id, customer_id)
     if after is not None and not is_cursor(after):
         raise ValidationError("That page of the history does not exist: start again.")
     limit = page_size(limit)
-    # The whole ledger here: also the cards of programs left or since archived.
-    cards = dict(
-        session.exec(
-            select(LoyaltyCard.id, LoyaltyProgram)
-            .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyCard.program_id)
-            .where(
-                LoyaltyCard.customer_id == customer.id, LoyaltyProgram.business_id == business_id
-            )
-        ).all()
-    )
     found = _ledger_page(session, sorted(cards), after, limit + 1)
-    rows = [_history_row(row, cards[row.card_id], customer.id) for row in found[:limit]]
+    rows = [_history_row(row, cards[row.card_id], customer_id) for row in found[:limit]]
     more = len(found) > limit
     return HistoryPage(rows, (rows[-1].created_at, rows[-1].transaction_id) if more else None)
+
+
+def _cards_here(session: Session, business_id: int, customer_id: int) -> dict:
+    """card id -> program of the customer's cards here, in one query; also those of programs
+    left or archived (the whole ledger here). NotFoundError unless enrolled in one of them."""
+    if not is_row_id(customer_id):
+        raise NotFoundError(NOT_FOUND)
+    cards = session.exec(
+        select(LoyaltyCard.id, LoyaltyProgram, ProgramEnrollment.status)
+        .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyCard.program_id)
+        .outerjoin(
+            ProgramEnrollment,
+            (ProgramEnrollment.customer_id == LoyaltyCard.customer_id)
+            & (ProgramEnrollment.program_id == LoyaltyCard.program_id),
+        )
+        .where(LoyaltyCard.customer_id == customer_id, LoyaltyProgram.business_id == business_id)
+    ).all()
+    if not any(status == EnrollmentStatus.ACTIVE for _, _, status in cards):
+        raise NotFoundError(NOT_FOUND)
+    return {card_id: program for card_id, program, _ in cards}
 
 
 def _ledger_page(session: Session, card_ids: list[int], after: Cursor | None, limit: int):
     """Up to `limit` ledger rows of the cards before `after`, newest first, with actor names."""
     if not card_ids:
         return []
+    values = {f"card_{n}": card_id for n, card_id in enumerate(card_ids)} | {"limit": limit}
+    if after is not None:
+        values["after_time"], values["after_id"] = after
+    return session.execute(_ledger_query(len(card_ids), after is not None), values).all()
+
+
+@functools.lru_cache(maxsize=64)
+def _ledger_query(cards: int, after: bool):
+    """The history's statement for so many cards, built once (parameters `card_<n>`,
+    `limit`, `after_time`, `after_id`): building it costs more than running it."""
     ledger = PointTransaction.__table__
+    when, newest_first = ledger.c.created_at.type, (ledger.c.created_at.desc(), ledger.c.id.desc())
+    limit = bindparam("limit", type_=Integer)
     per_card = []
-    for card_id in card_ids:
+    for n in range(cards):
         part = select(
             ledger.c.id,
             ledger.c.card_id,
@@ -268,10 +291,12 @@ def _ledger_page(session: Session, card_ids: list[int], after: Cursor | None, li
             ledger.c.amount,
             ledger.c.actor_id,
             ledger.c.created_at,
-        ).where(ledger.c.card_id == card_id)
-        if after is not None:
-            part = part.where(tuple_(ledger.c.created_at, ledger.c.id) < tuple_(*after))
-        newest_first = (ledger.c.created_at.desc(), ledger.c.id.desc())
+        ).where(ledger.c.card_id == bindparam(f"card_{n}", type_=Integer))
+        if after:
+            cursor = tuple_(
+                bindparam("after_time", type_=when), bindparam("after_id", type_=Integer)
+            )
+            part = part.where(tuple_(ledger.c.created_at, ledger.c.id) < cursor)
         per_card.append(part.order_by(*newest_first).limit(limit).subquery())
     merged = union_all(*(select(part) for part in per_card)).subquery()
     # The page first, then its actors' names: 26 look-ups, whatever the users table holds.
@@ -281,12 +306,11 @@ def _ledger_page(session: Session, card_ids: list[int], after: Cursor | None, li
         .limit(limit)
         .subquery()
     )
-    statement = (
+    return (
         select(rows, User.name.label("actor_name"))
         .outerjoin(User, User.id == rows.c.actor_id)
         .order_by(rows.c.created_at.desc(), rows.c.id.desc())
     )
-    return session.execute(statement).all()
 
 
 def _history_row(row, program: LoyaltyProgram, customer_id: int) -> HistoryRow:
