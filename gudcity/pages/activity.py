@@ -74,7 +74,13 @@ def _row(line: ActivityLine) -> rx.Component:
         ),
         rx.table.row_header_cell(rx.text(line.staff, weight="medium")),
         rx.table.cell(line.what),
-        rx.table.cell(line.customer),
+        rx.table.cell(
+            rx.cond(
+                line.customer_href != "",
+                rx.link(line.customer, href=line.customer_href),
+                rx.text(line.customer),
+            )
+        ),
         rx.table.cell(rx.text.strong(line.amount), white_space="nowrap"),
         rx.table.cell(line.program),
         data_testid="activity-row",

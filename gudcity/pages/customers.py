@@ -65,7 +65,7 @@ def _total() -> rx.Component:
 
 
 def _balance(balance: str) -> rx.Component:
-    return rx.text(balance, data_testid="customer-balance", size="2", white_space="nowrap")
+    return rx.text(balance, data_testid="customer-balance", size="2")
 
 
 def _customer_row(line: CustomerLine) -> rx.Component:

@@ -6,6 +6,7 @@ from datetime import date
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity import routes
 from gudcity.domain.activity import staff_action_label
 from gudcity.domain.errors import ServiceError
 from gudcity.domain.labels import amount_label
@@ -38,6 +39,8 @@ class ActivityLine:
     what: str
     staff: str
     customer: str
+    # The customer's page; "" when the action named no customer.
+    customer_href: str
     program: str
     # "10 points", "1 stamp"; "" for an action that moves nothing.
     amount: str
@@ -52,6 +55,7 @@ def _line(row: ActivityRow) -> ActivityLine:
         what=staff_action_label(row.kind, row.detail),
         staff=row.actor_name,
         customer=row.customer_name or NO_CUSTOMER,
+        customer_href=routes.customer_page(row.customer_id) if row.customer_id else "",
         program=row.program_name or "",
         amount=amount_label(row.program_kind, row.amount) if has_amount else "",
         when=date_and_time(row.created_at),

@@ -48,6 +48,7 @@ async def test_load_lists_the_actions_newest_first(tab, make, counter, run, sess
         (owner.name, "Award", "Alice", "50 points"),
     ]
     assert all(r.when.endswith("UTC") and r.ago == "just now" for r in state.rows)
+    assert {r.customer_href for r in state.rows} == {f"/business/customers/{alice.id}"}
     assert [c.label for c in state.staff_choices] == [
         "All staff",
         f"{owner.name} (owner)",
