@@ -116,6 +116,7 @@ bench: venv $(VENV)/.installed-test system-deps
 	$(PY) -m bench.awards
 	$(PY) -m bench.customers_list
 	$(PY) -m bench.upload_flood
+	$(PY) -m bench.activity
 
 clean:
 	rm -rf .web .states

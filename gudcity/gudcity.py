@@ -7,14 +7,16 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.files import keep_files_private
-from gudcity.pages import auth, cards, customers, home, programs, scanner, staff
+from gudcity.pages import activity, auth, cards, customer, customers, home, programs, scanner, staff
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
 from gudcity.realtime.sweeps import sweep_reward_codes
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
+from gudcity.state.activity import ActivityState
 from gudcity.state.cards import CardsState
+from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
@@ -60,6 +62,12 @@ app.add_page(
     route=auth.NEW_PASSWORD_ROUTE,
     title="Choose your password · GudCity",
     on_load=NewPasswordState.load,
+)
+app.add_page(
+    customer.customer, route=customer.ROUTE, title=customer.TITLE, on_load=CustomerState.load
+)
+app.add_page(
+    activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load
 )
 
 app.register_lifespan_task(disable_nagle)

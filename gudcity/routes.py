@@ -9,9 +9,17 @@ REGISTER = "/register"
 CARDS = "/cards"
 SCANNER = "/business/scanner"
 CUSTOMERS = "/business/customers"
+# One customer of the business: /business/customers/<id> (Reflex's dynamic segment).
+CUSTOMER = "/business/customers/[customer_id]"
+ACTIVITY = "/business/activity"
 PROGRAMS = "/business/programs"
 STAFF = "/business/staff"
 # Where a user given a temporary password (staff at first log-in) chooses their own.
 NEW_PASSWORD = "/new-password"
 # Every business page lives under this prefix.
 BUSINESS_PREFIX = "/business/"
+
+
+def customer_page(customer_id: int) -> str:
+    """The address of one customer's page (CUSTOMER, filled in)."""
+    return f"{CUSTOMERS}/{customer_id}"

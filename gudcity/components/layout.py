@@ -16,6 +16,7 @@ BUSINESS_LINKS = (
 GUARDED_BUSINESS_LINKS = (
     (("Programs", routes.PROGRAMS), BusinessState.can_manage_programs),
     (("Staff", routes.STAFF), BusinessState.is_owner),
+    (("Activity", routes.ACTIVITY), BusinessState.is_owner),
 )
 
 

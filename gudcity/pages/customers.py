@@ -1,4 +1,4 @@
-"""/business/customers: who is enrolled, with their points; searchable, a page at a time."""
+"""/business/customers: who is enrolled, with each program's balance; searchable, paged."""
 
 import reflex as rx
 
@@ -64,17 +64,20 @@ def _total() -> rx.Component:
     )
 
 
+def _balance(balance: str) -> rx.Component:
+    return rx.text(balance, data_testid="customer-balance", size="2")
+
+
 def _customer_row(line: CustomerLine) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
-                rx.text(line.name, weight="medium"),
+                rx.link(line.name, href=line.href, weight="medium"),
                 rx.text(line.email, size="1", color_scheme="gray"),
                 spacing="0",
             )
         ),
-        rx.table.cell(rx.text(line.points, data_testid="customer-points", weight="bold")),
-        rx.table.cell(line.programs),
+        rx.table.cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1")),
         rx.table.cell(rx.badge(line.tier, variant="outline")),
         rx.table.cell(line.last_visit, white_space="nowrap"),
         data_testid="customer-row",
@@ -83,14 +86,13 @@ def _customer_row(line: CustomerLine) -> rx.Component:
 
 
 def _customer_table() -> rx.Component:
-    """Name and points come first, so a phone shows them without scrolling sideways."""
+    """Name and balances come first, so a phone shows them without scrolling sideways."""
     return rx.box(
         rx.table.root(
             rx.table.header(
                 rx.table.row(
                     rx.table.column_header_cell("Customer"),
-                    rx.table.column_header_cell("Points"),
-                    rx.table.column_header_cell("Programs"),
+                    rx.table.column_header_cell("Balance"),
                     rx.table.column_header_cell("Tier"),
                     rx.table.column_header_cell("Last visit"),
                 )

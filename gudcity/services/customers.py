@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import normalize_card_number
 from gudcity.domain.errors import ValidationError
-from gudcity.models import User, customer_business_view
+from gudcity.models import LoyaltyProgram, ProgramKind, User, customer_business_view
 from gudcity.services.inputs import check_text, is_row_id, page_size
 from gudcity.services.permissions import Permission, require_business_permission
 
@@ -17,6 +17,8 @@ from gudcity.services.permissions import Permission, require_business_permission
 class ProgramBalance:
     program_id: int
     program_name: str
+    # Points or stamps: what the balance counts (never added to another program's).
+    program_kind: ProgramKind
     card_id: int
     card_number: str
     balance: int
@@ -25,12 +27,14 @@ class ProgramBalance:
 
 @dataclass(frozen=True)
 class CustomerRow:
-    """One enrolled customer, with their card in each of the business's programs."""
+    """One enrolled customer, with their card in each of the business's programs.
+
+    No total: one program counts points and another stamps, so each balance stands alone.
+    """
 
     customer_id: int
     customer_name: str
     customer_email: str
-    points: int
     last_visit_at: datetime
     programs: list[ProgramBalance]
 
@@ -145,7 +149,6 @@ def _row(person, cards: list) -> CustomerRow:
         customer_id=person.id,
         customer_name=person.name,
         customer_email=person.email,
-        points=sum(card.balance for _, card in cards),
         last_visit_at=max(card_time for card_time, _ in cards),
         programs=[card for _, card in cards],
     )
@@ -167,8 +170,10 @@ def _cards_of(session: Session, in_scope: list, customer_ids: list[int]) -> dict
     by_customer: dict[int, list] = {customer_id: [] for customer_id in customer_ids}
     if not customer_ids:
         return by_customer
+    # The view has no kind column: the program's own row says points or stamps.
     statement = (
-        select(view)
+        select(view, LoyaltyProgram.kind)
+        .join(LoyaltyProgram, LoyaltyProgram.id == view.c.program_id)
         .where(*in_scope, view.c.customer_id.in_(customer_ids))
         .order_by(view.c.program_name, view.c.card_id)
     )
@@ -179,6 +184,7 @@ def _cards_of(session: Session, in_scope: list, customer_ids: list[int]) -> dict
                 ProgramBalance(
                     program_id=card.program_id,
                     program_name=card.program_name,
+                    program_kind=card.kind,
                     card_id=card.card_id,
                     card_number=card.card_number,
                     balance=card.balance,

@@ -12,6 +12,7 @@ from gudcity.models import (
     ApprovalStatus,
     NotificationType,
     PointTransaction,
+    StaffActionKind,
     TransactionKind,
     User,
 )
@@ -29,6 +30,7 @@ from gudcity.services.ledger import (
 from gudcity.services.lookups import card_of
 from gudcity.services.notify import notify_business, notify_customer
 from gudcity.services.permissions import Permission, check_business_permission, require_customer
+from gudcity.services.staff_log import record_staff_action
 from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
 
@@ -65,6 +67,15 @@ def request_deduction(
         )
     request = _open_deduction_request(session, actor, card, points, idempotency_key)
     _ask_the_customer(session, card, request, reason)
+    record_staff_action(
+        session,
+        business_id=card.business_id,
+        actor_id=actor.id,
+        kind=StaffActionKind.DEDUCTION_REQUEST,
+        customer_id=card.customer_id,
+        program_id=card.program_id,
+        amount=points,
+    )
     publish_card_change(session, card, "deduction.requested")
     session.commit()
     return request

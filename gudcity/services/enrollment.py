@@ -18,6 +18,7 @@ from gudcity.models import (
     LoyaltyProgram,
     NotificationType,
     ProgramEnrollment,
+    StaffActionKind,
     User,
     utc_now,
 )
@@ -38,6 +39,7 @@ from gudcity.services.lookups import (
 from gudcity.services.notify import notify_business, notify_customer
 from gudcity.services.outbox import business_topic, customer_topic, publish
 from gudcity.services.permissions import Permission, require_business_permission, require_customer
+from gudcity.services.staff_log import record_staff_action
 from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
 
@@ -142,6 +144,14 @@ def open_enrollment_request(
     )
     _set_enrollment(session, customer.id, program.id, EnrollmentStatus.PENDING)
     _ask_to_join(session, business, program, customer, request)
+    record_staff_action(
+        session,
+        business_id=business.id,
+        actor_id=actor.id,
+        kind=StaffActionKind.ENROLLMENT_REQUEST,
+        customer_id=customer.id,
+        program_id=program.id,
+    )
     return request
 
 

@@ -30,6 +30,7 @@ from gudcity.models import (
     PointTransaction,
     ProgramEnrollment,
     ProgramKind,
+    StaffActionKind,
     StaffPermission,
     TransactionKind,
     User,
@@ -41,6 +42,7 @@ from gudcity.services.lookups import find_transaction
 from gudcity.services.notify import notify_customer
 from gudcity.services.outbox import business_topic, customer_topic, publish
 from gudcity.services.permissions import GRANTABLE
+from gudcity.services.staff_log import record_staff_action
 from gudcity.services.visits import record_visit
 
 
@@ -304,6 +306,17 @@ def credit_points(
             data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
         )
         record_visit(session, card.business_id, card.customer_id, "award")
+        record_staff_action(
+            session,
+            business_id=card.business_id,
+            actor_id=actor_id,
+            kind=StaffActionKind.AWARD,
+            customer_id=card.customer_id,
+            program_id=card.program_id,
+            amount=points,
+            transaction_id=transaction.id,
+            detail=note,
+        )
         publish_card_change(session, card, "points.awarded")
     return transaction
 

@@ -23,6 +23,7 @@ from gudcity.models import (
     NotificationType,
     PointTransaction,
     QrScanLog,
+    StaffActionKind,
     User,
     UserRole,
 )
@@ -44,6 +45,7 @@ from gudcity.services.notify import notify_customer
 from gudcity.services.outbox import business_topic, customer_topic, publish
 from gudcity.services.permissions import Permission, require_business_permission
 from gudcity.services.qr_cards import verify_token
+from gudcity.services.staff_log import record_staff_action
 from gudcity.services.visits import record_visit
 
 
@@ -174,6 +176,15 @@ def scan_customer(
         customer_id=customer.id,
         program_id=program.id,
         idempotency_key=idempotency_key,
+    )
+    record_staff_action(
+        session,
+        business_id=business.id,
+        actor_id=actor.id,
+        kind=StaffActionKind.SCAN,
+        customer_id=customer.id,
+        program_id=program.id,
+        detail=result.outcome,
     )
     return _commit_scan(session, result, idempotency_key)
 

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity import routes
 from gudcity.domain.errors import ServiceError
+from gudcity.domain.labels import amount_label
 from gudcity.domain.tiers import best_tier, tier_title
 from gudcity.models import User
 from gudcity.services import customers, programs
@@ -26,9 +28,10 @@ class CustomerLine:
     customer_id: int
     name: str
     email: str
-    # "Coffee Club", or "Coffee Club 30 · Pastry Stamps 6" for several programs.
-    programs: str
-    points: int
+    # The customer's page: /business/customers/<id>.
+    href: str
+    # One per program, in its own unit: "Coffee Club: 30 points", "Pastry Stamps: 6 stamps".
+    balances: list[str]
     tier: str
     last_visit: str
 
@@ -41,10 +44,9 @@ class CustomersPage:
     choices: list[ProgramChoice]
 
 
-def _programs_summary(row: customers.CustomerRow) -> str:
-    if len(row.programs) == 1:
-        return row.programs[0].program_name
-    return " · ".join(f"{p.program_name} {p.balance}" for p in row.programs)
+def balance_line(balance: customers.ProgramBalance) -> str:
+    """A program's balance in its own unit: "Coffee Club: 30 points"."""
+    return f"{balance.program_name}: {amount_label(balance.program_kind, balance.balance)}"
 
 
 def _line(row: customers.CustomerRow) -> CustomerLine:
@@ -52,8 +54,8 @@ def _line(row: customers.CustomerRow) -> CustomerLine:
         customer_id=row.customer_id,
         name=row.customer_name,
         email=row.customer_email,
-        programs=_programs_summary(row),
-        points=row.points,
+        href=routes.customer_page(row.customer_id),
+        balances=[balance_line(p) for p in row.programs],
         tier=tier_title(best_tier(p.tier for p in row.programs)),
         last_visit=time_ago(row.last_visit_at),
     )

@@ -17,3 +17,8 @@ def time_ago(moment: datetime, now: datetime | None = None) -> str:
     if seconds < 7 * 86_400:
         return f"{seconds // 86_400} d ago"
     return moment.strftime("%d %b %Y")
+
+
+def date_and_time(moment: datetime) -> str:
+    """`2 Dec 2026, 14:05 UTC`: when a row of a log happened, to the minute."""
+    return f"{moment.day} {moment.strftime('%b %Y, %H:%M')} UTC"

@@ -50,10 +50,12 @@ from gudcity.models import (
 )
 from gudcity.services import (
     accounts,
+    activity,
     answers,
     awards,
     cards,
     counter,
+    customer_detail,
     customers,
     deductions,
     enrollment,
@@ -361,6 +363,22 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "count_customers": lambda w: (
         lambda actor: customers.count_customers(w.session, actor, w.business.id)
     ),
+    "customer_detail": lambda w: (
+        lambda actor: customer_detail.customer_detail(
+            w.session, actor, w.business.id, w.customer.id
+        )
+    ),
+    "customer_history": lambda w: (
+        lambda actor: customer_detail.customer_history(
+            w.session, actor, w.business.id, w.customer.id
+        )
+    ),
+    "list_activity": lambda w: (
+        lambda actor: activity.list_activity(w.session, actor, w.business.id)
+    ),
+    "staff_members": lambda w: (
+        lambda actor: activity.staff_members(w.session, actor, w.business.id)
+    ),
     "list_business_notifications": lambda w: (
         lambda actor: notifications.list_business_notifications(w.session, actor, w.business.id)
     ),
@@ -402,6 +420,10 @@ READS = {
     "list_programs",
     "list_customers",
     "count_customers",
+    "customer_detail",
+    "customer_history",
+    "list_activity",
+    "staff_members",
     "list_business_notifications",
     "business_unread_count",
     "list_cards",
@@ -448,6 +470,10 @@ POLICY = [
     ("list_programs",                 VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("list_customers",                VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("count_customers",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("customer_detail",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("customer_history",              VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("list_activity",                 OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("staff_members",                 OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
     ("list_business_notifications",   VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("business_unread_count",         VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("mark_business_notifications_read", VIEW,   DENY, DENY, DENY, OK,   DENY, OK,   OK),

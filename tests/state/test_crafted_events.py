@@ -8,9 +8,11 @@ end without an exception, answer with a clear message and change nothing.
 import pytest
 
 from gudcity.domain.errors import AuthenticationError, NotFoundError
+from gudcity.state.activity import ActivityState
 from gudcity.state.arguments import NOT_UNDERSTOOD
 from gudcity.state.cards import CardsState
 from gudcity.state.counter import CounterState
+from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import UNEXPECTED, show_failure
 from gudcity.state.programs import ProgramsState
@@ -28,6 +30,15 @@ BUSINESS_CASES = [
     (CustomersState, "/business/customers", "set_program_filter", ("abc",)),
     (CustomersState, "/business/customers", "set_program_filter", ({"x": 1},)),
     (CustomersState, "/business/customers", "set_search", (42,)),
+    (CustomerState, "/business/customers/1", "choose_program", ("abc",)),
+    (CustomerState, "/business/customers/1", "choose_program", ([1],)),
+    (CustomerState, "/business/customers/1", "award", (42,)),
+    (CustomerState, "/business/customers/1", "deduct", ({"key": 1},)),
+    (CustomerState, "/business/customers/abc", "enroll", (None,)),
+    (ActivityState, "/business/activity", "set_staff_filter", ("abc",)),
+    (ActivityState, "/business/activity", "set_staff_filter", (None,)),
+    (ActivityState, "/business/activity", "set_day", (7,)),
+    (ActivityState, "/business/activity", "set_day", ("yesterday",)),
     (ProgramsState, "/business/programs", "create_program", ("not a form",)),
     (ProgramsState, "/business/programs", "create_program", ({"program_name": 7, **FRESH},)),
     (ProgramsState, "/business/programs", "add_reward", ({"program_id": "abc", **FRESH},)),

@@ -3,7 +3,7 @@
 import pytest
 from sqlmodel import select
 
-from gudcity.models import User
+from gudcity.models import ProgramKind, User
 from gudcity.services.permissions import Permission
 from gudcity.state import customers as customers_state
 from gudcity.state.customers import ALL_PROGRAMS, CustomersState
@@ -19,7 +19,7 @@ def cafe(make):
     """A business with two programs; Alice and Bob in one, Carol in both, Dave elsewhere."""
     owner, business = make.business("Bean There")
     coffee = make.program(owner, business, name="Coffee Club")
-    cakes = make.program(owner, business, name="Cake Club")
+    cakes = make.program(owner, business, name="Cake Club", kind=ProgramKind.STAMPS)
     alice, bob, carol = (make.customer(name) for name in ("Alice", "Bob", "Carol"))
     make.card(alice, coffee, balance=30)
     make.card(bob, coffee)
@@ -31,8 +31,8 @@ def cafe(make):
     return owner, business, coffee, cakes
 
 
-def shown(state: CustomersState) -> list[tuple[str, str, int]]:
-    return [(row.name, row.programs, row.points) for row in state.rows]
+def shown(state: CustomersState) -> list[tuple[str, list[str]]]:
+    return [(row.name, row.balances) for row in state.rows]
 
 
 async def test_load_lists_exactly_the_business_customers(tab, cafe, run):
@@ -43,11 +43,15 @@ async def test_load_lists_exactly_the_business_customers(tab, cafe, run):
 
     assert redirect_target(events) is None
     assert not state.loading
-    # One row per customer: Carol holds cards in both programs.
+    # One row per customer: Carol holds cards in both programs, each in its own unit
+    # (points and stamps are never added together).
     assert shown(state) == [
-        ("Alice", "Coffee Club", 30),
-        ("Bob", "Coffee Club", 0),
-        ("Carol", "Cake Club 7 · Coffee Club 5", 12),
+        ("Alice", ["Coffee Club: 30 points"]),
+        ("Bob", ["Coffee Club: 0 points"]),
+        ("Carol", ["Cake Club: 7 stamps", "Coffee Club: 5 points"]),
+    ]
+    assert [row.href for row in state.rows] == [
+        f"/business/customers/{row.customer_id}" for row in state.rows
     ]
     assert state.total_customers == 3
     assert state.business_name == "Bean There"
@@ -97,7 +101,7 @@ async def test_program_filter(tab, cafe, run):
     await run(state.load())
 
     await run(state.set_program_filter(str(cakes.id)))
-    assert shown(state) == [("Carol", "Cake Club", 7)]
+    assert shown(state) == [("Carol", ["Cake Club: 7 stamps"])]
 
     await run(state.set_program_filter(ALL_PROGRAMS))
     assert len(state.rows) == 3
@@ -147,7 +151,7 @@ async def test_live_refresh_rereads_the_page_being_shown(tab, make, monkeypatch,
     make.card(make.customer("Cid"), program, balance=4)
     await run(state._live_refresh())
 
-    assert [(row.name, row.points) for row in state.rows] == [("Cat", 0), ("Cid", 4)]
+    assert shown(state) == [("Cat", ["Program 2: 0 points"]), ("Cid", ["Program 2: 4 points"])]
     assert state.total_customers == 4
     assert state.has_previous
 

@@ -1,0 +1,321 @@
+"""/business/customers/<id>: one customer's balances, visits and ledger, and the counter's actions.
+
+The actions call the same services as the scanner (enrollment, awards, deductions),
+which hold every rule; this state only says which card and program they act on.
+"""
+
+import uuid
+from dataclasses import dataclass
+
+import reflex as rx
+from sqlmodel import Session
+
+from gudcity.domain.activity import signed_amount_label
+from gudcity.domain.errors import NotFoundError, ServiceError, ValidationError
+from gudcity.domain.labels import TRANSACTION_LABELS, amount_label, count_badge
+from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
+from gudcity.models import ProgramKind, User
+from gudcity.services import awards, customer_detail, deductions, enrollment
+from gudcity.services.customer_detail import CustomerDetail, HistoryPage, HistoryRow
+from gudcity.services.paging import Cursor
+from gudcity.state import toasts
+from gudcity.state.arguments import text, whole_number
+from gudcity.state.business import BusinessState, ProgramChoice
+from gudcity.state.timefmt import date_and_time, time_ago
+
+HISTORY_PAGE_SIZE = 25
+# A live refresh re-reads what is shown, at most this many pages of it.
+MAX_PAGES_KEPT = 20
+# Who "did" a ledger row that names no one (none of the app's actions do, but old rows may).
+NOBODY = "GudCity"
+THE_CUSTOMER = "Customer"
+
+
+@dataclass
+class BalanceLine:
+    program: str
+    # "30 points", "6 stamps".
+    balance: str
+
+
+@dataclass
+class HistoryLine:
+    transaction_id: int
+    when: str
+    kind: str
+    # Signed, in the program's unit: "+10 points", "-1 stamp".
+    amount: str
+    program: str
+    # The staff member (or owner) who did it; "Customer" for the customer's own.
+    by: str
+
+
+@dataclass
+class VisitLine:
+    kind: str
+    when: str
+
+
+@dataclass
+class ChosenProgram:
+    """Where the customer stands in a program of the chooser, and their card there."""
+
+    status: str
+    enrolled: bool
+    kind: ProgramKind
+    card_id: int
+
+
+def _history_line(row: HistoryRow) -> HistoryLine:
+    by = THE_CUSTOMER if row.by_customer else row.actor_name or NOBODY
+    return HistoryLine(
+        transaction_id=row.transaction_id,
+        when=date_and_time(row.created_at),
+        kind=TRANSACTION_LABELS.get(row.kind, row.kind.value.title()),
+        amount=signed_amount_label(row.program_kind, row.amount),
+        program=row.program_name,
+        by=by,
+    )
+
+
+def read_history(
+    session: Session, user: User, business_id: int, customer_id: int, after, until
+) -> HistoryPage:
+    """Pages from `after` on, until one reaches the row at `until` (None: one page)."""
+    rows: list[HistoryRow] = []
+    for _ in range(MAX_PAGES_KEPT):
+        page = customer_detail.customer_history(
+            session, user, business_id, customer_id, after=after, limit=HISTORY_PAGE_SIZE
+        )
+        rows += page.rows
+        after = page.next_cursor
+        if after is None or until is None or after <= until:
+            break
+    return HistoryPage(rows, after)
+
+
+def customer_in_path(path: str) -> int:
+    """The id in /business/customers/<id>; 0 (no one's id) for anything else."""
+    last = path.rstrip("/").rsplit("/", 1)[-1]
+    return int(last) if last.isdigit() and len(last) <= 10 else 0
+
+
+class CustomerState(BusinessState):
+    customer_name: str = ""
+    customer_email: str = ""
+    card_number: str = ""
+    balances: list[BalanceLine] = []
+    history: list[HistoryLine] = []
+    has_older: bool = False
+    loading_older: bool = False
+    visit_count: str = "0"
+    visits: list[VisitLine] = []
+    # Why the customer is not shown ("Customer not found.", a refusal).
+    error: str = ""
+
+    # The counter's actions, as on the scanner.
+    programs: list[ProgramChoice] = []
+    program_id: str = ""
+    chosen_status: str = ""
+    chosen_enrolled: bool = False
+    points_text: str = "10"
+    busy: bool = False
+    outcome: str = ""
+    # Sent back with each click: a double click repeats the key, the service acts once.
+    action_key: str = ""
+
+    _customer_id: int = 0
+    _chosen: dict[str, ChosenProgram] = {}
+    # The oldest row shown once "Show older" was used: a live refresh re-reads the
+    # history down to it, new rows on top. None: the first page only.
+    _until: Cursor | None = None
+    _older_cursor: Cursor | None = None
+
+    @rx.event
+    async def load(self):
+        """Skeletons first: the previous customer shown here must not flash up."""
+        self._customer_id = customer_in_path(self.router.url.path)
+        self._until = None
+        self._forget_customer("")
+        self._set_changed(outcome="", loading=True)
+        self.action_key = uuid.uuid4().hex
+        yield
+        for event in await self._open_business() or []:
+            yield event
+
+    async def _reload_page(self, memo: dict | None = None) -> list | None:
+        customer_id, until = self._customer_id, self._until
+        try:
+            if not customer_id:
+                raise NotFoundError(customer_detail.NOT_FOUND)
+            detail, history = await self._business_call(
+                lambda s, u, b: (
+                    customer_detail.customer_detail(s, u, b, customer_id),
+                    read_history(s, u, b, customer_id, None, until),
+                )
+            )
+        except ServiceError as error:
+            self._forget_customer(error.message)
+            return None
+        self._show(detail, history)
+        return None
+
+    def _forget_customer(self, message: str) -> None:
+        self._chosen = {}
+        self._older_cursor = None
+        self._set_changed(
+            error=message,
+            customer_name="",
+            customer_email="",
+            card_number="",
+            balances=[],
+            history=[],
+            has_older=False,
+            visits=[],
+            programs=[],
+        )
+
+    def _show(self, detail: CustomerDetail, history: HistoryPage) -> None:
+        self._chosen = {
+            str(p.program_id): ChosenProgram(
+                MEMBERSHIP_LABELS[p.membership],
+                p.membership == Membership.ENROLLED,
+                p.program_kind,
+                p.card_id or 0,
+            )
+            for p in detail.programs
+        }
+        if self.program_id not in self._chosen:
+            self.program_id = next(iter(self._chosen), "")
+        self._older_cursor = history.next_cursor
+        self._set_changed(
+            error="",
+            customer_name=detail.name,
+            customer_email=detail.email,
+            card_number=detail.card_number,
+            balances=[
+                BalanceLine(p.program_name, amount_label(p.program_kind, p.balance))
+                for p in detail.programs
+                if p.membership == Membership.ENROLLED and p.balance is not None
+            ],
+            history=[_history_line(row) for row in history.rows],
+            has_older=history.next_cursor is not None,
+            visit_count=count_badge(detail.visit_count, customer_detail.VISIT_COUNT_CAP),
+            visits=[
+                VisitLine(v.kind.capitalize(), time_ago(v.created_at)) for v in detail.recent_visits
+            ],
+            programs=[
+                ProgramChoice(
+                    str(p.program_id),
+                    p.program_name if p.program_active else f"{p.program_name} (paused)",
+                )
+                for p in detail.programs
+            ],
+        )
+        self._show_chosen()
+
+    def _show_chosen(self) -> None:
+        chosen = self._chosen.get(self.program_id)
+        self._set_changed(
+            chosen_status=chosen.status if chosen else "",
+            chosen_enrolled=bool(chosen and chosen.enrolled),
+        )
+
+    @rx.event
+    async def show_older(self):
+        cursor, customer_id = self._older_cursor, self._customer_id
+        if cursor is None or self.loading_older:
+            return None
+        self.loading_older = True
+        try:
+            page = await self._business_call(
+                lambda s, u, b: read_history(s, u, b, customer_id, cursor, None)
+            )
+        except ServiceError as error:
+            return toasts.error(error.message)
+        finally:
+            self.loading_older = False
+        if page.rows:
+            self._until = (page.rows[-1].created_at, page.rows[-1].transaction_id)
+        self._older_cursor = page.next_cursor
+        self.history = self.history + [_history_line(row) for row in page.rows]
+        self.has_older = page.next_cursor is not None
+        return None
+
+    @rx.event
+    def choose_program(self, program_id: str):
+        if text(program_id) not in self._chosen:
+            return rx.toast.error("Choose one of the programs in the list.")
+        self.program_id = program_id
+        self.outcome = ""
+        self._show_chosen()
+        return None
+
+    @rx.event
+    def set_points_text(self, value: str):
+        self.points_text = text(value) or ""
+
+    @rx.event
+    async def enroll(self, key: str):
+        program_id, customer_id = int(self.program_id or 0), self._customer_id
+
+        def work(session: Session, user: User) -> str:
+            enrollment.request_enrollment(session, user, program_id, customer_id, key)
+            return "Invitation sent: the customer can accept it on their phone."
+
+        async for update in self._run(work):
+            yield update
+
+    @rx.event
+    async def award(self, key: str):
+        async for update in self._on_card(key, _award, "+{amount} awarded."):
+            yield update
+
+    @rx.event
+    async def deduct(self, key: str):
+        message = "Asked the customer to approve taking {amount} off their card."
+        async for update in self._on_card(key, _request_deduction, message):
+            yield update
+
+    async def _on_card(self, key: str, act, message: str):
+        """`act(session, user, card_id, amount, key)` on the card in the chosen program."""
+        chosen = self._chosen.get(self.program_id)
+        amount_typed = whole_number(self.points_text)
+
+        def work(session: Session, user: User) -> str:
+            if chosen is None or not chosen.enrolled:
+                raise ValidationError("This customer is not enrolled in the chosen program.")
+            amount = act(session, user, chosen.card_id, amount_typed, key)
+            return message.format(amount=amount_label(chosen.kind, amount))
+
+        async for update in self._run(work):
+            yield update
+
+    async def _run(self, work):
+        """One action at a time, then the page re-read; its message, or the refusal's."""
+        if self.busy:
+            return
+        if not self._customer_id or self.error:
+            yield toasts.error(self.error or customer_detail.NOT_FOUND)
+            return
+        self.busy = True
+        self.outcome = ""
+        yield
+        try:
+            message = await self._as_user(work)
+            self.action_key = uuid.uuid4().hex
+            self.outcome = message
+        except ServiceError as error:
+            yield toasts.error(error.message)
+        finally:
+            self.busy = False
+        for update in await self._reload() or []:
+            yield update
+
+
+def _award(session: Session, user: User, card_id: int, points: int, key: str) -> int:
+    return awards.award_points(session, user, card_id, points, key).amount
+
+
+def _request_deduction(session: Session, user: User, card_id: int, points: int, key: str) -> int:
+    return deductions.request_deduction(session, user, card_id, points, key).points
