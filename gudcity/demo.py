@@ -7,6 +7,7 @@ enrollment request waiting for her answer. Loaded only into an empty database.
 from sqlmodel import Session, select
 
 from gudcity.models import ProgramKind, User
+from gudcity.models.loyalty import DEFAULT_SCAN_COOLDOWN_SECONDS
 from gudcity.services import (
     accounts,
     answers,
@@ -54,6 +55,7 @@ def load_demo_data(session: Session) -> bool:
     alice, ben, cafe_owner, cafe, salon_owner, salon, barista = _people(session)
     coffee, pastry, glow, nails = _programs(session, cafe_owner, cafe, salon_owner, salon)
     _visits(session, alice, ben, cafe_owner, barista, salon_owner, coffee, pastry, glow)
+    _start_cooldowns(session, ((cafe_owner, (coffee, pastry)), (salon_owner, (glow, nails))))
     # Waiting for Alice: an invitation to the salon's Nail Bar.
     enrollment.request_enrollment(session, salon_owner, nails.id, alice.id, "demo-nails-invite")
     return True
@@ -97,7 +99,9 @@ def _people(session: Session):
 
 def _programs(session: Session, cafe_owner, cafe, salon_owner, salon):
     """Each business's points and stamps programs, with their rewards ladders."""
-    coffee = programs.create_program(session, cafe_owner, cafe.id, name="Coffee Club")
+    # No cooldown while the demo replays visits of many days at once (_start_cooldowns).
+    off = {"scan_cooldown_seconds": 0}
+    coffee = programs.create_program(session, cafe_owner, cafe.id, name="Coffee Club", **off)
     pastry = programs.create_program(
         session,
         cafe_owner,
@@ -105,12 +109,19 @@ def _programs(session: Session, cafe_owner, cafe, salon_owner, salon):
         name="Pastry Stamps",
         kind=ProgramKind.STAMPS,
         points_per_scan=1,
+        **off,
     )
     glow = programs.create_program(
-        session, salon_owner, salon.id, name="Glow Rewards", points_per_scan=25
+        session, salon_owner, salon.id, name="Glow Rewards", points_per_scan=25, **off
     )
     nails = programs.create_program(
-        session, salon_owner, salon.id, name="Nail Bar", kind=ProgramKind.STAMPS, points_per_scan=1
+        session,
+        salon_owner,
+        salon.id,
+        name="Nail Bar",
+        kind=ProgramKind.STAMPS,
+        points_per_scan=1,
+        **off,
     )
     for program, owner, ladder in (
         (coffee, cafe_owner, (("Free espresso", 50), ("Free latte", 100), ("Pastry box", 250))),
@@ -121,6 +132,15 @@ def _programs(session: Session, cafe_owner, cafe, salon_owner, salon):
         for name, cost in ladder:
             programs.add_reward(session, owner, program.id, name=name, cost=cost)
     return coffee, pastry, glow, nails
+
+
+def _start_cooldowns(session: Session, owned) -> None:
+    """From now on, as in any new program: one scan award per visit."""
+    for owner, owned_programs in owned:
+        for program in owned_programs:
+            programs.update_program(
+                session, owner, program.id, scan_cooldown_seconds=DEFAULT_SCAN_COOLDOWN_SECONDS
+            )
 
 
 def _visits(session: Session, alice, ben, cafe_owner, barista, salon_owner, coffee, pastry, glow):
