@@ -40,6 +40,7 @@ from gudcity.models import (
 )
 from gudcity.services import (
     accounts,
+    activity,
     answers,
     awards,
     cards,
@@ -55,6 +56,7 @@ from gudcity.services import (
     staff,
     standing,
 )
+from gudcity.services import counter as counter_service
 from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
 from tests.support.make import PASSWORD, Make
@@ -404,6 +406,27 @@ def test_searching_customers_for_any_text_lists_or_refuses(session, counter, sea
     c = counter
     refused_or_done(
         session, lambda: customers.list_customers(session, c.owner, c.business.id, search=search)
+    )
+
+
+@SETTINGS
+@given(
+    typed=st.one_of(texts(), st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ23456789 -.", max_size=20))
+)
+def test_checking_any_typed_reward_code_finds_it_or_is_refused(session, counter, typed):
+    c = counter
+    refused_or_done(
+        session, lambda: counter_service.check_reward_code(session, c.owner, c.business.id, typed)
+    )
+
+
+@SETTINGS
+@given(staff_id=st.one_of(st.none(), numbers()), day=st.one_of(st.none(), st.dates(), texts()))
+def test_any_activity_filter_lists_or_refuses(session, counter, staff_id, day):
+    c = counter
+    refused_or_done(
+        session,
+        lambda: activity.list_activity(session, c.owner, c.business.id, staff_id=staff_id, day=day),
     )
 
 
