@@ -265,8 +265,8 @@ class ProgramsState(BusinessState):
     async def archive_program(self, program_id: int):
         """The confirmation's "Confirm" for the program it asks about."""
         program_id = row_id(program_id)
-        if not program_id or program_id != self.archiving_id:
-            return  # the dialog has closed (a second click of Confirm), or never opened
+        if program_id and program_id != self.archiving_id:
+            return  # the dialog has closed: a second click of Confirm
         async for event in self._save(
             f"{ARCHIVE}{program_id}",
             lambda s, u, _b: programs.archive_program(s, u, program_id),

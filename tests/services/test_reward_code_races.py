@@ -15,6 +15,7 @@ from gudcity.models import (
     RewardCode,
     RewardCodeStatus,
     StaffAction,
+    StaffActionKind,
     TransactionKind,
     User,
     utc_now,
@@ -98,7 +99,8 @@ def test_one_code_delivered_from_two_counters_at_once_is_delivered_once(session,
     [loser] = [o for o in outcomes if isinstance(o, ServiceError)]
     assert "already delivered" in loser.message
     session.expire_all()
-    assert session.exec(select(func.count()).select_from(StaffAction)).one() == 1
+    delivered = select(func.count()).where(StaffAction.kind == StaffActionKind.DELIVERY)
+    assert session.exec(delivered).one() == 1
     assert session.get(RewardCode, code_id).status == RewardCodeStatus.DELIVERED
     balance, total, _ = ledger(session, card_id)
     assert balance == total == 160
