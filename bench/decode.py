@@ -3,16 +3,23 @@
 Builds a seeded corpus of 1280x720 JPEG frames, as a camera delivers them: the QR
 that /cards draws (`qr_cards.qr_png(qr_cards.issue_token(customer))`, shown 220 CSS
 px wide and pixelated on a phone screen) held in front of a camera, under one
-condition each: clean, tilt, blur, glare, low light, noise, JPEG, small and moire.
+condition each: clean, tilt, blur, glare, low light, noise, JPEG, small and moire; then
+the hard ones: heavy defocus, heavy motion blur, either with noise and tilt, a strong
+perspective, and frames with no QR at all (between customers: what must stay cheap).
 Each decoder alone is timed on the grayscale pixels; the chain is the real
 `scanning.decode_qr` on the JPEG bytes, so its time includes decoding the image. A
 read counts only if the text is the card's token. Each frame's token is different.
 
     .venv/bin/python -m bench.decode [--seed 5] [--frames-per-condition 50]
-        [--repeat 1] [--save-frames DIR]
+        [--repeat 1] [--save-frames DIR] [--before FILE] [--only CONDITION ...]
+
+`--before FILE` also times the `decode_qr` of another copy of decoding.py (say
+`git show main:gudcity/services/decoding.py > /tmp/before.py`) on the same frames,
+as a column of its own. The corpus for the figures is seed 5: tune on other seeds.
 """
 
 import argparse
+import importlib.util
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -49,7 +56,7 @@ MODULES = 33 + 2 * 4  # version 4, and the 4-module border on each side
 class Frame:
     condition: str
     jpeg: bytes
-    token: str
+    token: str | None  # None: a frame with no QR, read right when nothing is read
 
 
 def customer_token(rng: np.random.Generator) -> str:
@@ -102,10 +109,14 @@ def counter_scene(rng: np.random.Generator) -> np.ndarray:
     return np.clip(scene, 0, 255)
 
 
-def held_phone(qr_px: float, tilt_deg: float, rng: np.random.Generator) -> np.ndarray:
+def held_phone(
+    qr_px: float, tilt_deg: float, rng: np.random.Generator, *, focal: float = FOCAL_PX
+) -> np.ndarray:
     """The homography from the phone image to the frame: the QR `qr_px` wide, the
     phone upright give or take 40 degrees, tilted `tilt_deg` away from the camera
     about a random axis, and somewhere in the frame with the whole QR inside it.
+    A shorter `focal` (in px) is a phone held closer to a wider lens: the near side of
+    the code grows and the far side shrinks more for the same tilt.
     """
     corners = np.float32([[0, 0], [PHONE_W, 0], [PHONE_W, PHONE_H], [0, PHONE_H]])
     local = (corners - QR_CENTRE) * (qr_px / QR_PX)
@@ -119,7 +130,7 @@ def held_phone(qr_px: float, tilt_deg: float, rng: np.random.Generator) -> np.nd
         rng.uniform(margin, FRAME_WIDTH - margin),
         rng.uniform(margin, FRAME_HEIGHT - margin),
     )
-    depth = FOCAL_PX / (FOCAL_PX + points[:, 2])
+    depth = focal / (focal + points[:, 2])
     projected = np.float32(points[:, :2] * depth[:, None] + centre)
     return cv2.getPerspectiveTransform(corners, projected)
 
@@ -195,22 +206,77 @@ def tilted_frame(phone, rng):
     return sensor(photograph(phone, homography, rng), rng)
 
 
+def motion_blur(image: np.ndarray, length_px: float, rng) -> np.ndarray:
+    """The hand moving during the exposure: a line `length_px` long at a random angle."""
+    length = max(3, round(length_px))
+    kernel = np.zeros((length, length), np.float32)
+    kernel[length // 2] = 1 / length
+    turn = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(0, 180), 1)
+    kernel = cv2.warpAffine(kernel, turn, (length, length))
+    return cv2.filter2D(image, -1, kernel / kernel.sum())
+
+
 def blurred_frame(phone, rng):
     """Motion blur 1.2-2 modules long, or out of focus by 0.5-0.85 module."""
     qr_px, tilt_deg = everyday(rng)
     image = photograph(phone, held_phone(qr_px, tilt_deg, rng), rng)
     module = qr_px / MODULES
     if rng.random() < 0.5:  # the hand moves during the exposure
-        length = max(3, round(rng.uniform(1.2, 2.0) * module))
-        kernel = np.zeros((length, length), np.float32)
-        kernel[length // 2] = 1 / length
-        turn = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(0, 180), 1)
-        kernel = cv2.warpAffine(kernel, turn, (length, length))
-    else:  # out of focus: a disc
-        radius = max(1, round(rng.uniform(0.5, 0.85) * module))
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
-        kernel = kernel.astype(np.float32)
+        return sensor(motion_blur(image, rng.uniform(1.2, 2.0) * module, rng), rng)
+    radius = max(1, round(rng.uniform(0.5, 0.85) * module))  # out of focus: a disc
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1,) * 2)
+    kernel = kernel.astype(np.float32)
     return sensor(cv2.filter2D(image, -1, kernel / kernel.sum()), rng)
+
+
+def defocused_frame(phone, rng):
+    """Far out of focus: a Gaussian blur of 0.42-0.6 module (sigma)."""
+    qr_px, tilt_deg = everyday(rng)
+    image = photograph(phone, held_phone(qr_px, tilt_deg, rng), rng)
+    sigma = rng.uniform(0.42, 0.6) * qr_px / MODULES
+    return sensor(cv2.GaussianBlur(image, (0, 0), sigma), rng)
+
+
+def moving_frame(phone, rng):
+    """A fast hand: motion blur 1.8-2.5 modules long, at any angle."""
+    qr_px, tilt_deg = everyday(rng)
+    image = photograph(phone, held_phone(qr_px, tilt_deg, rng), rng)
+    return sensor(motion_blur(image, rng.uniform(1.8, 2.5) * qr_px / MODULES, rng), rng)
+
+
+def blurred_noisy_tilted_frame(phone, rng):
+    """Either blur a little milder than above, on a code tilted 20-40 degrees, with
+    sensor noise of 8-15 levels."""
+    qr_px = rng.uniform(190, 300)
+    image = photograph(phone, held_phone(qr_px, rng.uniform(20, 40), rng), rng)
+    module = qr_px / MODULES
+    if rng.random() < 0.5:
+        image = motion_blur(image, rng.uniform(1.7, 2.2) * module, rng)
+    else:
+        image = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.4, 0.52) * module)
+    return sensor(image, rng, noise=rng.uniform(8, 15))
+
+
+def perspective_frame(phone, rng):
+    """Held close and turned 55-70 degrees: a strong keystone, the near side of the
+    code much larger than the far side."""
+    homography = held_phone(rng.uniform(220, 320), rng.uniform(55, 70), rng, focal=550)
+    return sensor(photograph(phone, homography, rng), rng)
+
+
+def no_code_frame(phone, rng):
+    """No QR in sight (what the scanner sees between customers): the counter alone,
+    or a phone showing a page without the code, either sometimes out of focus."""
+    if rng.random() < 0.5:
+        image = counter_scene(rng)
+    else:
+        blank = phone.copy()
+        top, left = (BEZEL + QR_TOP) * DPR, (BEZEL + QR_LEFT) * DPR
+        blank[top : top + QR_PX, left : left + QR_PX] = blank[top - 4, left - 4]
+        image = photograph(blank, held_phone(*everyday(rng), rng), rng)
+    if rng.random() < 0.5:
+        image = cv2.GaussianBlur(image, (0, 0), rng.uniform(1, 4))
+    return sensor(image, rng)
 
 
 def glare_frame(phone, rng):
@@ -270,16 +336,25 @@ CONDITIONS: dict[str, Callable[[np.ndarray, np.random.Generator], bytes]] = {
     "jpeg": squeezed_frame,
     "small": small_frame,
     "moire": moire_frame,
+    "defocus": defocused_frame,
+    "motion": moving_frame,
+    "blur+noise": blurred_noisy_tilted_frame,
+    "perspective": perspective_frame,
+    "no QR": no_code_frame,
 }
+EVERYDAY = tuple(CONDITIONS)[:9]  # the corpus before the heavy conditions were added
+HEAVY_BLUR = ("defocus", "motion", "blur+noise")
+NO_CODE = "no QR"
 
 
-def corpus(seed: int, per_condition: int) -> list[Frame]:
+def corpus(seed: int, per_condition: int, only=None) -> list[Frame]:
     frames = []
     for index, (name, make) in enumerate(CONDITIONS.items()):
-        for n in range(per_condition):
+        for n in range(per_condition if not only or name in only else 0):
             rng = np.random.default_rng([seed, index, n])
             token = customer_token(rng)
-            frames.append(Frame(name, make(phone_screen(token, rng), rng), token))
+            jpeg = make(phone_screen(token, rng), rng)
+            frames.append(Frame(name, jpeg, None if name == NO_CODE else token))
     return frames
 
 
@@ -299,6 +374,7 @@ DECODERS: dict[str, Callable[[np.ndarray], str | None]] = {
     "opencv": read_with_opencv,
 }
 CHAIN = "decode_qr"
+BEFORE = "before"
 
 
 def timed(read: Callable, data, repeat: int) -> tuple[str | None, float]:
@@ -311,49 +387,87 @@ def timed(read: Callable, data, repeat: int) -> tuple[str | None, float]:
     return text, fastest * 1000
 
 
-def run(frames: list[Frame], repeat: int) -> dict[str, list[tuple[str, bool, float]]]:
-    """For each decoder: (condition, read correctly, ms) per frame."""
-    results: dict[str, list[tuple[str, bool, float]]] = {name: [] for name in [*DECODERS, CHAIN]}
+Row = tuple[str, bool, float, bool]  # condition, read correctly, ms, read something else
+
+
+def load_before(path: str) -> Callable[[bytes], str | None]:
+    """`decode_qr` from another copy of decoding.py, loaded as a module of its own."""
+    spec = importlib.util.spec_from_file_location("decoding_before", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.decode_qr
+
+
+def run(frames: list[Frame], repeat: int, before=None) -> dict[str, list[Row]]:
+    """For each decoder: (condition, read correctly, ms, read a wrong text) per frame."""
+    chains = {CHAIN: scanning.decode_qr, **({BEFORE: before} if before else {})}
+    results: dict[str, list[Row]] = {name: [] for name in [*DECODERS, *chains]}
     for frame in frames[:5]:  # warm-up: first calls load libraries and allocate
-        scanning.decode_qr(frame.jpeg)
+        for chain in chains.values():
+            chain(frame.jpeg)
         for read in DECODERS.values():
             read(decoding._decode_pixels(frame.jpeg, cv2.IMREAD_GRAYSCALE))
     for frame in frames:
         gray = decoding._decode_pixels(frame.jpeg, cv2.IMREAD_GRAYSCALE)
         for name, read in DECODERS.items():
             text, ms = timed(read, gray, repeat)
-            results[name].append((frame.condition, text == frame.token, ms))
-        text, ms = timed(scanning.decode_qr, frame.jpeg, repeat)
-        results[CHAIN].append((frame.condition, text == frame.token, ms))
+            results[name].append((frame.condition, text == frame.token, ms, wrong(text, frame)))
+        for name, chain in chains.items():  # alternately, so both see the machine alike
+            text, ms = timed(chain, frame.jpeg, repeat)
+            results[name].append((frame.condition, text == frame.token, ms, wrong(text, frame)))
     return results
+
+
+def wrong(text: str | None, frame: Frame) -> bool:
+    return text is not None and text != frame.token
 
 
 # --- the report ------------------------------------------------------------------------
 
 
-def cell(rows: list[tuple[str, bool, float]]) -> str:
-    reads = sum(ok for _, ok, _ in rows)
-    ms = np.array([ms for _, _, ms in rows])
+def cell(rows: list[Row]) -> str:
+    if not rows:
+        return ""
+    reads = sum(row[1] for row in rows)
+    ms = np.array([row[2] for row in rows])
     return f"{reads:>3}/{len(rows):<3} {np.median(ms):5.1f} {np.percentile(ms, 95):5.1f}"
 
 
-def report(results: dict[str, list[tuple[str, bool, float]]], frames: list[Frame], repeat: int):
+def median_ms(rows: list[Row], conditions) -> float:
+    return float(np.median([row[2] for row in rows if row[0] in conditions]))
+
+
+def report(results: dict[str, list[Row]], frames: list[Frame], repeat: int):
     names = list(results)
-    print(f"{'':<10} " + " ".join(f"{name:<19}" for name in names))
-    print(f"{'condition':<10} " + " ".join(f"{'reads':<7} {'p50':>5} {'p95':>5}" for _ in names))
-    for condition in [*CONDITIONS, "all"]:
-        row = [cell([r for r in results[name] if condition in ("all", r[0])]) for name in names]
-        print(f"{condition:<10} " + " ".join(f"{c:<19}" for c in row))
+    groups = {
+        **{condition: (condition,) for condition in CONDITIONS},
+        "heavy blur": HEAVY_BLUR,
+        "all QR": tuple(c for c in CONDITIONS if c != NO_CODE),
+    }
+    print(f"{'':<11} " + " ".join(f"{name:<19}" for name in names))
+    print(f"{'condition':<11} " + " ".join(f"{'reads':<7} {'p50':>5} {'p95':>5}" for _ in names))
+    for group, members in groups.items():
+        row = [cell([r for r in results[name] if r[0] in members]) for name in names]
+        print(f"{group:<11} " + " ".join(f"{c:<19}" for c in row))
+    print(f"{'wrong text':<11} " + " ".join(f"{sum(r[3] for r in results[n]):<19}" for n in names))
     fastest = f", the fastest of {repeat} calls" if repeat > 1 else ""
     print(
         f"(ms per frame{fastest}; the decoders alone on the grayscale pixels,"
-        " decode_qr on the JPEG bytes)"
+        " decode_qr on the JPEG bytes; a no QR frame counts as read when nothing is)"
     )
+    for label, members in (("the first 9 conditions", EVERYDAY), ("every frame", CONDITIONS)):
+        zxing = median_ms(results["zxing"], members)
+        ratios = [
+            f"{name} {median_ms(results[name], members) / zxing:.2f}x"
+            for name in (CHAIN, BEFORE)
+            if name in results
+        ]
+        print(f"median time over zxing's, {label}: " + ", ".join(ratios))
 
     print("\nFrames a step reads that every step before it missed:")
-    missed = [True] * len(frames)
+    missed = [frame.token is not None for frame in frames]
     for name in DECODERS:
-        gained = [i for i, (_, ok, _) in enumerate(results[name]) if ok and missed[i]]
+        gained = [i for i, row in enumerate(results[name]) if row[1] and missed[i]]
         by_condition = Counter(frames[i].condition for i in gained)
         detail = ", ".join(f"{condition} {n}" for condition, n in by_condition.items())
         print(f"  {name:<12} {len(gained):>4}  {detail}")
@@ -373,10 +487,12 @@ def main() -> None:
         help="time each call this many times and keep the fastest (on a busy machine)",
     )
     parser.add_argument("--save-frames", metavar="DIR", help="also write the frames there")
+    parser.add_argument("--before", metavar="FILE", help="a decoding.py to compare with")
+    parser.add_argument("--only", nargs="+", choices=CONDITIONS, help="only these conditions")
     options = parser.parse_args()
 
     started = time.perf_counter()
-    frames = corpus(options.seed, options.frames_per_condition)
+    frames = corpus(options.seed, options.frames_per_condition, options.only)
     print(
         f"QR decoding: {len(frames)} camera frames {FRAME_WIDTH}x{FRAME_HEIGHT} "
         f"(seed {options.seed}, made in {time.perf_counter() - started:.0f} s)\n"
@@ -386,7 +502,8 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for n, frame in enumerate(frames):
             (folder / f"{frame.condition.replace(' ', '-')}-{n:04}.jpg").write_bytes(frame.jpeg)
-    report(run(frames, options.repeat), frames, options.repeat)
+    before = load_before(options.before) if options.before else None
+    report(run(frames, options.repeat, before), frames, options.repeat)
 
 
 if __name__ == "__main__":
