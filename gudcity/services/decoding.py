@@ -32,6 +32,11 @@ HALF_SCALE_FROM_PIXELS = 800_000
 # read at twice the size: zxing-cpp reads noisy modules of 2-4 px once interpolated.
 DEBLUR_SIDE = 640
 DEBLUR_TRIES = (("motion", 1.0), ("motion", 0.85), ("defocus", 1.0), ("defocus", 1.3))
+# Then, for a code seen at a steep angle (its modules much thinner one way than the
+# other) that zxing-cpp finds but cannot read: the frame squeezed to PERSPECTIVE_SQUEEZE
+# of its size along each of a few directions, one of which evens the modules out.
+PERSPECTIVE_SQUEEZE = 0.625
+PERSPECTIVE_ANGLES = (0, 90, 45, 135)  # degrees from the x axis
 WIENER_NOISE = 0.005  # the noise-to-signal ratio the filter assumes: lower sharpens more
 MOTION_MIN_PX, MOTION_MAX_PX = 3, 16  # a motion blur's length looked for, in working px
 
@@ -57,8 +62,10 @@ def decode_qr(image: bytes) -> str | None:
     whose decoder then skips most of its work), zxing-cpp again after CLAHE has
     stretched the contrast (dark or washed-out frames), then pyzbar (steeply tilted
     codes). OpenCV's QRCodeDetector reads none of what those miss, so it is not
-    tried. Only a frame all of them miss is deconvolved (`_read_deblurred`): a
-    strongly defocused or shaken frame. bench/decode.py measures each step.
+    tried. Only a frame all of them miss is deconvolved (`_read_deblurred`: a
+    strongly defocused or shaken frame), then squeezed along a few directions if
+    zxing-cpp sees a code in it (`_read_foreshortened`: a steep perspective).
+    bench/decode.py measures each step.
     """
     settings = get_settings()
     if len(image) > settings.max_upload_bytes:
@@ -75,6 +82,7 @@ def decode_qr(image: bytes) -> str | None:
         or _read_with_zxing(_boost_contrast(gray))
         or _read_with_zbar(gray)
         or _read_deblurred(gray)
+        or _read_foreshortened(gray)
     )
 
 
@@ -208,6 +216,32 @@ def _motion_blur_line(pixels: np.ndarray) -> tuple[float, float]:
         xs[row, col] + _parabola_vertex(*near[row, col - 1 : col + 2]),
         ys[row, col] + _parabola_vertex(*near[row - 1 : row + 2, col]),
     )
+
+
+def _read_foreshortened(gray: np.ndarray) -> str | None:
+    """zxing-cpp on the frame squeezed along each of PERSPECTIVE_ANGLES, until one reads;
+    only once zxing-cpp has found a QR code there that it could not read (so a frame
+    with no code pays for that one look alone)."""
+    if not zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+        return None
+    for degrees in PERSPECTIVE_ANGLES:
+        text = _read_with_zxing(_stretched(gray, degrees, PERSPECTIVE_SQUEEZE))
+        if text:
+            return text
+    return None
+
+
+def _stretched(gray: np.ndarray, degrees: float, factor: float) -> np.ndarray:
+    """The image scaled `factor` times along the direction `degrees` from its x axis."""
+    height, width = gray.shape
+    turn = np.vstack([cv2.getRotationMatrix2D((width / 2, height / 2), degrees, 1.0), [0, 0, 1]])
+    warp = (np.linalg.inv(turn) @ np.diag([factor, 1.0, 1.0]) @ turn)[:2]
+    corners = np.float32([[[0, 0], [width, 0], [width, height], [0, height]]])
+    corners = cv2.transform(corners, warp)[0]
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    warp[:, 2] -= low
+    size = (int(np.ceil(high[0] - low[0])), int(np.ceil(high[1] - low[1])))
+    return cv2.warpAffine(gray, warp, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _parabola_vertex(before: float, at: float, after: float) -> float:
