@@ -61,8 +61,8 @@ def test_a_qr_in_a_larger_photo_decodes():
     assert decode_qr(jpeg.tobytes()) == token
 
 
-# decode_qr tries zxing-cpp, then zxing-cpp after CLAHE, then pyzbar, then deconvolution:
-# each step reads a frame that the steps before it miss.
+# decode_qr tries zxing-cpp, then zxing-cpp after CLAHE, then pyzbar, then deconvolution,
+# then squeezing: each step reads a frame that the steps before it miss.
 
 
 def _gray(image: bytes) -> np.ndarray:
@@ -130,8 +130,9 @@ def test_pyzbar_reads_a_steeply_tilted_card_that_both_zxing_steps_miss():
     assert decode_qr(photo) == token
 
 
-# The last step, deconvolution, reads heavily blurred frames that every reader before it
-# misses: the card 6 px a module in a 1280x720 frame, blurred, with a camera's noise.
+# The last steps read what every reader before them misses: deconvolution, heavily
+# blurred frames (the card 6 px a module in a 1280x720 frame, blurred, with a camera's
+# noise); squeezing, a code seen at a steep angle.
 
 
 def _blurred_frame(token: str, blur) -> bytes:
@@ -171,6 +172,33 @@ def test_deconvolution_reads_a_heavily_blurred_frame_that_every_other_step_misse
     token = issue_token(ALICE, now=NOW)
     photo = _blurred_frame(token, blur)
     assert _earlier_steps_miss(photo)
+    assert decode_qr(photo) == token
+
+
+def _foreshortened_frame(token: str) -> bytes:
+    """The card 300 px wide, turned 65 degrees away from a camera close to it (a 550 px
+    focal length) about an axis 20 degrees off the horizontal, in a 1280x720 JPEG."""
+    code = np.where(_gray(qr_png(token, box_size=8)) < 128, 30, 225).astype(np.uint8)
+    half = 150
+    corners = np.array([[-half, -half, 0], [half, -half, 0], [half, half, 0], [-half, half, 0]])
+    axis = np.radians(20)
+    turn = cv2.Rodrigues(np.array([np.cos(axis), np.sin(axis), 0.0]) * np.radians(65))[0]
+    turned = corners @ turn.T
+    seen_at = turned[:, :2] * (550 / (550 + turned[:, 2]))[:, None] + (640, 360)
+    side = code.shape[0]
+    square = np.float32([[0, 0], [side, 0], [side, side], [0, side]])
+    homography = cv2.getPerspectiveTransform(square, np.float32(seen_at))
+    frame = cv2.warpPerspective(code, homography, (1280, 720), borderValue=150)
+    frame = cv2.GaussianBlur(frame, (0, 0), 0.8).astype(np.float32)
+    frame += np.random.default_rng(3).normal(0, 2.5, frame.shape).astype(np.float32)
+    return _jpeg(np.clip(frame, 0, 255).astype(np.uint8), 88)
+
+
+def test_a_steep_perspective_that_every_other_step_misses_is_read_squeezed():
+    token = issue_token(ALICE, now=NOW)
+    photo = _foreshortened_frame(token)
+    assert _earlier_steps_miss(photo)
+    assert decoding._read_deblurred(_gray(photo)) is None
     assert decode_qr(photo) == token
 
 
