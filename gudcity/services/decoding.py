@@ -39,6 +39,7 @@ PERSPECTIVE_SQUEEZE = 0.625
 PERSPECTIVE_ANGLES = (0, 90, 45, 135)  # degrees from the x axis
 WIENER_NOISE = 0.005  # the noise-to-signal ratio the filter assumes: lower sharpens more
 MOTION_MIN_PX, MOTION_MAX_PX = 3, 16  # a motion blur's length looked for, in working px
+DEBLUR_MIN_SIDE = 64  # px: a smaller image holds no code a blur could have hidden
 
 
 class UnreadableImageError(ValidationError):
@@ -136,6 +137,8 @@ def _read_deblurred(gray: np.ndarray) -> str | None:
     if scale < 1:
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     height, width = gray.shape
+    if min(height, width) < DEBLUR_MIN_SIDE:
+        return None
     pixels = gray[: height - height % 2, : width - width % 2].astype(np.float32)  # even sides
     spectrum = cv2.dft(pixels)  # packed (CCS): the half of a real image's spectrum that counts
     line = None

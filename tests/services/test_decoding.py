@@ -210,6 +210,14 @@ def test_a_blurred_frame_with_no_qr_reads_nothing():
     assert decode_qr(photo) is None
 
 
+@pytest.mark.parametrize("shape", [(3, 3), (1, 300), (20, 20), (33, 500), (70, 2000)])
+def test_a_tiny_or_thin_image_has_no_qr(shape):
+    noise = np.random.default_rng(1).integers(0, 256, shape).astype(np.uint8)
+    ok, png = cv2.imencode(".png", noise)
+    assert ok
+    assert decode_qr(png.tobytes()) is None
+
+
 def test_a_blank_image_has_no_qr():
     blank = Image.new("L", (640, 480), 255)
     out = io.BytesIO()
