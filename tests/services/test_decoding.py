@@ -61,8 +61,8 @@ def test_a_qr_in_a_larger_photo_decodes():
     assert decode_qr(jpeg.tobytes()) == token
 
 
-# decode_qr tries zxing-cpp, then zxing-cpp after CLAHE, then pyzbar: each step reads a
-# frame that the steps before it miss.
+# decode_qr tries zxing-cpp, then zxing-cpp after CLAHE, then pyzbar, then deconvolution,
+# then squeezing: each step reads a frame that the steps before it miss.
 
 
 def _gray(image: bytes) -> np.ndarray:
@@ -86,6 +86,7 @@ def test_zxing_alone_reads_a_camera_frame_of_the_card(monkeypatch):
     frame[150 : 150 + code.shape[0], 600 : 600 + code.shape[1]] = np.where(code < 128, 40, 220)
     monkeypatch.setattr(decoding, "_boost_contrast", _must_not_run)
     monkeypatch.setattr(decoding, "_read_with_zbar", _must_not_run)
+    monkeypatch.setattr(decoding, "_read_deblurred", _must_not_run)
     assert decode_qr(_jpeg(cv2.GaussianBlur(frame, (0, 0), 1.0), 85)) == token
 
 
@@ -127,6 +128,94 @@ def test_pyzbar_reads_a_steeply_tilted_card_that_both_zxing_steps_miss():
     assert decoding._read_with_zxing(gray) is None
     assert decoding._read_with_zxing(decoding._boost_contrast(gray)) is None
     assert decode_qr(photo) == token
+
+
+# The last steps read what every reader before them misses: deconvolution, heavily
+# blurred frames (the card 6 px a module in a 1280x720 frame, blurred, with a camera's
+# noise); squeezing, a code seen at a steep angle.
+
+
+def _blurred_frame(token: str, blur) -> bytes:
+    code = _gray(qr_png(token, box_size=6))
+    frame = np.full((720, 1280), 120, np.float32)
+    frame[:, 640:] = 170
+    frame[150 : 150 + code.shape[0], 420 : 420 + code.shape[1]] = np.where(code < 128, 30, 225)
+    frame = blur(frame) + np.random.default_rng(3).normal(0, 2.5, frame.shape).astype(np.float32)
+    return _jpeg(np.clip(frame, 0, 255).astype(np.uint8), 88)
+
+
+def _moved(frame: np.ndarray) -> np.ndarray:
+    """A motion blur 15 px (2.5 modules) long, at 30 degrees."""
+    line = np.zeros((15, 15), np.float32)
+    line[7] = 1
+    turn = cv2.getRotationMatrix2D((7, 7), 30, 1)
+    line = cv2.warpAffine(line, turn, (15, 15))
+    return cv2.filter2D(frame, -1, line / line.sum())
+
+
+def _defocused(frame: np.ndarray) -> np.ndarray:
+    """Out of focus: a Gaussian blur of 0.6 module."""
+    return cv2.GaussianBlur(frame, (0, 0), 0.6 * 6)
+
+
+def _earlier_steps_miss(photo: bytes) -> bool:
+    gray = _gray(photo)
+    return not (
+        decoding._read_with_zxing(gray)
+        or decoding._read_with_zxing(decoding._boost_contrast(gray))
+        or decoding._read_with_zbar(gray)
+    )
+
+
+@pytest.mark.parametrize("blur", [_moved, _defocused], ids=["motion", "defocus"])
+def test_deconvolution_reads_a_heavily_blurred_frame_that_every_other_step_misses(blur):
+    token = issue_token(ALICE, now=NOW)
+    photo = _blurred_frame(token, blur)
+    assert _earlier_steps_miss(photo)
+    assert decode_qr(photo) == token
+
+
+def _foreshortened_frame(token: str) -> bytes:
+    """The card 300 px wide, turned 65 degrees away from a camera close to it (a 550 px
+    focal length) about an axis 20 degrees off the horizontal, in a 1280x720 JPEG."""
+    code = np.where(_gray(qr_png(token, box_size=8)) < 128, 30, 225).astype(np.uint8)
+    half = 150
+    corners = np.array([[-half, -half, 0], [half, -half, 0], [half, half, 0], [-half, half, 0]])
+    axis = np.radians(20)
+    turn = cv2.Rodrigues(np.array([np.cos(axis), np.sin(axis), 0.0]) * np.radians(65))[0]
+    turned = corners @ turn.T
+    seen_at = turned[:, :2] * (550 / (550 + turned[:, 2]))[:, None] + (640, 360)
+    side = code.shape[0]
+    square = np.float32([[0, 0], [side, 0], [side, side], [0, side]])
+    homography = cv2.getPerspectiveTransform(square, np.float32(seen_at))
+    frame = cv2.warpPerspective(code, homography, (1280, 720), borderValue=150)
+    frame = cv2.GaussianBlur(frame, (0, 0), 0.8).astype(np.float32)
+    frame += np.random.default_rng(3).normal(0, 2.5, frame.shape).astype(np.float32)
+    return _jpeg(np.clip(frame, 0, 255).astype(np.uint8), 88)
+
+
+def test_a_steep_perspective_that_every_other_step_misses_is_read_squeezed():
+    token = issue_token(ALICE, now=NOW)
+    photo = _foreshortened_frame(token)
+    assert _earlier_steps_miss(photo)
+    assert decoding._read_deblurred(_gray(photo)) is None
+    assert decode_qr(photo) == token
+
+
+def test_a_blurred_frame_with_no_qr_reads_nothing():
+    frame = np.full((720, 1280), 120, np.float32)
+    frame[:, 640:] = 170
+    frame[200:520, 300:900] = 60  # a dark box, no code
+    photo = _jpeg(np.clip(_defocused(frame), 0, 255).astype(np.uint8), 88)
+    assert decode_qr(photo) is None
+
+
+@pytest.mark.parametrize("shape", [(3, 3), (1, 300), (20, 20), (33, 500), (70, 2000)])
+def test_a_tiny_or_thin_image_has_no_qr(shape):
+    noise = np.random.default_rng(1).integers(0, 256, shape).astype(np.uint8)
+    ok, png = cv2.imencode(".png", noise)
+    assert ok
+    assert decode_qr(png.tobytes()) is None
 
 
 def test_a_blank_image_has_no_qr():
