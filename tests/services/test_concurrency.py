@@ -19,27 +19,7 @@ from gudcity.models import (
     User,
 )
 from gudcity.services import awards, deductions, enrollment, notifications, programs, redemptions
-
-
-def _race(engine, actions) -> list:
-    """Run each action(session) in its own thread and session, released together."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        with Session(engine, expire_on_commit=False) as own:
-            barrier.wait()
-            try:
-                outcomes[index] = action(own)
-            except ServiceError as error:
-                outcomes[index] = error
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+from tests.support.races import race
 
 
 def test_accept_pressed_in_two_tabs_at_once_makes_one_card(session, engine, make, shop):
@@ -55,7 +35,7 @@ def test_accept_pressed_in_two_tabs_at_once_makes_one_card(session, engine, make
             own, own.get(User, customer_id), request_id, accept=True
         )
 
-    outcomes = _race(engine, [accept, accept])
+    outcomes = race(engine, [accept, accept])
 
     assert sum(not isinstance(o, ServiceError) for o in outcomes) == 1
     session.expire_all()
@@ -72,7 +52,7 @@ def test_the_same_award_sent_twice_at_once_is_written_once(session, engine, make
     def award(own):
         return awards.award_points(own, own.get(User, owner_id), card_id, 7, key).id
 
-    outcomes = _race(engine, [award, award, award])
+    outcomes = race(engine, [award, award, award])
 
     assert len(set(outcomes)) == 1, outcomes
     session.expire_all()
@@ -93,7 +73,7 @@ def test_racing_redemptions_never_overdraw(session, engine, make, shop):
             own, own.get(User, customer_id), card_id, reward_id, key
         )
 
-    outcomes = _race(engine, [redeemer(key) for key in keys])
+    outcomes = race(engine, [redeemer(key) for key in keys])
 
     assert sum(not isinstance(o, ServiceError) for o in outcomes) == 1
     session.expire_all()

@@ -1,12 +1,11 @@
 """Races at the counter (PostgreSQL): two counters deliver one code, a cancel meets a delivery,
 two workers sweep at once. Each code leaves WAITING exactly once, and the ledger stays right."""
 
-import threading
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, update
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from gudcity.domain.errors import ServiceError
 from gudcity.models import (
@@ -22,33 +21,13 @@ from gudcity.models import (
 )
 from gudcity.services import counter, programs, redemptions, reward_codes
 from gudcity.services.permissions import Permission
+from tests.support.races import race
 
 
 @pytest.fixture(autouse=True)
 def on_postgresql(engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("the many-writer races are PostgreSQL's: SQLite runs one writer at a time")
-
-
-def race(engine, actions) -> list:
-    """Run each action(session) in its own thread and session, released together."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        with Session(engine, expire_on_commit=False) as own:
-            barrier.wait()
-            try:
-                outcomes[index] = action(own)
-            except ServiceError as error:
-                outcomes[index] = error
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
 
 
 @pytest.fixture
