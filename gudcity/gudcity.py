@@ -7,7 +7,18 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.files import keep_files_private
-from gudcity.pages import activity, auth, cards, customer, customers, home, programs, scanner, staff
+from gudcity.pages import (
+    activity,
+    auth,
+    cards,
+    customer,
+    customers,
+    home,
+    programs,
+    scanner,
+    settings,
+    staff,
+)
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
@@ -20,11 +31,13 @@ from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
+from gudcity.state.my_data import MyDataState
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 from gudcity.state.staff import StaffState
 from gudcity.web.credentials import CredentialsMiddleware
+from gudcity.web.exports import export_endpoints
 from gudcity.web.headers import add_security_headers
 from gudcity.web.limits import limit_request_size
 from gudcity.web.session_endpoints import session_endpoints
@@ -33,11 +46,12 @@ from gudcity.web.session_endpoints import session_endpoints
 keep_files_private(get_settings().database_url)
 
 # Around the backend, innermost first (each wraps the ones before it): the session
-# endpoints mount Reflex inside them; the credentials middleware then sees every
-# request, theirs included; sizes are checked while a body is read; every response
+# and download endpoints mount Reflex inside them; the credentials middleware then
+# sees every request, theirs included; sizes are checked while a body is read; every response
 # gets the security headers.
 API_TRANSFORMERS = [
     session_endpoints(),
+    export_endpoints(),
     CredentialsMiddleware,
     limit_request_size,
     add_security_headers,
@@ -68,6 +82,9 @@ app.add_page(
 )
 app.add_page(
     activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load
+)
+app.add_page(
+    settings.settings, route=settings.ROUTE, title=settings.TITLE, on_load=MyDataState.load
 )
 
 app.register_lifespan_task(disable_nagle)

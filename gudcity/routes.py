@@ -16,6 +16,12 @@ PROGRAMS = "/business/programs"
 STAFF = "/business/staff"
 # Where a user given a temporary password (staff at first log-in) chooses their own.
 NEW_PASSWORD = "/new-password"
+# Any logged-in user's own account: name, password, their data.
+SETTINGS = "/settings"
+# Downloads served by HTTP endpoints (gudcity/web/exports.py), not pages.
+MY_DATA_DOWNLOAD = "/export/my-data.json"
+CUSTOMERS_CSV = "/export/customers.csv"
+LEDGER_CSV = "/export/ledger.csv"
 # Every business page lives under this prefix.
 BUSINESS_PREFIX = "/business/"
 
