@@ -51,7 +51,8 @@ LEDGER_COLUMNS = (
     "kind",
     "amount",
     "unit",
-    "staff_member",
+    # Who made the change: the staff member (or owner), or the customer for a redemption.
+    "by",
     "reward",
     "redemption_code",
     "note",
@@ -120,7 +121,7 @@ def _ledger_query(business_id: int, since, until) -> Select:
             _LEDGER.c.kind,
             _LEDGER.c.amount,
             _PROGRAMS.c.kind.label("program_kind"),
-            _ACTORS.c.name.label("staff_member"),
+            _ACTORS.c.name.label("by"),
             _REWARDS.c.name.label("reward"),
             _LEDGER.c.redemption_code,
             _LEDGER.c.note,
