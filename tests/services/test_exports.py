@@ -31,7 +31,7 @@ def books(session, make, shop):
     awards.award_points(session, clerk, card.id, 10, make.key())
     code = redemptions.redeem_reward(session, alice, card.id, reward.id, make.key())
     stamps = make.program(owner, business, name="Cake Card", kind=ProgramKind.STAMPS)
-    bob = make.customer("=HYPERLINK(\"http://evil\")")
+    bob = make.customer('=HYPERLINK("http://evil")')
     bob_card = make.card(bob, stamps, balance=2)
     rival_owner, rival = make.business("Rival Roasters")
     make.card(make.customer("Zed"), make.program(rival_owner, rival), balance=7)
@@ -53,7 +53,7 @@ def test_the_customers_csv_lists_each_enrolled_customer_and_program(session, boo
 
 
 def test_the_ledger_csv_holds_every_row_of_the_business_oldest_first(session, books):
-    owner, business, clerk, alice, card, bob, bob_card, code = books
+    owner, business, clerk, alice, _card, bob, _bob_card, code = books
     header, *rows = read_csv(exports.ledger_csv(session, owner, business.id))
 
     assert tuple(header) == LEDGER_COLUMNS
@@ -73,14 +73,14 @@ def test_a_period_narrows_both_exports(session, books):
     owner, business, _clerk, _alice, card, _bob, _bob_card, _code = books
     long_ago = utc_now() - timedelta(days=40)
     session.execute(
-        update(PointTransaction).where(PointTransaction.card_id == card.id).values(
-            created_at=long_ago
-        )
+        update(PointTransaction)
+        .where(PointTransaction.card_id == card.id)
+        .values(created_at=long_ago)
     )
     session.execute(
-        update(ProgramEnrollment).where(ProgramEnrollment.customer_id == card.customer_id).values(
-            created_at=long_ago
-        )
+        update(ProgramEnrollment)
+        .where(ProgramEnrollment.customer_id == card.customer_id)
+        .values(created_at=long_ago)
     )
     session.commit()
     recent = utc_now() - timedelta(days=30)
@@ -96,7 +96,7 @@ def test_a_period_narrows_both_exports(session, books):
 
 @pytest.mark.parametrize("export", [exports.customers_csv, exports.ledger_csv])
 def test_only_the_owner_exports(session, make, books, export):
-    owner, business, clerk, alice, *_ = books
+    _owner, business, clerk, alice, *_ = books
     rival_owner, _rival = make.business("Other")
     for actor in (None, alice, clerk, rival_owner):
         with pytest.raises(PermissionDeniedError):

@@ -30,7 +30,7 @@ def _without_dates(rows: list[dict]) -> list[dict]:
 
 
 def test_the_export_holds_the_customers_data_exactly(session, alices_data):
-    alice, card, code = alices_data
+    alice, _card, code = alices_data
     data = my_data.export_my_data(session, alice)
 
     cards = {c.program_id: c for c in session.exec(select(LoyaltyCard)).all()}
