@@ -49,6 +49,7 @@ from gudcity.models import (
     User,
 )
 from gudcity.services import (
+    account_deletion,
     accounts,
     activity,
     answers,
@@ -59,6 +60,8 @@ from gudcity.services import (
     customers,
     deductions,
     enrollment,
+    exports,
+    my_data,
     notifications,
     permissions,
     programs,
@@ -408,6 +411,17 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "choose_first_password": _choose_first_password,
     "businesses_of": lambda w: lambda actor: permissions.businesses_of(w.session, actor),
     "seat_of": lambda w: lambda actor: permissions.seat_of(w.session, actor),
+    # one's own data, a business's exports
+    "export_my_data": lambda w: lambda actor: my_data.export_my_data(w.session, actor),
+    "delete_account": lambda w: (
+        lambda actor: account_deletion.delete_account(w.session, actor, PASSWORD)
+    ),
+    "customers_csv": lambda w: (
+        lambda actor: list(exports.customers_csv(w.session, actor, w.business.id).rows)
+    ),
+    "ledger_csv": lambda w: (
+        lambda actor: list(exports.ledger_csv(w.session, actor, w.business.id).rows)
+    ),
 }
 
 # Calls that only read: even when allowed they must write nothing.
@@ -433,6 +447,9 @@ READS = {
     "businesses_of",
     "seat_of",
     "list_staff",
+    "export_my_data",
+    "customers_csv",
+    "ledger_csv",
 }
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
@@ -491,6 +508,11 @@ POLICY = [
     ("choose_first_password",         ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("businesses_of",                 ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("seat_of",                       ANYONE,    DENY, DENY, DENY, OK,   OK,   OK,   OK),
+    ("export_my_data",                ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    # An owner's account carries their business: they export or transfer it first.
+    ("delete_account",                ANYONE,    DENY, OK,   OK,   DENY, DENY, OK,   OK),
+    ("customers_csv",                 OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("ledger_csv",                    OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)
@@ -518,6 +540,7 @@ NOT_CALLS = {
     "check_business_permission",
     "card_access",
     "open_enrollment_request",
+    "check_deletable",
 }
 
 
@@ -566,6 +589,8 @@ def test_another_customers_listings_hold_nothing_of_the_customer(session, world)
     assert notifications.unread_count(session, mallory) == 0
     _reward_code(world)
     assert redemptions.list_reward_codes(session, mallory) == []
+    mine = my_data.export_my_data(session, mallory)
+    assert mine["cards"] == mine["ledger"] == mine["reward_codes"] == mine["notifications"] == []
 
 
 def test_another_customer_marking_all_read_leaves_the_customers_unread(session, world):
@@ -582,6 +607,8 @@ def test_another_business_sees_none_of_the_business_in_its_own_listings(session,
     assert customers.count_customers(session, rival, rivals) == 0
     assert programs.list_programs(session, rival, rivals) == []
     assert notifications.list_business_notifications(session, rival, rivals) == []
+    assert list(exports.customers_csv(session, rival, rivals).rows) == []
+    assert list(exports.ledger_csv(session, rival, rivals).rows) == []
     assert [b.id for b in permissions.businesses_of(session, rival)] == [rivals]
 
 
