@@ -6,6 +6,7 @@ import reflex as rx
 from gudcity.domain.errors import ServiceError
 from gudcity.models import UserRole
 from gudcity.services import account_deletion
+from gudcity.state import toasts
 from gudcity.state.arguments import flag, form_text
 from gudcity.state.session import SessionState, navigate
 from gudcity.web.session_endpoints import LOG_OUT_ROUTE
@@ -42,6 +43,7 @@ class MyDataState(SessionState):
             await self._as_user(lambda s, u: account_deletion.delete_account(s, u, password))
         except ServiceError as error:
             self.deleting, self.delete_error = False, error.message
+            yield toasts.error(error.message)
             return
         self._forget()
         self.deleting, self.delete_open = False, False
