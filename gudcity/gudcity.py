@@ -7,6 +7,7 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.files import keep_files_private
+from gudcity.mail.worker import deliver_mails
 from gudcity.pages import activity, auth, cards, customer, customers, home, programs, scanner, staff
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
@@ -75,3 +76,4 @@ app.register_lifespan_task(tune_garbage_collector)
 app.register_lifespan_task(change_feed)
 app.register_lifespan_task(run_timers)
 app.register_lifespan_task(sweep_reward_codes)
+app.register_lifespan_task(deliver_mails)

@@ -54,7 +54,7 @@ def normalize_email(email: str) -> str:
     return result.normalized.lower()
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -67,7 +67,7 @@ def _check_password(password: str) -> None:
 def _new_user(session: Session, *, name: str, email: str, password: str, role: UserRole) -> User:
     name = clean_name(name)
     email = normalize_email(email)
-    _check_password(password)
+    check_password(password)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise ConflictError("An account with this email already exists.")
     user = User(
@@ -167,7 +167,7 @@ def choose_first_password(session: Session, actor: User, password: str) -> User:
     user = get_row(session, User, actor.id)
     if user is None or not user.must_change_password:
         raise ConflictError("Your password is already set. Change it in your settings.")
-    _check_password(check_text(password, "Password"))
+    check_password(check_text(password, "Password"))
     try:
         password_hasher.verify(user.password_hash, password)
     except argon2.exceptions.VerificationError:

@@ -58,6 +58,7 @@ from gudcity.services import (
     customer_detail,
     customers,
     deductions,
+    email_change,
     enrollment,
     notifications,
     permissions,
@@ -408,6 +409,9 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "choose_first_password": _choose_first_password,
     "businesses_of": lambda w: lambda actor: permissions.businesses_of(w.session, actor),
     "seat_of": lambda w: lambda actor: permissions.seat_of(w.session, actor),
+    "request_email_change": lambda w: lambda actor: email_change.request_email_change(
+        w.session, actor, f"moved-{w.make.key()}@example.com", PASSWORD
+    ),
 }
 
 # Calls that only read: even when allowed they must write nothing.
@@ -491,6 +495,7 @@ POLICY = [
     ("choose_first_password",         ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("businesses_of",                 ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("seat_of",                       ANYONE,    DENY, DENY, DENY, OK,   OK,   OK,   OK),
+    ("request_email_change",          ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)
