@@ -409,8 +409,10 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "choose_first_password": _choose_first_password,
     "businesses_of": lambda w: lambda actor: permissions.businesses_of(w.session, actor),
     "seat_of": lambda w: lambda actor: permissions.seat_of(w.session, actor),
-    "request_email_change": lambda w: lambda actor: email_change.request_email_change(
-        w.session, actor, f"moved-{w.make.key()}@example.com", PASSWORD
+    "request_email_change": lambda w: (
+        lambda actor: email_change.request_email_change(
+            w.session, actor, f"moved-{w.make.key()}@example.com", PASSWORD
+        )
     ),
 }
 

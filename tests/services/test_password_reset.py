@@ -66,14 +66,18 @@ def test_a_reset_sets_the_password_and_ends_every_session(session, make):
         login.log_in(session, customer.email, "wrong password")
     password_reset.request_password_reset(session, customer.email)
 
-    user = password_reset.reset_password(session, reset_token(session, customer.email), NEW_PASSWORD)
+    user = password_reset.reset_password(
+        session, reset_token(session, customer.email), NEW_PASSWORD
+    )
     assert user.id == customer.id
     assert login.authenticate(session, customer.email, NEW_PASSWORD).id == customer.id
     with pytest.raises(AuthenticationError):
         login.authenticate(session, customer.email, PASSWORD)
     with pytest.raises(AuthenticationError):
         sessions.user_for_token(session, other_tab)
-    assert session.exec(select(LoginFailure).where(LoginFailure.email == customer.email)).all() == []
+    assert (
+        session.exec(select(LoginFailure).where(LoginFailure.email == customer.email)).all() == []
+    )
 
 
 def test_a_link_works_once(session, make):

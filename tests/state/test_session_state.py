@@ -182,6 +182,7 @@ async def test_log_in_with_wrong_credentials_is_refused(make, tab, run, form):
 
     assert page_load_target(events) is None
     assert toasts(events) == [("error", "Wrong email or password.")]
+    assert state.form_error == "Wrong email or password."  # stays on the page too
     after = make.counts()
     assert after["user_sessions"] == before["user_sessions"]  # no session was started
     assert after["login_tickets"] == before["login_tickets"]
