@@ -89,6 +89,10 @@ class Settings(BaseSettings):
     password_reset_window_minutes: int = Field(default=60, gt=0)
     # A link confirming a new email address works once, for this long.
     email_change_ttl_hours: int = Field(default=24, gt=0)
+    # Changes one account may ask for a day: each mails a stranger's address.
+    email_changes_per_day: int = Field(default=5, gt=0)
+    # Sent (or given up) mails stay in the outbox this long, then are deleted.
+    mail_keep_days: int = Field(default=7, gt=0)
 
     # A QR token is refused this long after it was issued, so a photo of a card goes stale.
     qr_token_ttl_seconds: int = Field(default=300, gt=0)

@@ -12,7 +12,7 @@ worker that overran its timeout cannot overwrite a newer claim's outcome.
 import secrets
 from datetime import timedelta
 
-from sqlmodel import Session, select, update
+from sqlmodel import Session, delete, or_, select, update
 
 from gudcity.mail.smtp import Mail
 from gudcity.models import OutboxMail, utc_now
@@ -32,6 +32,9 @@ def _due(now):
 def claim_due(session: Session, limit: int = BATCH) -> list[Mail]:
     """Claim up to `limit` due mails, oldest first, and commit the claim."""
     now, claim = utc_now(), secrets.token_hex(16)
+    if session.exec(select(OutboxMail.id).where(*_due(now)).limit(1)).first() is None:
+        session.commit()
+        return []  # nothing due: no write at all
     chosen = (
         select(OutboxMail.id)
         .where(*_due(now))
@@ -98,3 +101,13 @@ def record_failure(session: Session, mail: Mail, error: str, *, permanent: bool)
         next_attempt_at=now + retry_delay(mail.attempts),
         failed_at=now if give_up else None,
     )
+
+
+def prune(session: Session) -> None:
+    """Delete the mails sent or given up more than MAIL_KEEP_DAYS ago: the outbox keeps
+    addresses and names no longer than it needs them."""
+    cutoff = utc_now() - timedelta(days=get_settings().mail_keep_days)
+    session.exec(
+        delete(OutboxMail).where(or_(OutboxMail.sent_at < cutoff, OutboxMail.failed_at < cutoff))
+    )
+    session.commit()

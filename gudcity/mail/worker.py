@@ -8,6 +8,7 @@ row stays in the outbox until it is sent (gudcity/mail/outbox.py).
 import asyncio
 import contextlib
 import logging
+import time
 
 from sqlalchemy import Engine
 
@@ -17,6 +18,14 @@ from gudcity.mail.smtp import Sender, is_permanent, sender_for
 from gudcity.settings import get_settings
 
 logger = logging.getLogger(__name__)
+
+# How often the worker deletes the mails it no longer needs (outbox.prune).
+PRUNE_SECONDS = 3600
+
+
+def prune_outbox(engine: Engine | None = None) -> None:
+    with session_scope(engine) as session:
+        outbox.prune(session)
 
 
 def deliver_due(send: Sender, engine: Engine | None = None) -> int:
@@ -40,9 +49,13 @@ async def deliver_mails() -> None:
     """The lifespan task: deliver due mails every MAIL_POLL_SECONDS (at once after a full batch)."""
     settings = get_settings()
     send = sender_for(settings)
+    pruned_at = -PRUNE_SECONDS
     with contextlib.suppress(asyncio.CancelledError):
         while True:
             try:
+                if time.monotonic() - pruned_at >= PRUNE_SECONDS:
+                    await asyncio.to_thread(prune_outbox)
+                    pruned_at = time.monotonic()
                 claimed = await asyncio.to_thread(deliver_due, send)
             except Exception:  # the database restarting, say: the next round tries again
                 logger.exception("Mail delivery failed")

@@ -17,9 +17,10 @@ from gudcity.domain.errors import (
     ConflictError,
     ExpiredError,
     PermissionDeniedError,
+    RateLimitedError,
     ValidationError,
 )
-from gudcity.models import TokenPurpose, User
+from gudcity.models import AccountToken, TokenPurpose, User, utc_now
 from gudcity.services import account_tokens
 from gudcity.services.accounts import normalize_email, password_hasher
 from gudcity.services.atomic import atomic
@@ -58,6 +59,7 @@ def request_email_change(
         raise ValidationError("That is your email already.")
     if _taken(session, email, user):
         raise ConflictError(TAKEN)
+    _check_rate(session, user)
     hours = get_settings().email_change_ttl_hours
     token = account_tokens.issue_token(
         session, user, CHANGE, timedelta(hours=hours), new_email=email
@@ -66,6 +68,14 @@ def request_email_change(
     _queue_notice(session, user, email)
     session.commit()
     return email
+
+
+def _check_rate(session: Session, user: User) -> None:
+    """Each request mails an address the user typed: a few a day, not a mail cannon."""
+    mine = (AccountToken.user_id == user.id) & (AccountToken.purpose == CHANGE)
+    day_ago = utc_now() - timedelta(days=1)
+    if account_tokens.tokens_since(session, mine, day_ago) >= get_settings().email_changes_per_day:
+        raise RateLimitedError("Too many email changes today. Try again tomorrow.")
 
 
 def _queue_confirmation(session: Session, user: User, email: str, token: str, hours: int) -> None:

@@ -11,7 +11,7 @@ import time
 import reflex as rx
 
 from gudcity.domain.errors import ServiceError
-from gudcity.services import password_reset, sessions
+from gudcity.services import login, password_reset, sessions
 from gudcity.state import toasts
 from gudcity.state.arguments import form_text
 from gudcity.state.session import SessionState, call_service, home_for, navigate
@@ -77,6 +77,7 @@ class ResetPasswordState(SessionState):
 
         def reset(session):
             user = password_reset.reset_password(session, token, password)
+            login.check_may_log_in(session, user)
             return user, sessions.issue_ticket(session, user, home_for(user.role))
 
         try:

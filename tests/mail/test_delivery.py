@@ -1,5 +1,6 @@
 """The outbox worker against a real SMTP server (aiosmtpd): delivered once, down loses nothing."""
 
+import asyncio
 import logging
 import smtplib
 import threading
@@ -8,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select, update
 
-from gudcity.mail import outbox
+from gudcity.mail import outbox, worker
 from gudcity.mail.smtp import sender_for
 from gudcity.mail.worker import deliver_due
 from gudcity.models import OutboxMail, utc_now
@@ -193,3 +194,44 @@ def test_two_workers_at_once_send_each_mail_once(session, engine, smtp):
     assert len(received) == 60
     assert len({m["Message-ID"] for m in received}) == 60
     assert all(r.attempts == 1 and r.sent_at is not None for r in rows(session))
+
+
+def test_mails_sent_or_given_up_long_ago_are_deleted_and_the_others_kept(session):
+    queue(session, "ann@example.com", n=4)
+    long_ago = utc_now() - timedelta(days=get_settings().mail_keep_days + 1)
+    first, second, third, waiting = rows(session)
+    session.exec(update(OutboxMail).where(OutboxMail.id == first.id).values(sent_at=long_ago))
+    session.exec(update(OutboxMail).where(OutboxMail.id == second.id).values(failed_at=long_ago))
+    session.exec(update(OutboxMail).where(OutboxMail.id == third.id).values(sent_at=utc_now()))
+    session.commit()
+
+    outbox.prune(session)
+    assert [r.id for r in rows(session)] == [third.id, waiting.id]
+
+
+def test_the_lifespan_task_delivers_and_survives_a_failure(session, engine, smtp, monkeypatch):
+    monkeypatch.setattr("gudcity.db.get_engine", lambda: engine)
+    monkeypatch.setattr(get_settings(), "smtp_url", smtp.url)
+    monkeypatch.setattr(get_settings(), "mail_poll_seconds", 0.01)
+    smtp.start()
+    rounds = []
+    real = worker.deliver_due
+
+    def deliver(send):
+        rounds.append(1)
+        if len(rounds) == 1:
+            raise RuntimeError("the database is restarting")
+        return real(send)
+
+    monkeypatch.setattr(worker, "deliver_due", deliver)
+    queue(session, "ann@example.com")
+
+    async def scenario():
+        task = asyncio.create_task(worker.deliver_mails())
+        while not smtp.to("ann@example.com"):
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await task
+
+    asyncio.run(asyncio.wait_for(scenario(), 10))
+    assert len(rounds) >= 2 and len(smtp.to("ann@example.com")) == 1

@@ -4,12 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 from sqlmodel import select, update
 
 from gudcity.domain.errors import (
     ConflictError,
     ExpiredError,
     PermissionDeniedError,
+    RateLimitedError,
     ValidationError,
 )
 from gudcity.models import AccountToken, OutboxMail, User, utc_now
@@ -98,6 +100,36 @@ def test_bad_requests_are_refused_and_write_nothing(session, make, email, passwo
 
     with pytest.raises(error):
         email_change.request_email_change(session, customer, email, password)
+    assert changes(before, snapshot(session)) == {}
+
+
+def test_the_mails_commit_with_the_token_or_not_at_all(session, make):
+    customer = make.customer()
+    before = snapshot(session)
+
+    def fail(_session):
+        raise RuntimeError("the commit fails")
+
+    event.listen(session, "before_commit", fail)
+    try:
+        with pytest.raises(RuntimeError):
+            email_change.request_email_change(session, customer, new_address(make), PASSWORD)
+    finally:
+        event.remove(session, "before_commit", fail)
+    assert changes(before, snapshot(session)) == {}  # no token, no mail
+    email_change.request_email_change(session, customer, new_address(make), PASSWORD)
+    assert changes(before, snapshot(session)) == {"account_tokens": (0, 1), "outbox_mails": (0, 2)}
+
+
+def test_a_few_changes_a_day_then_refused(session, make, monkeypatch):
+    monkeypatch.setattr(get_settings(), "email_changes_per_day", 2)
+    customer = make.customer()
+    for _ in range(2):
+        email_change.request_email_change(session, customer, new_address(make), PASSWORD)
+    before = snapshot(session)
+
+    with pytest.raises(RateLimitedError):
+        email_change.request_email_change(session, customer, new_address(make), PASSWORD)
     assert changes(before, snapshot(session)) == {}
 
 

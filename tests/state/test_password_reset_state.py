@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from gudcity.models import OutboxMail
-from gudcity.services import login, sessions
+from gudcity.services import login, sessions, staff
 from gudcity.state.password_reset import ANSWER_SECONDS, ForgotPasswordState, ResetPasswordState
 from gudcity.state.session import SessionState
 from tests.support.events import ticket_in, toasts
@@ -96,6 +96,18 @@ async def test_no_or_a_forged_link_shows_it_expired_and_resets_nothing(make, tab
     events = await run(page.set_password({"new_password": NEW_PASSWORD}))
     assert ticket_in(events) is None and "expired" in page.error
     assert login.authenticate(make.session, customer.email, PASSWORD).id == customer.id
+
+
+async def test_a_removed_staff_member_may_reset_but_is_not_logged_in(session, make, tab, run):
+    owner, business = make.business()
+    member = make.staff(owner, business)
+    staff.remove_staff_member(session, owner, business.id, member.id)
+    await run(tab(ForgotPasswordState, "/forgot-password").send_link({"email": member.email}))
+    page = tab(ResetPasswordState, f"/reset-password?token={reset_token(session, member.email)}")
+
+    events = await run(page.set_password({"new_password": NEW_PASSWORD}))
+    assert ticket_in(events) is None
+    assert page.error == login.NO_LONGER_STAFF
 
 
 async def test_a_fresh_login_page_shows_no_earlier_error(tab, run):
