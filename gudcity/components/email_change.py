@@ -6,7 +6,7 @@ to the new address; until it is opened the account keeps its email.
 
 import reflex as rx
 
-from gudcity.components.layout import alert, labelled_input
+from gudcity.components.layout import alert, labelled_input, notice
 from gudcity.state.email_change import EmailChangeState
 
 
@@ -15,8 +15,9 @@ def _password_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title("Change your email"),
             rx.dialog.description(
-                rx.text("To send a link to ", rx.text.strong(EmailChangeState.new_email), ", "),
-                rx.text("enter your password."),
+                "To send a link to ",
+                rx.text.strong(EmailChangeState.new_email),
+                ", enter your password.",
             ),
             rx.form(
                 rx.vstack(
@@ -81,19 +82,16 @@ def email_change_section() -> rx.Component:
             ),
             rx.cond(
                 EmailChangeState.sent_to != "",
-                rx.callout(
-                    rx.text(
-                        "We sent a link to ",
-                        rx.text.strong(EmailChangeState.sent_to),
-                        ". Open it to make that your email; until then it stays ",
-                        EmailChangeState.current_email,
-                        ".",
-                    ),
+                notice(
+                    "We sent a link to ",
+                    rx.text.strong(EmailChangeState.sent_to),
+                    ". Open it to make that your email; until then it stays ",
+                    EmailChangeState.current_email,
+                    ".",
                     icon="mail-check",
                     color_scheme="green",
                     role="status",
                     id="email-change-sent",
-                    width="100%",
                 ),
             ),
             _password_dialog(),

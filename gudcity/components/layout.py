@@ -100,6 +100,17 @@ def alert(message: rx.Var[str]) -> rx.Component:
     )
 
 
+def notice(*text, icon: str, color_scheme: str, **props) -> rx.Component:
+    """A callout whose words may mix plain and strong text, in one paragraph."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon)),
+        rx.callout.text(*text),
+        color_scheme=color_scheme,
+        width="100%",
+        **props,
+    )
+
+
 def labelled_input(label: str, name: str, **props) -> rx.Component:
     """A real <label> tied to its input, so screen readers and tests find it by name."""
     return rx.vstack(

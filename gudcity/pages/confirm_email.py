@@ -7,7 +7,7 @@ must not spend it.
 import reflex as rx
 
 from gudcity import routes
-from gudcity.components.layout import alert, narrow_card
+from gudcity.components.layout import alert, narrow_card, notice
 from gudcity.state.email_change import ConfirmEmailState
 
 ROUTE = routes.CONFIRM_EMAIL
@@ -16,13 +16,14 @@ TITLE = "Confirm your email · GudCity"
 
 def _done() -> rx.Component:
     return rx.vstack(
-        rx.callout(
-            rx.text("Your email is now ", rx.text.strong(ConfirmEmailState.confirmed_email), "."),
+        notice(
+            "Your email is now ",
+            rx.text.strong(ConfirmEmailState.confirmed_email),
+            ".",
             icon="circle-check",
             color_scheme="green",
             role="status",
             id="email-confirmed",
-            width="100%",
         ),
         rx.link("Go to log in", href=routes.LOGIN, size="2"),
         spacing="3",
