@@ -30,10 +30,10 @@ def request_password_reset(session: Session, email: str, address: str = "") -> N
     """Mail a reset link to the account with this email, if there is one and the
     throttle allows; the same (no) answer either way."""
     try:
-        email = normalize_email(email)
+        email = normalize_email(check_text(email, "Email"))
     except ValidationError:
         return
-    address = (address or "").replace("\x00", "")[:64]
+    address = address.replace("\x00", "")[:64] if isinstance(address, str) else ""
     user = session.exec(select(User).where(User.email == email)).first()
     if user is None or _held_back(session, user, address):
         return
