@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
-from sqlmodel import select, update
+from sqlmodel import func, select, update
 
 from gudcity.domain.errors import (
     ConflictError,
@@ -14,7 +14,7 @@ from gudcity.domain.errors import (
     RateLimitedError,
     ValidationError,
 )
-from gudcity.models import AccountToken, OutboxMail, User, utc_now
+from gudcity.models import AccountToken, OutboxMail, SyncNotification, User, utc_now
 from gudcity.services import email_change, login, password_reset
 from gudcity.settings import get_settings
 from tests.support.make import PASSWORD
@@ -193,3 +193,18 @@ def test_a_reset_link_does_not_confirm_an_email_nor_the_reverse(session, make):
     with pytest.raises(ExpiredError):
         password_reset.reset_password(session, token, "a brand new password")
     assert email_change.email_link_works(session, token)
+
+
+def test_a_confirmed_change_refreshes_the_pages_that_show_the_account(session, make, shop):
+    _, business, program, customer = shop
+    make.card(customer, program)
+    _, elsewhere = make.business()
+    moved = new_address(make)
+    email_change.request_email_change(session, customer, moved, PASSWORD)
+    token = confirm_token(session, moved)
+    last = session.exec(select(func.max(SyncNotification.id))).one() or 0
+
+    email_change.confirm_email_change(session, token)
+    topics = session.exec(select(SyncNotification.topic).where(SyncNotification.id > last)).all()
+    assert sorted(topics) == sorted([f"customer:{customer.id}", f"business:{business.id}"])
+    assert f"business:{elsewhere.id}" not in topics
