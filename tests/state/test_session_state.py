@@ -130,6 +130,7 @@ async def test_a_refused_registration_shows_the_service_message_and_creates_noth
     [(level, shown)] = toasts(events)
     assert level == "error"
     assert shown.startswith(message)
+    assert state.form_error == shown  # on the page too
     assert make.counts() == before
     assert (state.user_role, state.user_name) == ("", "")
     assert not state.saving
