@@ -45,6 +45,7 @@ def top_bar() -> rx.Component:
         rx.spacer(),
         rx.hstack(
             rx.text(SessionState.user_name, size="2", color_scheme="gray"),
+            _nav_link("Settings", routes.SETTINGS),
             rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
             align="center",
             spacing="3",
