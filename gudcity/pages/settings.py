@@ -46,7 +46,7 @@ def _save_button(label: str, key: str) -> rx.Component:
         size="3",
         loading=SettingsState.busy == key,
         disabled=SettingsState.saving,
-        width={"initial": "100%", "sm": "auto"},
+        width=rx.breakpoints(initial="100%", sm="auto"),
     )
 
 
