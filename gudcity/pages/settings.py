@@ -67,7 +67,11 @@ def name_section() -> rx.Component:
                     max_length=MAX_NAME_LENGTH,
                     required=True,
                 ),
-                _hint("Businesses see this name on their customer list and at the counter."),
+                rx.cond(
+                    SettingsState.user_role == UserRole.CUSTOMER.value,
+                    _hint("Businesses see this name on their customer list and at the counter."),
+                    _hint("Your staff, the activity log and the counter show this name."),
+                ),
                 _refusal(NAME),
                 _save_button("Save", NAME),
                 spacing="3",
