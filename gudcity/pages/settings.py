@@ -70,7 +70,7 @@ def name_section() -> rx.Component:
                 rx.cond(
                     SettingsState.user_role == UserRole.CUSTOMER.value,
                     _hint("Businesses see this name on their customer list and at the counter."),
-                    _hint("Your staff, the activity log and the counter show this name."),
+                    _hint("Shown at the top of your pages and in the business's activity log."),
                 ),
                 _refusal(NAME),
                 _save_button("Save", NAME),
