@@ -26,6 +26,8 @@ def refuse_control_characters(text: Any, what: str) -> str:
     """`text`, if it is text holding no control character (NUL, escape, bell, a newline)."""
     if not isinstance(text, str):
         raise ValidationError(f"{what} must be text.")
+    if "\x00" in text:  # which PostgreSQL cannot even compare
+        raise ValidationError(f"{what} must not contain NUL characters.")
     if any(unicodedata.category(character) == "Cc" for character in text):
         raise ValidationError(f"{what} must not contain control characters.")
     return text

@@ -59,7 +59,7 @@ def test_a_name_is_saved_trimmed_and_the_businesses_that_list_the_customer_hear_
         ("x" * 121, "at most 120 characters"),
         ("\x1b[31mred", "control characters"),
         ("bell\x07", "control characters"),
-        ("nul\x00", "control characters"),
+        ("nul\x00", "NUL characters"),
         (None, "must be text"),
     ],
 )
