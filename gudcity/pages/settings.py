@@ -9,8 +9,14 @@ from gudcity import routes
 from gudcity.components.layout import labelled_input, page_frame
 from gudcity.domain.contact import MAX_ADDRESS_LENGTH, MAX_HOURS_LENGTH, MAX_PHONE_LENGTH
 from gudcity.models import UserRole
-from gudcity.services.accounts import MAX_NAME_LENGTH, MIN_PASSWORD_LENGTH
-from gudcity.state.settings import BUSINESS, NAME, PASSWORD, SettingsState
+from gudcity.state.settings import (
+    BUSINESS,
+    MAX_NAME_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    NAME,
+    PASSWORD,
+    SettingsState,
+)
 from gudcity.styles import LABEL_STYLE
 
 ROUTE = routes.SETTINGS

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from gudcity.domain.errors import ServiceError
 from gudcity.models import User, UserRole
 from gudcity.services import profile
+from gudcity.services.accounts import MAX_NAME_LENGTH, MIN_PASSWORD_LENGTH
 from gudcity.services.outbox import business_topic, customer_topic
 from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, form_text
@@ -25,6 +26,15 @@ PASSWORD = "password"
 BUSINESS = "business"
 
 EVERYONE = tuple(UserRole)
+# What the page uses; its fields' limits are the services' (their checks are the rule).
+__all__ = [
+    "BUSINESS",
+    "MAX_NAME_LENGTH",
+    "MIN_PASSWORD_LENGTH",
+    "NAME",
+    "PASSWORD",
+    "SettingsState",
+]
 
 
 class SettingsState(LiveState):
