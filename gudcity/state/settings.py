@@ -18,6 +18,7 @@ from gudcity.services.accounts import MAX_NAME_LENGTH, MIN_PASSWORD_LENGTH
 from gudcity.services.outbox import business_topic, customer_topic
 from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, form_text
+from gudcity.state.business import BusinessState
 from gudcity.state.live import LiveState
 
 # The sections: what is being saved (`busy`), where a refusal shows (`error_at`).
@@ -95,6 +96,9 @@ class SettingsState(LiveState):
             phone=business.phone if business else "",
             opening_hours=business.opening_hours if business else "",
         )
+        if business:  # the top bar names the business too (a business page set it)
+            top_bar = await self.get_state(BusinessState)
+            top_bar._set_changed(business_name=business.name)
         return None
 
     def _topics(self) -> set[str]:

@@ -7,6 +7,7 @@ from gudcity.realtime.subscriptions import subscriptions
 from gudcity.services import login, profile
 from gudcity.services.outbox import customer_topic, program_topic
 from gudcity.services.permissions import Permission
+from gudcity.state.business import BusinessState
 from gudcity.state.cards import CardsState
 from gudcity.state.settings import BUSINESS, NAME, PASSWORD, SettingsState
 from tests.support.events import redirect_target, toasts
@@ -131,7 +132,12 @@ async def test_the_owner_saves_the_business_and_the_customers_cards_follow(make,
 
     events = await run(
         page.save_business(
-            business_form(address="1 High Street", phone="020 7946 0958", opening_hours="Mon 9-5")
+            business_form(
+                business_name="Bean Here",
+                address="1 High Street",
+                phone="020 7946 0958",
+                opening_hours="Mon 9-5",
+            )
         )
     )
 
@@ -141,6 +147,7 @@ async def test_the_owner_saves_the_business_and_the_customers_cards_follow(make,
         "020 7946 0958",
         "Mon 9-5",
     )
+    assert (await page.get_state(BusinessState)).business_name == "Bean Here"  # the top bar
     assert cards._subscriber() in subscriptions.subscribers({program_topic(program.id)})
     await run(cards._live_refresh())
     [card] = cards.cards
