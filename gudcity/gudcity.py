@@ -40,6 +40,7 @@ from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 from gudcity.state.session import SessionState
+from gudcity.state.settings import SettingsState
 from gudcity.state.staff import StaffState
 from gudcity.web.credentials import CredentialsMiddleware
 from gudcity.web.headers import add_security_headers
@@ -93,9 +94,6 @@ app.add_page(
     title=confirm_email.TITLE,
     on_load=ConfirmEmailState.load,
 )
-app.add_page(
-    settings.settings, route=settings.ROUTE, title=settings.TITLE, on_load=EmailChangeState.load
-)
 app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
 app.add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
 app.add_page(
@@ -116,6 +114,12 @@ app.add_page(
 )
 app.add_page(
     activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load
+)
+app.add_page(
+    settings.settings,
+    route=settings.ROUTE,
+    title=settings.TITLE,
+    on_load=[SettingsState.load, EmailChangeState.load],
 )
 
 app.register_lifespan_task(disable_nagle)

@@ -21,6 +21,7 @@ FORGOT_PASSWORD = "/forgot-password"
 RESET_PASSWORD = "/reset-password"
 # A link mailed to a new address confirms the change of a user's email to it.
 CONFIRM_EMAIL = "/confirm-email"
+# Any logged-in user's own settings: name, password, an owner's business details.
 SETTINGS = "/settings"
 # Every business page lives under this prefix.
 BUSINESS_PREFIX = "/business/"

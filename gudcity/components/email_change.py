@@ -8,6 +8,7 @@ import reflex as rx
 
 from gudcity.components.layout import alert, labelled_input, notice
 from gudcity.state.email_change import EmailChangeState
+from gudcity.state.settings import SettingsState
 
 
 def _password_dialog() -> rx.Component:
@@ -58,8 +59,14 @@ def _form() -> rx.Component:
                 "email",
                 type="email",
                 auto_complete="email",
-                default_value=EmailChangeState.current_email,
+                default_value=SettingsState.email,
                 required=True,
+            ),
+            rx.text(
+                "You log in with this address. A new one works once you open the link we "
+                "mail to it.",
+                size="2",
+                color_scheme="gray",
             ),
             rx.cond(~EmailChangeState.asking_password, alert(EmailChangeState.error)),
             rx.button("Change email", type="submit", size="3"),
@@ -67,6 +74,8 @@ def _form() -> rx.Component:
             align="start",
             width="100%",
         ),
+        # Shows the stored address again once it changed (confirmed in another tab).
+        key=SettingsState.email,
         on_submit=EmailChangeState.ask_password,
     )
 
@@ -75,18 +84,16 @@ def email_change_section() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Email", size="4", as_="h2"),
+            _form(),
+            # Until the link is opened (then the field above shows the new address).
             rx.cond(
-                EmailChangeState.current_email != "",
-                _form(),
-                rx.skeleton(rx.box(height="72px"), loading=True, width="100%"),
-            ),
-            rx.cond(
-                EmailChangeState.sent_to != "",
+                (EmailChangeState.sent_to != "")
+                & (EmailChangeState.sent_to != SettingsState.email),
                 notice(
                     "We sent a link to ",
                     rx.text.strong(EmailChangeState.sent_to),
                     ". Open it to make that your email; until then it stays ",
-                    EmailChangeState.current_email,
+                    SettingsState.email,
                     ".",
                     icon="mail-check",
                     color_scheme="green",
@@ -99,5 +106,5 @@ def email_change_section() -> rx.Component:
             width="100%",
         ),
         width="100%",
-        id="email-settings",
+        id="settings-email",
     )

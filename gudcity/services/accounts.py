@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import new_card_number
+from gudcity.domain.contact import one_line
 from gudcity.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from gudcity.models import Business, StaffPermission, User, UserRole
 from gudcity.services.atomic import atomic
@@ -37,7 +38,7 @@ password_hasher = argon2.PasswordHasher.from_parameters(
 
 
 def clean_name(name: str, what: str = "Name") -> str:
-    cleaned = check_text(" ".join((name or "").split()), what)
+    cleaned = one_line(name, what)
     if not cleaned:
         raise ValidationError(f"{what} is required.")
     if len(cleaned) > MAX_NAME_LENGTH:

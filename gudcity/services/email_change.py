@@ -25,9 +25,9 @@ from gudcity.services import account_tokens
 from gudcity.services.accounts import normalize_email, password_hasher
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, get_row
-from gudcity.services.lookups import businesses_showing
 from gudcity.services.mail import compose, link, queue_mail
-from gudcity.services.outbox import business_topic, customer_topic, publish
+from gudcity.services.outbox import publish
+from gudcity.services.profile import pages_showing
 from gudcity.settings import get_settings
 
 CHANGE = TokenPurpose.EMAIL_CHANGE
@@ -122,8 +122,7 @@ def confirm_email_change(session: Session, token: str) -> User:
         raise ConflictError(TAKEN)
     user.email = row.new_email
     session.add(user)
-    topics = [customer_topic(user.id), *map(business_topic, businesses_showing(session, user.id))]
-    publish(session, topics, "email_changed", {"user_id": user.id})
+    publish(session, pages_showing(session, user), "email_changed", {"user_id": user.id})
     try:
         session.commit()
     except IntegrityError:

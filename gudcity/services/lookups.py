@@ -3,7 +3,7 @@
 Leaf helpers: they read, never write, and import no use case.
 """
 
-from sqlmodel import Session, select, union
+from sqlmodel import Session, select
 
 from gudcity.domain.errors import NotFoundError
 from gudcity.models import (
@@ -16,7 +16,6 @@ from gudcity.models import (
     LoyaltyProgram,
     PointTransaction,
     ProgramEnrollment,
-    StaffPermission,
     User,
     UserRole,
     utc_now,
@@ -93,16 +92,3 @@ def find_transaction(session: Session, key: str) -> PointTransaction | None:
     return session.exec(
         select(PointTransaction).where(PointTransaction.idempotency_key == key)
     ).first()
-
-
-def businesses_showing(session: Session, user_id: int) -> list[int]:
-    """The businesses whose pages show this user: as a customer of theirs (any enrollment),
-    a member of their staff, or their owner."""
-    found = union(
-        select(LoyaltyProgram.business_id)
-        .join(ProgramEnrollment, ProgramEnrollment.program_id == LoyaltyProgram.id)
-        .where(ProgramEnrollment.customer_id == user_id),
-        select(StaffPermission.business_id).where(StaffPermission.user_id == user_id),
-        select(Business.id).where(Business.owner_id == user_id),
-    )
-    return sorted(session.exec(found).scalars())

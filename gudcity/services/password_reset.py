@@ -18,6 +18,8 @@ from gudcity.services.accounts import check_password, normalize_email, password_
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text
 from gudcity.services.mail import compose, link, queue_mail
+from gudcity.services.outbox import publish
+from gudcity.services.profile import pages_showing
 from gudcity.services.sessions import revoke_user_sessions
 from gudcity.settings import get_settings
 
@@ -87,6 +89,8 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
     user.must_change_password = False
     session.add(user)
     revoke_user_sessions(session, user.id)
+    # Its open pages re-read, find their session ended, and log out at once.
+    publish(session, pages_showing(session, user), "password_reset", {"user_id": user.id})
     # A reset also ends a pending change of the account's email (the notice says so).
     account_tokens.end_tokens(session, user.id, RESET, TokenPurpose.EMAIL_CHANGE)
     session.exec(delete(LoginFailure).where(LoginFailure.email == user.email))

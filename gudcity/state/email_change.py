@@ -1,13 +1,13 @@
 """The email section of /settings, and /confirm-email where its link lands.
 
 Changing asks for the password (in a dialog, after "Change email"), then mails a
-link to the new address; the email changes when that link is used.
+link to the new address; the email changes when that link is used. The current
+address is SettingsState's (the page's live read of the account).
 """
 
 import reflex as rx
 
 from gudcity.domain.errors import DatabaseUnavailableError, ServiceError
-from gudcity.models import UserRole
 from gudcity.services import email_change
 from gudcity.state import toasts
 from gudcity.state.arguments import form_text
@@ -15,7 +15,6 @@ from gudcity.state.session import SessionState, call_service
 
 
 class EmailChangeState(SessionState):
-    current_email: str = ""
     # The address typed, held while the dialog asks for the password.
     new_email: str = ""
     asking_password: bool = False
@@ -24,15 +23,9 @@ class EmailChangeState(SessionState):
     error: str = ""
 
     @rx.event
-    async def load(self):
-        """Any logged-in user's own address (others go to /login, like every guarded page)."""
+    def load(self):
+        """A fresh /settings: no dialog open, nothing sent yet (SettingsState.load guards)."""
         self.new_email, self.asking_password, self.sent_to, self.error = "", False, "", ""
-        refused = await self._guard(*UserRole)
-        if refused:
-            return refused
-        user = await self._as_user(lambda _s, u: u)
-        self.current_email = user.email
-        return None
 
     @rx.event
     def ask_password(self, form_data: dict):

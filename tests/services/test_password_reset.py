@@ -4,10 +4,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlmodel import select, update
+from sqlmodel import func, select, update
 
 from gudcity.domain.errors import AuthenticationError, ExpiredError, ValidationError
-from gudcity.models import AccountToken, LoginFailure, OutboxMail, utc_now
+from gudcity.models import AccountToken, LoginFailure, OutboxMail, SyncNotification, utc_now
 from gudcity.services import login, password_reset, sessions
 from gudcity.settings import get_settings
 from tests.support.make import PASSWORD
@@ -184,3 +184,15 @@ def test_two_resets_with_one_link_at_once_change_the_password_once(session, make
         ],
     )
     assert sorted(type(o).__name__ for o in outcomes) == ["ExpiredError", "User"]
+
+
+def test_a_reset_wakes_the_accounts_open_pages_so_they_log_out(session, make, shop):
+    _, business, program, customer = shop
+    make.card(customer, program)
+    password_reset.request_password_reset(session, customer.email)
+    token = reset_token(session, customer.email)
+    last = session.exec(select(func.max(SyncNotification.id))).one() or 0
+
+    password_reset.reset_password(session, token, NEW_PASSWORD)
+    topics = session.exec(select(SyncNotification.topic).where(SyncNotification.id > last)).all()
+    assert sorted(topics) == sorted([f"customer:{customer.id}", f"business:{business.id}"])
