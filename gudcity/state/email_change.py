@@ -29,7 +29,7 @@ class EmailChangeState(SessionState):
 
     @rx.event
     def ask_password(self, form_data: dict):
-        """ "Change email": hold the new address, ask for the password."""
+        """On "Change email": hold the new address, ask for the password."""
         self.new_email = form_text(form_data, "email").strip()
         self.error = ""
         self.asking_password = bool(self.new_email)
