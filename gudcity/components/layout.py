@@ -44,7 +44,18 @@ def top_bar() -> rx.Component:
         ),
         rx.spacer(),
         rx.hstack(
-            rx.text(SessionState.user_name, size="2", color_scheme="gray"),
+            # A long name is cut short (the whole of it on hover): the bar never widens the page.
+            rx.text(
+                SessionState.user_name,
+                title=SessionState.user_name,
+                size="2",
+                color_scheme="gray",
+                max_width=rx.breakpoints(initial="40vw", sm="240px"),
+                overflow="hidden",
+                text_overflow="ellipsis",
+                white_space="nowrap",
+            ),
+            _nav_link("Settings", routes.SETTINGS),
             rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
             align="center",
             spacing="3",
@@ -75,6 +86,39 @@ def page_frame(*children: rx.Component, title: str) -> rx.Component:
             padding_x="12px",
         ),
         min_height="100vh",
+    )
+
+
+def narrow_card(*children: rx.Component) -> rx.Component:
+    """A page of one small form (log in, reset a password): a card in the middle."""
+    return rx.center(
+        rx.card(
+            rx.vstack(*children, spacing="4", width="100%"),
+            size="4",
+            width="100%",
+            max_width="420px",
+        ),
+        padding_x="12px",
+        padding_y="10vh",
+    )
+
+
+def alert(message: rx.Var[str]) -> rx.Component:
+    """Why a form was refused, on the page (role=alert) while it holds a message."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def notice(*text, icon: str, color_scheme: str, **props) -> rx.Component:
+    """A callout whose words may mix plain and strong text, in one paragraph."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon)),
+        rx.callout.text(*text),
+        color_scheme=color_scheme,
+        width="100%",
+        **props,
     )
 
 

@@ -7,7 +7,8 @@ businesses' books name it; everything that says who the person was goes:
   on a reserved domain (`.invalid`, never routable); password hash -> the hash of
   a random secret nobody holds; card number cleared, public id (what QR codes
   carry) and every card's number replaced, so an old QR or card number no longer
-  resolves; every session ended; log-in failures recorded under the email deleted.
+  resolves; every session ended; log-in failures recorded under the email, mailed
+  links (a pending email change's new address too) and the mails to them deleted.
 - A customer leaves every program (they drop off each business's list), their
   requests still waiting for an answer expire, and their waiting reward codes are
   cancelled with REFUND ledger rows, as a cancel by the customer would: the
@@ -32,6 +33,7 @@ from sqlmodel import Session
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.errors import AuthenticationError, PermissionDeniedError
 from gudcity.models import (
+    AccountToken,
     ApprovalRequest,
     ApprovalStatus,
     Business,
@@ -41,6 +43,7 @@ from gudcity.models import (
     LoginFailure,
     LoyaltyCard,
     LoyaltyProgram,
+    OutboxMail,
     ProgramEnrollment,
     RewardCode,
     RewardCodeStatus,
@@ -144,9 +147,25 @@ def do_remove_seats(session: Session, user: User) -> None:
         publish(session, [business_topic(business_id)], "staff_removed", {"user_id": user.id})
 
 
+def do_forget_addresses(session: Session, user: User) -> None:
+    """Log-in failures under their email, their mailed links, and every mail to them
+    (sent or waiting: a waiting reset link must not go out) or to an address they
+    were moving to."""
+    addresses = {user.email} | {
+        email
+        for email in session.scalars(
+            select(AccountToken.new_email).where(AccountToken.user_id == user.id)
+        )
+        if email
+    }
+    session.execute(delete(LoginFailure).where(LoginFailure.email.in_(addresses)))
+    session.execute(delete(OutboxMail).where(OutboxMail.to_address.in_(addresses)))
+    session.execute(delete(AccountToken).where(AccountToken.user_id == user.id))
+
+
 def do_anonymise(session: Session, user: User) -> None:
     """The row keeps its id and role; nothing in it says who the person was."""
-    session.execute(delete(LoginFailure).where(LoginFailure.email == user.email))
+    do_forget_addresses(session, user)
     revoke_user_sessions(session, user.id)
     user.name = DELETED_CUSTOMER if user.role == UserRole.CUSTOMER else DELETED_USER
     user.email = f"{secrets.token_hex(12)}@{PLACEHOLDER_DOMAIN}"

@@ -4,7 +4,6 @@ A session token lives in the browser's HttpOnly cookie and nowhere else: the ser
 keeps its sha256, Reflex's state never holds it (gudcity/web/credentials.py).
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,12 +11,9 @@ from sqlmodel import Session, delete, select, update
 
 from gudcity.domain.errors import AuthenticationError
 from gudcity.models import LoginTicket, User, UserSession, utc_now
+from gudcity.services.account_tokens import hash_token
 from gudcity.services.atomic import atomic
 from gudcity.settings import get_settings
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @atomic
@@ -61,12 +57,17 @@ def log_out(session: Session, token: str | None) -> None:
         session.commit()
 
 
-def revoke_user_sessions(session: Session, user_id: int) -> None:
-    """End every live session of the user (in the caller's transaction): each tab of
-    theirs is logged out at its next event or change-feed refresh."""
+def revoke_user_sessions(session: Session, user_id: int, *, keep: str = "") -> None:
+    """End every live session of the user but the one whose token is `keep` (in the
+    caller's transaction): each tab of theirs is logged out at its next event or
+    change-feed refresh."""
     session.exec(
         update(UserSession)
-        .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.token_hash != hash_token(keep),
+        )
         .values(revoked_at=utc_now())
     )
     session.exec(delete(LoginTicket).where(LoginTicket.user_id == user_id))

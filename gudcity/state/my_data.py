@@ -4,7 +4,6 @@ the password. ("Download my data" is a plain download: gudcity/web/exports.py.)"
 import reflex as rx
 
 from gudcity.domain.errors import ServiceError
-from gudcity.models import UserRole
 from gudcity.services import account_deletion
 from gudcity.state import toasts
 from gudcity.state.arguments import flag, form_text
@@ -22,10 +21,9 @@ class MyDataState(SessionState):
     deleting: bool = False
 
     @rx.event
-    async def load(self):
-        """Any logged-in user."""
+    def load(self):
+        """A fresh /settings: the dialog closed, no refusal shown (SettingsState.load guards)."""
         self.delete_open, self.delete_error, self.deleting = False, "", False
-        return await self._guard(*UserRole)
 
     @rx.event
     def delete_open_changed(self, is_open):

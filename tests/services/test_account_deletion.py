@@ -28,8 +28,10 @@ from gudcity.services import (
     account_deletion,
     customers,
     deductions,
+    email_change,
     enrollment,
     login,
+    password_reset,
     programs,
     qr_cards,
     redemptions,
@@ -45,7 +47,8 @@ NAME = "Alice Zyxwvut"
 
 @pytest.fixture
 def alice_at_the_shop(session, make):
-    """Alice holds 60 points, a waiting reward code (20), a waiting deduction and invitation."""
+    """Alice holds 60 points, a waiting reward code (20), a waiting deduction and invitation,
+    a reset link and an email change on their way by mail."""
     owner, business = make.business("Bean There")
     program = make.program(owner, business, name="Coffee Club")
     other = make.program(owner, business, name="Tea Club")
@@ -55,6 +58,8 @@ def alice_at_the_shop(session, make):
     redemptions.redeem_reward(session, alice, card.id, reward.id, make.key())
     deductions.request_deduction(session, owner, card.id, 5, make.key())
     enrollment.request_enrollment(session, owner, other.id, alice.id, make.key())
+    password_reset.request_password_reset(session, alice.email)
+    email_change.request_email_change(session, alice, f"{make.prefix}new@example.org", PASSWORD)
     token = sessions.start_session(session, alice)
     session.refresh(card)
     return owner, business, program, alice, card, token
@@ -80,8 +85,10 @@ def _rows_mentioning(session, *needles: str) -> list[str]:
 
 def test_deletion_leaves_no_personal_data_anywhere(session, alice_at_the_shop):
     _owner, _business, _program, alice, card, _token = alice_at_the_shop
-    personal = (NAME, alice.email, alice.card_number, card.card_number, alice.public_id)
-    assert _rows_mentioning(session, *personal) != []
+    new_email = alice.email.split("customer")[0] + "new@example.org"
+    personal = (NAME, alice.email, new_email, alice.card_number, card.card_number, alice.public_id)
+    for needle in personal:
+        assert _rows_mentioning(session, needle) != [], needle
 
     account_deletion.delete_account(session, alice, PASSWORD)
 

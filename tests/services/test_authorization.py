@@ -59,11 +59,13 @@ from gudcity.services import (
     customer_detail,
     customers,
     deductions,
+    email_change,
     enrollment,
     exports,
     my_data,
     notifications,
     permissions,
+    profile,
     programs,
     qr_cards,
     redemptions,
@@ -411,6 +413,30 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "choose_first_password": _choose_first_password,
     "businesses_of": lambda w: lambda actor: permissions.businesses_of(w.session, actor),
     "seat_of": lambda w: lambda actor: permissions.seat_of(w.session, actor),
+    # one's own settings
+    "account_settings": lambda w: lambda actor: profile.account_settings(w.session, actor),
+    "change_name": lambda w: lambda actor: profile.change_name(w.session, actor, "New Name"),
+    "change_password": lambda w: (
+        lambda actor: profile.change_password(
+            w.session, actor, PASSWORD, "a password of my own", keep_session=""
+        )
+    ),
+    "update_business_profile": lambda w: (
+        lambda actor: profile.update_business_profile(
+            w.session,
+            actor,
+            w.business.id,
+            name="Bean Here",
+            address="1 High Street",
+            phone="+44 20 7946 0958",
+            opening_hours="Mon-Fri 8:00-18:00",
+        )
+    ),
+    "request_email_change": lambda w: (
+        lambda actor: email_change.request_email_change(
+            w.session, actor, f"moved-{w.make.key()}@example.com", PASSWORD
+        )
+    ),
     # one's own data, a business's exports
     "export_my_data": lambda w: lambda actor: my_data.export_my_data(w.session, actor),
     "delete_account": lambda w: (
@@ -447,6 +473,7 @@ READS = {
     "businesses_of",
     "seat_of",
     "list_staff",
+    "account_settings",
     "export_my_data",
     "customers_csv",
     "ledger_csv",
@@ -508,6 +535,11 @@ POLICY = [
     ("choose_first_password",         ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("businesses_of",                 ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("seat_of",                       ANYONE,    DENY, DENY, DENY, OK,   OK,   OK,   OK),
+    ("account_settings",              ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("change_name",                   ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("change_password",               ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("update_business_profile",       OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("request_email_change",          ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("export_my_data",                ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     # An owner's account carries their business: they export or transfer it first.
     ("delete_account",                ANYONE,    DENY, OK,   OK,   DENY, DENY, OK,   OK),
