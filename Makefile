@@ -117,6 +117,7 @@ bench: venv $(VENV)/.installed-test system-deps
 	$(PY) -m bench.customers_list
 	$(PY) -m bench.upload_flood
 	$(PY) -m bench.activity
+	$(PY) -m bench.export
 
 clean:
 	rm -rf .web .states

@@ -35,6 +35,7 @@ from gudcity.state.customers import CustomersState
 from gudcity.state.email_change import ConfirmEmailState, EmailChangeState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
+from gudcity.state.my_data import MyDataState
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
 from gudcity.state.programs import ProgramsState
@@ -43,6 +44,7 @@ from gudcity.state.session import SessionState
 from gudcity.state.settings import SettingsState
 from gudcity.state.staff import StaffState
 from gudcity.web.credentials import CredentialsMiddleware
+from gudcity.web.exports import export_endpoints
 from gudcity.web.headers import add_security_headers
 from gudcity.web.limits import limit_request_size
 from gudcity.web.session_endpoints import session_endpoints
@@ -51,11 +53,12 @@ from gudcity.web.session_endpoints import session_endpoints
 keep_files_private(get_settings().database_url)
 
 # Around the backend, innermost first (each wraps the ones before it): the session
-# endpoints mount Reflex inside them; the credentials middleware then sees every
-# request, theirs included; sizes are checked while a body is read; every response
+# and download endpoints mount Reflex inside them; the credentials middleware then
+# sees every request, theirs included; sizes are checked while a body is read; every response
 # gets the security headers.
 API_TRANSFORMERS = [
     session_endpoints(),
+    export_endpoints(),
     CredentialsMiddleware,
     limit_request_size,
     add_security_headers,
@@ -119,7 +122,7 @@ app.add_page(
     settings.settings,
     route=settings.ROUTE,
     title=settings.TITLE,
-    on_load=[SettingsState.load, EmailChangeState.load],
+    on_load=[SettingsState.load, EmailChangeState.load, MyDataState.load],
 )
 
 app.register_lifespan_task(disable_nagle)

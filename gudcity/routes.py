@@ -23,6 +23,10 @@ RESET_PASSWORD = "/reset-password"
 CONFIRM_EMAIL = "/confirm-email"
 # Any logged-in user's own settings: name, password, an owner's business details.
 SETTINGS = "/settings"
+# Downloads served by HTTP endpoints (gudcity/web/exports.py), not pages.
+MY_DATA_DOWNLOAD = "/export/my-data.json"
+CUSTOMERS_CSV = "/export/customers.csv"
+LEDGER_CSV = "/export/ledger.csv"
 # Every business page lives under this prefix.
 BUSINESS_PREFIX = "/business/"
 

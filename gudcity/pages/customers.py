@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
+from gudcity.components.exports import export_buttons
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.state.business import ProgramChoice
 from gudcity.state.customers import ALL_PROGRAMS, CustomerLine, CustomersState
@@ -158,6 +159,7 @@ def _customer_list() -> rx.Component:
 def customers() -> rx.Component:
     return page_frame(
         _total(),
+        rx.cond(CustomersState.is_owner, export_buttons()),
         _filters(),
         rx.box(_customer_list(), id="customers", aria_live="polite", width="100%"),
         business_notifications(CustomersState),

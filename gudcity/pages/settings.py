@@ -8,6 +8,7 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.email_change import email_change_section
 from gudcity.components.layout import labelled_input, page_frame
+from gudcity.components.my_data import my_data_section
 from gudcity.domain.contact import MAX_ADDRESS_LENGTH, MAX_HOURS_LENGTH, MAX_PHONE_LENGTH
 from gudcity.models import UserRole
 from gudcity.state.settings import (
@@ -203,8 +204,14 @@ def business_section() -> rx.Component:
     )
 
 
-# The sections in the order shown; more (your data) join this list.
-SECTIONS = (name_section, email_change_section, password_section, business_section)
+# The sections in the order shown.
+SECTIONS = (
+    name_section,
+    email_change_section,
+    password_section,
+    business_section,
+    my_data_section,
+)
 
 
 def _load_failed() -> rx.Component:

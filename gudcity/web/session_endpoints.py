@@ -81,7 +81,7 @@ def log_out(request: Request) -> RedirectResponse:
     return response
 
 
-def _database_may_be_down(endpoint: Callable[[Request], Response]):
+def database_may_be_down(endpoint: Callable[[Request], Response]):
     """A database that cannot be reached is a 503 with the app's message, not a crash."""
 
     def call(request: Request) -> Response:
@@ -98,7 +98,7 @@ def session_endpoints() -> Starlette:
     """The endpoints as an app for `api_transformer`: Reflex mounts itself inside it."""
     return Starlette(
         routes=[
-            Route(SESSION_ROUTE, _database_may_be_down(start_session), methods=["GET"]),
-            Route(LOG_OUT_ROUTE, _database_may_be_down(log_out), methods=["GET"]),
+            Route(SESSION_ROUTE, database_may_be_down(start_session), methods=["GET"]),
+            Route(LOG_OUT_ROUTE, database_may_be_down(log_out), methods=["GET"]),
         ]
     )

@@ -49,6 +49,7 @@ from gudcity.models import (
     User,
 )
 from gudcity.services import (
+    account_deletion,
     accounts,
     activity,
     answers,
@@ -60,6 +61,8 @@ from gudcity.services import (
     deductions,
     email_change,
     enrollment,
+    exports,
+    my_data,
     notifications,
     permissions,
     profile,
@@ -434,6 +437,17 @@ CALLS: dict[str, Callable[[World], Call]] = {
             w.session, actor, f"moved-{w.make.key()}@example.com", PASSWORD
         )
     ),
+    # one's own data, a business's exports
+    "export_my_data": lambda w: lambda actor: my_data.export_my_data(w.session, actor),
+    "delete_account": lambda w: (
+        lambda actor: account_deletion.delete_account(w.session, actor, PASSWORD)
+    ),
+    "customers_csv": lambda w: (
+        lambda actor: list(exports.customers_csv(w.session, actor, w.business.id).rows)
+    ),
+    "ledger_csv": lambda w: (
+        lambda actor: list(exports.ledger_csv(w.session, actor, w.business.id).rows)
+    ),
 }
 
 # Calls that only read: even when allowed they must write nothing.
@@ -460,6 +474,9 @@ READS = {
     "seat_of",
     "list_staff",
     "account_settings",
+    "export_my_data",
+    "customers_csv",
+    "ledger_csv",
 }
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
@@ -523,6 +540,11 @@ POLICY = [
     ("change_password",               ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("update_business_profile",       OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
     ("request_email_change",          ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("export_my_data",                ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    # An owner's account carries their business: they export or transfer it first.
+    ("delete_account",                ANYONE,    DENY, OK,   OK,   DENY, DENY, OK,   OK),
+    ("customers_csv",                 OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("ledger_csv",                    OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)
@@ -550,6 +572,7 @@ NOT_CALLS = {
     "check_business_permission",
     "card_access",
     "open_enrollment_request",
+    "check_deletable",
 }
 
 
@@ -598,6 +621,8 @@ def test_another_customers_listings_hold_nothing_of_the_customer(session, world)
     assert notifications.unread_count(session, mallory) == 0
     _reward_code(world)
     assert redemptions.list_reward_codes(session, mallory) == []
+    mine = my_data.export_my_data(session, mallory)
+    assert mine["cards"] == mine["ledger"] == mine["reward_codes"] == mine["notifications"] == []
 
 
 def test_another_customer_marking_all_read_leaves_the_customers_unread(session, world):
@@ -614,6 +639,8 @@ def test_another_business_sees_none_of_the_business_in_its_own_listings(session,
     assert customers.count_customers(session, rival, rivals) == 0
     assert programs.list_programs(session, rival, rivals) == []
     assert notifications.list_business_notifications(session, rival, rivals) == []
+    assert list(exports.customers_csv(session, rival, rivals).rows) == []
+    assert list(exports.ledger_csv(session, rival, rivals).rows) == []
     assert [b.id for b in permissions.businesses_of(session, rival)] == [rivals]
 
 

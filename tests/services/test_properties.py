@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from sqlmodel import Session, select
 
@@ -39,6 +39,7 @@ from gudcity.models import (
     User,
 )
 from gudcity.services import (
+    account_deletion,
     accounts,
     activity,
     answers,
@@ -356,6 +357,16 @@ def test_the_longest_names_and_reason_still_fit_the_deduction_message(session, m
         make.key(),
         reason="R" * 1000,
     )
+
+
+@FEWER
+@given(password=texts())
+def test_deleting_an_account_with_any_wrong_password_is_refused(session, counter, password):
+    assume(password != PASSWORD)
+    refused = refused_or_done(
+        session, lambda: account_deletion.delete_account(session, counter.customer, password)
+    )
+    assert isinstance(refused, AuthenticationError)
 
 
 # --- look-ups -----------------------------------------------------------------------------

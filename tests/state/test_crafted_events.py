@@ -15,6 +15,7 @@ from gudcity.state.counter import CounterState
 from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
 from gudcity.state.failures import UNEXPECTED, show_failure
+from gudcity.state.my_data import MyDataState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 from gudcity.state.staff import StaffState
@@ -73,6 +74,9 @@ CUSTOMER_CASES = [
     (CardsState, "/cards", "leave", ({"program": 1},)),
     (CardsState, "/cards", "cancel_code", ("abc",)),
     (CardsState, "/cards", "cancel_code", (-1,)),
+    (MyDataState, "/settings", "delete_account", ("not a form",)),
+    (MyDataState, "/settings", "delete_account", ({"delete_password": ["x"]},)),
+    (MyDataState, "/settings", "delete_account", ({"delete_password": "x" * 100_000},)),
 ]
 # The counter (state/counter.py) lives on the scanner page, which its on_load opens.
 COUNTER_CASES = [
