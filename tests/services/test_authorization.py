@@ -53,6 +53,7 @@ from gudcity.services import (
     activity,
     answers,
     awards,
+    card_history,
     cards,
     counter,
     customer_detail,
@@ -296,6 +297,12 @@ CALLS: dict[str, Callable[[World], Call]] = {
     ),
     "cancel_reward_code": _cancel_reward_code,
     "list_reward_codes": lambda w: lambda actor: redemptions.list_reward_codes(w.session, actor),
+    # a card's own page (its holder only)
+    "card_summary": lambda w: lambda actor: card_history.card_summary(w.session, actor, w.card.id),
+    "card_history": lambda w: lambda actor: card_history.card_history(w.session, actor, w.card.id),
+    "card_reward_codes": lambda w: (
+        lambda actor: card_history.card_reward_codes(w.session, actor, w.card.id)
+    ),
     # the counter
     "check_reward_code": _check_reward_code,
     "deliver_reward_code": _deliver_reward_code,
@@ -428,6 +435,9 @@ READS = {
     "business_unread_count",
     "list_cards",
     "recent_activity",
+    "card_summary",
+    "card_history",
+    "card_reward_codes",
     "list_customer_notifications",
     "unread_count",
     "businesses_of",
@@ -448,6 +458,9 @@ POLICY = [
     ("redeem_reward",                 CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("cancel_reward_code",            CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("list_reward_codes",             CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("card_summary",                  CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("card_history",                  CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("card_reward_codes",             CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("check_reward_code",             SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("deliver_reward_code",           SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("find_customer_by_card_number",  SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
