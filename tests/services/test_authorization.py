@@ -403,6 +403,9 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "list_customer_notifications": lambda w: (
         lambda actor: notifications.list_customer_notifications(w.session, actor)
     ),
+    "notification_entries": lambda w: (
+        lambda actor: notifications.notification_entries(w.session, actor)
+    ),
     "unread_count": lambda w: lambda actor: notifications.unread_count(w.session, actor),
     "mark_read": _mark_read,
     "mark_all_read": lambda w: lambda actor: notifications.mark_all_read(w.session, actor),
@@ -439,6 +442,7 @@ READS = {
     "card_history",
     "card_reward_codes",
     "list_customer_notifications",
+    "notification_entries",
     "unread_count",
     "businesses_of",
     "seat_of",
@@ -493,6 +497,7 @@ POLICY = [
     ("list_cards",                    CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("recent_activity",               CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("list_customer_notifications",   CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("notification_entries",          CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("unread_count",                  CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("mark_read",                     CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("mark_all_read",                 CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
