@@ -7,7 +7,18 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.files import keep_files_private
-from gudcity.pages import activity, auth, cards, customer, customers, home, programs, scanner, staff
+from gudcity.pages import (
+    activity,
+    auth,
+    card_history,
+    cards,
+    customer,
+    customers,
+    home,
+    programs,
+    scanner,
+    staff,
+)
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
@@ -15,6 +26,7 @@ from gudcity.realtime.sweeps import sweep_reward_codes
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
 from gudcity.state.activity import ActivityState
+from gudcity.state.card_history import CardHistoryState
 from gudcity.state.cards import CardsState
 from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
@@ -49,6 +61,12 @@ app.add_page(home.home, route=home.ROUTE, title=home.TITLE, on_load=HomeState.lo
 app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")
 app.add_page(auth.register, route=auth.REGISTER_ROUTE, title="Create an account · GudCity")
 app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
+app.add_page(
+    card_history.card_history,
+    route=card_history.ROUTE,
+    title=card_history.TITLE,
+    on_load=CardHistoryState.load,
+)
 app.add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
 app.add_page(
     customers.customers, route=customers.ROUTE, title=customers.TITLE, on_load=CustomersState.load

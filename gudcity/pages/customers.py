@@ -68,25 +68,55 @@ def _balance(balance: str) -> rx.Component:
     return rx.text(balance, data_testid="customer-balance", size="2")
 
 
+# Below the md breakpoint the table's rows become one card per customer: the same
+# elements (the same test ids), laid out as blocks, so nothing scrolls sideways.
+_ON_PHONE_BLOCK = {"initial": "block", "md": "table-cell"}
+
+
+def _cell(*children, label: str, **props) -> rx.Component:
+    """A cell; on a phone a line of the customer's card, led by its column's name."""
+    return rx.table.cell(
+        rx.text(
+            label,
+            size="1",
+            color_scheme="gray",
+            display={"initial": "block", "md": "none"},
+        ),
+        *children,
+        display=_ON_PHONE_BLOCK,
+        padding={"initial": "4px 12px", "md": "var(--table-cell-padding)"},
+        box_shadow={"initial": "none", "md": "inset 0 -1px var(--gray-a5)"},
+        **props,
+    )
+
+
 def _customer_row(line: CustomerLine) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
-                rx.link(line.name, href=line.href, weight="medium"),
-                rx.text(line.email, size="1", color_scheme="gray"),
+                rx.link(line.name, href=line.href, weight="medium", overflow_wrap="anywhere"),
+                rx.text(line.email, size="1", color_scheme="gray", overflow_wrap="anywhere"),
                 spacing="0",
-            )
+            ),
+            display=_ON_PHONE_BLOCK,
+            padding={"initial": "12px 12px 4px", "md": "var(--table-cell-padding)"},
+            box_shadow={"initial": "none", "md": "inset 0 -1px var(--gray-a5)"},
         ),
-        rx.table.cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1")),
-        rx.table.cell(rx.badge(line.tier, variant="outline")),
-        rx.table.cell(line.last_visit, white_space="nowrap"),
+        _cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1"), label="Balance"),
+        _cell(rx.badge(line.tier, variant="outline"), label="Tier"),
+        _cell(line.last_visit, label="Last visit", white_space="nowrap"),
         data_testid="customer-row",
         align="center",
+        display={"initial": "block", "md": "table-row"},
+        border={"initial": "1px solid var(--gray-a5)", "md": "none"},
+        border_radius={"initial": "var(--radius-3)", "md": "0"},
+        margin_bottom={"initial": "12px", "md": "0"},
+        padding_bottom={"initial": "8px", "md": "0"},
     )
 
 
 def _customer_table() -> rx.Component:
-    """Name and balances come first, so a phone shows them without scrolling sideways."""
+    """A table on a desktop; on a phone one card per customer (no sideways scroll)."""
     return rx.box(
         rx.table.root(
             rx.table.header(
@@ -95,14 +125,18 @@ def _customer_table() -> rx.Component:
                     rx.table.column_header_cell("Balance"),
                     rx.table.column_header_cell("Tier"),
                     rx.table.column_header_cell("Last visit"),
-                )
+                ),
+                display={"initial": "none", "md": "table-header-group"},
             ),
-            rx.table.body(rx.foreach(CustomersState.rows, _customer_row)),
+            rx.table.body(
+                rx.foreach(CustomersState.rows, _customer_row),
+                display={"initial": "block", "md": "table-row-group"},
+            ),
             variant="surface",
             width="100%",
         ),
-        overflow_x="auto",
         width="100%",
+        id="customer-list",
     )
 
 
