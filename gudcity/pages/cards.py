@@ -148,10 +148,9 @@ def cards() -> rx.Component:
             rx.box(reward_codes_section(), order="2", grid_column="1 / -1", min_width="0"),
             rx.box(_cards_section(), order="3", min_width="0"),
             display="grid",
-            grid_template_columns={
-                "initial": "minmax(0, 1fr)",
-                "md": "minmax(0, 1fr) minmax(0, 1fr)",
-            },
+            grid_template_columns=rx.breakpoints(
+                initial="minmax(0, 1fr)", md="minmax(0, 1fr) minmax(0, 1fr)"
+            ),
             gap="24px",
             align_items="start",
             width="100%",

@@ -68,9 +68,9 @@ def _balance(balance: str) -> rx.Component:
     return rx.text(balance, data_testid="customer-balance", size="2")
 
 
-# Below the md breakpoint the table's rows become one card per customer: the same
+# Below the sm breakpoint (48em) the table's rows become one card per customer: the same
 # elements (the same test ids), laid out as blocks, so nothing scrolls sideways.
-_ON_PHONE_BLOCK = {"initial": "block", "md": "table-cell"}
+_ON_PHONE_BLOCK = rx.breakpoints(initial="block", sm="table-cell")
 
 
 def _cell(*children, label: str, **props) -> rx.Component:
@@ -80,12 +80,12 @@ def _cell(*children, label: str, **props) -> rx.Component:
             label,
             size="1",
             color_scheme="gray",
-            display={"initial": "block", "md": "none"},
+            display=rx.breakpoints(initial="block", sm="none"),
         ),
         *children,
         display=_ON_PHONE_BLOCK,
-        padding={"initial": "4px 12px", "md": "var(--table-cell-padding)"},
-        box_shadow={"initial": "none", "md": "inset 0 -1px var(--gray-a5)"},
+        padding=rx.breakpoints(initial="4px 12px", sm="var(--table-cell-padding)"),
+        box_shadow=rx.breakpoints(initial="none", sm="inset 0 -1px var(--gray-a5)"),
         **props,
     )
 
@@ -99,19 +99,19 @@ def _customer_row(line: CustomerLine) -> rx.Component:
                 spacing="0",
             ),
             display=_ON_PHONE_BLOCK,
-            padding={"initial": "12px 12px 4px", "md": "var(--table-cell-padding)"},
-            box_shadow={"initial": "none", "md": "inset 0 -1px var(--gray-a5)"},
+            padding=rx.breakpoints(initial="12px 12px 4px", sm="var(--table-cell-padding)"),
+            box_shadow=rx.breakpoints(initial="none", sm="inset 0 -1px var(--gray-a5)"),
         ),
         _cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1"), label="Balance"),
         _cell(rx.badge(line.tier, variant="outline"), label="Tier"),
         _cell(line.last_visit, label="Last visit", white_space="nowrap"),
         data_testid="customer-row",
         align="center",
-        display={"initial": "block", "md": "table-row"},
-        border={"initial": "1px solid var(--gray-a5)", "md": "none"},
-        border_radius={"initial": "var(--radius-3)", "md": "0"},
-        margin_bottom={"initial": "12px", "md": "0"},
-        padding_bottom={"initial": "8px", "md": "0"},
+        display=rx.breakpoints(initial="block", sm="table-row"),
+        border=rx.breakpoints(initial="1px solid var(--gray-a5)", sm="none"),
+        border_radius=rx.breakpoints(initial="var(--radius-3)", sm="0"),
+        margin_bottom=rx.breakpoints(initial="12px", sm="0"),
+        padding_bottom=rx.breakpoints(initial="8px", sm="0"),
     )
 
 
@@ -126,11 +126,11 @@ def _customer_table() -> rx.Component:
                     rx.table.column_header_cell("Tier"),
                     rx.table.column_header_cell("Last visit"),
                 ),
-                display={"initial": "none", "md": "table-header-group"},
+                display=rx.breakpoints(initial="none", sm="table-header-group"),
             ),
             rx.table.body(
                 rx.foreach(CustomersState.rows, _customer_row),
-                display={"initial": "block", "md": "table-row-group"},
+                display=rx.breakpoints(initial="block", sm="table-row-group"),
             ),
             variant="surface",
             width="100%",
