@@ -17,6 +17,7 @@ from gudcity.pages import (
     home,
     programs,
     scanner,
+    settings,
     staff,
 )
 from gudcity.realtime.collector import tune_garbage_collector
@@ -35,6 +36,7 @@ from gudcity.state.home import HomeState
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.state.settings import SettingsState
 from gudcity.state.staff import StaffState
 from gudcity.web.credentials import CredentialsMiddleware
 from gudcity.web.headers import add_security_headers
@@ -86,6 +88,9 @@ app.add_page(
 )
 app.add_page(
     activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load
+)
+app.add_page(
+    settings.settings, route=settings.ROUTE, title=settings.TITLE, on_load=SettingsState.load
 )
 
 app.register_lifespan_task(disable_nagle)

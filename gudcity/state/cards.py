@@ -80,6 +80,10 @@ class CardTile:
     archived: bool = False
     # The card's own page: its whole history and reward codes.
     href: str = ""
+    # How to reach the business, as its owner keeps it in /settings ("" when not given).
+    business_address: str = ""
+    business_phone: str = ""
+    business_hours: str = ""
 
 
 @dataclass
@@ -142,6 +146,9 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
         ],
         archived=card.program_archived,
         href=routes.card_page(card.card_id),
+        business_address=card.business_address,
+        business_phone=card.business_phone,
+        business_hours=card.business_hours,
     )
 
 
