@@ -11,6 +11,7 @@ from gudcity.mail.worker import deliver_mails
 from gudcity.pages import (
     activity,
     auth,
+    card_history,
     cards,
     confirm_email,
     customer,
@@ -29,6 +30,7 @@ from gudcity.realtime.sweeps import sweep_reward_codes
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
 from gudcity.state.activity import ActivityState
+from gudcity.state.card_history import CardHistoryState
 from gudcity.state.cards import CardsState
 from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
@@ -98,6 +100,12 @@ app.add_page(
     on_load=ConfirmEmailState.load,
 )
 app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
+app.add_page(
+    card_history.card_history,
+    route=card_history.ROUTE,
+    title=card_history.TITLE,
+    on_load=CardHistoryState.load,
+)
 app.add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
 app.add_page(
     customers.customers, route=customers.ROUTE, title=customers.TITLE, on_load=CustomersState.load

@@ -7,6 +7,8 @@ HOME = "/"
 LOGIN = "/login"
 REGISTER = "/register"
 CARDS = "/cards"
+# One of the customer's cards, its whole history: /cards/<card id>.
+CARD = "/cards/[card_id]"
 SCANNER = "/business/scanner"
 CUSTOMERS = "/business/customers"
 # One customer of the business: /business/customers/<id> (Reflex's dynamic segment).
@@ -34,3 +36,8 @@ BUSINESS_PREFIX = "/business/"
 def customer_page(customer_id: int) -> str:
     """The address of one customer's page (CUSTOMER, filled in)."""
     return f"{CUSTOMERS}/{customer_id}"
+
+
+def card_page(card_id: int) -> str:
+    """The address of one card's page (CARD, filled in)."""
+    return f"{CARDS}/{card_id}"

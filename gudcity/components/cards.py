@@ -76,6 +76,34 @@ def _recent_activity(card: CardTile) -> rx.Component:
     )
 
 
+def _card_actions(card: CardTile) -> rx.Component:
+    """The card's own page (its whole history), and leaving the program (confirmed)."""
+    return rx.flex(
+        rx.link(rx.icon("history", size=16), "History", href=card.href, size="2"),
+        rx.spacer(),
+        confirm_button(
+            "Leave program",
+            title="Leave " + card.program_name + "?",
+            description=(
+                "The card leaves your list and "
+                + card.business_name
+                + " no longer sees you as a customer. Waiting reward codes are cancelled "
+                "(their points go back on the card) and open requests are declined. "
+                "Your balance is kept if you join again."
+            ),
+            on_confirm=CardsState.leave(card.program_id),
+            loading=CardsState.leaving_id == card.program_id,
+            disabled=CardsState.leaving_id != 0,
+            size="1",
+            variant="ghost",
+            color_scheme="red",
+            aria_label="Leave program " + card.program_name,
+        ),
+        align="center",
+        width="100%",
+    )
+
+
 def _contact_line(icon: str, text, **props) -> rx.Component:
     return rx.cond(
         text != "",
@@ -123,9 +151,12 @@ def loyalty_card(card: CardTile) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.vstack(
-                    rx.text(card.program_name, weight="bold", size="4"),
-                    rx.text(card.business_name, size="2", color_scheme="gray"),
+                    rx.text(card.program_name, weight="bold", size="4", overflow_wrap="anywhere"),
+                    rx.text(
+                        card.business_name, size="2", color_scheme="gray", overflow_wrap="anywhere"
+                    ),
                     spacing="0",
+                    min_width="0",
                 ),
                 rx.spacer(),
                 rx.cond(card.archived, rx.badge("Archived", color_scheme="gray")),
@@ -155,6 +186,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                     width="100%",
                 ),
             ),
+            _card_actions(card),
             spacing="3",
             width="100%",
         ),
@@ -213,7 +245,11 @@ def notification_item(note: NotificationItem) -> rx.Component:
     return rx.box(
         rx.vstack(
             _notification_heading(note),
-            rx.text(note.message, size="2"),
+            rx.text(note.message, size="2", overflow_wrap="anywhere"),
+            rx.cond(
+                note.detail != "",
+                rx.text(note.detail, size="1", color_scheme="gray", overflow_wrap="anywhere"),
+            ),
             _answer_buttons(note),
             rx.cond(
                 note.unread & ~note.needs_answer,

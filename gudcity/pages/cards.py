@@ -44,7 +44,23 @@ def _cards_section() -> rx.Component:
     )
 
 
-def _notifications_section() -> rx.Component:
+def _waiting_requests() -> rx.Component:
+    """Requests waiting for an answer: first on the page, Accept / Decline on the first screen."""
+    return rx.cond(
+        CardsState.waiting_requests.length() > 0,
+        rx.vstack(
+            rx.heading("Waiting for your answer", size="4", as_="h2"),
+            rx.foreach(CardsState.waiting_requests, notification_item),
+            id="waiting-requests",
+            spacing="2",
+            width="100%",
+            order="0",
+            grid_column="1 / -1",
+        ),
+    )
+
+
+def _notification_list() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.heading("Notifications", size="5", as_="h2"),
@@ -63,23 +79,46 @@ def _notifications_section() -> rx.Component:
                 ),
             ),
             align="center",
+            wrap="wrap",
             width="100%",
         ),
         rx.cond(
-            CardsState.notifications.length() > 0,
-            rx.vstack(
-                rx.foreach(CardsState.notifications, notification_item), spacing="2", width="100%"
-            ),
-            rx.text(
-                "Nothing new. Notifications appear here the moment a business scans your code.",
-                size="2",
-                color_scheme="gray",
+            CardsState.loading,
+            rx.vstack(*(rx.skeleton(height="64px", width="100%") for _ in range(3)), width="100%"),
+            rx.cond(
+                CardsState.notifications.length() > 0,
+                rx.vstack(
+                    rx.foreach(CardsState.other_notifications, notification_item),
+                    rx.cond(
+                        CardsState.has_older_notifications,
+                        rx.button("Show older", variant="soft", on_click=CardsState.show_older),
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                rx.text(
+                    "Nothing new. Notifications appear here the moment a business scans your code.",
+                    size="2",
+                    color_scheme="gray",
+                ),
             ),
         ),
-        id="notifications",
-        aria_live="polite",
         width="100%",
         spacing="3",
+        order="4",
+        min_width="0",
+    )
+
+
+def _notifications_section() -> rx.Component:
+    """#notifications holds every notification; it lays out no box of its own, so the
+    waiting requests go to the top of the page and the rest beside the cards."""
+    return rx.box(
+        _waiting_requests(),
+        _notification_list(),
+        id="notifications",
+        aria_live="polite",
+        display="contents",
     )
 
 
@@ -100,16 +139,21 @@ def _redemption_dialog() -> rx.Component:
 
 
 def cards() -> rx.Component:
+    """Phone first: a waiting request, the QR code, codes to collect, then cards and news
+    (side by side from the md breakpoint)."""
     return page_frame(
-        qr_card(),
-        reward_codes_section(),
-        rx.grid(
-            _cards_section(),
+        rx.box(
             _notifications_section(),
-            columns={"initial": "1", "md": "2"},
-            spacing="6",
-            width="100%",
+            rx.box(qr_card(), order="1", grid_column="1 / -1", min_width="0"),
+            rx.box(reward_codes_section(), order="2", grid_column="1 / -1", min_width="0"),
+            rx.box(_cards_section(), order="3", min_width="0"),
+            display="grid",
+            grid_template_columns=rx.breakpoints(
+                initial="minmax(0, 1fr)", md="minmax(0, 1fr) minmax(0, 1fr)"
+            ),
+            gap="24px",
             align_items="start",
+            width="100%",
         ),
         _redemption_dialog(),
         title="My cards",

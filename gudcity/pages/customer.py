@@ -5,7 +5,8 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.layout import empty_state, labelled_input, page_frame
-from gudcity.state.customer import BalanceLine, CustomerState, HistoryLine, VisitLine
+from gudcity.state.customer import BalanceLine, CustomerState, VisitLine
+from gudcity.state.history_pages import HistoryLine
 from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
 ROUTE = routes.CUSTOMER

@@ -69,25 +69,55 @@ def _balance(balance: str) -> rx.Component:
     return rx.text(balance, data_testid="customer-balance", size="2")
 
 
+# Below the sm breakpoint (48em) the table's rows become one card per customer: the same
+# elements (the same test ids), laid out as blocks, so nothing scrolls sideways.
+_ON_PHONE_BLOCK = rx.breakpoints(initial="block", sm="table-cell")
+
+
+def _cell(*children, label: str, **props) -> rx.Component:
+    """A cell; on a phone a line of the customer's card, led by its column's name."""
+    return rx.table.cell(
+        rx.text(
+            label,
+            size="1",
+            color_scheme="gray",
+            display=rx.breakpoints(initial="block", sm="none"),
+        ),
+        *children,
+        display=_ON_PHONE_BLOCK,
+        padding=rx.breakpoints(initial="4px 12px", sm="var(--table-cell-padding)"),
+        box_shadow=rx.breakpoints(initial="none", sm="inset 0 -1px var(--gray-a5)"),
+        **props,
+    )
+
+
 def _customer_row(line: CustomerLine) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
             rx.vstack(
-                rx.link(line.name, href=line.href, weight="medium"),
-                rx.text(line.email, size="1", color_scheme="gray"),
+                rx.link(line.name, href=line.href, weight="medium", overflow_wrap="anywhere"),
+                rx.text(line.email, size="1", color_scheme="gray", overflow_wrap="anywhere"),
                 spacing="0",
-            )
+            ),
+            display=_ON_PHONE_BLOCK,
+            padding=rx.breakpoints(initial="12px 12px 4px", sm="var(--table-cell-padding)"),
+            box_shadow=rx.breakpoints(initial="none", sm="inset 0 -1px var(--gray-a5)"),
         ),
-        rx.table.cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1")),
-        rx.table.cell(rx.badge(line.tier, variant="outline")),
-        rx.table.cell(line.last_visit, white_space="nowrap"),
+        _cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1"), label="Balance"),
+        _cell(rx.badge(line.tier, variant="outline"), label="Tier"),
+        _cell(line.last_visit, label="Last visit", white_space="nowrap"),
         data_testid="customer-row",
         align="center",
+        display=rx.breakpoints(initial="block", sm="table-row"),
+        border=rx.breakpoints(initial="1px solid var(--gray-a5)", sm="none"),
+        border_radius=rx.breakpoints(initial="var(--radius-3)", sm="0"),
+        margin_bottom=rx.breakpoints(initial="12px", sm="0"),
+        padding_bottom=rx.breakpoints(initial="8px", sm="0"),
     )
 
 
 def _customer_table() -> rx.Component:
-    """Name and balances come first, so a phone shows them without scrolling sideways."""
+    """A table on a desktop; on a phone one card per customer (no sideways scroll)."""
     return rx.box(
         rx.table.root(
             rx.table.header(
@@ -96,14 +126,18 @@ def _customer_table() -> rx.Component:
                     rx.table.column_header_cell("Balance"),
                     rx.table.column_header_cell("Tier"),
                     rx.table.column_header_cell("Last visit"),
-                )
+                ),
+                display=rx.breakpoints(initial="none", sm="table-header-group"),
             ),
-            rx.table.body(rx.foreach(CustomersState.rows, _customer_row)),
+            rx.table.body(
+                rx.foreach(CustomersState.rows, _customer_row),
+                display=rx.breakpoints(initial="block", sm="table-row-group"),
+            ),
             variant="surface",
             width="100%",
         ),
-        overflow_x="auto",
         width="100%",
+        id="customer-list",
     )
 
 

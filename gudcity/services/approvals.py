@@ -61,6 +61,24 @@ def customers_request(
     return request
 
 
+def pending_requests(
+    session: Session, customer_id: int, program_id: int, kind: ApprovalKind
+) -> list[ApprovalRequest]:
+    """The customer's requests of that kind in the program still waiting for an answer."""
+    return list(
+        session.exec(
+            select(ApprovalRequest)
+            .where(
+                ApprovalRequest.customer_id == customer_id,
+                ApprovalRequest.program_id == program_id,
+                ApprovalRequest.kind == kind,
+                ApprovalRequest.status == ApprovalStatus.PENDING,
+            )
+            .order_by(ApprovalRequest.id)
+        )
+    )
+
+
 def is_expired(request: ApprovalRequest) -> bool:
     return request.status == ApprovalStatus.PENDING and request.expires_at <= utc_now()
 

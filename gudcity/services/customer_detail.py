@@ -236,6 +236,22 @@ def customer_history(
     """
     require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
     cards = _cards_here(session, business_id, customer_id)
+    return history_page(session, cards, customer_id, after=after, limit=limit)
+
+
+def history_page(
+    session: Session,
+    cards: dict[int, LoyaltyProgram],
+    customer_id: int,
+    *,
+    after: Cursor | None,
+    limit: int,
+) -> HistoryPage:
+    """A page of the ledger of `cards` (card id -> program), newest first, from `after` on.
+
+    No permission check: the callers (the business's customer page, the customer's
+    own card history) check who may read these cards.
+    """
     if after is not None and not is_cursor(after):
         raise ValidationError("That page of the history does not exist: start again.")
     limit = page_size(limit)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.errors import ConflictError, NotFoundError
@@ -18,6 +18,8 @@ from gudcity.models import (
     LoyaltyProgram,
     NotificationType,
     ProgramEnrollment,
+    RewardCode,
+    RewardCodeStatus,
     StaffActionKind,
     User,
     utc_now,
@@ -39,6 +41,7 @@ from gudcity.services.lookups import (
 from gudcity.services.notify import notify_business, notify_customer
 from gudcity.services.outbox import business_topic, customer_topic, publish
 from gudcity.services.permissions import Permission, require_business_permission, require_customer
+from gudcity.services.reward_codes import cancel_waiting
 from gudcity.services.staff_log import record_staff_action
 from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
@@ -287,9 +290,37 @@ def leave_program(session: Session, actor: User, program_id: int) -> ProgramEnro
     if not is_enrolled(session, customer.id, program.id):
         raise NotFoundError(f"You are not enrolled in {program.name}.")
     enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.LEFT)
+    _close_what_waits(session, customer, program)
     _publish(session, program, customer.id, "enrollment.left")
     session.commit()
     return enrollment
+
+
+def _close_what_waits(session: Session, customer: User, program: LoyaltyProgram) -> None:
+    """Leaving ends the card's open business: nothing may move on a card nobody sees.
+
+    Waiting reward codes are cancelled (their points go back on the kept card, as a
+    cancel does) and pending deduction requests are declined, the business told.
+    """
+    card = card_of(session, customer.id, program.id)
+    waiting = session.exec(
+        select(RewardCode.id)
+        .where(RewardCode.card_id == card.id, RewardCode.status == RewardCodeStatus.WAITING)
+        .order_by(RewardCode.id)
+    ).all()
+    for code_id in waiting:
+        cancel_waiting(session, code_id)
+    for request in approvals.pending_requests(
+        session, customer.id, program.id, ApprovalKind.POINTS_DEDUCTION
+    ):
+        approvals.decide(session, request, ApprovalStatus.DECLINED)
+        notify_business(
+            session,
+            program.business_id,
+            NotificationType.POINTS_DEDUCTION_DECLINED,
+            f"{customer.name} left {program.name}: the deduction they were asked was withdrawn.",
+            customer_id=customer.id,
+        )
 
 
 def _commit_enrollment(session: Session) -> None:

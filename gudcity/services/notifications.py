@@ -1,9 +1,12 @@
 """Reading notifications and marking them read (services/notify.py writes them)."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from gudcity.domain.errors import NotFoundError
+from gudcity.domain.errors import NotFoundError, ValidationError
+from gudcity.domain.notification_groups import NoteFacts, group_notifications
 from gudcity.models import BusinessNotification, CustomerNotification, User, utc_now
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import get_row, page_size
@@ -31,34 +34,112 @@ def list_customer_notifications(
     return list(session.exec(statement))
 
 
-def unread_count(session: Session, actor: User) -> int:
-    """How many notifications are unread, counted up to UNREAD_COUNT_CAP ("99+" from there).
+# The most entries one list shows ("Show older" adds a page at a time up to this).
+MAX_ENTRIES = 500
 
-    Counting stops at the cap, on an index of the unread ones only, so the count
-    costs the same for a customer with years of unread notifications.
+
+@dataclass(frozen=True)
+class NotificationEntry:
+    """One line of the list: the main notification, and those shown with it (a scan's)."""
+
+    main: CustomerNotification
+    grouped: list[CustomerNotification]
+
+    @property
+    def unread(self) -> bool:
+        return any(n.read_at is None for n in [self.main, *self.grouped])
+
+
+@dataclass(frozen=True)
+class NotificationFeed:
+    entries: list[NotificationEntry]
+    # Older entries exist beyond these: the list offers "Show older".
+    has_older: bool
+
+
+def _facts(note: CustomerNotification) -> NoteFacts:
+    return NoteFacts(
+        notification_id=note.id,
+        kind=note.type,
+        business_id=note.business_id,
+        program_id=(note.data or {}).get("program_id"),
+        created_at=note.created_at,
+    )
+
+
+def _entries(newest_first: list[CustomerNotification]) -> list[NotificationEntry]:
+    by_id = {note.id: note for note in newest_first}
+    return [
+        NotificationEntry(
+            by_id[group[0].notification_id], [by_id[f.notification_id] for f in group[1:]]
+        )
+        for group in group_notifications([_facts(note) for note in newest_first])
+    ]
+
+
+def _newest(customer_id: int, *where):
+    return (
+        select(CustomerNotification)
+        .where(CustomerNotification.customer_id == customer_id, *where)
+        .order_by(CustomerNotification.id.desc())
+    )
+
+
+def notification_entries(session: Session, actor: User, *, entries: int = 20) -> NotificationFeed:
+    """The newest `entries` entries of the customer's list, a scan and its award as one.
+
+    An entry holds at most two notifications: reading 2 x entries + 1 rows gives
+    every entry shown whole, and tells whether older ones exist.
     """
     customer = require_customer(actor)
-    unread = (
-        select(CustomerNotification.id)
-        .where(
-            CustomerNotification.customer_id == customer.id,
-            CustomerNotification.read_at.is_(None),
-        )
-        .limit(UNREAD_COUNT_CAP)
-        .subquery()
-    )
-    return session.exec(select(func.count()).select_from(unread)).one()
+    if isinstance(entries, bool) or not isinstance(entries, int) or not 1 <= entries <= MAX_ENTRIES:
+        raise ValidationError(f"Show between 1 and {MAX_ENTRIES} notifications.")
+    rows = list(session.exec(_newest(customer.id).limit(2 * entries + 1)))
+    found = _entries(rows)
+    return NotificationFeed(found[:entries], len(found) > entries)
+
+
+def unread_count(session: Session, actor: User) -> int:
+    """How many unread entries the list holds, counted up to UNREAD_COUNT_CAP ("99+").
+
+    The unread notifications are grouped as the list groups them (a scan and its
+    award: one), reading at most what the cap needs on the index of unread ones.
+    """
+    customer = require_customer(actor)
+    unread = CustomerNotification.read_at.is_(None)
+    rows = list(session.exec(_newest(customer.id, unread).limit(2 * UNREAD_COUNT_CAP)))
+    return min(len(_entries(rows)), UNREAD_COUNT_CAP)
+
+
+def _entry_of(session: Session, notification: CustomerNotification) -> list[CustomerNotification]:
+    """The notification and those its entry shows with it (its neighbours, grouped)."""
+    customer_id, nid = notification.customer_id, notification.id
+    newer = session.exec(
+        select(CustomerNotification)
+        .where(CustomerNotification.customer_id == customer_id, CustomerNotification.id > nid)
+        .order_by(CustomerNotification.id)
+        .limit(1)
+    ).all()
+    older = session.exec(_newest(customer_id, CustomerNotification.id < nid).limit(1)).all()
+    for entry in _entries([*newer, notification, *older]):
+        members = [entry.main, *entry.grouped]
+        if notification in members:
+            return members
+    return [notification]
 
 
 @atomic
 def mark_read(session: Session, actor: User, notification_id: int) -> CustomerNotification:
+    """Mark a notification read, with the ones its entry shows with it."""
     customer = require_customer(actor)
     notification = get_row(session, CustomerNotification, notification_id)
     if notification is None or notification.customer_id != customer.id:
         raise NotFoundError("Notification not found.")
-    if notification.read_at is None:
-        notification.read_at = utc_now()
-        session.add(notification)
+    unread = [n for n in _entry_of(session, notification) if n.read_at is None]
+    for note in unread:
+        note.read_at = utc_now()
+        session.add(note)
+    if unread:
         publish(
             session, [customer_topic(customer.id)], "notification.read", {"id": notification_id}
         )

@@ -1,6 +1,7 @@
 """/cards: the customer's QR card, loyalty cards, rewards and notifications."""
 
 import base64
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -39,7 +40,10 @@ from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import time_ago
 
 RECENT_ENTRIES = 3
+# Entries of the notification list per page ("Show older" adds one more).
 NOTIFICATIONS_SHOWN = 20
+# A toast for a request points at where it is answered: the top of /cards.
+ANSWER_AT_THE_TOP = "Accept or Decline it at the top of this page."
 
 
 @dataclass
@@ -74,6 +78,8 @@ class CardTile:
     rewards: list[RewardOption] = field(default_factory=list)
     # The business archived the program: the card is kept to be looked at only.
     archived: bool = False
+    # The card's own page: its whole history and reward codes.
+    href: str = ""
     # How to reach the business, as its owner keeps it in /settings ("" when not given).
     business_address: str = ""
     business_phone: str = ""
@@ -89,6 +95,8 @@ class NotificationItem:
     unread: bool
     needs_answer: bool
     answer: str
+    # What the entry shows with it: the scan that earned these points.
+    detail: str = ""
 
 
 @dataclass
@@ -100,6 +108,7 @@ class CardsPage:
     unread_count: int
     newest_notification_id: int
     reward_codes: list[RewardCodeItem] = field(default_factory=list)
+    has_older_notifications: bool = False
 
 
 def _qr_src(user: User) -> str:
@@ -136,29 +145,32 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
             for r in ladder
         ],
         archived=card.program_archived,
+        href=routes.card_page(card.card_id),
         business_address=card.business_address,
         business_phone=card.business_phone,
         business_hours=card.business_hours,
     )
 
 
-def _notification(note) -> NotificationItem:
+def _notification(entry: notifications.NotificationEntry) -> NotificationItem:
+    note = entry.main
     return NotificationItem(
         notification_id=note.id,
         title=note.title,
         message=note.message,
         when=time_ago(note.created_at),
-        unread=note.read_at is None,
+        unread=entry.unread,
         needs_answer=note.requires_action and note.action_taken is None,
         answer=(note.action_taken or "").title(),
+        detail=" · ".join(grouped.message for grouped in entry.grouped),
     )
 
 
-def read_cards_page(session: Session, user: User) -> CardsPage:
+def read_cards_page(session: Session, user: User, shown: int = NOTIFICATIONS_SHOWN) -> CardsPage:
     """Everything /cards shows but the QR code, read in one go from the services."""
     # First: reading the codes expires overdue ones, whose points go back on the cards.
     codes = redemptions.list_reward_codes(session, user)
-    notes = notifications.list_customer_notifications(session, user, limit=NOTIFICATIONS_SHOWN)
+    feed = notifications.notification_entries(session, user, entries=shown)
     held = cards.list_cards(session, user)
     ladders = programs.rewards_ladders(session, [card.program_id for card in held])
     activity = cards.recent_activity(
@@ -168,11 +180,18 @@ def read_cards_page(session: Session, user: User) -> CardsPage:
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
         cards=[_tile(c, ladders[c.program_id], activity[c.card_id]) for c in held],
-        notifications=[_notification(n) for n in notes],
+        notifications=[_notification(entry) for entry in feed.entries],
         unread_count=notifications.unread_count(session, user),
-        newest_notification_id=notes[0].id if notes else 0,
+        newest_notification_id=feed.entries[0].main.id if feed.entries else 0,
         reward_codes=[reward_code_item(code) for code in codes],
+        has_older_notifications=feed.has_older,
     )
+
+
+@functools.cache
+def _page_reader(shown: int):
+    """The page's read for so many entries: one object per size, so tabs share a read."""
+    return functools.partial(read_cards_page, shown=shown)
 
 
 class CardsState(LiveState):
@@ -189,9 +208,23 @@ class CardsState(LiveState):
     # The customer's reward codes (#reward-codes), waiting ones first; the one being cancelled.
     reward_codes: list[RewardCodeItem] = []
     cancelling_id: int = 0
+    # Older notifications exist ("Show older"); the card being left.
+    has_older_notifications: bool = False
+    leaving_id: int = 0
 
     _customer_id: int = 0
+    # How many entries of the notification list are shown.
+    _shown: int = NOTIFICATIONS_SHOWN
     _program_ids: list[int] = []
+
+    @rx.var
+    def waiting_requests(self) -> list[NotificationItem]:
+        """The requests waiting for an answer: shown above everything else."""
+        return [note for note in self.notifications if note.needs_answer]
+
+    @rx.var
+    def other_notifications(self) -> list[NotificationItem]:
+        return [note for note in self.notifications if not note.needs_answer]
 
     @rx.var
     def unread_badge(self) -> str:
@@ -207,6 +240,7 @@ class CardsState(LiveState):
         if redirect:
             return redirect
         self._newest_seen = -1
+        self._shown = NOTIFICATIONS_SHOWN
         await self._renew_qr()
         return (await self._open() or []) + self._welcome()
 
@@ -229,7 +263,7 @@ class CardsState(LiveState):
         return None
 
     async def _reload(self, memo: dict | None = None) -> list | None:
-        page = await self._read_shared(memo, read_cards_page)
+        page = await self._read_shared(memo, _page_reader(self._shown))
         self._customer_id = page.customer_id
         self._program_ids = [card.program_id for card in page.cards]
         self._set_changed(
@@ -238,6 +272,7 @@ class CardsState(LiveState):
             notifications=page.notifications,
             unread_count=page.unread_count,
             reward_codes=page.reward_codes,
+            has_older_notifications=page.has_older_notifications,
         )
         first_read = self._newest_seen < 0
         fresh = (
@@ -246,7 +281,7 @@ class CardsState(LiveState):
             else [n for n in page.notifications if n.notification_id > self._newest_seen]
         )
         self._newest_seen = max(self._newest_seen, page.newest_notification_id)
-        return [toasts.info(n.message) for n in reversed(fresh[:3])] or None
+        return [toasts.info(_toast_text(n)) for n in reversed(fresh[:3])] or None
 
     def _topics(self) -> set[str]:
         return {customer_topic(self._customer_id)} | {program_topic(p) for p in self._program_ids}
@@ -271,6 +306,14 @@ class CardsState(LiveState):
         finally:
             self.answering_id = 0
         await self._reload()
+
+    @rx.event
+    async def show_older(self):
+        """One more page of the notification list."""
+        if not self.has_older_notifications:
+            return None
+        self._shown = min(self._shown + NOTIFICATIONS_SHOWN, notifications.MAX_ENTRIES)
+        return await self._reload()
 
     @rx.event
     async def mark_read(self, notification_id: int):
@@ -334,8 +377,22 @@ class CardsState(LiveState):
 
     @rx.event
     async def leave(self, program_id: int):
+        """Leave the program (the page asked to confirm); the card leaves the page."""
+        program_id = row_id(program_id)
+        if self.leaving_id:
+            return
+        self.leaving_id = program_id or -1
+        yield
         try:
             await self._as_user(lambda s, u: enrollment.leave_program(s, u, program_id))
+            yield rx.toast.success("You left the program. Your card is kept if you come back.")
         except ServiceError as error:
             yield toasts.error(error.message)
+        finally:
+            self.leaving_id = 0
         await self._reload()
+
+
+def _toast_text(note: NotificationItem) -> str:
+    """A new notification's toast; a request's says where to answer it."""
+    return f"{note.message} {ANSWER_AT_THE_TOP}" if note.needs_answer else note.message

@@ -10,25 +10,18 @@ from dataclasses import dataclass
 import reflex as rx
 from sqlmodel import Session
 
-from gudcity.domain.activity import signed_amount_label
 from gudcity.domain.errors import NotFoundError, ServiceError, ValidationError
-from gudcity.domain.labels import TRANSACTION_LABELS, amount_label, count_badge
+from gudcity.domain.labels import amount_label, count_badge
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
 from gudcity.models import ProgramKind, User
 from gudcity.services import awards, customer_detail, deductions, enrollment
-from gudcity.services.customer_detail import CustomerDetail, HistoryPage, HistoryRow
+from gudcity.services.customer_detail import CustomerDetail, HistoryPage
 from gudcity.services.paging import Cursor
 from gudcity.state import toasts
 from gudcity.state.arguments import text, whole_number
 from gudcity.state.business import BusinessState, ProgramChoice
-from gudcity.state.timefmt import date_and_time, time_ago
-
-HISTORY_PAGE_SIZE = 25
-# A live refresh re-reads what is shown, at most this many pages of it.
-MAX_PAGES_KEPT = 20
-# Who "did" a ledger row that names no one (none of the app's actions do, but old rows may).
-NOBODY = "GudCity"
-THE_CUSTOMER = "Customer"
+from gudcity.state.history_pages import HISTORY_PAGE_SIZE, HistoryLine, history_line, pages_until
+from gudcity.state.timefmt import time_ago
 
 
 @dataclass
@@ -36,18 +29,6 @@ class BalanceLine:
     program: str
     # "30 points", "6 stamps".
     balance: str
-
-
-@dataclass
-class HistoryLine:
-    transaction_id: int
-    when: str
-    kind: str
-    # Signed, in the program's unit: "+10 points", "-1 stamp".
-    amount: str
-    program: str
-    # The staff member (or owner) who did it; "Customer" for the customer's own.
-    by: str
 
 
 @dataclass
@@ -66,32 +47,17 @@ class ChosenProgram:
     card_id: int
 
 
-def _history_line(row: HistoryRow) -> HistoryLine:
-    by = THE_CUSTOMER if row.by_customer else row.actor_name or NOBODY
-    return HistoryLine(
-        transaction_id=row.transaction_id,
-        when=date_and_time(row.created_at),
-        kind=TRANSACTION_LABELS.get(row.kind, row.kind.value.title()),
-        amount=signed_amount_label(row.program_kind, row.amount),
-        program=row.program_name,
-        by=by,
-    )
-
-
 def read_history(
     session: Session, user: User, business_id: int, customer_id: int, after, until
 ) -> HistoryPage:
     """Pages from `after` on, until one reaches the row at `until` (None: one page)."""
-    rows: list[HistoryRow] = []
-    for _ in range(MAX_PAGES_KEPT):
-        page = customer_detail.customer_history(
-            session, user, business_id, customer_id, after=after, limit=HISTORY_PAGE_SIZE
+
+    def read_page(cursor):
+        return customer_detail.customer_history(
+            session, user, business_id, customer_id, after=cursor, limit=HISTORY_PAGE_SIZE
         )
-        rows += page.rows
-        after = page.next_cursor
-        if after is None or until is None or after <= until:
-            break
-    return HistoryPage(rows, after)
+
+    return pages_until(read_page, after, until)
 
 
 def customer_in_path(path: str) -> int:
@@ -198,7 +164,7 @@ class CustomerState(BusinessState):
                 for p in detail.programs
                 if p.membership == Membership.ENROLLED and p.balance is not None
             ],
-            history=[_history_line(row) for row in history.rows],
+            history=[history_line(row) for row in history.rows],
             has_older=history.next_cursor is not None,
             visit_count=count_badge(detail.visit_count, customer_detail.VISIT_COUNT_CAP),
             visits=[
@@ -238,7 +204,7 @@ class CustomerState(BusinessState):
         if page.rows:
             self._until = (page.rows[-1].created_at, page.rows[-1].transaction_id)
         self._older_cursor = page.next_cursor
-        self.history = self.history + [_history_line(row) for row in page.rows]
+        self.history = self.history + [history_line(row) for row in page.rows]
         self.has_older = page.next_cursor is not None
         return None
 

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gudcity.services import scanning
+from gudcity.state.cards import ANSWER_AT_THE_TOP
 from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e
@@ -24,4 +25,6 @@ def test_a_business_named_with_reflex_markup_shows_literally_in_the_toast(new_pa
     toast = phone.locator("[data-sonner-toast]", has_text="Your QR code was scanned by")
     expect(toast).to_have_text(f"Your QR code was scanned by {MARKED_UP}")
     invitation = phone.locator("[data-sonner-toast]", has_text="invites you to join")
-    expect(invitation).to_have_text(f"{MARKED_UP} invites you to join Coffee Club.")
+    expect(invitation).to_have_text(
+        f"{MARKED_UP} invites you to join Coffee Club. {ANSWER_AT_THE_TOP}"
+    )

@@ -54,6 +54,7 @@ from gudcity.services import (
     activity,
     answers,
     awards,
+    card_history,
     cards,
     counter,
     customer_detail,
@@ -301,6 +302,12 @@ CALLS: dict[str, Callable[[World], Call]] = {
     ),
     "cancel_reward_code": _cancel_reward_code,
     "list_reward_codes": lambda w: lambda actor: redemptions.list_reward_codes(w.session, actor),
+    # a card's own page (its holder only)
+    "card_summary": lambda w: lambda actor: card_history.card_summary(w.session, actor, w.card.id),
+    "card_history": lambda w: lambda actor: card_history.card_history(w.session, actor, w.card.id),
+    "card_reward_codes": lambda w: (
+        lambda actor: card_history.card_reward_codes(w.session, actor, w.card.id)
+    ),
     # the counter
     "check_reward_code": _check_reward_code,
     "deliver_reward_code": _deliver_reward_code,
@@ -401,6 +408,9 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "list_customer_notifications": lambda w: (
         lambda actor: notifications.list_customer_notifications(w.session, actor)
     ),
+    "notification_entries": lambda w: (
+        lambda actor: notifications.notification_entries(w.session, actor)
+    ),
     "unread_count": lambda w: lambda actor: notifications.unread_count(w.session, actor),
     "mark_read": _mark_read,
     "mark_all_read": lambda w: lambda actor: notifications.mark_all_read(w.session, actor),
@@ -468,7 +478,11 @@ READS = {
     "business_unread_count",
     "list_cards",
     "recent_activity",
+    "card_summary",
+    "card_history",
+    "card_reward_codes",
     "list_customer_notifications",
+    "notification_entries",
     "unread_count",
     "businesses_of",
     "seat_of",
@@ -492,6 +506,9 @@ POLICY = [
     ("redeem_reward",                 CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("cancel_reward_code",            CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("list_reward_codes",             CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("card_summary",                  CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("card_history",                  CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("card_reward_codes",             CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("check_reward_code",             SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("deliver_reward_code",           SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("find_customer_by_card_number",  SCAN,      DENY, DENY, DENY, OK,   DENY, OK,   DENY),
@@ -524,6 +541,7 @@ POLICY = [
     ("list_cards",                    CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("recent_activity",               CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("list_customer_notifications",   CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("notification_entries",          CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("unread_count",                  CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("mark_read",                     CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("mark_all_read",                 CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),

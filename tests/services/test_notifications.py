@@ -3,7 +3,12 @@
 import pytest
 from sqlmodel import select
 
-from gudcity.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from gudcity.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
 from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -329,3 +334,61 @@ def test_business_notifications_are_refused_to_another_business(session, make, s
     with pytest.raises(PermissionDeniedError):
         notifications.list_business_notifications(session, other_owner, business.id)
     assert notifications.list_business_notifications(session, other_owner, other_business.id) == []
+
+
+# --- the list as entries: a scan and its award as one, paged ---------------------------------
+
+
+def test_a_scan_that_awards_is_one_entry_of_two_recorded_notifications(session, make, shop):
+    _, _, program, customer = shop
+    make.card(customer, program)
+    owner = shop[0]
+    scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+
+    kinds = session.exec(
+        select(CustomerNotification.type).where(CustomerNotification.customer_id == customer.id)
+    ).all()
+    assert NotificationType.QR_SCANNED in kinds and NotificationType.POINTS_ADDED in kinds
+    feed = notifications.notification_entries(session, customer)
+    first = feed.entries[0]
+    assert first.main.type == NotificationType.POINTS_ADDED
+    assert [n.type for n in first.grouped] == [NotificationType.QR_SCANNED]
+    assert notifications.unread_count(session, customer) == len(
+        [e for e in feed.entries if e.unread]
+    )
+
+    notifications.mark_read(session, customer, first.main.id)
+    assert not notifications.notification_entries(session, customer).entries[0].unread
+    assert session.get(CustomerNotification, first.grouped[0].id).read_at is not None
+
+
+def test_entries_page_and_the_unread_count_matches_what_can_be_reached(session, make, shop):
+    owner, business, _, customer = shop
+    tell(session, customer, *[f"Note {n}" for n in range(5)])
+    for n in range(4):
+        program = make.program(owner, business, name=f"Club {n}")
+        make.card(customer, program)
+        scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+
+    shown, everything = 3, None
+    while True:
+        feed = notifications.notification_entries(session, customer, entries=shown)
+        if not feed.has_older:
+            everything = feed.entries
+            break
+        assert len(feed.entries) == shown
+        shown += 3
+    recorded = session.exec(
+        select(CustomerNotification.id).where(CustomerNotification.customer_id == customer.id)
+    ).all()
+    reached = [n.id for e in everything for n in [e.main, *e.grouped]]
+    assert sorted(reached) == sorted(recorded)
+    assert reached == sorted(reached, reverse=True)
+    assert notifications.unread_count(session, customer) == len(everything) < len(recorded)
+
+
+def test_entries_refuses_a_crafted_page(session, make):
+    customer = make.customer()
+    for crafted in (0, -1, notifications.MAX_ENTRIES + 1, "20", True, None):
+        with pytest.raises(ValidationError):
+            notifications.notification_entries(session, customer, entries=crafted)

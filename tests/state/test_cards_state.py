@@ -587,7 +587,15 @@ async def test_live_refresh_toasts_a_new_customers_first_notifications(session, 
     ]
     assert toasts(events) == [
         ("info", "Your QR code was scanned by Bean There"),
-        ("info", "Bean There invites you to join Coffee Club."),
+        # A request's toast says where it is answered: pinned at the top of the page.
+        (
+            "info",
+            "Bean There invites you to join Coffee Club. "
+            "Accept or Decline it at the top of this page.",
+        ),
+    ]
+    assert [n.message for n in state.waiting_requests] == [
+        "Bean There invites you to join Coffee Club."
     ]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from gudcity.services import scanning
 from gudcity.state import toasts
-from gudcity.state.cards import CardsState
+from gudcity.state.cards import ANSWER_AT_THE_TOP, CardsState
 from tests.support.events import toasts as shown_toasts
 
 pytestmark = pytest.mark.anyio
@@ -45,5 +45,5 @@ async def test_a_business_named_with_reflex_markup_reaches_the_customers_toast(
 
     assert shown_toasts(events) == [
         ("info", f"Your QR code was scanned by {name}"),
-        ("info", f"{name} invites you to join Coffee Club."),
+        ("info", f"{name} invites you to join Coffee Club. {ANSWER_AT_THE_TOP}"),
     ]
