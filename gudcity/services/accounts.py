@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import new_card_number
+from gudcity.domain.contact import one_line
 from gudcity.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from gudcity.models import Business, StaffPermission, User, UserRole
 from gudcity.services.atomic import atomic
@@ -37,7 +38,7 @@ password_hasher = argon2.PasswordHasher.from_parameters(
 
 
 def clean_name(name: str, what: str = "Name") -> str:
-    cleaned = check_text(" ".join((name or "").split()), what)
+    cleaned = one_line(name, what)
     if not cleaned:
         raise ValidationError(f"{what} is required.")
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -54,7 +55,7 @@ def normalize_email(email: str) -> str:
     return result.normalized.lower()
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -67,7 +68,7 @@ def _check_password(password: str) -> None:
 def _new_user(session: Session, *, name: str, email: str, password: str, role: UserRole) -> User:
     name = clean_name(name)
     email = normalize_email(email)
-    _check_password(password)
+    check_password(password)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise ConflictError("An account with this email already exists.")
     user = User(
@@ -167,7 +168,7 @@ def choose_first_password(session: Session, actor: User, password: str) -> User:
     user = get_row(session, User, actor.id)
     if user is None or not user.must_change_password:
         raise ConflictError("Your password is already set. Change it in your settings.")
-    _check_password(check_text(password, "Password"))
+    check_password(check_text(password, "Password"))
     try:
         password_hasher.verify(user.password_hash, password)
     except argon2.exceptions.VerificationError:
