@@ -18,6 +18,9 @@ from gudcity.domain.errors import ValidationError
 from gudcity.settings import get_settings
 
 UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP")
+# The QR codes /cards draws. zxing-cpp's QRCode is a family that also takes Micro QR and
+# rMQR symbols: a Micro QR "seen" in a frame's printed text once read as a card.
+QR_FORMAT = zxingcpp.BarcodeFormat.QRCodeModel2
 CLAHE_CLIP_LIMIT = 2.0
 CLAHE_TILES = (8, 8)
 # From about a 1280x720 frame up, zxing-cpp first looks at every other pixel of every
@@ -124,7 +127,7 @@ def _first_look(gray: np.ndarray) -> str | None:
 
 
 def _read_with_zxing(gray: np.ndarray, **options: bool) -> str | None:
-    found = zxingcpp.read_barcode(gray, formats=zxingcpp.BarcodeFormat.QRCode, **options)
+    found = zxingcpp.read_barcode(gray, formats=QR_FORMAT, **options)
     return found.text if found else None
 
 
@@ -237,7 +240,7 @@ def _read_found_code(gray: np.ndarray) -> str | None:
     """Only once zxing-cpp has found a QR code in the frame that it could not read (so a
     frame with no code pays for that one look alone): zxing-cpp on the frame squeezed
     along each of PERSPECTIVE_ANGLES, until one reads, then pyzbar."""
-    if not zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+    if not zxingcpp.read_barcodes(gray, formats=QR_FORMAT, return_errors=True):
         return None
     for degrees in PERSPECTIVE_ANGLES:
         text = _read_with_zxing(_stretched(gray, degrees, PERSPECTIVE_SQUEEZE))

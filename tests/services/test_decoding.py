@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import cv2
 import numpy as np
 import pytest
+import zxingcpp
 from PIL import Image
 
 from gudcity.domain.errors import ValidationError
@@ -259,6 +260,15 @@ def test_a_blurred_frame_with_no_qr_reads_nothing_and_skips_the_found_code_steps
     photo = _jpeg(np.clip(_defocused(frame), 0, 255).astype(np.uint8), 88)
     monkeypatch.setattr(decoding, "_stretched", _must_not_run)
     monkeypatch.setattr(decoding, "_read_with_zbar", _must_not_run)
+    assert decode_qr(photo) is None
+
+
+def test_a_micro_qr_symbol_is_not_read_as_a_card():
+    micro = zxingcpp.create_barcode("783518", zxingcpp.BarcodeFormat.MicroQRCode)
+    frame = np.full((480, 640), 230, np.uint8)
+    frame[100:236, 200:336] = np.asarray(micro.to_image(scale=8))
+    photo = _jpeg(frame, 90)
+    assert zxingcpp.read_barcode(_gray(photo)).text == "783518"  # it is there to read
     assert decode_qr(photo) is None
 
 
