@@ -29,16 +29,17 @@ CLAHE_TILES = (8, 8)
 # alone: a quarter of the pixels, one pass. The image is decoded once, at full size (a
 # JPEG's half-scale decode saves only its last steps, and a miss decoded it again).
 HALF_SCALE_FROM_PIXELS = 800_000
-# The last resort, for a frame every reader above missed: heavy blur undone by Wiener
+# For a frame every reader above missed: heavy blur undone by Wiener
 # deconvolution on the frame brought to DEBLUR_SIDE px across (so the blurs tried are in
 # the same px whatever the camera's size). A motion blur's line is measured in the
 # frame's cepstrum (its log spectrum's own spectrum dips at the line's length and angle)
 # and tried at its length, then a little shorter; a defocus (a Gaussian's sigma, in
-# working px) at two sizes. Each try has its noise-to-signal ratio: the filter damps
-# the frequencies the blur wiped out below it, a lower one sharpens more, a higher one
-# keeps a noisy frame's grain down (the shorter line, the likelier guess on a noisy
-# frame, gets the higher one). Chosen on bench/decode.py's tuning seeds. Each result is
-# read at twice the size: zxing-cpp reads noisy modules of 2-4 px once interpolated.
+# working px) at two sizes. Each try has its noise-to-signal ratio: the filter stops
+# boosting a frequency the blur weakened to about that ratio, so a lower one sharpens
+# more and a higher one keeps a noisy frame's grain down (the shorter line, the likelier
+# guess on a noisy frame, gets the higher one). Chosen on bench/decode.py's tuning
+# seeds, 1 and 2. Each result is read at twice the size: zxing-cpp reads noisy modules
+# of 2-4 px once interpolated.
 DEBLUR_SIDE = 640
 DEBLUR_TRIES = (
     ("motion", 1.0, 0.002),
@@ -48,7 +49,8 @@ DEBLUR_TRIES = (
 )
 # Then, for a code seen at a steep angle (its modules much thinner one way than the
 # other) that zxing-cpp finds but cannot read: the frame squeezed to PERSPECTIVE_SQUEEZE
-# of its size along each of a few directions, one of which evens the modules out.
+# of its size along each of a few directions, one of which evens the modules out, and
+# last pyzbar.
 PERSPECTIVE_SQUEEZE = 0.625
 PERSPECTIVE_ANGLES = (0, 90, 45, 135)  # degrees from the x axis
 MOTION_MIN_PX, MOTION_MAX_PX = 3, 16  # a motion blur's length looked for, in working px
