@@ -8,9 +8,9 @@ the hard ones: heavy defocus, heavy motion blur, either with noise and tilt, a s
 perspective, and frames with no QR at all (between customers: what must stay cheap).
 Every column is timed from the same JPEG bytes, as a caller pays it: each decoder alone
 (zxing-cpp, the baseline, included) on the grayscale image OpenCV decodes from them,
-that decode counted; the chain is the real `scanning.decode_qr`, header check and its
-own decodes (half scale first, then full) counted. A read counts only if the text is
-the card's token. Each frame's token is different.
+that decode counted; the chain is the real `scanning.decode_qr`, its header check and
+decode counted. Both ask zxing-cpp for QR Code model 2 alone. A read counts only if
+the text is the card's token. Each frame's token is different.
 
     .venv/bin/python -m bench.decode [--seed 5] [--frames-per-condition 50]
         [--repeat 1] [--save-frames DIR] [--before FILE] [--only CONDITION ...]
