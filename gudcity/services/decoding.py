@@ -18,26 +18,41 @@ from gudcity.domain.errors import ValidationError
 from gudcity.settings import get_settings
 
 UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP")
+# The QR codes /cards draws. zxing-cpp's QRCode is a family that also takes Micro QR and
+# rMQR symbols: a Micro QR "seen" in a frame's printed text once read as a card.
+QR_FORMAT = zxingcpp.BarcodeFormat.QRCodeModel2
 CLAHE_CLIP_LIMIT = 2.0
 CLAHE_TILES = (8, 8)
-# From about a 1280x720 frame up, a JPEG is first decoded at half scale (the decoder
-# skips most of its work) and tried with zxing-cpp: a QR code of ordinary size still
-# has 3 or more pixels per module there. Only a miss pays for the full decode.
+# From about a 1280x720 frame up, zxing-cpp first looks at every other pixel of every
+# other row (a view: nothing is copied or filtered), where a QR code of ordinary size
+# still has 3 or more pixels per module, at that size alone and for dark-on-light codes
+# alone: a quarter of the pixels, one pass. The image is decoded once, at full size (a
+# JPEG's half-scale decode saves only its last steps, and a miss decoded it again).
 HALF_SCALE_FROM_PIXELS = 800_000
-# The last resort, for a frame every reader above missed: heavy blur undone by Wiener
+# For a frame every reader above missed: heavy blur undone by Wiener
 # deconvolution on the frame brought to DEBLUR_SIDE px across (so the blurs tried are in
 # the same px whatever the camera's size). A motion blur's line is measured in the
 # frame's cepstrum (its log spectrum's own spectrum dips at the line's length and angle)
-# and tried at its length and a little shorter; a defocus at two sizes. Each result is
-# read at twice the size: zxing-cpp reads noisy modules of 2-4 px once interpolated.
+# and tried at its length, then a little shorter; a defocus (a Gaussian's sigma, in
+# working px) at two sizes. Each try has its noise-to-signal ratio: the filter stops
+# boosting a frequency the blur weakened to about that ratio, so a lower one sharpens
+# more and a higher one keeps a noisy frame's grain down (the shorter line, the likelier
+# guess on a noisy frame, gets the higher one). Chosen on bench/decode.py's tuning
+# seeds, 1 and 2. Each result is read at twice the size: zxing-cpp reads noisy modules
+# of 2-4 px once interpolated.
 DEBLUR_SIDE = 640
-DEBLUR_TRIES = (("motion", 1.0), ("motion", 0.85), ("defocus", 1.0), ("defocus", 1.3))
+DEBLUR_TRIES = (
+    ("motion", 1.0, 0.002),
+    ("defocus", 1.3, 0.005),
+    ("defocus", 1.7, 0.005),
+    ("motion", 0.85, 0.015),
+)
 # Then, for a code seen at a steep angle (its modules much thinner one way than the
 # other) that zxing-cpp finds but cannot read: the frame squeezed to PERSPECTIVE_SQUEEZE
-# of its size along each of a few directions, one of which evens the modules out.
+# of its size along each of a few directions, one of which evens the modules out, and
+# last pyzbar.
 PERSPECTIVE_SQUEEZE = 0.625
 PERSPECTIVE_ANGLES = (0, 90, 45, 135)  # degrees from the x axis
-WIENER_NOISE = 0.005  # the noise-to-signal ratio the filter assumes: lower sharpens more
 MOTION_MIN_PX, MOTION_MAX_PX = 3, 16  # a motion blur's length looked for, in working px
 DEBLUR_MIN_SIDE = 64  # px: a smaller image holds no code a blur could have hidden
 
@@ -59,49 +74,44 @@ def decode_qr(image: bytes) -> str | None:
     any pixel is decoded.
 
     The readers go cheapest and surest first, each later one only on a photo that
-    the ones before it missed: zxing-cpp (at half scale first for a large JPEG,
-    whose decoder then skips most of its work), zxing-cpp again after CLAHE has
-    stretched the contrast (dark or washed-out frames), then pyzbar (steeply tilted
-    codes). OpenCV's QRCodeDetector reads none of what those miss, so it is not
-    tried. Only a frame all of them miss is deconvolved (`_read_deblurred`: a
-    strongly defocused or shaken frame), then squeezed along a few directions if
-    zxing-cpp sees a code in it (`_read_foreshortened`: a steep perspective).
-    bench/decode.py measures each step.
+    the ones before it missed: zxing-cpp (one quick pass at half size first for a
+    large image, `_first_look`), zxing-cpp again after CLAHE has stretched the
+    contrast (dark or washed-out frames), then zxing-cpp on the frame deconvolved
+    (`_read_deblurred`: a strongly defocused or shaken frame). Only a frame in which
+    zxing-cpp found a code it could not read goes on (`_read_found_code`: squeezed
+    along a few directions for a steep perspective, then pyzbar), so a frame with no
+    code skips them. OpenCV's QRCodeDetector reads none of what those miss, so it is
+    not tried. bench/decode.py measures each step.
     """
     settings = get_settings()
     if len(image) > settings.max_upload_bytes:
         limit = settings.max_upload_bytes / (1024 * 1024)
         raise ImageTooLargeError(f"That file is too large: the limit is {limit:g} MB.")
-    image_format, pixels = _checked_header(image, settings.max_image_pixels)
-    if image_format == "JPEG" and pixels >= HALF_SCALE_FROM_PIXELS:
-        text = _read_with_zxing(_decode_pixels(image, cv2.IMREAD_REDUCED_GRAYSCALE_2))
-        if text:
-            return text
+    _check_header(image, settings.max_image_pixels)
     gray = _decode_pixels(image, cv2.IMREAD_GRAYSCALE)
     return (
-        _read_with_zxing(gray)
+        _first_look(gray)
+        or _read_with_zxing(gray)
         or _read_with_zxing(_boost_contrast(gray))
-        or _read_with_zbar(gray)
         or _read_deblurred(gray)
-        or _read_foreshortened(gray)
+        or _read_found_code(gray)
     )
 
 
-def _checked_header(image: bytes, max_pixels: int) -> tuple[str, int]:
-    """(format, pixel count) from the image's header, once they say it is safe to decode."""
+def _check_header(image: bytes, max_pixels: int) -> None:
+    """Refuses an image whose header says it is not one we read, or too large to decode."""
     too_large = ImageTooLargeError(
         f"That image is too large: at most {max_pixels / 1e6:g} megapixels, please."
     )
     try:
         with Image.open(io.BytesIO(image), formats=UPLOAD_FORMATS) as header:
-            image_format, (width, height) = header.format, header.size
+            width, height = header.size
     except Image.DecompressionBombError:
         raise too_large from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise UnreadableImageError() from None
     if width * height > max_pixels:
         raise too_large
-    return image_format, width * height
 
 
 def _decode_pixels(image: bytes, mode: int) -> np.ndarray:
@@ -111,8 +121,15 @@ def _decode_pixels(image: bytes, mode: int) -> np.ndarray:
     return gray
 
 
-def _read_with_zxing(gray: np.ndarray) -> str | None:
-    found = zxingcpp.read_barcode(gray, formats=zxingcpp.BarcodeFormat.QRCode)
+def _first_look(gray: np.ndarray) -> str | None:
+    """zxing-cpp's one pass over a large image at half size (HALF_SCALE_FROM_PIXELS)."""
+    if gray.size < HALF_SCALE_FROM_PIXELS:
+        return None
+    return _read_with_zxing(gray[::2, ::2], try_downscale=False, try_invert=False)
+
+
+def _read_with_zxing(gray: np.ndarray, **options: bool) -> str | None:
+    found = zxingcpp.read_barcode(gray, formats=QR_FORMAT, **options)
     return found.text if found else None
 
 
@@ -130,8 +147,8 @@ def _read_deblurred(gray: np.ndarray) -> str | None:
     """zxing-cpp on the frame Wiener-deconvolved with each likely blur, until one reads.
 
     Each try multiplies the frame's spectrum by 1 / H for a blur's transfer function H,
-    damped where H is small (H / (H^2 + WIENER_NOISE)), so a wrong guess only costs
-    time: zxing-cpp's Reed-Solomon check still refuses a garbled read.
+    damped where H is small (H / (H^2 + its noise-to-signal ratio)), so a wrong guess
+    only costs time: zxing-cpp's Reed-Solomon check still refuses a garbled read.
     """
     scale = DEBLUR_SIDE / max(gray.shape)
     if scale < 1:
@@ -142,15 +159,15 @@ def _read_deblurred(gray: np.ndarray) -> str | None:
     pixels = gray[: height - height % 2, : width - width % 2].astype(np.float32)  # even sides
     spectrum = cv2.dft(pixels)  # packed (CCS): the half of a real image's spectrum that counts
     line = None
-    for kind, size in DEBLUR_TRIES:
+    for kind, size, noise in DEBLUR_TRIES:
         if kind == "defocus":
-            deblur = _defocus_filter(pixels.shape, size)
+            deblur = _defocus_filter(pixels.shape, size, noise)
         else:
             if line is None:
                 fy, fx = _frequencies(pixels.shape)
                 dx, dy = _motion_blur_line(pixels)
                 line = np.float32(np.pi) * (fx * dx + fy * dy)
-            deblur = _wiener(_sinc(line * np.float32(size)))
+            deblur = _wiener(_sinc(line * np.float32(size)), noise)
         sharp = cv2.idft(
             cv2.mulSpectrums(spectrum, deblur, 0), flags=cv2.DFT_SCALE | cv2.DFT_REAL_OUTPUT
         )
@@ -171,16 +188,16 @@ def _frequencies(shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
 
 
 @functools.cache
-def _defocus_filter(shape: tuple[int, int], sigma: float) -> np.ndarray:
+def _defocus_filter(shape: tuple[int, int], sigma: float, noise: float) -> np.ndarray:
     fy, fx = _frequencies(shape)
-    return _wiener(np.exp(np.float32(-2 * np.pi**2 * sigma**2) * (fx * fx + fy * fy)))
+    return _wiener(np.exp(np.float32(-2 * np.pi**2 * sigma**2) * (fx * fx + fy * fy)), noise)
 
 
-def _wiener(blur: np.ndarray) -> np.ndarray:
+def _wiener(blur: np.ndarray, noise: float) -> np.ndarray:
     """The Wiener filter undoing a blur given as its transfer function (real and even, on
-    the grid of `_frequencies`), packed as cv2.dft packs the spectrum of an image with
-    even sides (CCS), for cv2.mulSpectrums."""
-    wiener = blur / (blur * blur + np.float32(WIENER_NOISE))
+    the grid of `_frequencies`) in a frame with that noise-to-signal ratio, packed as
+    cv2.dft packs the spectrum of an image with even sides (CCS), for cv2.mulSpectrums."""
+    wiener = blur / (blur * blur + np.float32(noise))
     rows, half = wiener.shape
     columns = 2 * (half - 1)
     packed = np.zeros((rows, columns), np.float32)  # the imaginary parts stay 0
@@ -221,17 +238,17 @@ def _motion_blur_line(pixels: np.ndarray) -> tuple[float, float]:
     )
 
 
-def _read_foreshortened(gray: np.ndarray) -> str | None:
-    """zxing-cpp on the frame squeezed along each of PERSPECTIVE_ANGLES, until one reads;
-    only once zxing-cpp has found a QR code there that it could not read (so a frame
-    with no code pays for that one look alone)."""
-    if not zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True):
+def _read_found_code(gray: np.ndarray) -> str | None:
+    """Only once zxing-cpp has found a QR code in the frame that it could not read (so a
+    frame with no code pays for that one look alone): zxing-cpp on the frame squeezed
+    along each of PERSPECTIVE_ANGLES, until one reads, then pyzbar."""
+    if not zxingcpp.read_barcodes(gray, formats=QR_FORMAT, return_errors=True):
         return None
     for degrees in PERSPECTIVE_ANGLES:
         text = _read_with_zxing(_stretched(gray, degrees, PERSPECTIVE_SQUEEZE))
         if text:
             return text
-    return None
+    return _read_with_zbar(gray)
 
 
 def _stretched(gray: np.ndarray, degrees: float, factor: float) -> np.ndarray:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import cv2
 import numpy as np
 import pytest
+import zxingcpp
 from PIL import Image
 
 from gudcity.domain.errors import ValidationError
@@ -61,8 +62,9 @@ def test_a_qr_in_a_larger_photo_decodes():
     assert decode_qr(jpeg.tobytes()) == token
 
 
-# decode_qr tries zxing-cpp, then zxing-cpp after CLAHE, then pyzbar, then deconvolution,
-# then squeezing: each step reads a frame that the steps before it miss.
+# decode_qr tries zxing-cpp, then zxing-cpp after CLAHE, then deconvolution, then (on a
+# code zxing-cpp found but could not read) squeezing and pyzbar: each step reads a frame
+# that the steps before it miss.
 
 
 def _gray(image: bytes) -> np.ndarray:
@@ -75,7 +77,7 @@ def _jpeg(gray: np.ndarray, quality: int) -> bytes:
     return jpeg.tobytes()
 
 
-def _must_not_run(gray):
+def _must_not_run(*args):
     raise AssertionError("a later step ran")
 
 
@@ -88,6 +90,35 @@ def test_zxing_alone_reads_a_camera_frame_of_the_card(monkeypatch):
     monkeypatch.setattr(decoding, "_read_with_zbar", _must_not_run)
     monkeypatch.setattr(decoding, "_read_deblurred", _must_not_run)
     assert decode_qr(_jpeg(cv2.GaussianBlur(frame, (0, 0), 1.0), 85)) == token
+
+
+def _card_in_frame(token: str, module_px: float) -> bytes:
+    """The card `module_px` px a module, turned 20 degrees, in a 1280x720 JPEG, a little soft."""
+    code = _gray(qr_png(token, box_size=8))
+    frame = np.full((720, 1280), 200, np.uint8)
+    frame[150 : 150 + code.shape[0], 500 : 500 + code.shape[1]] = np.where(code < 128, 40, 220)
+    centre = (500 + code.shape[1] / 2, 150 + code.shape[0] / 2)
+    turn = cv2.getRotationMatrix2D(centre, 20, module_px / 8)
+    frame = cv2.warpAffine(frame, turn, (1280, 720), flags=cv2.INTER_AREA, borderValue=200)
+    return _jpeg(cv2.GaussianBlur(frame, (0, 0), 0.6), 85)
+
+
+def test_the_first_look_at_half_size_reads_a_card_of_ordinary_size():
+    token = issue_token(ALICE, now=NOW)
+    assert decoding._first_look(_gray(_card_in_frame(token, 6))) == token
+
+
+def test_a_card_too_small_for_the_first_look_is_read_at_full_size():
+    token = issue_token(ALICE, now=NOW)
+    photo = _card_in_frame(token, 2)  # 1 px a module at half size
+    assert decoding._first_look(_gray(photo)) is None
+    assert decode_qr(photo) == token
+
+
+def test_a_small_image_gets_no_first_look():
+    code = _gray(qr_png(issue_token(ALICE, now=NOW), box_size=6))
+    assert code.size < decoding.HALF_SCALE_FROM_PIXELS
+    assert decoding._first_look(code) is None
 
 
 def _dark_photo(token: str) -> bytes:
@@ -121,7 +152,7 @@ def _steeply_tilted(token: str) -> bytes:
     return png.tobytes()
 
 
-def test_pyzbar_reads_a_steeply_tilted_card_that_both_zxing_steps_miss():
+def test_a_steeply_tilted_card_that_both_zxing_steps_miss_is_read():
     token = issue_token(ALICE, now=NOW)
     photo = _steeply_tilted(token)
     gray = _gray(photo)
@@ -135,12 +166,12 @@ def test_pyzbar_reads_a_steeply_tilted_card_that_both_zxing_steps_miss():
 # noise); squeezing, a code seen at a steep angle.
 
 
-def _blurred_frame(token: str, blur) -> bytes:
+def _blurred_frame(token: str, blur, noise: float = 2.5) -> bytes:
     code = _gray(qr_png(token, box_size=6))
     frame = np.full((720, 1280), 120, np.float32)
     frame[:, 640:] = 170
     frame[150 : 150 + code.shape[0], 420 : 420 + code.shape[1]] = np.where(code < 128, 30, 225)
-    frame = blur(frame) + np.random.default_rng(3).normal(0, 2.5, frame.shape).astype(np.float32)
+    frame = blur(frame) + np.random.default_rng(3).normal(0, noise, frame.shape).astype(np.float32)
     return _jpeg(np.clip(frame, 0, 255).astype(np.uint8), 88)
 
 
@@ -158,6 +189,11 @@ def _defocused(frame: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(frame, (0, 0), 0.6 * 6)
 
 
+def _far_defocused(frame: np.ndarray) -> np.ndarray:
+    """Further out of focus: a Gaussian blur of 0.67 module (with more noise, below)."""
+    return cv2.GaussianBlur(frame, (0, 0), 4.0)
+
+
 def _earlier_steps_miss(photo: bytes) -> bool:
     gray = _gray(photo)
     return not (
@@ -167,12 +203,27 @@ def _earlier_steps_miss(photo: bytes) -> bool:
     )
 
 
-@pytest.mark.parametrize("blur", [_moved, _defocused], ids=["motion", "defocus"])
-def test_deconvolution_reads_a_heavily_blurred_frame_that_every_other_step_misses(blur):
+@pytest.mark.parametrize(
+    ("blur", "noise"),
+    [(_moved, 2.5), (_defocused, 2.5), (_far_defocused, 6)],
+    ids=["motion", "defocus", "far defocus and noise"],
+)
+def test_deconvolution_reads_a_heavily_blurred_frame_that_every_other_step_misses(blur, noise):
     token = issue_token(ALICE, now=NOW)
-    photo = _blurred_frame(token, blur)
+    photo = _blurred_frame(token, blur, noise)
     assert _earlier_steps_miss(photo)
     assert decode_qr(photo) == token
+
+
+def test_each_deblurring_try_reads_the_true_text_or_nothing(monkeypatch):
+    token = issue_token(ALICE, now=NOW)
+    reads = []
+    for blur, noise in ((_moved, 2.5), (_far_defocused, 6)):
+        frame = _gray(_blurred_frame(token, blur, noise))
+        for one_try in decoding.DEBLUR_TRIES:
+            monkeypatch.setattr(decoding, "DEBLUR_TRIES", (one_try,))
+            reads.append(decoding._read_deblurred(frame))
+    assert set(reads) == {token, None}
 
 
 def _foreshortened_frame(token: str) -> bytes:
@@ -202,11 +253,22 @@ def test_a_steep_perspective_that_every_other_step_misses_is_read_squeezed():
     assert decode_qr(photo) == token
 
 
-def test_a_blurred_frame_with_no_qr_reads_nothing():
+def test_a_blurred_frame_with_no_qr_reads_nothing_and_skips_the_found_code_steps(monkeypatch):
     frame = np.full((720, 1280), 120, np.float32)
     frame[:, 640:] = 170
     frame[200:520, 300:900] = 60  # a dark box, no code
     photo = _jpeg(np.clip(_defocused(frame), 0, 255).astype(np.uint8), 88)
+    monkeypatch.setattr(decoding, "_stretched", _must_not_run)
+    monkeypatch.setattr(decoding, "_read_with_zbar", _must_not_run)
+    assert decode_qr(photo) is None
+
+
+def test_a_micro_qr_symbol_is_not_read_as_a_card():
+    micro = zxingcpp.create_barcode("783518", zxingcpp.BarcodeFormat.MicroQRCode)
+    frame = np.full((480, 640), 230, np.uint8)
+    frame[100:236, 200:336] = np.asarray(micro.to_image(scale=8))
+    photo = _jpeg(frame, 90)
+    assert zxingcpp.read_barcode(_gray(photo)).text == "783518"  # it is there to read
     assert decode_qr(photo) is None
 
 
