@@ -112,17 +112,35 @@ class ScannerState(AnswersMixin, CameraMixin, BusinessState):
     def _topics(self) -> set[str]:
         return super()._topics() | {answer_topic(self._business_id)}
 
-    async def _show_standing(self) -> None:
+    async def _reload_changed(self, topics: frozenset[str], memo: dict | None) -> list | None:
+        """A customer answered (the urgent topic alone): read only the answers followed here.
+
+        The customer on screen and the requests sent for them: no seat, programs or
+        notifications, which the business's topic, arriving with the answer, re-reads
+        after the settle. A permission taken away meanwhile: the whole page, seat first.
+        """
+        if topics != {answer_topic(self._business_id)}:
+            return await super()._reload_changed(topics, memo)
+        if not self._asked:
+            return None
+        try:
+            await self._show_standing(after_answer=True)
+        except PermissionDeniedError:
+            return await self._reload(memo)
+        return None
+
+    async def _show_standing(self, after_answer: bool = False) -> None:
         """Re-read the customer on screen, and the answers to the requests sent for them."""
         if not self._customer_id or not self.program_id:
             return
         program_id, customer_id, read = (
             int(self.program_id),
             self._customer_id,
-            self._standing_reader(),
+            self._standing_reader(after_answer),
         )
         found, answers = await self._as_user(lambda s, u: read(s, u, program_id, customer_id))
-        self._apply_standing(found)
+        if found is not None:
+            self._apply_standing(found)
         self._show_answers(answers)
 
     def _apply_standing(self, found: standing.Standing) -> None:
