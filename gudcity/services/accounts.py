@@ -20,6 +20,7 @@ from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, get_row
 from gudcity.services.outbox import business_topic, publish
 from gudcity.services.permissions import GRANTABLE, Permission, require_business_owner
+from gudcity.services.sessions import revoke_user_sessions
 from gudcity.settings import get_settings
 
 PERMISSION_VALUES = frozenset(p.value for p in Permission)
@@ -160,8 +161,14 @@ def add_staff_member(
 
 
 @atomic
-def choose_first_password(session: Session, actor: User, password: str) -> User:
-    """A member given a temporary password replaces it with their own."""
+def choose_first_password(
+    session: Session, actor: User, password: str, *, session_token: str | None = None
+) -> User:
+    """A member given a temporary password replaces it with their own.
+
+    Whoever else logged in with the temporary password is logged out: every session of
+    theirs ends but the one choosing (its `session_token`).
+    """
     if actor is None:
         raise PermissionDeniedError("Please log in.")
     user = get_row(session, User, actor.id)
@@ -177,5 +184,6 @@ def choose_first_password(session: Session, actor: User, password: str) -> User:
     user.password_hash = password_hasher.hash(password)
     user.must_change_password = False
     session.add(user)
+    revoke_user_sessions(session, user.id, keep=session_token)
     session.commit()
     return user

@@ -260,6 +260,22 @@ def test_a_member_with_a_temporary_password_may_not_act_until_they_choose_one(se
         login.log_in(session, member.email, TEMPORARY_PASSWORD)
 
 
+def test_choosing_a_password_ends_the_members_other_sessions(session, shop):
+    """Whoever else logged in with the temporary password is logged out; the member is not."""
+    owner, business = shop
+    member = add(session, owner, business, SCAN)
+    choosing = sessions.start_session(session, member)
+    elsewhere = sessions.start_session(session, member)
+    owners = sessions.start_session(session, owner)
+
+    accounts.choose_first_password(session, member, "my very own password", session_token=choosing)
+
+    assert sessions.user_for_token(session, choosing).id == member.id
+    with pytest.raises(AuthenticationError, match="session has ended"):
+        sessions.user_for_token(session, elsewhere)
+    assert sessions.user_for_token(session, owners).id == owner.id
+
+
 def test_the_temporary_password_is_not_a_new_one(session, shop):
     owner, business = shop
     member = add(session, owner, business, SCAN)
