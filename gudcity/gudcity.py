@@ -7,7 +7,18 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.files import keep_files_private
-from gudcity.pages import activity, auth, cards, customer, customers, home, programs, scanner, staff
+from gudcity.pages import (
+    activity,
+    auth,
+    cards,
+    customer,
+    customers,
+    home,
+    programs,
+    scanner,
+    settings,
+    staff,
+)
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
@@ -23,6 +34,7 @@ from gudcity.state.home import HomeState
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.state.settings import SettingsState
 from gudcity.state.staff import StaffState
 from gudcity.web.credentials import CredentialsMiddleware
 from gudcity.web.headers import add_security_headers
@@ -68,6 +80,9 @@ app.add_page(
 )
 app.add_page(
     activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load
+)
+app.add_page(
+    settings.settings, route=settings.ROUTE, title=settings.TITLE, on_load=SettingsState.load
 )
 
 app.register_lifespan_task(disable_nagle)

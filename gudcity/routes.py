@@ -16,6 +16,8 @@ PROGRAMS = "/business/programs"
 STAFF = "/business/staff"
 # Where a user given a temporary password (staff at first log-in) chooses their own.
 NEW_PASSWORD = "/new-password"
+# Any logged-in user's own settings: name, password, an owner's business details.
+SETTINGS = "/settings"
 # Every business page lives under this prefix.
 BUSINESS_PREFIX = "/business/"
 

@@ -76,6 +76,48 @@ def _recent_activity(card: CardTile) -> rx.Component:
     )
 
 
+def _contact_line(icon: str, text, **props) -> rx.Component:
+    return rx.cond(
+        text != "",
+        rx.hstack(
+            rx.icon(icon, size=14, color="var(--gray-10)", flex_shrink="0", margin_top="3px"),
+            rx.text(text, size="2", color_scheme="gray", **props),
+            spacing="2",
+            align="start",
+        ),
+    )
+
+
+def _business_contact(card: CardTile) -> rx.Component:
+    """Where the business is, how to call it, when it is open: what its owner gave."""
+    return rx.vstack(
+        _contact_line("map-pin", card.business_address, data_testid="business-address"),
+        rx.cond(
+            card.business_phone != "",
+            rx.hstack(
+                rx.icon("phone", size=14, color="var(--gray-10)", flex_shrink="0"),
+                rx.link(
+                    card.business_phone,
+                    href="tel:" + card.business_phone,
+                    size="2",
+                    data_testid="business-phone",
+                ),
+                spacing="2",
+                align="center",
+            ),
+        ),
+        _contact_line(
+            "clock",
+            card.business_hours,
+            white_space="pre-line",
+            data_testid="business-hours",
+        ),
+        spacing="1",
+        width="100%",
+        overflow_wrap="anywhere",
+    )
+
+
 def loyalty_card(card: CardTile) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -90,6 +132,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                 rx.badge(card.tier, variant="outline"),
                 width="100%",
             ),
+            _business_contact(card),
             rx.hstack(
                 rx.text(card.balance, data_testid="card-balance", size="8", weight="bold"),
                 rx.text(card.unit, size="3", color_scheme="gray"),

@@ -44,7 +44,18 @@ def top_bar() -> rx.Component:
         ),
         rx.spacer(),
         rx.hstack(
-            rx.text(SessionState.user_name, size="2", color_scheme="gray"),
+            # A long name is cut short (the whole of it on hover): the bar never widens the page.
+            rx.text(
+                SessionState.user_name,
+                title=SessionState.user_name,
+                size="2",
+                color_scheme="gray",
+                max_width=rx.breakpoints(initial="40vw", sm="240px"),
+                overflow="hidden",
+                text_overflow="ellipsis",
+                white_space="nowrap",
+            ),
+            _nav_link("Settings", routes.SETTINGS),
             rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
             align="center",
             spacing="3",

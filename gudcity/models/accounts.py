@@ -88,6 +88,11 @@ class Business(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=120)
     owner_id: int = Field(foreign_key="users.id", index=True)
+    # What customers see on their cards (the owner keeps them in /settings); "" when not given.
+    address: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    phone: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
+    # Free text, one line per day or range of days ("Mon-Fri 8:00-18:00").
+    opening_hours: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
     created_at: datetime = Field(default_factory=utc_now)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import new_card_number
+from gudcity.domain.contact import one_line
 from gudcity.domain.errors import ConflictError, PermissionDeniedError, ValidationError
 from gudcity.models import Business, StaffAction, StaffPermission, User, UserRole
 from gudcity.services.atomic import atomic
@@ -38,7 +39,7 @@ password_hasher = argon2.PasswordHasher.from_parameters(
 
 
 def clean_name(name: str, what: str = "Name") -> str:
-    cleaned = check_text(" ".join((name or "").split()), what)
+    cleaned = one_line(name, what)
     if not cleaned:
         raise ValidationError(f"{what} is required.")
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -55,7 +56,7 @@ def normalize_email(email: str) -> str:
     return result.normalized.lower()
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
     if len(password) > MAX_PASSWORD_LENGTH:
@@ -68,7 +69,7 @@ def _check_password(password: str) -> None:
 def _new_user(session: Session, *, name: str, email: str, password: str, role: UserRole) -> User:
     name = clean_name(name)
     email = normalize_email(email)
-    _check_password(password)
+    check_password(password)
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise ConflictError("An account with this email already exists.")
     user = User(
@@ -149,7 +150,7 @@ def add_staff_member(
     if staff is None:
         staff = _new_user(session, name=name, email=email, password=password, role=UserRole.STAFF)
     else:  # back at the business: a new temporary password, the name as the owner typed it
-        _check_password(password)
+        check_password(password)
         staff.name = clean_name(name)
         staff.password_hash = password_hasher.hash(password)
         revoke_user_sessions(session, staff.id)
@@ -192,19 +193,19 @@ def _former_member(session: Session, business_id: int, email: str) -> User | Non
 
 @atomic
 def choose_first_password(
-    session: Session, actor: User, password: str, *, session_token: str | None = None
+    session: Session, actor: User, password: str, *, keep_session: str = ""
 ) -> User:
     """A member given a temporary password replaces it with their own.
 
     Whoever else logged in with the temporary password is logged out: every session of
-    theirs ends but the one choosing (its `session_token`).
+    theirs ends but `keep_session` (the token of the one choosing).
     """
     if actor is None:
         raise PermissionDeniedError("Please log in.")
     user = get_row(session, User, actor.id)
     if user is None or not user.must_change_password:
         raise ConflictError("Your password is already set. Change it in your settings.")
-    _check_password(check_text(password, "Password"))
+    check_password(check_text(password, "Password"))
     try:
         password_hasher.verify(user.password_hash, password)
     except argon2.exceptions.VerificationError:
@@ -214,6 +215,6 @@ def choose_first_password(
     user.password_hash = password_hasher.hash(password)
     user.must_change_password = False
     session.add(user)
-    revoke_user_sessions(session, user.id, keep=session_token)
+    revoke_user_sessions(session, user.id, keep=check_text(keep_session, "A session"))
     session.commit()
     return user

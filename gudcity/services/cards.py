@@ -8,6 +8,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from gudcity.models import (
+    Business,
     LoyaltyCard,
     LoyaltyProgram,
     PointTransaction,
@@ -36,15 +37,27 @@ class CardView:
     last_activity_at: datetime
     # The business closed the program: the card stays, to be looked at only.
     program_archived: bool = False
+    # How to reach the business ("" for what its owner has not given).
+    business_address: str = ""
+    business_phone: str = ""
+    business_hours: str = ""
 
 
 def list_cards(session: Session, actor: User) -> list[CardView]:
     """Every card of the customer's active enrollments, most recently used first."""
     customer = require_customer(actor)
     view, programs = customer_loyalty_cards, LoyaltyProgram.__table__
+    businesses = Business.__table__
     rows = session.execute(
-        select(view, programs.c.archived_at.isnot(None).label("program_archived"))
+        select(
+            view,
+            programs.c.archived_at.isnot(None).label("program_archived"),
+            businesses.c.address.label("business_address"),
+            businesses.c.phone.label("business_phone"),
+            businesses.c.opening_hours.label("business_hours"),
+        )
         .join(programs, programs.c.id == view.c.program_id)
+        .join(businesses, businesses.c.id == view.c.business_id)
         .where(view.c.customer_id == customer.id)
         .order_by(view.c.last_activity_at.desc(), view.c.card_id)
     )

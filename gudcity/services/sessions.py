@@ -61,13 +61,19 @@ def log_out(session: Session, token: str | None) -> None:
         session.commit()
 
 
-def revoke_user_sessions(session: Session, user_id: int, *, keep: str | None = None) -> None:
-    """End every live session of the user but the one of token `keep` (in the caller's
-    transaction): each tab of theirs is logged out at its next event or change-feed refresh."""
-    ending = [UserSession.user_id == user_id, UserSession.revoked_at.is_(None)]
-    if keep:
-        ending.append(UserSession.token_hash != hash_token(keep))
-    session.exec(update(UserSession).where(*ending).values(revoked_at=utc_now()))
+def revoke_user_sessions(session: Session, user_id: int, *, keep: str = "") -> None:
+    """End every live session of the user but the one whose token is `keep` (in the
+    caller's transaction): each tab of theirs is logged out at its next event or
+    change-feed refresh."""
+    session.exec(
+        update(UserSession)
+        .where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at.is_(None),
+            UserSession.token_hash != hash_token(keep),
+        )
+        .values(revoked_at=utc_now())
+    )
     session.exec(delete(LoginTicket).where(LoginTicket.user_id == user_id))
 
 

@@ -74,6 +74,10 @@ class CardTile:
     rewards: list[RewardOption] = field(default_factory=list)
     # The business archived the program: the card is kept to be looked at only.
     archived: bool = False
+    # How to reach the business, as its owner keeps it in /settings ("" when not given).
+    business_address: str = ""
+    business_phone: str = ""
+    business_hours: str = ""
 
 
 @dataclass
@@ -132,6 +136,9 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
             for r in ladder
         ],
         archived=card.program_archived,
+        business_address=card.business_address,
+        business_phone=card.business_phone,
+        business_hours=card.business_hours,
     )
 
 

@@ -44,7 +44,7 @@ class NewPasswordState(SessionState):
         password, token = form_text(form_data, "new_password"), self._credentials().session_token
         try:
             user = await self._as_user(
-                lambda s, u: accounts.choose_first_password(s, u, password, session_token=token)
+                lambda s, u: accounts.choose_first_password(s, u, password, keep_session=token)
             )
         except ServiceError as error:
             self.saving = False

@@ -198,7 +198,7 @@ class SessionState(rx.State):
         """Where to go after logging in: the page that sent us here, if it is ours."""
         wanted = self.router.url.query_parameters.get("next", "")
         home = home_for(role)
-        allowed = (
+        allowed = wanted == routes.SETTINGS or (
             wanted.startswith(routes.BUSINESS_PREFIX)
             if home == routes.SCANNER
             else wanted == routes.CARDS

@@ -61,6 +61,7 @@ from gudcity.services import (
     enrollment,
     notifications,
     permissions,
+    profile,
     programs,
     qr_cards,
     redemptions,
@@ -408,6 +409,25 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "choose_first_password": _choose_first_password,
     "businesses_of": lambda w: lambda actor: permissions.businesses_of(w.session, actor),
     "seat_of": lambda w: lambda actor: permissions.seat_of(w.session, actor),
+    # one's own settings
+    "account_settings": lambda w: lambda actor: profile.account_settings(w.session, actor),
+    "change_name": lambda w: lambda actor: profile.change_name(w.session, actor, "New Name"),
+    "change_password": lambda w: (
+        lambda actor: profile.change_password(
+            w.session, actor, PASSWORD, "a password of my own", keep_session=""
+        )
+    ),
+    "update_business_profile": lambda w: (
+        lambda actor: profile.update_business_profile(
+            w.session,
+            actor,
+            w.business.id,
+            name="Bean Here",
+            address="1 High Street",
+            phone="+44 20 7946 0958",
+            opening_hours="Mon-Fri 8:00-18:00",
+        )
+    ),
 }
 
 # Calls that only read: even when allowed they must write nothing.
@@ -433,6 +453,7 @@ READS = {
     "businesses_of",
     "seat_of",
     "list_staff",
+    "account_settings",
 }
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
@@ -491,6 +512,10 @@ POLICY = [
     ("choose_first_password",         ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("businesses_of",                 ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("seat_of",                       ANYONE,    DENY, DENY, DENY, OK,   OK,   OK,   OK),
+    ("account_settings",              ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("change_name",                   ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("change_password",               ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("update_business_profile",       OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)

@@ -312,7 +312,7 @@ def test_choosing_a_password_ends_the_members_other_sessions(session, shop):
     elsewhere = sessions.start_session(session, member)
     owners = sessions.start_session(session, owner)
 
-    accounts.choose_first_password(session, member, "my very own password", session_token=choosing)
+    accounts.choose_first_password(session, member, "my very own password", keep_session=choosing)
 
     assert sessions.user_for_token(session, choosing).id == member.id
     with pytest.raises(AuthenticationError, match="session has ended"):

@@ -1,0 +1,250 @@
+"""/settings: any logged-in user's own settings, a column of sections.
+
+Each section is a function of its own; `SECTIONS` lists them in the order shown.
+"""
+
+import reflex as rx
+
+from gudcity import routes
+from gudcity.components.layout import labelled_input, page_frame
+from gudcity.domain.contact import MAX_ADDRESS_LENGTH, MAX_HOURS_LENGTH, MAX_PHONE_LENGTH
+from gudcity.models import UserRole
+from gudcity.state.settings import (
+    BUSINESS,
+    MAX_NAME_LENGTH,
+    MIN_PASSWORD_LENGTH,
+    NAME,
+    PASSWORD,
+    SettingsState,
+)
+from gudcity.styles import LABEL_STYLE
+
+ROUTE = routes.SETTINGS
+TITLE = "Settings · GudCity"
+
+
+def _section(title: str, *children: rx.Component, **props) -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="4", width="100%"),
+        width="100%",
+        **props,
+    )
+
+
+def _refusal(key: str) -> rx.Component:
+    """The section's last refusal, on the page (role=alert) as well as in a toast."""
+    return rx.cond(
+        SettingsState.error_at == key,
+        rx.callout(
+            SettingsState.error,
+            icon="triangle-alert",
+            color_scheme="red",
+            role="alert",
+            width="100%",
+        ),
+    )
+
+
+def _save_button(label: str, key: str) -> rx.Component:
+    return rx.button(
+        label,
+        type="submit",
+        size="3",
+        loading=SettingsState.busy == key,
+        disabled=SettingsState.saving,
+        width=rx.breakpoints(initial="100%", sm="auto"),
+    )
+
+
+def _hint(text: str) -> rx.Component:
+    return rx.text(text, size="2", color_scheme="gray")
+
+
+def name_section() -> rx.Component:
+    return _section(
+        "Your name",
+        rx.form(
+            rx.vstack(
+                labelled_input(
+                    "Name",
+                    "name",
+                    default_value=SettingsState.name,
+                    auto_complete="name",
+                    max_length=MAX_NAME_LENGTH,
+                    required=True,
+                ),
+                rx.cond(
+                    SettingsState.user_role == UserRole.CUSTOMER.value,
+                    _hint("Businesses see this name on their customer list and at the counter."),
+                    _hint("Shown at the top of your pages and in the business's activity log."),
+                ),
+                _refusal(NAME),
+                _save_button("Save", NAME),
+                spacing="3",
+                width="100%",
+            ),
+            key=SettingsState.name_version,
+            on_submit=SettingsState.save_name,
+        ),
+        id="settings-name",
+    )
+
+
+def email_section() -> rx.Component:
+    return _section(
+        "Email",
+        labelled_input("Email", "email", value=SettingsState.email, read_only=True),
+        _hint("You log in with this address."),
+        id="settings-email",
+    )
+
+
+def password_section() -> rx.Component:
+    return _section(
+        "Password",
+        rx.form(
+            rx.vstack(
+                labelled_input(
+                    "Current password",
+                    "current_password",
+                    type="password",
+                    auto_complete="current-password",
+                    required=True,
+                ),
+                labelled_input(
+                    "New password",
+                    "new_password",
+                    type="password",
+                    auto_complete="new-password",
+                    min_length=MIN_PASSWORD_LENGTH,
+                    required=True,
+                ),
+                _hint(
+                    f"At least {MIN_PASSWORD_LENGTH} characters. Changing it logs you out "
+                    "on every other device; this one stays logged in."
+                ),
+                _refusal(PASSWORD),
+                _save_button("Change password", PASSWORD),
+                spacing="3",
+                width="100%",
+            ),
+            key=SettingsState.password_version,
+            on_submit=SettingsState.change_password,
+        ),
+        id="settings-password",
+    )
+
+
+def _opening_hours_field() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Opening hours", html_for="opening_hours", style=LABEL_STYLE),
+        rx.text_area(
+            id="opening_hours",
+            name="opening_hours",
+            default_value=SettingsState.opening_hours,
+            placeholder="Mon-Fri 8:00-18:00\nSat 9:00-14:00\nSun closed",
+            max_length=MAX_HOURS_LENGTH,
+            rows="4",
+            size="3",
+            width="100%",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _business_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            labelled_input(
+                "Business name",
+                "business_name",
+                default_value=SettingsState.business_name,
+                max_length=MAX_NAME_LENGTH,
+                required=True,
+            ),
+            rx.flex(
+                labelled_input(
+                    "Address",
+                    "address",
+                    default_value=SettingsState.address,
+                    auto_complete="street-address",
+                    max_length=MAX_ADDRESS_LENGTH,
+                ),
+                labelled_input(
+                    "Phone",
+                    "phone",
+                    type="tel",
+                    default_value=SettingsState.phone,
+                    auto_complete="tel",
+                    max_length=MAX_PHONE_LENGTH,
+                ),
+                direction={"initial": "column", "sm": "row"},
+                spacing="3",
+                width="100%",
+            ),
+            _opening_hours_field(),
+            _hint("Your customers see the address, phone and hours on their cards."),
+            _refusal(BUSINESS),
+            _save_button("Update business details", BUSINESS),
+            spacing="3",
+            width="100%",
+        ),
+        key=SettingsState.business_version,
+        on_submit=SettingsState.save_business,
+    )
+
+
+def business_section() -> rx.Component:
+    """The owner's business; staff are told who keeps it, customers see nothing."""
+    return rx.cond(
+        SettingsState.owns_business,
+        _section("Your business", _business_form(), id="settings-business"),
+        rx.cond(
+            SettingsState.user_role == UserRole.STAFF.value,
+            _section(
+                "Your business",
+                _hint("The owner keeps the business's name, address, phone and hours."),
+                id="settings-business",
+            ),
+        ),
+    )
+
+
+# The sections in the order shown; more (the e-mail change, your data) join this list.
+SECTIONS = (name_section, email_section, password_section, business_section)
+
+
+def _load_failed() -> rx.Component:
+    return rx.callout(
+        rx.hstack(
+            rx.text("Your settings could not be loaded."),
+            rx.button("Try again", size="1", variant="soft", on_click=SettingsState.load),
+            align="center",
+            wrap="wrap",
+            spacing="3",
+        ),
+        icon="triangle-alert",
+        color_scheme="red",
+        role="alert",
+        width="100%",
+    )
+
+
+def settings() -> rx.Component:
+    return page_frame(
+        rx.cond(
+            SettingsState.load_failed,
+            _load_failed(),
+            rx.cond(
+                SettingsState.loading,
+                rx.vstack(
+                    *(rx.skeleton(height="150px", width="100%") for _ in SECTIONS),
+                    spacing="4",
+                    width="100%",
+                ),
+                rx.vstack(*(section() for section in SECTIONS), spacing="4", width="100%"),
+            ),
+        ),
+        title="Settings",
+    )
