@@ -7,13 +7,16 @@ deprecates `rx.App(theme=...)`.
 import reflex as rx
 
 from gudcity.files import keep_files_private
+from gudcity.mail.worker import deliver_mails
 from gudcity.pages import (
     activity,
     auth,
     cards,
+    confirm_email,
     customer,
     customers,
     home,
+    password_reset,
     programs,
     scanner,
     settings,
@@ -29,11 +32,14 @@ from gudcity.state.activity import ActivityState
 from gudcity.state.cards import CardsState
 from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
+from gudcity.state.email_change import ConfirmEmailState, EmailChangeState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
 from gudcity.state.new_password import NewPasswordState
+from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.state.session import SessionState
 from gudcity.state.settings import SettingsState
 from gudcity.state.staff import StaffState
 from gudcity.web.credentials import CredentialsMiddleware
@@ -58,8 +64,36 @@ API_TRANSFORMERS = [
 app = rx.App(api_transformer=API_TRANSFORMERS, backend_exception_handler=show_failure)
 
 app.add_page(home.home, route=home.ROUTE, title=home.TITLE, on_load=HomeState.load)
-app.add_page(auth.login, route=auth.LOGIN_ROUTE, title="Log in · GudCity")
-app.add_page(auth.register, route=auth.REGISTER_ROUTE, title="Create an account · GudCity")
+app.add_page(
+    auth.login,
+    route=auth.LOGIN_ROUTE,
+    title="Log in · GudCity",
+    on_load=SessionState.clear_form_error,
+)
+app.add_page(
+    auth.register,
+    route=auth.REGISTER_ROUTE,
+    title="Create an account · GudCity",
+    on_load=SessionState.clear_form_error,
+)
+app.add_page(
+    password_reset.forgot_password,
+    route=password_reset.FORGOT_ROUTE,
+    title="Forgot password · GudCity",
+    on_load=ForgotPasswordState.load,
+)
+app.add_page(
+    password_reset.reset_password,
+    route=password_reset.RESET_ROUTE,
+    title="Choose a new password · GudCity",
+    on_load=ResetPasswordState.load,
+)
+app.add_page(
+    confirm_email.confirm_email,
+    route=confirm_email.ROUTE,
+    title=confirm_email.TITLE,
+    on_load=ConfirmEmailState.load,
+)
 app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
 app.add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
 app.add_page(
@@ -82,7 +116,10 @@ app.add_page(
     activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load
 )
 app.add_page(
-    settings.settings, route=settings.ROUTE, title=settings.TITLE, on_load=SettingsState.load
+    settings.settings,
+    route=settings.ROUTE,
+    title=settings.TITLE,
+    on_load=[SettingsState.load, EmailChangeState.load],
 )
 
 app.register_lifespan_task(disable_nagle)
@@ -90,3 +127,4 @@ app.register_lifespan_task(tune_garbage_collector)
 app.register_lifespan_task(change_feed)
 app.register_lifespan_task(run_timers)
 app.register_lifespan_task(sweep_reward_codes)
+app.register_lifespan_task(deliver_mails)

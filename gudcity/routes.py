@@ -16,6 +16,11 @@ PROGRAMS = "/business/programs"
 STAFF = "/business/staff"
 # Where a user given a temporary password (staff at first log-in) chooses their own.
 NEW_PASSWORD = "/new-password"
+# Forgotten passwords: ask for a link, then choose a new password through it.
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"
+# A link mailed to a new address confirms the change of a user's email to it.
+CONFIRM_EMAIL = "/confirm-email"
 # Any logged-in user's own settings: name, password, an owner's business details.
 SETTINGS = "/settings"
 # Every business page lives under this prefix.

@@ -67,6 +67,33 @@ class Settings(BaseSettings):
     invitations_per_business_per_hour: int = Field(default=100, gt=0)
     max_points_per_transaction: int = Field(default=100_000, gt=0)
 
+    # Mail: smtp://user:pass@host:port (smtps:// for TLS from the first byte). Unset
+    # (development): each mail is written to the log, its links with it.
+    smtp_url: str | None = None
+    mail_from: str = "GudCity <no-reply@localhost>"
+    # The outbox worker looks for mails due this often; a failed send waits
+    # mail_retry_seconds, doubling each time up to mail_retry_max_seconds, and is
+    # given up after mail_max_attempts.
+    mail_poll_seconds: float = Field(default=2.0, gt=0)
+    mail_retry_seconds: int = Field(default=30, gt=0)
+    mail_retry_max_seconds: int = Field(default=3600, gt=0)
+    mail_max_attempts: int = Field(default=15, gt=0)
+    # A send that has not reported back after this long (the worker died) is due again.
+    mail_send_timeout_seconds: int = Field(default=60, gt=0)
+    # A password-reset link works once, for this long, and only the newest one.
+    password_reset_ttl_minutes: int = Field(default=60, gt=0)
+    # Reset links sent per account and per address within the window; further
+    # requests get the same answer and send nothing.
+    password_resets_per_account: int = Field(default=3, gt=0)
+    password_resets_per_address: int = Field(default=20, gt=0)
+    password_reset_window_minutes: int = Field(default=60, gt=0)
+    # A link confirming a new email address works once, for this long.
+    email_change_ttl_hours: int = Field(default=24, gt=0)
+    # Changes one account may ask for a day: each mails a stranger's address.
+    email_changes_per_day: int = Field(default=5, gt=0)
+    # Sent (or given up) mails stay in the outbox this long, then are deleted.
+    mail_keep_days: int = Field(default=7, gt=0)
+
     # A QR token is refused this long after it was issued, so a photo of a card goes stale.
     qr_token_ttl_seconds: int = Field(default=300, gt=0)
     # /cards draws a fresh QR code this often, so the one on screen never expires.
@@ -89,6 +116,16 @@ class Settings(BaseSettings):
     def _renew_before_expiry(self) -> "Settings":
         if self.qr_renew_seconds >= self.qr_token_ttl_seconds:
             raise ValueError("QR_RENEW_SECONDS must be shorter than QR_TOKEN_TTL_SECONDS.")
+        return self
+
+    @model_validator(mode="after")
+    def _smtp_url_is_smtp(self) -> "Settings":
+        if self.smtp_url:
+            parts = urlsplit(self.smtp_url)
+            if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+                raise ValueError(
+                    "SMTP_URL must look like smtp://user:pass@host:port (or smtps://)."
+                )
         return self
 
     @model_validator(mode="after")

@@ -67,7 +67,15 @@ def test_no_import_hides_in_a_function_or_class():
 # What each layer may import from the others (pages -> state -> services -> domain/models).
 FORBIDDEN = {
     "gudcity.domain": ("gudcity.services", "gudcity.state", "gudcity.pages", "gudcity.db"),
-    "gudcity.services": ("gudcity.state", "gudcity.pages", "gudcity.components", "reflex"),
+    "gudcity.services": (
+        "gudcity.state",
+        "gudcity.pages",
+        "gudcity.components",
+        "gudcity.mail",
+        "reflex",
+    ),
+    # Delivery reads the outbox the services write; it knows nothing of the UI.
+    "gudcity.mail": ("gudcity.state", "gudcity.pages", "gudcity.components", "reflex"),
     "gudcity.state": ("gudcity.pages", "gudcity.components"),
     "gudcity.components": ("gudcity.services", "gudcity.pages"),
 }

@@ -89,6 +89,39 @@ def page_frame(*children: rx.Component, title: str) -> rx.Component:
     )
 
 
+def narrow_card(*children: rx.Component) -> rx.Component:
+    """A page of one small form (log in, reset a password): a card in the middle."""
+    return rx.center(
+        rx.card(
+            rx.vstack(*children, spacing="4", width="100%"),
+            size="4",
+            width="100%",
+            max_width="420px",
+        ),
+        padding_x="12px",
+        padding_y="10vh",
+    )
+
+
+def alert(message: rx.Var[str]) -> rx.Component:
+    """Why a form was refused, on the page (role=alert) while it holds a message."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle-alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def notice(*text, icon: str, color_scheme: str, **props) -> rx.Component:
+    """A callout whose words may mix plain and strong text, in one paragraph."""
+    return rx.callout.root(
+        rx.callout.icon(rx.icon(icon)),
+        rx.callout.text(*text),
+        color_scheme=color_scheme,
+        width="100%",
+        **props,
+    )
+
+
 def labelled_input(label: str, name: str, **props) -> rx.Component:
     """A real <label> tied to its input, so screen readers and tests find it by name."""
     return rx.vstack(

@@ -4,6 +4,7 @@ Times are timezone-aware UTC; enums are stored as plain strings.
 """
 
 from gudcity.models.accounts import (
+    AccountToken,
     Business,
     LoginFailure,
     LoginTicket,
@@ -31,6 +32,7 @@ from gudcity.models.enums import (
     ProgramKind,
     RewardCodeStatus,
     StaffActionKind,
+    TokenPurpose,
     TransactionKind,
     UserRole,
 )
@@ -43,6 +45,7 @@ from gudcity.models.loyalty import (
     Reward,
     RewardCode,
 )
+from gudcity.models.mail import OutboxMail
 from gudcity.models.views import (
     customer_business_view,
     customer_loyalty_cards,
@@ -50,6 +53,7 @@ from gudcity.models.views import (
 )
 
 __all__ = [
+    "AccountToken",
     "ApprovalKind",
     "ApprovalRequest",
     "ApprovalStatus",
@@ -63,6 +67,7 @@ __all__ = [
     "LoyaltyCard",
     "LoyaltyProgram",
     "NotificationType",
+    "OutboxMail",
     "PointTransaction",
     "ProgramEnrollment",
     "ProgramKind",
@@ -74,6 +79,7 @@ __all__ = [
     "StaffActionKind",
     "StaffPermission",
     "SyncNotification",
+    "TokenPurpose",
     "TransactionKind",
     "User",
     "UserRole",

@@ -9,7 +9,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from gudcity.models.base import enum_column, utc_now
-from gudcity.models.enums import UserRole
+from gudcity.models.enums import TokenPurpose, UserRole
 
 
 class User(SQLModel, table=True):
@@ -80,6 +80,29 @@ class LoginTicket(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True, index=True)
     next_page: str = Field(max_length=200)
     expires_at: datetime
+
+
+class AccountToken(SQLModel, table=True):
+    """A link mailed to a user: reset the password, or confirm a new email address.
+
+    Only the token's sha256 is stored. It works once, until `expires_at`, and only
+    while it is the user's newest of its purpose: using it, or issuing a newer one,
+    sets `used_at`. `address` is where the request came from (the reset throttle).
+    """
+
+    __tablename__ = "account_tokens"
+    __table_args__ = (Index("ix_account_tokens_user_purpose", "user_id", "purpose"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    purpose: TokenPurpose = enum_column(TokenPurpose)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    # The address an EMAIL_CHANGE token moves the account to.
+    new_email: str | None = Field(default=None, max_length=254)
+    address: str = Field(default="", max_length=64, index=True)
+    created_at: datetime = Field(default_factory=utc_now)
+    expires_at: datetime
+    used_at: datetime | None = None
 
 
 class Business(SQLModel, table=True):

@@ -74,3 +74,10 @@ class StaffActionKind(StrEnum):
     DEDUCTION_REQUEST = "DEDUCTION_REQUEST"
     ENROLLMENT_REQUEST = "ENROLLMENT_REQUEST"
     DELIVERY = "DELIVERY"
+
+
+class TokenPurpose(StrEnum):
+    """What a link mailed to a user does (services/account_tokens.py)."""
+
+    PASSWORD_RESET = "PASSWORD_RESET"
+    EMAIL_CHANGE = "EMAIL_CHANGE"

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
-from gudcity.components.layout import labelled_input
+from gudcity.components.layout import alert, labelled_input, narrow_card
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.session import RegisterFormState, SessionState
 
@@ -12,21 +12,8 @@ REGISTER_ROUTE = routes.REGISTER
 NEW_PASSWORD_ROUTE = routes.NEW_PASSWORD
 
 
-def _card(*children: rx.Component) -> rx.Component:
-    return rx.center(
-        rx.card(
-            rx.vstack(*children, spacing="4", width="100%"),
-            size="4",
-            width="100%",
-            max_width="420px",
-        ),
-        padding_x="12px",
-        padding_y="10vh",
-    )
-
-
 def login() -> rx.Component:
-    return _card(
+    return narrow_card(
         rx.heading("Log in to GudCity", size="6", as_="h1"),
         rx.form(
             rx.vstack(
@@ -40,6 +27,7 @@ def login() -> rx.Component:
                     auto_complete="current-password",
                     required=True,
                 ),
+                alert(SessionState.form_error),
                 rx.button(
                     "Log in", type="submit", size="3", width="100%", loading=SessionState.saving
                 ),
@@ -47,6 +35,7 @@ def login() -> rx.Component:
             ),
             on_submit=SessionState.log_in,
         ),
+        rx.link("Forgot password?", href=routes.FORGOT_PASSWORD, size="2"),
         rx.text("New here? ", rx.link("Create an account", href=REGISTER_ROUTE), size="2"),
     )
 
@@ -78,7 +67,7 @@ def _account_type_choice() -> rx.Component:
 
 
 def register() -> rx.Component:
-    return _card(
+    return narrow_card(
         rx.heading("Create your GudCity account", size="6", as_="h1"),
         rx.form(
             rx.vstack(
@@ -99,6 +88,7 @@ def register() -> rx.Component:
                     RegisterFormState.account_type == "business",
                     labelled_input("Business name", "business_name", required=True),
                 ),
+                alert(SessionState.form_error),
                 rx.button(
                     "Create account",
                     type="submit",
@@ -115,7 +105,7 @@ def register() -> rx.Component:
 
 
 def new_password() -> rx.Component:
-    return _card(
+    return narrow_card(
         rx.heading("Choose your password", size="6", as_="h1"),
         rx.text(
             "You logged in with a temporary password. Choose your own to carry on.",
@@ -132,16 +122,7 @@ def new_password() -> rx.Component:
                     min_length=8,
                     required=True,
                 ),
-                rx.cond(
-                    NewPasswordState.error != "",
-                    rx.callout(
-                        NewPasswordState.error,
-                        icon="triangle-alert",
-                        color_scheme="red",
-                        role="alert",
-                        width="100%",
-                    ),
-                ),
+                alert(NewPasswordState.error),
                 rx.button(
                     "Set new password",
                     type="submit",

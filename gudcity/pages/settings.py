@@ -6,6 +6,7 @@ Each section is a function of its own; `SECTIONS` lists them in the order shown.
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.email_change import email_change_section
 from gudcity.components.layout import labelled_input, page_frame
 from gudcity.domain.contact import MAX_ADDRESS_LENGTH, MAX_HOURS_LENGTH, MAX_PHONE_LENGTH
 from gudcity.models import UserRole
@@ -87,15 +88,6 @@ def name_section() -> rx.Component:
             on_submit=SettingsState.save_name,
         ),
         id="settings-name",
-    )
-
-
-def email_section() -> rx.Component:
-    return _section(
-        "Email",
-        labelled_input("Email", "email", value=SettingsState.email, read_only=True),
-        _hint("You log in with this address."),
-        id="settings-email",
     )
 
 
@@ -211,8 +203,8 @@ def business_section() -> rx.Component:
     )
 
 
-# The sections in the order shown; more (the e-mail change, your data) join this list.
-SECTIONS = (name_section, email_section, password_section, business_section)
+# The sections in the order shown; more (your data) join this list.
+SECTIONS = (name_section, email_change_section, password_section, business_section)
 
 
 def _load_failed() -> rx.Component:

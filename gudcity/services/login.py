@@ -75,9 +75,14 @@ def log_in(
         forget = (LoginFailure.device == attempt.device,)
     session.exec(delete(LoginFailure).where(*forget))
     session.commit()
+    check_may_log_in(session, user)
+    return user
+
+
+def check_may_log_in(session: Session, user: User) -> None:
+    """Refuse a staff member the owner removed: the account stays, its seat does not."""
     if user.role == UserRole.STAFF and not businesses_of(session, user):
         raise AuthenticationError(NO_LONGER_STAFF)
-    return user
 
 
 def _throttle_key(email: str) -> str:

@@ -66,7 +66,7 @@ def _own_account(session: Session, actor: User | None) -> User:
     return user
 
 
-def _pages_showing(session: Session, user: User) -> list[str]:
+def pages_showing(session: Session, user: User) -> list[str]:
     """The topics of the pages that show this user: their own, and their businesses'."""
     if user.role != UserRole.CUSTOMER:
         return [business_topic(b.id) for b in businesses_of(session, user)]
@@ -98,7 +98,7 @@ def change_name(session: Session, actor: User, name: str) -> User:
     if name != user.name:
         user.name = name
         session.add(user)
-        publish(session, _pages_showing(session, user), "name_changed", {"user_id": user.id})
+        publish(session, pages_showing(session, user), "name_changed", {"user_id": user.id})
         session.commit()
     return user
 
@@ -121,7 +121,7 @@ def change_password(
     user.password_hash = password_hasher.hash(new_password)
     session.add(user)
     revoke_user_sessions(session, user.id, keep=check_text(keep_session, "A session"))
-    publish(session, _pages_showing(session, user), "password_changed", {"user_id": user.id})
+    publish(session, pages_showing(session, user), "password_changed", {"user_id": user.id})
     session.commit()
     return user
 

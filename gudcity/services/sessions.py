@@ -4,7 +4,6 @@ A session token lives in the browser's HttpOnly cookie and nowhere else: the ser
 keeps its sha256, Reflex's state never holds it (gudcity/web/credentials.py).
 """
 
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,12 +11,9 @@ from sqlmodel import Session, delete, select, update
 
 from gudcity.domain.errors import AuthenticationError
 from gudcity.models import LoginTicket, User, UserSession, utc_now
+from gudcity.services.account_tokens import hash_token
 from gudcity.services.atomic import atomic
 from gudcity.settings import get_settings
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @atomic

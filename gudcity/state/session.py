@@ -73,6 +73,8 @@ class SessionState(rx.State):
     user_role: str = ""
     # Set while a form is being saved, so its button can show a spinner.
     saving: bool = False
+    # Why the log-in or sign-up form was refused: shown on the page (role=alert).
+    form_error: str = ""
 
     @rx.var
     def is_customer(self) -> bool:
@@ -124,8 +126,14 @@ class SessionState(rx.State):
         return None
 
     @rx.event
+    def clear_form_error(self):
+        """A fresh log-in or sign-up page shows no earlier refusal."""
+        self.form_error = ""
+
+    @rx.event
     async def log_in(self, form_data: dict):
         self.saving = True
+        self.form_error = ""
         yield
         # The address as the server saw it (behind a proxy: rxconfig's trusted_proxy_hops).
         address = self.router.session.client_ip
@@ -137,6 +145,7 @@ class SessionState(rx.State):
             )
         except ServiceError as error:
             self.saving = False
+            self.form_error = error.message
             yield toasts.error(error.message)
             return
         self.saving = False
@@ -146,11 +155,13 @@ class SessionState(rx.State):
     @rx.event
     async def register(self, form_data: dict):
         self.saving = True
+        self.form_error = ""
         yield
         try:
             user, ticket = await call_service(lambda s: self._create_account(s, form_data))
         except ServiceError as error:
             self.saving = False
+            self.form_error = error.message
             yield toasts.error(error.message)
             return
         self.saving = False

@@ -14,6 +14,7 @@ from gudcity.db import make_engine, migrate
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server, project_copy
 from tests.support.browser import QR_RENEW_SECONDS
 from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.smtp import SmtpServer
 
 
 @pytest.fixture(scope="session")
@@ -29,11 +30,25 @@ def e2e_database_url():
 
 
 @pytest.fixture(scope="session")
-def app_url(e2e_database_url, tmp_path_factory):
+def mail_server():
+    """The real SMTP server (aiosmtpd) the app sends its mails to; tests read them there."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def app_url(e2e_database_url, mail_server, tmp_path_factory):
     """The app in production mode, as `make run` starts it, on a port of its own."""
     log = tmp_path_factory.mktemp("app") / "reflex.log"
-    # A QR renewal every few seconds, so a test can watch one happen.
-    with app_server(e2e_database_url, log, QR_RENEW_SECONDS=str(QR_RENEW_SECONDS)) as url:
+    with app_server(
+        e2e_database_url,
+        log,
+        # A QR renewal every few seconds, so a test can watch one happen.
+        QR_RENEW_SECONDS=str(QR_RENEW_SECONDS),
+        SMTP_URL=mail_server.url,
+        MAIL_POLL_SECONDS="0.2",
+    ) as url:
         yield url
 
 

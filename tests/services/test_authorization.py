@@ -58,6 +58,7 @@ from gudcity.services import (
     customer_detail,
     customers,
     deductions,
+    email_change,
     enrollment,
     notifications,
     permissions,
@@ -428,6 +429,11 @@ CALLS: dict[str, Callable[[World], Call]] = {
             opening_hours="Mon-Fri 8:00-18:00",
         )
     ),
+    "request_email_change": lambda w: (
+        lambda actor: email_change.request_email_change(
+            w.session, actor, f"moved-{w.make.key()}@example.com", PASSWORD
+        )
+    ),
 }
 
 # Calls that only read: even when allowed they must write nothing.
@@ -516,6 +522,7 @@ POLICY = [
     ("change_name",                   ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("change_password",               ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("update_business_profile",       OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("request_email_change",          ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)

@@ -130,6 +130,7 @@ async def test_a_refused_registration_shows_the_service_message_and_creates_noth
     [(level, shown)] = toasts(events)
     assert level == "error"
     assert shown.startswith(message)
+    assert state.form_error == shown  # on the page too
     assert make.counts() == before
     assert (state.user_role, state.user_name) == ("", "")
     assert not state.saving
@@ -182,6 +183,7 @@ async def test_log_in_with_wrong_credentials_is_refused(make, tab, run, form):
 
     assert page_load_target(events) is None
     assert toasts(events) == [("error", "Wrong email or password.")]
+    assert state.form_error == "Wrong email or password."  # stays on the page too
     after = make.counts()
     assert after["user_sessions"] == before["user_sessions"]  # no session was started
     assert after["login_tickets"] == before["login_tickets"]

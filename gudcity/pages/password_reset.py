@@ -1,0 +1,111 @@
+"""/forgot-password (ask for a link) and /reset-password (choose a new password through it)."""
+
+import reflex as rx
+
+from gudcity import routes
+from gudcity.components.layout import alert, labelled_input, narrow_card
+from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
+
+FORGOT_ROUTE = routes.FORGOT_PASSWORD
+RESET_ROUTE = routes.RESET_PASSWORD
+
+
+def _back_to_login() -> rx.Component:
+    return rx.link("Back to log in", href=routes.LOGIN, size="2")
+
+
+def forgot_password() -> rx.Component:
+    return narrow_card(
+        rx.heading("Forgot your password?", size="6", as_="h1"),
+        rx.cond(
+            ForgotPasswordState.sent,
+            rx.callout(
+                "If an account uses that email, a link to choose a new password is on its way. "
+                "It works once, for a short while; check your spam folder if it does not arrive.",
+                icon="mail-check",
+                color_scheme="green",
+                role="status",
+                id="reset-link-sent",
+                width="100%",
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.text(
+                        "Enter the email of your account: we will mail you a link.",
+                        size="2",
+                        color_scheme="gray",
+                    ),
+                    labelled_input(
+                        "Email", "email", type="email", auto_complete="email", required=True
+                    ),
+                    alert(ForgotPasswordState.error),
+                    rx.button(
+                        "Send reset link",
+                        type="submit",
+                        size="3",
+                        width="100%",
+                        loading=ForgotPasswordState.sending,
+                    ),
+                    spacing="4",
+                ),
+                on_submit=ForgotPasswordState.send_link,
+            ),
+        ),
+        _back_to_login(),
+    )
+
+
+def _reset_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            labelled_input(
+                "New password",
+                "new_password",
+                type="password",
+                auto_complete="new-password",
+                min_length=8,
+                required=True,
+            ),
+            alert(ResetPasswordState.error),
+            rx.button(
+                "Set new password",
+                type="submit",
+                size="3",
+                width="100%",
+                loading=ResetPasswordState.saving,
+            ),
+            spacing="4",
+        ),
+        on_submit=ResetPasswordState.set_password,
+    )
+
+
+def _link_expired() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            "This link has expired or was already used. Ask for a new one.",
+            icon="triangle-alert",
+            color_scheme="red",
+            role="alert",
+            width="100%",
+        ),
+        rx.link("Send me a new link", href=routes.FORGOT_PASSWORD, size="2"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def reset_password() -> rx.Component:
+    return narrow_card(
+        rx.heading("Choose a new password", size="6", as_="h1"),
+        rx.cond(
+            ResetPasswordState.checked,
+            rx.cond(ResetPasswordState.link_works, _reset_form(), _link_expired()),
+            rx.vstack(
+                alert(ResetPasswordState.error),
+                rx.skeleton(rx.box(height="80px"), loading=True, width="100%"),
+                width="100%",
+            ),
+        ),
+        _back_to_login(),
+    )
