@@ -13,14 +13,21 @@ with more connected: other customers' tabs, light sessions of other customers
 more tabs of the watched customer.
 
 Next to the first award figure, the other way round: the customer answers a
-deduction the counter asked for ("Accept" on /cards) until the counter's
-`#scan-result` shows the answer ("approved"), timed the same way.
+deduction the counter asked for ("Accept" on /cards, 0.3 s after the request shows
+there, as a person reads it first) until the counter's `#scan-result` shows the
+answer ("approved"), timed the same way.
 
     .venv/bin/python -m bench.live_latency [--awards 50] [--answers 30] [--extra-tabs 20]
-        [--light-sessions 200]
+        [--light-sessions 200] [--against DIR]
+
+With `--against DIR` (another checkout of the project, e.g. `git archive main | tar -x
+-C DIR` with a link to .venv) both apps are served at once, each on its own database,
+and the first two figures are taken from each in turns of five, so that both see the
+same machine: a before/after in one run.
 """
 
 import argparse
+import contextlib
 import statistics
 import tempfile
 import uuid
@@ -35,6 +42,7 @@ from bench.light_sessions import RECORD_SOCKET, LightSessions
 from gudcity.db import make_engine
 from gudcity.devserver import BROWSER_ARGS, CHROMIUM, app_server
 from gudcity.services import accounts, awards, enrollment, programs, sessions
+from gudcity.settings import PROJECT_ROOT
 
 CLICK_AND_STAMP = """() => {
     const stamp = performance.timeOrigin + performance.now();
@@ -153,6 +161,12 @@ def time_awards(shop: Page, customer_page: Page, awards: int) -> list[Timing]:
     return timings
 
 
+# A person reads the request before answering it. Without the pause the answer would
+# come while the counter re-reads its own request (the business pages' settle), and
+# the figure would time that collision rather than the answer.
+READ_THE_REQUEST_MS = 300
+
+
 def time_answers(shop: Page, customer_page: Page, answers: int) -> list[Timing]:
     """The counter asks for 1 off the card; the customer accepts; the counter shows it."""
     timings = []
@@ -161,6 +175,7 @@ def time_answers(shop: Page, customer_page: Page, answers: int) -> list[Timing]:
         shop.get_by_role("button", name="Deduct points").click()
         shop.locator("#scan-result").get_by_text("Asked the customer").wait_for()
         waiting.first.wait_for()
+        customer_page.wait_for_timeout(READ_THE_REQUEST_MS)
         shop.evaluate(WATCH_ANSWER)
         clicked = customer_page.evaluate(ACCEPT_AND_STAMP)
         shop.wait_for_function("() => window.__seen !== null", timeout=10_000)
@@ -219,16 +234,48 @@ def open_light_sessions(engine, watched: Page, customers: list) -> LightSessions
     return light
 
 
+def open_counter(browser, base_url: str, owner, customer) -> tuple[Page, Page]:
+    """The business's scanner with `customer` on screen, and the customer's /cards."""
+    shop = log_in(browser, base_url, owner.email, "/business/scanner")
+    watched = log_in(browser, base_url, customer.email, "/cards")
+    shop.get_by_label("Card number").fill(customer.card_number)
+    shop.get_by_role("button", name="Look up").click()  # shows the customer, gives nothing
+    shop.locator("#scan-result").get_by_text("Enrolled").wait_for()
+    shop.get_by_label("Points").fill("1")
+    return shop, watched
+
+
+TURN = 5
+
+
+def compare(browser, apps: dict[str, tuple[str, object, list]], options) -> None:
+    """The first two figures from each app in turns of TURN, then each app's figures."""
+    pages = {
+        name: open_counter(browser, base_url, owner, customers[0])
+        for name, (base_url, owner, customers) in apps.items()
+    }
+    awarded: dict[str, list[Timing]] = {name: [] for name in apps}
+    answered: dict[str, list[Timing]] = {name: [] for name in apps}
+    for shop, watched in pages.values():  # warm-up
+        time_awards(shop, watched, TURN)
+        time_answers(shop, watched, 3)
+    for _ in range(0, max(options.awards, options.answers), TURN):
+        for name, (shop, watched) in pages.items():
+            if len(awarded[name]) < options.awards:
+                awarded[name] += time_awards(shop, watched, TURN)
+            if len(answered[name]) < options.answers:
+                answered[name] += time_answers(shop, watched, TURN)
+    print(f"Live latency, side by side in turns of {TURN} (PostgreSQL)")
+    for name in apps:
+        report(f"{name}: award -> the customer's page", awarded[name])
+        report(f"{name}: answer -> the counter's #scan-result", answered[name])
+
+
 def measure(browser, base_url: str, engine, owner, customers: list, options) -> None:
     """Time the awards with more and more connected: each phase adds to the last."""
     tab_customers = customers[1 : 1 + options.extra_tabs]
     light_customers = customers[1 + options.extra_tabs :]
-    shop = log_in(browser, base_url, owner.email, "/business/scanner")
-    watched = log_in(browser, base_url, customers[0].email, "/cards")
-    shop.get_by_label("Card number").fill(customers[0].card_number)
-    shop.get_by_role("button", name="Look up").click()  # shows the customer, gives nothing
-    shop.locator("#scan-result").get_by_text("Enrolled").wait_for()
-    shop.get_by_label("Points").fill("1")
+    shop, watched = open_counter(browser, base_url, owner, customers[0])
 
     print(f"Live latency, click -> customer's page, {options.awards} awards (PostgreSQL)")
     time_awards(shop, watched, 5)  # warm-up
@@ -272,7 +319,11 @@ def main() -> None:
     parser.add_argument("--answers", type=int, default=30)
     parser.add_argument("--extra-tabs", type=int, default=20)
     parser.add_argument("--light-sessions", type=int, default=200)
+    parser.add_argument("--against", type=Path, help="another checkout, measured side by side")
     options = parser.parse_args()
+    if options.against:
+        run_side_by_side(options)
+        return
 
     with fresh_database() as url:
         engine = make_engine(url)
@@ -287,6 +338,28 @@ def main() -> None:
             measure(browser, base_url, engine, owner, customers, options)
             browser.close()
         engine.dispose()
+
+
+def run_side_by_side(options) -> None:
+    """This checkout ("after") and `--against` ("before"), each on a database of its own."""
+    projects = {"before": options.against.resolve(), "after": PROJECT_ROOT}
+    with contextlib.ExitStack() as stack:
+        apps = {}
+        for name, project in projects.items():
+            url = stack.enter_context(fresh_database())
+            engine = make_engine(url)
+            with Session(engine, expire_on_commit=False) as session:
+                owner, customers = make_people(session, 0)
+            engine.dispose()
+            log = Path(tempfile.mkdtemp()) / "reflex.log"
+            base_url = stack.enter_context(
+                app_server(url, log, project=project, PASSWORD_HASH_PROFILE="CHEAPEST")
+            )
+            apps[name] = (base_url, owner, customers)
+        playwright = stack.enter_context(sync_playwright())
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        compare(browser, apps, options)
+        browser.close()
 
 
 if __name__ == "__main__":

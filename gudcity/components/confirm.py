@@ -1,4 +1,8 @@
-"""A button that asks before it acts: its dialog's confirming button is "Confirm"."""
+"""Asking before acting: every such dialog's confirming button is "Confirm".
+
+`confirm_button` is a button that opens its own dialog; `confirm_dialog` is a dialog
+the page's state opens (for the row it was asked about) and closes when done.
+"""
 
 import reflex as rx
 
@@ -23,15 +27,43 @@ def confirm_button(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(description),
-            rx.flex(
-                rx.alert_dialog.cancel(rx.button("Back", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(rx.button("Confirm", on_click=on_confirm)),
-                spacing="3",
-                justify="end",
-                margin_top="16px",
+            _buttons("Back", rx.alert_dialog.action(rx.button("Confirm", on_click=on_confirm))),
+            max_width="420px",
+        ),
+    )
+
+
+def confirm_dialog(
+    *title,
+    description: tuple,
+    error: rx.Component,
+    open,
+    on_open_change,
+    on_confirm,
+    loading=False,
+    disabled=False,
+) -> rx.Component:
+    """A dialog open while `open` holds; "Confirm" runs `on_confirm` and stays open (with
+    `error` shown in it) until the state closes it, so a refusal is read where it happened."""
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(*title),
+            rx.alert_dialog.description(*description, size="2"),
+            error,
+            _buttons(
+                "Cancel",
+                rx.button(
+                    "Confirm",
+                    color_scheme="red",
+                    loading=loading,
+                    disabled=disabled,
+                    on_click=on_confirm,
+                ),
             ),
             max_width="420px",
         ),
+        open=open,
+        on_open_change=on_open_change,
     )
 
 
@@ -87,4 +119,14 @@ def _password_form(field: str, on_submit, error, busy) -> rx.Component:
         ),
         on_submit=on_submit,
         reset_on_submit=False,
+    )
+
+
+def _buttons(back: str, confirm: rx.Component) -> rx.Component:
+    return rx.flex(
+        rx.alert_dialog.cancel(rx.button(back, variant="soft", color_scheme="gray")),
+        confirm,
+        spacing="3",
+        justify="end",
+        margin_top="16px",
     )

@@ -4,10 +4,10 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
-from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.components.counter_actions import counter_buttons, program_chooser
+from gudcity.components.layout import empty_state, page_frame
 from gudcity.state.customer import BalanceLine, CustomerState, VisitLine
 from gudcity.state.history_pages import HistoryLine
-from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
 ROUTE = routes.CUSTOMER
 TITLE = "Customer · GudCity"
@@ -69,17 +69,7 @@ def _summary() -> rx.Component:
 
 def _program_chooser() -> rx.Component:
     return rx.vstack(
-        rx.el.label("Program", html_for="program", style=LABEL_STYLE),
-        rx.el.select(
-            rx.foreach(
-                CustomerState.programs,
-                lambda p: rx.el.option(p.label, value=p.program_id),
-            ),
-            id="program",
-            value=CustomerState.program_id,
-            on_change=CustomerState.choose_program,
-            style=NATIVE_SELECT_STYLE,
-        ),
+        program_chooser(CustomerState),
         rx.cond(
             CustomerState.chosen_status != "",
             rx.badge(CustomerState.chosen_status, id="program-status"),
@@ -89,51 +79,16 @@ def _program_chooser() -> rx.Component:
     )
 
 
-def _buttons() -> rx.Component:
-    enrolled, busy = CustomerState.chosen_enrolled, CustomerState.busy
-    return rx.flex(
-        rx.box(
-            labelled_input(
-                "Points",
-                "points",
-                type="number",
-                min=1,
-                # Uncontrolled, as on the scanner: each keystroke reaches the state first.
-                default_value="10",
-                on_change=CustomerState.set_points_text,
-            ),
-            width="120px",
-        ),
-        rx.button(
-            "Award points",
-            on_click=CustomerState.award(CustomerState.action_key),
-            disabled=~enrolled | busy | ~CustomerState.can_award,
-        ),
-        rx.button(
-            "Deduct points",
-            on_click=CustomerState.deduct(CustomerState.action_key),
-            variant="soft",
-            color_scheme="orange",
-            disabled=~enrolled | busy | ~CustomerState.can_deduct,
-        ),
-        rx.button(
-            "Enroll",
-            on_click=CustomerState.enroll(CustomerState.action_key),
-            variant="outline",
-            disabled=enrolled | busy | ~CustomerState.can_scan,
-        ),
-        align="end",
-        wrap="wrap",
-        spacing="3",
-    )
-
-
 def _actions() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("At the counter", size="3", as_="h2"),
             _program_chooser(),
-            _buttons(),
+            counter_buttons(
+                CustomerState,
+                enrolled=CustomerState.chosen_enrolled,
+                ready=CustomerState.customer_name != "",
+            ),
             rx.cond(
                 CustomerState.outcome != "",
                 rx.callout(

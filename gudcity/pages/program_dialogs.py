@@ -4,6 +4,7 @@ the submit handler)."""
 
 import reflex as rx
 
+from gudcity.components.confirm import confirm_dialog
 from gudcity.state.programs import ARCHIVE, EDIT, REWARD_EDIT, ProgramsState
 from gudcity.styles import LABEL_STYLE
 
@@ -45,14 +46,14 @@ def field(label: str, name: str, field_id, *extra: rx.Component, **props) -> rx.
     )
 
 
-def _dialog_buttons(key, confirm: str = "Save", **confirm_props) -> rx.Component:
+def _dialog_buttons(key, **save_props) -> rx.Component:
     return rx.hstack(
         rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
         rx.button(
-            confirm,
+            "Save",
             loading=ProgramsState.busy == key,
             disabled=ProgramsState.saving,
-            **confirm_props,
+            **save_props,
         ),
         justify="end",
         width="100%",
@@ -139,22 +140,15 @@ def reward_dialog() -> rx.Component:
 
 def archive_dialog() -> rx.Component:
     key = ARCHIVE + ProgramsState.archiving_id.to_string()
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Archive ", ProgramsState.archiving_name, "?"),
-            rx.dialog.description(ARCHIVE_WARNING, size="2"),
-            rx.vstack(
-                form_error(key),
-                _dialog_buttons(
-                    key,
-                    "Confirm",
-                    color_scheme="red",
-                    on_click=ProgramsState.archive_program(ProgramsState.archiving_id),
-                ),
-                spacing="3",
-                padding_top="16px",
-            ),
-        ),
+    return confirm_dialog(
+        "Archive ",
+        ProgramsState.archiving_name,
+        "?",
+        description=(ARCHIVE_WARNING,),
+        error=form_error(key),
         open=ProgramsState.archiving_id != 0,
         on_open_change=ProgramsState.archive_open_changed,
+        on_confirm=ProgramsState.archive_program(ProgramsState.archiving_id),
+        loading=ProgramsState.busy == key,
+        disabled=ProgramsState.saving,
     )

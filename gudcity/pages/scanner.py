@@ -5,33 +5,15 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.counter import reward_counter
+from gudcity.components.counter_actions import counter_buttons, program_chooser
 from gudcity.components.first_run import first_run_guide
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.settings import get_settings
 from gudcity.state.scanner import ScannerState
 from gudcity.state.scanner_answers import GOOD_NEWS
-from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
 ROUTE = routes.SCANNER
 TITLE = "Scanner · GudCity"
-
-
-def _program_chooser() -> rx.Component:
-    return rx.vstack(
-        rx.el.label("Program", html_for="program", style=LABEL_STYLE),
-        rx.el.select(
-            rx.foreach(
-                ScannerState.programs,
-                lambda p: rx.el.option(p.label, value=p.program_id),
-            ),
-            id="program",
-            value=ScannerState.program_id,
-            on_change=ScannerState.choose_program,
-            style=NATIVE_SELECT_STYLE,
-        ),
-        spacing="1",
-        width="100%",
-    )
 
 
 def _photo_scan() -> rx.Component:
@@ -154,63 +136,6 @@ def _typed_entry() -> rx.Component:
     )
 
 
-def _points_buttons() -> rx.Component:
-    """The points field and the buttons the user's permissions allow (the rest are absent)."""
-    enrolled = ScannerState.customer_enrolled
-    return rx.hstack(
-        rx.box(
-            labelled_input(
-                "Points",
-                "points",
-                type="number",
-                min=1,
-                # Uncontrolled: each keystroke reaches the state before a click does
-                # (a controlled input is debounced: a quick click would use the old value).
-                default_value="10",
-                on_change=ScannerState.set_points_text,
-            ),
-            width="120px",
-        ),
-        rx.cond(
-            ScannerState.can_award,
-            rx.button(
-                "Award points",
-                on_click=ScannerState.award(ScannerState.action_key),
-                disabled=~enrolled | ScannerState.busy,
-            ),
-        ),
-        rx.cond(
-            ScannerState.can_deduct,
-            rx.button(
-                "Deduct points",
-                on_click=ScannerState.deduct(ScannerState.action_key),
-                variant="soft",
-                color_scheme="orange",
-                disabled=~enrolled | ScannerState.busy,
-            ),
-        ),
-        align="end",
-        wrap="wrap",
-        spacing="3",
-    )
-
-
-def _actions() -> rx.Component:
-    return rx.vstack(
-        rx.cond(ScannerState.can_award | ScannerState.can_deduct, _points_buttons()),
-        rx.button(
-            "Enroll",
-            on_click=ScannerState.enroll(ScannerState.action_key),
-            variant="outline",
-            disabled=ScannerState.customer_enrolled
-            | ScannerState.busy
-            | ~ScannerState.has_customer,
-        ),
-        spacing="3",
-        width="100%",
-    )
-
-
 def _outcome() -> rx.Component:
     """What the last action came to, or the customer's answer to it (amber: not as asked)."""
     return rx.cond(
@@ -261,7 +186,11 @@ def _scan_result() -> rx.Component:
                     role="alert",
                 ),
             ),
-            _actions(),
+            counter_buttons(
+                ScannerState,
+                enrolled=ScannerState.customer_enrolled,
+                ready=ScannerState.has_customer,
+            ),
             spacing="4",
             width="100%",
         ),
@@ -273,7 +202,7 @@ def _scan_result() -> rx.Component:
 
 def _counter() -> rx.Component:
     return rx.vstack(
-        _program_chooser(),
+        program_chooser(ScannerState),
         rx.grid(
             rx.vstack(
                 _camera_scan(),

@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
+from gudcity.components.confirm import confirm_dialog
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.state.staff import ADD, EDIT, REMOVE, StaffLine, StaffState
 from gudcity.styles import LABEL_STYLE
@@ -239,32 +240,21 @@ def _edit_dialog() -> rx.Component:
 
 
 def _removal_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Remove ", StaffState.removing.name, "?"),
-            rx.alert_dialog.description(
-                "They are logged out at once and can no longer act for ",
-                StaffState.business_name,
-                ".",
-                size="2",
-            ),
-            _form_error(REMOVE),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    "Confirm",
-                    color_scheme="red",
-                    loading=StaffState.busy == REMOVE,
-                    disabled=StaffState.saving,
-                    on_click=StaffState.confirm_removal,
-                ),
-                justify="end",
-                spacing="3",
-                padding_top="16px",
-            ),
+    return confirm_dialog(
+        "Remove ",
+        StaffState.removing.name,
+        "?",
+        description=(
+            "They are logged out at once and can no longer act for ",
+            StaffState.business_name,
+            ".",
         ),
+        error=_form_error(REMOVE),
         open=StaffState.removing.user_id != 0,
         on_open_change=StaffState.removal_open_changed,
+        on_confirm=StaffState.confirm_removal,
+        loading=StaffState.busy == REMOVE,
+        disabled=StaffState.saving,
     )
 
 

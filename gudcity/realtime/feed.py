@@ -86,13 +86,17 @@ class Refresher:
     """Refreshes tabs, at most one refresh per tab at a time.
 
     A change that arrives while a tab is being refreshed marks it to refresh once
-    more afterwards, so bursts coalesce and the last change is never missed.
+    more afterwards, so bursts coalesce and the last change is never missed. Each
+    refresh is told which topics changed: an urgent one (a customer's answer) is
+    read first, on its own, so that the page can read only what it says; the
+    other topics that came with it are read after the page's settle.
     """
 
     def __init__(self, app: rx.App) -> None:
         self.app = app
         self.running: dict[Subscriber, asyncio.Task] = {}
-        self.again: set[Subscriber] = set()
+        # The topics that changed since a tab's last refresh began.
+        self.pending: dict[Subscriber, set[str]] = {}
         # Set for a settling tab that an urgent change woke: it reads at once.
         self.hurry: dict[Subscriber, asyncio.Event] = {}
 
@@ -101,30 +105,39 @@ class Refresher:
         memo: dict = {}  # shared by the tabs this change wakes (see LiveState._read_shared)
         urgent = any(outbox.is_urgent(topic) for topic in topics)
         for subscriber in targets:
+            self.pending.setdefault(subscriber, set()).update(topics)
             if urgent:
                 self.hurry.setdefault(subscriber, asyncio.Event()).set()
-            if subscriber in self.running:
-                self.again.add(subscriber)
-            else:
+            if subscriber not in self.running:
                 self.running[subscriber] = asyncio.create_task(self._run(subscriber, memo))
 
     async def _run(self, subscriber: Subscriber, memo: dict) -> None:
         settle = subscriber.state_cls.refresh_settle_seconds
         try:
-            while True:
-                if settle:
+            while subscriber in self.pending:
+                if settle and not self._urgent_pending(subscriber):
                     await self._settle(subscriber, settle)
                 self.hurry.pop(subscriber, None)
-                self.again.discard(subscriber)
-                await self._refresh(subscriber, memo)
-                if subscriber not in self.again:
-                    break
+                await self._refresh(subscriber, memo, self._take(subscriber))
                 memo = {}
         except Exception:
             logger.exception("Live refresh failed for a tab")
         finally:
             self.running.pop(subscriber, None)
+            self.pending.pop(subscriber, None)
             self.hurry.pop(subscriber, None)
+
+    def _urgent_pending(self, subscriber: Subscriber) -> bool:
+        return any(outbox.is_urgent(topic) for topic in self.pending.get(subscriber, ()))
+
+    def _take(self, subscriber: Subscriber) -> frozenset[str]:
+        """The topics to read now: the urgent ones alone if any, else all that changed."""
+        changed = self.pending.pop(subscriber)
+        urgent = {topic for topic in changed if outbox.is_urgent(topic)}
+        if urgent and urgent != changed:
+            self.pending[subscriber] = changed - urgent
+            return frozenset(urgent)
+        return frozenset(changed)
 
     async def _settle(self, subscriber: Subscriber, seconds: float) -> None:
         """Wait `seconds` for more changes to fold in, unless an urgent one comes."""
@@ -132,8 +145,8 @@ class Refresher:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(hurry.wait(), seconds)
 
-    async def _refresh(self, subscriber: Subscriber, memo: dict) -> None:
-        await update_tab(self.app, subscriber, lambda state: state._live_refresh(memo))
+    async def _refresh(self, subscriber: Subscriber, memo: dict, topics: frozenset[str]) -> None:
+        await update_tab(self.app, subscriber, lambda state: state._live_refresh(memo, topics))
 
 
 def _everyone() -> set[Subscriber]:

@@ -16,11 +16,12 @@ from sqlmodel import Session, select
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.contact import one_line
 from gudcity.domain.errors import ConflictError, PermissionDeniedError, ValidationError
-from gudcity.models import Business, StaffPermission, User, UserRole
+from gudcity.models import Business, StaffAction, StaffPermission, User, UserRole
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, get_row
 from gudcity.services.outbox import business_topic, publish
 from gudcity.services.permissions import GRANTABLE, Permission, require_business_owner
+from gudcity.services.sessions import revoke_user_sessions
 from gudcity.settings import get_settings
 
 PERMISSION_VALUES = frozenset(p.value for p in Permission)
@@ -145,7 +146,14 @@ def add_staff_member(
     """
     business = require_business_owner(session, actor, business_id)
     permissions = check_permissions(permissions)
-    staff = _new_user(session, name=name, email=email, password=password, role=UserRole.STAFF)
+    staff = _former_member(session, business.id, email)
+    if staff is None:
+        staff = _new_user(session, name=name, email=email, password=password, role=UserRole.STAFF)
+    else:  # back at the business: a new temporary password, the name as the owner typed it
+        check_password(password)
+        staff.name = clean_name(name)
+        staff.password_hash = password_hasher.hash(password)
+        revoke_user_sessions(session, staff.id)
     staff.must_change_password = True
     session.flush()
     session.add(
@@ -160,9 +168,38 @@ def add_staff_member(
     return staff
 
 
+def _former_member(session: Session, business_id: int, email: str) -> User | None:
+    """The account of a member removed from this business, if `email` is one's.
+
+    A staff account with no seat left, which never acted for another business (so its
+    new name shows in no other business's history). A former member of another business
+    is refused in words; any other account in use is left to `_new_user`'s refusal.
+    """
+    user = session.exec(select(User).where(User.email == normalize_email(email))).first()
+    if user is None or user.role != UserRole.STAFF:
+        return None
+    seated = select(StaffPermission.id).where(StaffPermission.user_id == user.id)
+    if session.exec(seated).first() is not None:
+        return None
+    elsewhere = select(StaffAction.id).where(
+        StaffAction.actor_id == user.id, StaffAction.business_id != business_id
+    )
+    if session.exec(elsewhere).first() is not None:
+        raise ConflictError(
+            "This email belongs to a former staff member of another business: use another email."
+        )
+    return user
+
+
 @atomic
-def choose_first_password(session: Session, actor: User, password: str) -> User:
-    """A member given a temporary password replaces it with their own."""
+def choose_first_password(
+    session: Session, actor: User, password: str, *, keep_session: str = ""
+) -> User:
+    """A member given a temporary password replaces it with their own.
+
+    Whoever else logged in with the temporary password is logged out: every session of
+    theirs ends but `keep_session` (the token of the one choosing).
+    """
     if actor is None:
         raise PermissionDeniedError("Please log in.")
     user = get_row(session, User, actor.id)
@@ -178,5 +215,6 @@ def choose_first_password(session: Session, actor: User, password: str) -> User:
     user.password_hash = password_hasher.hash(password)
     user.must_change_password = False
     session.add(user)
+    revoke_user_sessions(session, user.id, keep=check_text(keep_session, "A session"))
     session.commit()
     return user

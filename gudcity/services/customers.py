@@ -23,6 +23,8 @@ class ProgramBalance:
     card_number: str
     balance: int
     tier: str
+    # The program was archived: the points stay on the card, but it takes no more.
+    program_archived: bool = False
 
 
 @dataclass(frozen=True)
@@ -165,17 +167,19 @@ def _is_cursor(after) -> bool:
 
 
 def _cards_of(session: Session, in_scope: list, customer_ids: list[int]) -> dict:
-    """customer id -> [(last visit, ProgramBalance)], programs by name."""
+    """customer id -> [(last visit, ProgramBalance)]: running programs by name, then archived."""
     view = customer_business_view
     by_customer: dict[int, list] = {customer_id: [] for customer_id in customer_ids}
     if not customer_ids:
         return by_customer
-    # The view has no kind column: the program's own row says points or stamps.
+    # The view has no kind column: the program's own row says points or stamps, and
+    # whether it was archived.
+    archived = LoyaltyProgram.archived_at.isnot(None).label("program_archived")
     statement = (
-        select(view, LoyaltyProgram.kind)
+        select(view, LoyaltyProgram.kind, archived)
         .join(LoyaltyProgram, LoyaltyProgram.id == view.c.program_id)
         .where(*in_scope, view.c.customer_id.in_(customer_ids))
-        .order_by(view.c.program_name, view.c.card_id)
+        .order_by(archived, view.c.program_name, view.c.card_id)
     )
     for card in session.execute(statement):
         by_customer[card.customer_id].append(
@@ -189,6 +193,7 @@ def _cards_of(session: Session, in_scope: list, customer_ids: list[int]) -> dict
                     card_number=card.card_number,
                     balance=card.balance,
                     tier=card.tier,
+                    program_archived=card.program_archived,
                 ),
             )
         )

@@ -94,11 +94,16 @@ def respond_to_deduction(
         error = approvals.expire(session, request)
         session.commit()
         raise error
+    held = card_of(session, customer.id, request.program_id)
+    access = card_access(session, held.id, customer)
+    if accept:
+        # As request_deduction refuses a paused or archived program (or a card left):
+        # the request stays open till it expires, and the customer may still decline.
+        require_active(access)
     approvals.decide(
         session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
     )
-    held = card_of(session, customer.id, request.program_id)
-    card = card_access(session, held.id, customer).card
+    card = access.card
     label = amount_label(card.program_kind, request.points)
     if accept:
         transaction = _deduct(session, customer, card, request, label)

@@ -1,25 +1,27 @@
 """/business/customers/<id>: one customer's balances, visits and ledger, and the counter's actions.
 
-The actions call the same services as the scanner (enrollment, awards, deductions),
-which hold every rule; this state only says which card and program they act on.
+The actions are the scanner's (state/counter_actions.py): the same services, which
+hold every rule, on the customer shown here and the program chosen.
 """
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import Session
 
-from gudcity.domain.errors import NotFoundError, ServiceError, ValidationError
+from gudcity.domain.errors import NotFoundError, ServiceError
 from gudcity.domain.labels import amount_label, count_badge
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
-from gudcity.models import ProgramKind, User
-from gudcity.services import awards, customer_detail, deductions, enrollment
+from gudcity.models import User
+from gudcity.services import customer_detail
 from gudcity.services.customer_detail import CustomerDetail, HistoryPage
 from gudcity.services.paging import Cursor
 from gudcity.state import toasts
-from gudcity.state.arguments import text, whole_number
+from gudcity.state.arguments import text
 from gudcity.state.business import BusinessState, ProgramChoice
+from gudcity.state.counter_actions import CounterActionsMixin, Done
 from gudcity.state.history_pages import HISTORY_PAGE_SIZE, HistoryLine, history_line, pages_until
 from gudcity.state.timefmt import time_ago
 
@@ -39,12 +41,10 @@ class VisitLine:
 
 @dataclass
 class ChosenProgram:
-    """Where the customer stands in a program of the chooser, and their card there."""
+    """Where the customer stands in a program of the chooser."""
 
     status: str
     enrolled: bool
-    kind: ProgramKind
-    card_id: int
 
 
 def read_history(
@@ -66,7 +66,7 @@ def customer_in_path(path: str) -> int:
     return int(last) if last.isdigit() and len(last) <= 10 else 0
 
 
-class CustomerState(BusinessState):
+class CustomerState(CounterActionsMixin, BusinessState):
     customer_name: str = ""
     customer_email: str = ""
     card_number: str = ""
@@ -81,16 +81,10 @@ class CustomerState(BusinessState):
 
     # The counter's actions, as on the scanner.
     programs: list[ProgramChoice] = []
-    program_id: str = ""
     chosen_status: str = ""
     chosen_enrolled: bool = False
-    points_text: str = "10"
-    busy: bool = False
     outcome: str = ""
-    # Sent back with each click: a double click repeats the key, the service acts once.
-    action_key: str = ""
 
-    _customer_id: int = 0
     _chosen: dict[str, ChosenProgram] = {}
     # The oldest row shown once "Show older" was used: a live refresh re-reads the
     # history down to it, new rows on top. None: the first page only.
@@ -144,10 +138,7 @@ class CustomerState(BusinessState):
     def _show(self, detail: CustomerDetail, history: HistoryPage) -> None:
         self._chosen = {
             str(p.program_id): ChosenProgram(
-                MEMBERSHIP_LABELS[p.membership],
-                p.membership == Membership.ENROLLED,
-                p.program_kind,
-                p.card_id or 0,
+                MEMBERSHIP_LABELS[p.membership], p.membership == Membership.ENROLLED
             )
             for p in detail.programs
         }
@@ -217,47 +208,7 @@ class CustomerState(BusinessState):
         self._show_chosen()
         return None
 
-    @rx.event
-    def set_points_text(self, value: str):
-        self.points_text = text(value) or ""
-
-    @rx.event
-    async def enroll(self, key: str):
-        program_id, customer_id = int(self.program_id or 0), self._customer_id
-
-        def work(session: Session, user: User) -> str:
-            enrollment.request_enrollment(session, user, program_id, customer_id, key)
-            return "Invitation sent: the customer can accept it on their phone."
-
-        async for update in self._run(work):
-            yield update
-
-    @rx.event
-    async def award(self, key: str):
-        async for update in self._on_card(key, _award, "+{amount} awarded."):
-            yield update
-
-    @rx.event
-    async def deduct(self, key: str):
-        message = "Asked the customer to approve taking {amount} off their card."
-        async for update in self._on_card(key, _request_deduction, message):
-            yield update
-
-    async def _on_card(self, key: str, act, message: str):
-        """`act(session, user, card_id, amount, key)` on the card in the chosen program."""
-        chosen = self._chosen.get(self.program_id)
-        amount_typed = whole_number(self.points_text)
-
-        def work(session: Session, user: User) -> str:
-            if chosen is None or not chosen.enrolled:
-                raise ValidationError("This customer is not enrolled in the chosen program.")
-            amount = act(session, user, chosen.card_id, amount_typed, key)
-            return message.format(amount=amount_label(chosen.kind, amount))
-
-        async for update in self._run(work):
-            yield update
-
-    async def _run(self, work):
+    async def _run(self, work: Callable[[Session, User], Done]):
         """One action at a time, then the page re-read; its message, or the refusal's."""
         if self.busy:
             return
@@ -268,20 +219,12 @@ class CustomerState(BusinessState):
         self.outcome = ""
         yield
         try:
-            message = await self._as_user(work)
+            done = await self._as_user(work)
             self.action_key = uuid.uuid4().hex
-            self.outcome = message
+            self.outcome = done.message
         except ServiceError as error:
             yield toasts.error(error.message)
         finally:
             self.busy = False
         for update in await self._reload() or []:
             yield update
-
-
-def _award(session: Session, user: User, card_id: int, points: int, key: str) -> int:
-    return awards.award_points(session, user, card_id, points, key).amount
-
-
-def _request_deduction(session: Session, user: User, card_id: int, points: int, key: str) -> int:
-    return deductions.request_deduction(session, user, card_id, points, key).points

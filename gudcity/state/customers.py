@@ -45,8 +45,12 @@ class CustomersPage:
 
 
 def balance_line(balance: customers.ProgramBalance) -> str:
-    """A program's balance in its own unit: "Coffee Club: 30 points"."""
-    return f"{balance.program_name}: {amount_label(balance.program_kind, balance.balance)}"
+    """A program's balance in its own unit: "Coffee Club: 30 points", and an archived
+    program's so marked: "Old Club (archived): 5 points"."""
+    name = (
+        f"{balance.program_name} (archived)" if balance.program_archived else balance.program_name
+    )
+    return f"{name}: {amount_label(balance.program_kind, balance.balance)}"
 
 
 def _line(row: customers.CustomerRow) -> CustomerLine:

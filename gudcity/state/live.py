@@ -67,14 +67,21 @@ class LiveState(SessionState):
         self.loading = False
         return follow_up
 
-    async def _live_refresh(self, memo: dict | None = None) -> list | None:
+    async def _reload_changed(self, topics: frozenset[str], memo: dict | None) -> list | None:
+        """Re-read after a change to `topics`: the whole view, unless a page knows better."""
+        return await self._reload(memo)
+
+    async def _live_refresh(
+        self, memo: dict | None = None, topics: frozenset[str] = frozenset()
+    ) -> list | None:
         """Called by the change feed (holding this tab's state lock).
 
         `memo` is shared by the tabs woken by the same change: tabs of one browser
-        session showing the same view read it from the database once.
+        session showing the same view read it from the database once. `topics` are
+        the ones that changed (none given: read everything).
         """
         try:
-            follow_up = await self._reload(memo)
+            follow_up = await self._reload_changed(topics, memo)
         except AuthenticationError as error:
             # Logged out elsewhere, or a member the owner removed: off to log in, saying why.
             subscriptions.unsubscribe(self._subscriber())

@@ -41,9 +41,11 @@ class NewPasswordState(SessionState):
         self.saving = True
         self.error = ""
         yield
-        password = form_text(form_data, "new_password")
+        password, token = form_text(form_data, "new_password"), self._credentials().session_token
         try:
-            user = await self._as_user(lambda s, u: accounts.choose_first_password(s, u, password))
+            user = await self._as_user(
+                lambda s, u: accounts.choose_first_password(s, u, password, keep_session=token)
+            )
         except ServiceError as error:
             self.saving = False
             self.error = error.message

@@ -3,22 +3,16 @@
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import reflex as rx
 from sqlmodel import Session
 
 from gudcity.domain.errors import PermissionDeniedError, ServiceError, ValidationError
-from gudcity.domain.labels import amount_label
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
 from gudcity.domain.redemption_codes import is_reward_qr
 from gudcity.domain.scans import ScanOutcome, scan_outcome_message
 from gudcity.models import User
 from gudcity.services import (
-    awards,
-    deductions,
-    enrollment,
-    lookups,
     permissions,
     programs,
     scanning,
@@ -27,10 +21,11 @@ from gudcity.services import (
 from gudcity.services.outbox import answer_topic
 from gudcity.services.scanning import ScanResult
 from gudcity.state import toasts
-from gudcity.state.arguments import form_text, text, whole_number
+from gudcity.state.arguments import form_text, text
 from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.camera import ONE_AT_A_TIME, CameraMixin
 from gudcity.state.counter import CounterState
+from gudcity.state.counter_actions import CounterActionsMixin, Done
 from gudcity.state.decode_pool import read_first_file, run_decode
 from gudcity.state.scanner_answers import GOOD_NEWS, AnswersMixin
 
@@ -38,23 +33,12 @@ from gudcity.state.scanner_answers import GOOD_NEWS, AnswersMixin
 DECODE_CLAIM_SECONDS = 60.0
 
 NO_QR_IN_PHOTO = "No QR code found in that photo. Try again, closer."
-INVITATION_SENT = "Invitation sent: the customer can accept it on their phone."
 
 
-@dataclass(frozen=True)
-class Done:
-    """What an action came to: its message, the customer it found, the request it sent."""
-
-    message: str
-    customer_id: int | None = None
-    request_id: int | None = None
-
-
-class ScannerState(AnswersMixin, CameraMixin, BusinessState):
+class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState):
     programs: list[ProgramChoice] = []
     # Whether the business has any program, paused ones too (none: the first-run guide).
     has_programs: bool = False
-    program_id: str = ""
     # The customer on screen (#scan-result).
     customer_name: str = ""
     customer_status: str = ""
@@ -62,15 +46,7 @@ class ScannerState(AnswersMixin, CameraMixin, BusinessState):
     customer_balance: str = ""
     outcome: str = ""
     error: str = ""
-    points_text: str = "10"
-    busy: bool = False
 
-    # Sent back with each click: a double click repeats the key, and the service
-    # does the work once. A new key is drawn after every action that went through.
-    action_key: str = ""
-
-    _customer_id: int = 0
-    _card_id: int = 0
     # When the decode of this tab's photo or frame began (time.time()); 0 when none is.
     _decoding_since: float = 0.0
 
@@ -112,17 +88,35 @@ class ScannerState(AnswersMixin, CameraMixin, BusinessState):
     def _topics(self) -> set[str]:
         return super()._topics() | {answer_topic(self._business_id)}
 
-    async def _show_standing(self) -> None:
+    async def _reload_changed(self, topics: frozenset[str], memo: dict | None) -> list | None:
+        """A customer answered (the urgent topic alone): read only the answers followed here.
+
+        The customer on screen and the requests sent for them: no seat, programs or
+        notifications, which the business's topic, arriving with the answer, re-reads
+        after the settle. A permission taken away meanwhile: the whole page, seat first.
+        """
+        if topics != {answer_topic(self._business_id)}:
+            return await super()._reload_changed(topics, memo)
+        if not self._asked:
+            return None
+        try:
+            await self._show_standing(after_answer=True)
+        except PermissionDeniedError:
+            return await self._reload(memo)
+        return None
+
+    async def _show_standing(self, after_answer: bool = False) -> None:
         """Re-read the customer on screen, and the answers to the requests sent for them."""
         if not self._customer_id or not self.program_id:
             return
         program_id, customer_id, read = (
             int(self.program_id),
             self._customer_id,
-            self._standing_reader(),
+            self._standing_reader(after_answer),
         )
         found, answers = await self._as_user(lambda s, u: read(s, u, program_id, customer_id))
-        self._apply_standing(found)
+        if found is not None:
+            self._apply_standing(found)
         self._show_answers(answers)
 
     def _apply_standing(self, found: standing.Standing) -> None:
@@ -132,7 +126,6 @@ class ScannerState(AnswersMixin, CameraMixin, BusinessState):
             customer_enrolled=found.membership == Membership.ENROLLED,
             customer_balance="" if found.balance is None else str(found.balance),
         )
-        self._card_id = found.card_id or 0
 
     @rx.event
     async def choose_program(self, program_id: str):
@@ -146,10 +139,6 @@ class ScannerState(AnswersMixin, CameraMixin, BusinessState):
         except ServiceError as error:
             self.error = error.message
         return None
-
-    @rx.event
-    def set_points_text(self, value: str):
-        self.points_text = text(value) or ""
 
     async def _run(self, work: Callable[[Session, User], Done]):
         """Run one action, one at a time, and show what it came to."""
@@ -298,59 +287,3 @@ class ScannerState(AnswersMixin, CameraMixin, BusinessState):
 
         async for update in self._run(work):
             yield update
-
-    @rx.event
-    async def enroll(self, key: str):
-        if self.busy or not self._customer_id:
-            return
-        program_id, customer_id = int(self.program_id), self._customer_id
-
-        def work(session, user):
-            request = enrollment.request_enrollment(session, user, program_id, customer_id, key)
-            return Done(INVITATION_SENT, None, request.id)
-
-        async for update in self._run(work):
-            yield update
-
-    @rx.event
-    async def award(self, key: str):
-        async for update in self._on_card(key, _award, "+{amount} awarded."):
-            yield update
-
-    @rx.event
-    async def deduct(self, key: str):
-        message = "Asked the customer to approve taking {amount} off their card."
-        async for update in self._on_card(key, _request_deduction, message):
-            yield update
-
-    async def _on_card(self, key: str, act, message: str):
-        """Run `act(session, user, card_id, amount, key)` on the shown customer's card.
-
-        The card is looked up from the chosen program and the customer on screen, so
-        the service's permission check is about that very program. `act` returns the
-        amount the service acted on (for a repeated key, the first request's amount)
-        and the request it sent the customer, if any.
-        """
-        if self.busy or not self._card_id:
-            return
-        program_id, customer_id, text = int(self.program_id), self._customer_id, self.points_text
-
-        def work(session, user):
-            card = lookups.card_of(session, customer_id, program_id)
-            if card is None:
-                raise ValidationError("This customer has no card in the chosen program.")
-            amount, request_id = act(session, user, card.id, whole_number(text), key)
-            kind = lookups.get_program(session, program_id).kind
-            return Done(message.format(amount=amount_label(kind, amount)), None, request_id)
-
-        async for update in self._run(work):
-            yield update
-
-
-def _award(session: Session, user: User, card_id: int, points: int, key: str):
-    return awards.award_points(session, user, card_id, points, key).amount, None
-
-
-def _request_deduction(session: Session, user: User, card_id: int, points: int, key: str):
-    request = deductions.request_deduction(session, user, card_id, points, key)
-    return request.points, request.id

@@ -32,22 +32,25 @@ class AnswersMixin(rx.State, mixin=True):
         if request_id and request_id not in self._asked:
             self._asked = [*self._asked[-(request_answers.MAX_FOLLOWED - 1) :], request_id]
 
-    def _standing_reader(self):
-        """`read(session, user, program_id, customer_id)`: the standing and the answers.
+    def _standing_reader(self, after_answer: bool = False):
+        """`read(session, user, program_id, customer_id)`: the answers, then the standing.
 
         Built on the event loop (it takes what the tab follows from the state), run
         in a worker thread: one read, so the badge, the balance and the words agree.
+        Read `after_answer` (the urgent answer topic woke the tab), the standing is
+        read only when a request followed here was answered, else it is None.
         """
         business_id, asked = self._business_id, list(self._asked)
 
         def read(session: Session, user: User, program_id: int, customer_id: int):
-            found = standing.standing(session, user, program_id, customer_id)
             answers = (
                 request_answers.answers_to_counter(session, user, business_id, asked)
                 if asked
                 else []
             )
-            return found, answers
+            if after_answer and not any(answer.answered for answer in answers):
+                return None, answers
+            return standing.standing(session, user, program_id, customer_id), answers
 
         return read
 

@@ -22,9 +22,11 @@ class RecordingRefresher(feed.Refresher):
     def __init__(self) -> None:
         super().__init__(app=None)
         self.refreshed: list[tuple[Subscriber, float]] = []
+        self.topics: list[frozenset[str]] = []
 
-    async def _refresh(self, subscriber: Subscriber, memo: dict) -> None:
+    async def _refresh(self, subscriber: Subscriber, memo: dict, topics: frozenset[str]) -> None:
         self.refreshed.append((subscriber, asyncio.get_running_loop().time()))
+        self.topics.append(topics)
         await asyncio.sleep(0.01)  # a read takes a moment
 
 
@@ -91,8 +93,9 @@ def test_a_change_during_a_refresh_is_read_once_more_afterwards(hub):
     assert [tab for tab, _ in refresher.refreshed] == [alice, alice]
 
 
-def test_an_answer_to_a_business_request_is_read_without_the_settle(hub):
-    """The customer answered the counter: the scanner reads it at once, settle or not."""
+def test_an_answer_to_a_business_request_is_read_at_once_and_alone(hub):
+    """The customer answered the counter: the scanner reads the answer at once, on its
+    own (so it can read only that), and the business's change after the settle."""
     counter = Subscriber("tab-1", ScannerPage)
     hub.subscribe(counter, {"business:5", "answer:5"})
 
@@ -108,7 +111,18 @@ def test_an_answer_to_a_business_request_is_read_without_the_settle(hub):
 
     refresher, started = asyncio.run(scenario())
 
-    [(tab, at)] = refresher.refreshed
-    assert tab == counter
-    assert at - started < ScannerPage.refresh_settle_seconds / 2
-    assert refresher.hurry == {}
+    (tab, at_answer), (again, at_rest) = refresher.refreshed
+    assert tab == again == counter
+    assert refresher.topics == [{"answer:5"}, {"business:5"}]
+    assert at_answer - started < ScannerPage.refresh_settle_seconds / 2
+    assert at_rest - at_answer >= ScannerPage.refresh_settle_seconds * 0.9
+    assert refresher.hurry == {} and refresher.pending == {}
+
+
+def test_each_refresh_is_told_every_topic_that_changed(hub):
+    counter = Subscriber("tab-1", ScannerPage)
+    hub.subscribe(counter, {"business:5", "program:7"})
+
+    refresher = run_changes([{"business:5"}, {"program:7"}])
+
+    assert refresher.topics == [{"business:5", "program:7"}]

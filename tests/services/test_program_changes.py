@@ -7,7 +7,14 @@ import pytest
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import ConflictError, NotFoundError, ServiceError, ValidationError
-from gudcity.models import LoyaltyProgram, PointTransaction, Reward, SyncNotification, User
+from gudcity.models import (
+    LoyaltyCard,
+    LoyaltyProgram,
+    PointTransaction,
+    Reward,
+    SyncNotification,
+    User,
+)
 from gudcity.services import (
     awards,
     cards,
@@ -246,6 +253,26 @@ def test_an_invitation_sent_before_archiving_cannot_be_accepted(session, make, s
     with pytest.raises(ValidationError, match="archived"):
         enrollment.respond_to_enrollment(session, customer, request.id, True)
     assert make.counts() == before
+
+
+def test_a_deduction_asked_before_archiving_cannot_be_approved_but_can_be_declined(
+    session, make, shop
+):
+    owner, _, program, customer = shop
+    card = make.card(customer, program, balance=30)
+    request = deductions.request_deduction(session, owner, card.id, 10, make.key())
+    programs.archive_program(session, owner, program.id)
+    before = make.counts()
+
+    with pytest.raises(ValidationError) as refused:
+        deductions.respond_to_deduction(session, customer, request.id, True)
+
+    assert refused.value.message == ARCHIVED
+    assert make.counts() == before
+    assert stored(session, LoyaltyCard, card.id).balance == 30
+    # Declining moves nothing, so it is still the customer's to do.
+    assert deductions.respond_to_deduction(session, customer, request.id, False) is None
+    assert stored(session, LoyaltyCard, card.id).balance == 30
 
 
 @pytest.mark.parametrize(

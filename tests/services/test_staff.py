@@ -14,7 +14,7 @@ from gudcity.domain.errors import (
     ValidationError,
 )
 from gudcity.models import StaffPermission, SyncNotification, User, UserSession
-from gudcity.services import accounts, login, permissions, sessions, staff
+from gudcity.services import accounts, awards, login, permissions, sessions, staff
 from gudcity.services.outbox import business_topic
 from gudcity.services.permissions import Permission
 from tests.support.make import PASSWORD, TEMPORARY_PASSWORD
@@ -109,6 +109,50 @@ def test_an_email_already_in_use_is_refused_and_adds_nobody(session, make, shop)
 
     with pytest.raises(ConflictError, match="already exists"):
         add(session, owner, business, SCAN, email=customer.email.upper())
+    assert changes(before, snapshot(session)) == {}
+
+
+def test_a_removed_member_can_be_added_again(session, make, shop):
+    owner, business = shop
+    program = make.program(owner, business)
+    member = make.staff(owner, business, SCAN, AWARD)  # logged in before, chose PASSWORD
+    awards.award_points(session, member, make.card(make.customer(), program).id, 5, make.key())
+    staff.remove_staff_member(session, owner, business.id, member.id)
+
+    again = accounts.add_staff_member(
+        session,
+        owner,
+        business.id,
+        name="Dev Again",
+        email=member.email.upper(),
+        password="another temporary one",
+        permissions={SCAN},
+    )
+
+    # The same account, so the history still names them; a new temporary password.
+    assert again.id == member.id and again.name == "Dev Again"
+    assert again.must_change_password
+    assert login.log_in(session, member.email, "another temporary one").id == member.id
+    with pytest.raises(AuthenticationError):
+        login.log_in(session, member.email, PASSWORD)
+    seat = permissions.seat_of(session, accounts.choose_first_password(session, again, PASSWORD))
+    assert (seat.business_id, seat.allows(SCAN), seat.allows(AWARD)) == (business.id, True, False)
+
+
+def test_a_former_member_of_another_business_is_refused_in_words(session, make, shop):
+    owner, business = shop
+    other_owner, other = make.business("Elsewhere")
+    program = make.program(other_owner, other)
+    member = make.staff(other_owner, other, SCAN, AWARD)
+    awards.award_points(session, member, make.card(make.customer(), program).id, 5, make.key())
+    staff.remove_staff_member(session, other_owner, other.id, member.id)
+    current = make.staff(other_owner, other, SCAN)
+    before = snapshot(session)
+
+    with pytest.raises(ConflictError, match="former staff member of another business"):
+        add(session, owner, business, SCAN, email=member.email)
+    with pytest.raises(ConflictError, match="already exists"):
+        add(session, owner, business, SCAN, email=current.email)
     assert changes(before, snapshot(session)) == {}
 
 
@@ -258,6 +302,22 @@ def test_a_member_with_a_temporary_password_may_not_act_until_they_choose_one(se
     assert login.log_in(session, member.email, "my very own password").id == member.id
     with pytest.raises(AuthenticationError):
         login.log_in(session, member.email, TEMPORARY_PASSWORD)
+
+
+def test_choosing_a_password_ends_the_members_other_sessions(session, shop):
+    """Whoever else logged in with the temporary password is logged out; the member is not."""
+    owner, business = shop
+    member = add(session, owner, business, SCAN)
+    choosing = sessions.start_session(session, member)
+    elsewhere = sessions.start_session(session, member)
+    owners = sessions.start_session(session, owner)
+
+    accounts.choose_first_password(session, member, "my very own password", keep_session=choosing)
+
+    assert sessions.user_for_token(session, choosing).id == member.id
+    with pytest.raises(AuthenticationError, match="session has ended"):
+        sessions.user_for_token(session, elsewhere)
+    assert sessions.user_for_token(session, owners).id == owner.id
 
 
 def test_the_temporary_password_is_not_a_new_one(session, shop):

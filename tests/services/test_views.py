@@ -156,6 +156,21 @@ def test_a_customer_in_two_programs_is_one_row_with_both_cards(session, make, sh
     assert customers.count_customers(session, owner, business.id) == 1
 
 
+def test_an_archived_programs_card_is_listed_last_and_says_so(session, make, shop):
+    owner, business, program, alice = shop
+    old = make.program(owner, business, name="Alpha Club")
+    make.card(alice, program, balance=30)
+    make.card(alice, old, balance=4)
+    programs.archive_program(session, owner, old.id)
+
+    [row] = customers.list_customers(session, owner, business.id).rows
+
+    assert [(p.program_name, p.balance, p.program_archived) for p in row.programs] == [
+        ("Coffee Club", 30, False),
+        ("Alpha Club", 4, True),
+    ]
+
+
 def test_both_views_agree_on_balances_after_awards(session, make, shop):
     owner, business, program, alice = shop
     other = make.program(owner, business)

@@ -4,6 +4,7 @@ import pytest
 from sqlmodel import select
 
 from gudcity.models import ProgramKind, User
+from gudcity.services import programs
 from gudcity.services.permissions import Permission
 from gudcity.state import customers as customers_state
 from gudcity.state.customers import ALL_PROGRAMS, CustomersState
@@ -58,6 +59,20 @@ async def test_load_lists_exactly_the_business_customers(tab, cafe, run):
     assert [c.label for c in state.program_choices] == ["All programs", "Coffee Club", "Cake Club"]
     assert (state.has_previous, state.has_next) == (False, False)
     assert state.rows[0].tier == "Bronze"
+
+
+async def test_an_archived_programs_balance_is_marked_archived(session, tab, cafe, run):
+    owner, _, _, cakes = cafe
+    programs.archive_program(session, owner, cakes.id)
+    state = tab(CustomersState, ROUTE, owner)
+
+    await run(state.load())
+
+    # Carol still holds the stamps, but no one may think the program still runs.
+    assert dict(shown(state))["Carol"] == [
+        "Coffee Club: 5 points",
+        "Cake Club (archived): 7 stamps",
+    ]
     assert state.rows[0].last_visit == "just now"
 
 

@@ -267,8 +267,10 @@ async def test_a_first_log_in_goes_to_choose_a_password_then_to_the_scanner(
 
     assert redirect_target(chosen) == "/business/scanner"
     assert choose.error == "" and not choose.saving
-    assert redirect_target(await run(scanner.load())) is None
-    assert scanner.can_scan
+    # The session that chose goes on; the other one (logged in with the temporary
+    # password) has ended.
+    assert redirect_target(await run(choose.load())) == "/business/scanner"
+    assert redirect_target(await run(scanner.load())) == "/login?next=/business/scanner"
 
 
 async def test_the_password_page_sends_everyone_else_on(make, tab, run):
