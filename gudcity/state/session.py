@@ -146,7 +146,6 @@ class SessionState(rx.State):
         except ServiceError as error:
             self.saving = False
             self.form_error = error.message
-            yield toasts.error(error.message)
             return
         self.saving = False
         self._remember(user)
@@ -162,7 +161,6 @@ class SessionState(rx.State):
         except ServiceError as error:
             self.saving = False
             self.form_error = error.message
-            yield toasts.error(error.message)
             return
         self.saving = False
         self._remember(user)
