@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.layout import alert, labelled_input, narrow_card
+from gudcity.components.new_password import new_password_form
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.session import RegisterFormState, SessionState
 
@@ -112,26 +113,7 @@ def new_password() -> rx.Component:
             size="2",
             color_scheme="gray",
         ),
-        rx.form(
-            rx.vstack(
-                labelled_input(
-                    "New password",
-                    "new_password",
-                    type="password",
-                    auto_complete="new-password",
-                    min_length=8,
-                    required=True,
-                ),
-                alert(NewPasswordState.error),
-                rx.button(
-                    "Set new password",
-                    type="submit",
-                    size="3",
-                    width="100%",
-                    loading=NewPasswordState.saving,
-                ),
-                spacing="4",
-            ),
-            on_submit=NewPasswordState.set_password,
+        new_password_form(
+            NewPasswordState.error, NewPasswordState.saving, NewPasswordState.set_password
         ),
     )

@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.layout import alert, labelled_input, narrow_card
+from gudcity.components.new_password import new_password_form
 from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
 
 FORGOT_ROUTE = routes.FORGOT_PASSWORD
@@ -56,27 +57,8 @@ def forgot_password() -> rx.Component:
 
 
 def _reset_form() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            labelled_input(
-                "New password",
-                "new_password",
-                type="password",
-                auto_complete="new-password",
-                min_length=8,
-                required=True,
-            ),
-            alert(ResetPasswordState.error),
-            rx.button(
-                "Set new password",
-                type="submit",
-                size="3",
-                width="100%",
-                loading=ResetPasswordState.saving,
-            ),
-            spacing="4",
-        ),
-        on_submit=ResetPasswordState.set_password,
+    return new_password_form(
+        ResetPasswordState.error, ResetPasswordState.saving, ResetPasswordState.set_password
     )
 
 
