@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 SQLITE_POLL_SECONDS = 0.1
 RECONNECT_BACKOFF_SECONDS = (0.2, 0.5, 1, 2, 5)
+# The longest an ordinary refresh waits for the urgent ones running (see Refresher).
+URGENT_HEAD_START_SECONDS = 0.2
 
 
 async def sqlite_changes() -> AsyncIterator[set[str]]:
@@ -89,7 +91,10 @@ class Refresher:
     more afterwards, so bursts coalesce and the last change is never missed. Each
     refresh is told which topics changed: an urgent one (a customer's answer) is
     read first, on its own, so that the page can read only what it says; the
-    other topics that came with it are read after the page's settle.
+    other topics that came with it are read after the page's settle. While urgent
+    refreshes run, ordinary ones wait for them (at most URGENT_HEAD_START_SECONDS):
+    on two cores the counter hearing an answer should not share them with the
+    answering customer's own page re-reading.
     """
 
     def __init__(self, app: rx.App) -> None:
@@ -99,6 +104,8 @@ class Refresher:
         self.pending: dict[Subscriber, set[str]] = {}
         # Set for a settling tab that an urgent change woke: it reads at once.
         self.hurry: dict[Subscriber, asyncio.Event] = {}
+        self.urgent_running = 0
+        self.urgent_done = asyncio.Event()
 
     def wake(self, topics: set[str]) -> None:
         targets = subscriptions.subscribers(topics) if "*" not in topics else _everyone()
@@ -118,7 +125,12 @@ class Refresher:
                 if settle and not self._urgent_pending(subscriber):
                     await self._settle(subscriber, settle)
                 self.hurry.pop(subscriber, None)
-                await self._refresh(subscriber, memo, self._take(subscriber))
+                topics = self._take(subscriber)
+                if any(outbox.is_urgent(topic) for topic in topics):
+                    await self._refresh_urgent(subscriber, memo, topics)
+                else:
+                    await self._after_urgent()
+                    await self._refresh(subscriber, memo, topics)
                 memo = {}
         except Exception:
             logger.exception("Live refresh failed for a tab")
@@ -138,6 +150,23 @@ class Refresher:
             self.pending[subscriber] = changed - urgent
             return frozenset(urgent)
         return frozenset(changed)
+
+    async def _refresh_urgent(
+        self, subscriber: Subscriber, memo: dict, topics: frozenset[str]
+    ) -> None:
+        self.urgent_running += 1
+        self.urgent_done.clear()
+        try:
+            await self._refresh(subscriber, memo, topics)
+        finally:
+            self.urgent_running -= 1
+            if not self.urgent_running:
+                self.urgent_done.set()
+
+    async def _after_urgent(self) -> None:
+        if self.urgent_running:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.urgent_done.wait(), URGENT_HEAD_START_SECONDS)
 
     async def _settle(self, subscriber: Subscriber, seconds: float) -> None:
         """Wait `seconds` for more changes to fold in, unless an urgent one comes."""

@@ -305,7 +305,8 @@ class CardsState(LiveState):
             yield toasts.error(error.message)
         finally:
             self.answering_id = 0
-        await self._reload()
+        # The page itself is re-read by the change feed, which the answer's commit
+        # wakes at once: re-reading here too would only compete with the counter's.
 
     @rx.event
     async def show_older(self):

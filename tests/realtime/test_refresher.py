@@ -126,3 +126,56 @@ def test_each_refresh_is_told_every_topic_that_changed(hub):
     refresher = run_changes([{"business:5"}, {"program:7"}])
 
     assert refresher.topics == [{"business:5", "program:7"}]
+
+
+class SlowRecordingRefresher(RecordingRefresher):
+    """Each read takes 50 ms, and its end is recorded too."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.finished: dict[Subscriber, float] = {}
+
+    async def _refresh(self, subscriber: Subscriber, memo: dict, topics: frozenset[str]) -> None:
+        self.refreshed.append((subscriber, asyncio.get_running_loop().time()))
+        await asyncio.sleep(0.05)
+        self.finished[subscriber] = asyncio.get_running_loop().time()
+
+
+def run_answer_then(customer_topic: str, head_start: float, monkeypatch) -> SlowRecordingRefresher:
+    """The counter hears an answer; 5 ms later the answering customer's tab is woken."""
+    monkeypatch.setattr(feed, "URGENT_HEAD_START_SECONDS", head_start)
+
+    async def scenario() -> SlowRecordingRefresher:
+        refresher = SlowRecordingRefresher()
+        refresher.wake({"answer:5"})
+        await asyncio.sleep(0.005)
+        refresher.wake({customer_topic})
+        while refresher.running:
+            await asyncio.sleep(0.005)
+        return refresher
+
+    return asyncio.run(scenario())
+
+
+def test_the_answering_customers_page_waits_for_the_counter_to_hear_the_answer(hub, monkeypatch):
+    counter, alice = Subscriber("tab-1", ScannerPage), Subscriber("tab-2", CardsPage)
+    hub.subscribe(counter, {"answer:5"})
+    hub.subscribe(alice, {"customer:1"})
+
+    refresher = run_answer_then("customer:1", head_start=1.0, monkeypatch=monkeypatch)
+
+    (first, _), (second, alice_started) = refresher.refreshed
+    assert (first, second) == (counter, alice)
+    assert alice_started >= refresher.finished[counter]
+    assert refresher.urgent_running == 0
+
+
+def test_an_ordinary_refresh_waits_no_longer_than_the_head_start(hub, monkeypatch):
+    counter, alice = Subscriber("tab-1", ScannerPage), Subscriber("tab-2", CardsPage)
+    hub.subscribe(counter, {"answer:5"})
+    hub.subscribe(alice, {"customer:1"})
+
+    refresher = run_answer_then("customer:1", head_start=0.01, monkeypatch=monkeypatch)
+
+    [(_, alice_started)] = [r for r in refresher.refreshed if r[0] == alice]
+    assert alice_started < refresher.finished[counter]

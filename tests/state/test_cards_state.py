@@ -67,6 +67,13 @@ def stored_messages(session, customer) -> list[str]:
     return [n.message for n in rows]
 
 
+async def answer_as_the_page_does(run, state: CardsState, note_id: int, accept: bool):
+    """Answer, then re-read as the change feed does once the answer is committed."""
+    events = await run(state.answer(note_id, accept))
+    await run(state._live_refresh())
+    return events
+
+
 def card_count(session, customer) -> int:
     fresh(session)
     return len(
@@ -304,7 +311,7 @@ async def test_accepting_an_invitation_creates_the_card(session, make, tab, run)
     assert asking.notification_id == note_id
     assert asking.message == "Tea Time invites you to join Tea Club."
 
-    events = await run(state.answer(note_id, True))
+    events = await answer_as_the_page_does(run, state, note_id, True)
 
     assert toasts(events) == [("success", "Done.")]
     assert card_count(session, alice) == 1
@@ -325,7 +332,7 @@ async def test_accepting_a_scan_invitation_awards_the_first_visit(session, make,
         "Your QR code was scanned by Tea Time",
     ]
 
-    await run(state.answer(note_id, True))
+    await answer_as_the_page_does(run, state, note_id, True)
 
     assert tiles(state) == [("Tea Club", "Tea Time", 10)]
     assert state.notifications[0].message == "You earned 10 points from Tea Time!"
@@ -337,7 +344,7 @@ async def test_declining_an_invitation_creates_no_card(session, make, tab, run):
     state = tab(CardsState, ROUTE, alice)
     await run(state.load())
 
-    events = await run(state.answer(note_id, False))
+    events = await answer_as_the_page_does(run, state, note_id, False)
 
     assert toasts(events) == [("success", "Declined.")]
     assert card_count(session, alice) == 0
@@ -353,10 +360,10 @@ async def test_answering_twice_changes_nothing_the_second_time(session, make, ta
     _, note_id = invitation(make, alice)
     state = tab(CardsState, ROUTE, alice)
     await run(state.load())
-    await run(state.answer(note_id, True))
+    await answer_as_the_page_does(run, state, note_id, True)
     before = make.counts()
 
-    events = await run(state.answer(note_id, second))
+    events = await answer_as_the_page_does(run, state, note_id, second)
 
     assert toasts(events) == [("error", "This request has already been answered.")]
     assert make.counts() == before
@@ -372,8 +379,8 @@ async def test_two_tabs_answering_the_same_request_make_one_card(session, make, 
     await run(phone.load())
     await run(laptop.load())
 
-    await run(phone.answer(note_id, True))
-    events = await run(laptop.answer(note_id, True))
+    await answer_as_the_page_does(run, phone, note_id, True)
+    events = await answer_as_the_page_does(run, laptop, note_id, True)
 
     assert toasts(events) == [("error", "This request has already been answered.")]
     assert card_count(session, alice) == 1
@@ -388,7 +395,7 @@ async def test_approving_a_deduction_lowers_the_balance(session, make, tab, town
     [asking] = [n for n in state.notifications if n.needs_answer]
     assert "wants to deduct 12 points from your Coffee Club card" in asking.message
 
-    await run(state.answer(asking.notification_id, True))
+    await answer_as_the_page_does(run, state, asking.notification_id, True)
 
     assert balance(session, cards["coffee"]) == 18
     assert ("Coffee Club", "Bean There", 18) in tiles(state)
@@ -402,7 +409,7 @@ async def test_declining_a_deduction_keeps_the_balance(session, make, tab, town,
     await run(state.load())
     [asking] = [n for n in state.notifications if n.needs_answer]
 
-    await run(state.answer(asking.notification_id, False))
+    await answer_as_the_page_does(run, state, asking.notification_id, False)
 
     assert balance(session, cards["coffee"]) == 30
     assert ("Coffee Club", "Bean There", 30) in tiles(state)
@@ -415,7 +422,7 @@ async def test_answering_another_customers_request_is_refused(session, make, tab
     await run(state.load())
     before = make.counts()
 
-    events = await run(state.answer(bobs_note, True))
+    events = await answer_as_the_page_does(run, state, bobs_note, True)
 
     assert toasts(events) == [("error", "There is no request to answer here.")]
     assert make.counts() == before
@@ -561,7 +568,7 @@ async def test_live_refresh_shows_a_new_card_from_another_tab(session, make, tab
     await run(phone.load())
     await run(laptop.load())
 
-    await run(phone.answer(note_id, True))
+    await answer_as_the_page_does(run, phone, note_id, True)
     await run(laptop._live_refresh())
 
     assert tiles(laptop) == tiles(phone)
