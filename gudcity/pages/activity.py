@@ -5,6 +5,7 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.components.show_older import show_older_button
 from gudcity.state.activity import EVERYONE, ActivityLine, ActivityState, StaffChoice
 from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
@@ -140,15 +141,7 @@ def _log() -> rx.Component:
                 ActivityState.rows.length() > 0,
                 rx.vstack(
                     _table(),
-                    rx.cond(
-                        ActivityState.has_older,
-                        rx.button(
-                            "Show older",
-                            variant="soft",
-                            loading=ActivityState.loading_older,
-                            on_click=ActivityState.show_older,
-                        ),
-                    ),
+                    show_older_button(ActivityState),
                     align="center",
                     spacing="3",
                     width="100%",

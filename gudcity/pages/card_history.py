@@ -5,6 +5,7 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.code_badge import state_badge
 from gudcity.components.layout import empty_state, page_frame
+from gudcity.components.show_older import show_older_button
 from gudcity.state.card_history import CardHistoryState
 from gudcity.state.history_pages import HistoryLine
 from gudcity.state.reward_items import RewardCodeItem
@@ -58,15 +59,7 @@ def _history() -> rx.Component:
             CardHistoryState.history.length() > 0,
             rx.vstack(
                 rx.foreach(CardHistoryState.history, _history_row),
-                rx.cond(
-                    CardHistoryState.has_older,
-                    rx.button(
-                        "Show older",
-                        variant="soft",
-                        loading=CardHistoryState.loading_older,
-                        on_click=CardHistoryState.show_older,
-                    ),
-                ),
+                show_older_button(CardHistoryState),
                 spacing="1",
                 width="100%",
             ),

@@ -6,6 +6,7 @@ from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.counter_actions import counter_buttons, program_chooser
 from gudcity.components.layout import empty_state, page_frame
+from gudcity.components.show_older import show_older_button
 from gudcity.state.customer import BalanceLine, CustomerState, VisitLine
 from gudcity.state.history_pages import HistoryLine
 
@@ -146,15 +147,7 @@ def _history() -> rx.Component:
             CustomerState.history.length() > 0,
             rx.vstack(
                 _history_table(),
-                rx.cond(
-                    CustomerState.has_older,
-                    rx.button(
-                        "Show older",
-                        variant="soft",
-                        loading=CustomerState.loading_older,
-                        on_click=CustomerState.show_older,
-                    ),
-                ),
+                show_older_button(CustomerState),
                 align="center",
                 spacing="3",
                 width="100%",
