@@ -156,7 +156,8 @@ class SettingsState(LiveState):
             return
         business_id = self._business_id
         fields = {
-            field: form_text(form_data, field) for field in ("address", "phone", "opening_hours")
+            field: form_text(form_data, field)
+            for field in ("address", "phone", "opening_hours", "time_zone")
         }
         name = form_text(form_data, "business_name")
         async for event in self._save(

@@ -30,6 +30,7 @@ def details(session, owner, business, **changed):
         "address": "",
         "phone": "",
         "opening_hours": "",
+        "time_zone": "UTC",
         **changed,
     }
     return profile.update_business_profile(session, owner, business.id, **values)
@@ -225,7 +226,14 @@ def test_staff_and_other_owners_may_not_change_a_business(session, shop, make):
             details(session, actor, business, address="Somewhere else")
     with pytest.raises(NotFoundError):
         profile.update_business_profile(
-            session, owner, 2**31, name="X", address="", phone="", opening_hours=""
+            session,
+            owner,
+            2**31,
+            name="X",
+            address="",
+            phone="",
+            opening_hours="",
+            time_zone="UTC",
         )
     assert changes(before, snapshot(session)) == {}
 
