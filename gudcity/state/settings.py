@@ -11,6 +11,7 @@ from typing import ClassVar
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity.domain.analytics import DEFAULT_TIME_ZONE
 from gudcity.domain.errors import ServiceError
 from gudcity.models import User, UserRole
 from gudcity.services import profile
@@ -47,6 +48,7 @@ class SettingsState(LiveState):
     address: str = ""
     phone: str = ""
     opening_hours: str = ""
+    time_zone: str = DEFAULT_TIME_ZONE
     # LiveState._open leaves `loading` on when the first read failed (its toast says why).
     load_failed: bool = False
     busy: str = ""
@@ -95,6 +97,7 @@ class SettingsState(LiveState):
             address=business.address if business else "",
             phone=business.phone if business else "",
             opening_hours=business.opening_hours if business else "",
+            time_zone=business.time_zone if business else DEFAULT_TIME_ZONE,
         )
         if business:  # the top bar names the business too (a business page set it)
             top_bar = await self.get_state(BusinessState)
