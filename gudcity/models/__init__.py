@@ -20,6 +20,14 @@ from gudcity.models.activity import (
     StaffAction,
     SyncNotification,
 )
+from gudcity.models.analytics import (
+    NO_STAFF,
+    DailyRewards,
+    DailyStats,
+    DailyVisits,
+    EnrollmentChange,
+    VisitDay,
+)
 from gudcity.models.base import (
     enum_column,
     utc_now,
@@ -53,6 +61,7 @@ from gudcity.models.views import (
 )
 
 __all__ = [
+    "NO_STAFF",
     "AccountToken",
     "ApprovalKind",
     "ApprovalRequest",
@@ -61,6 +70,10 @@ __all__ = [
     "BusinessNotification",
     "CustomerInteraction",
     "CustomerNotification",
+    "DailyRewards",
+    "DailyStats",
+    "DailyVisits",
+    "EnrollmentChange",
     "EnrollmentStatus",
     "LoginFailure",
     "LoginTicket",
@@ -84,6 +97,7 @@ __all__ = [
     "User",
     "UserRole",
     "UserSession",
+    "VisitDay",
     "customer_business_view",
     "customer_loyalty_cards",
     "enum_column",

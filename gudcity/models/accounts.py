@@ -118,6 +118,8 @@ class Business(SQLModel, table=True):
     phone: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
     # Free text, one line per day or range of days ("Mon-Fri 8:00-18:00").
     opening_hours: str = Field(default="", max_length=400, sa_column_kwargs={"server_default": ""})
+    # An IANA zone name (zoneinfo): the business's day, for the dashboard's "per day".
+    time_zone: str = Field(default="UTC", max_length=64, sa_column_kwargs={"server_default": "UTC"})
     created_at: datetime = Field(default_factory=utc_now)
 
 

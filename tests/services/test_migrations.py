@@ -1,10 +1,15 @@
+import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import gudcity.models  # noqa: F401
-from gudcity.db import MIGRATION_ONLY_INDEXES, described_by_models
+from alembic import command
+from gudcity.db import MIGRATION_ONLY_INDEXES, described_by_models, make_engine, migrate
+from gudcity.settings import PROJECT_ROOT
+from tests.support.databases import create_postgres_database, drop_postgres_database
 
 
 def test_the_migrated_schema_matches_the_models(engine):
@@ -30,3 +35,32 @@ def test_the_migration_only_indexes_exist_on_postgresql(engine):
         for index in inspector.get_indexes(table)
     }
     assert names >= MIGRATION_ONLY_INDEXES
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def fresh_engine(request, tmp_path):
+    """A database of its own: this test moves the schema back and forth."""
+    if request.param == "sqlite":
+        engine, name = make_engine(f"sqlite:///{tmp_path / 'moves.db'}"), None
+    else:
+        url, name = create_postgres_database("gudcity_moves")
+        engine = make_engine(url)
+    yield engine
+    engine.dispose()
+    if name:
+        drop_postgres_database(name)
+
+
+def test_the_dashboard_migration_downgrades_and_upgrades_again(fresh_engine):
+    migrate(fresh_engine)
+    config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    with fresh_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0010")
+    inspector = inspect(fresh_engine)
+    assert "daily_stats" not in inspector.get_table_names()
+    assert "time_zone" not in {column["name"] for column in inspector.get_columns("businesses")}
+
+    migrate(fresh_engine)
+
+    assert "visit_days" in inspect(fresh_engine).get_table_names()
