@@ -27,7 +27,6 @@ the business with support.
 
 import secrets
 
-import argon2
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
@@ -57,6 +56,7 @@ from gudcity.models import (
 from gudcity.services.accounts import password_hasher
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import get_row
+from gudcity.services.login import check_current_password
 from gudcity.services.outbox import answer_topic, business_topic, customer_topic, publish
 from gudcity.services.reward_codes import cancel_waiting
 from gudcity.services.sessions import revoke_user_sessions
@@ -81,10 +81,8 @@ def check_deletable(session: Session, actor: User | None, password: str) -> User
     owned = session.scalars(select(Business.name).where(Business.owner_id == user.id)).first()
     if owned is not None:
         raise PermissionDeniedError(OWNER_REFUSED.format(business=owned))
-    try:
-        password_hasher.verify(user.password_hash, password if isinstance(password, str) else "")
-    except argon2.exceptions.VerificationError:
-        raise AuthenticationError(WRONG_PASSWORD) from None
+    typed = password if isinstance(password, str) else ""
+    check_current_password(session, user, typed, AuthenticationError(WRONG_PASSWORD))
     return user
 
 
