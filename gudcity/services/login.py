@@ -34,7 +34,7 @@ from gudcity.domain.errors import (
 )
 from gudcity.models import LoginFailure, User, UserRole, utc_now
 from gudcity.services import devices
-from gudcity.services.accounts import normalize_email, password_hasher
+from gudcity.services.accounts import MAX_PASSWORD_LENGTH, normalize_email, password_hasher
 from gudcity.services.atomic import atomic
 from gudcity.services.permissions import businesses_of
 from gudcity.settings import get_settings
@@ -93,8 +93,13 @@ def check_current_password(
 
     Past the account's limit it refuses (RateLimitedError, saying how long to wait)
     before checking, so a right password is refused too until the window passes. Like
-    a log-in's, the attempt's row is committed on its own, before the caller's change.
+    a log-in's, the attempt's row is committed on its own, before the caller's change,
+    and a right password clears the failures at once, whether or not the change goes on.
+    What cannot be anyone's password (empty, longer than any allowed) is refused
+    without a try: there is nothing to guess, count or hash.
     """
+    if not password or len(password) > MAX_PASSWORD_LENGTH:
+        raise wrong
     attempt = _count_attempt(session, user.email, "", None, refuse=_wrong_passwords)
     try:
         password_hasher.verify(user.password_hash, password or "")
