@@ -2,52 +2,57 @@
 
 A scan that awards writes two notifications in one transaction, "QR code scanned"
 and the points it earned: both are kept, and the list shows them as one entry.
-The rule reads the notifications' facts (kind, business, program, time), never
-their words.
+The award names its scan: its `data` holds the scan notification's id
+(SCAN_LINK), written with it. Grouping follows that link only, never the times or
+the words; notifications written before the link existed stay entries of their own.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from gudcity.models.enums import NotificationType
 
-# Written by one transaction: milliseconds apart. An award typed at the counter after a
-# scan that earned nothing (its cooldown) takes seconds: it stays an entry of its own.
-SAME_SCAN = timedelta(seconds=1)
+# The key, in an award notification's `data`, of the scan notification it belongs to.
+SCAN_LINK = "scan_notification_id"
 
 
 @dataclass(frozen=True)
 class NoteFacts:
     notification_id: int
     kind: NotificationType
-    business_id: int | None
-    program_id: int | None
-    created_at: datetime
+    # The scan notification this one belongs to (an award's SCAN_LINK), else None.
+    scan_id: int | None = None
+
+
+def scan_link(data: dict | None) -> int | None:
+    """The scan notification named by a notification's `data`, if it names one."""
+    linked = (data or {}).get(SCAN_LINK)
+    return linked if isinstance(linked, int) and not isinstance(linked, bool) else None
 
 
 def _same_scan(award: NoteFacts, scan: NoteFacts) -> bool:
-    """`award` is the points the scan `scan` earned (scan first, award right after)."""
+    """`award` is the points the scan `scan` earned: it names that scan."""
     return (
-        scan.kind == NotificationType.QR_SCANNED
-        and award.kind == NotificationType.POINTS_ADDED
-        and scan.notification_id < award.notification_id
-        and scan.business_id == award.business_id
-        and scan.program_id == award.program_id
-        and abs(award.created_at - scan.created_at) <= SAME_SCAN
+        award.kind == NotificationType.POINTS_ADDED
+        and scan.kind == NotificationType.QR_SCANNED
+        and award.scan_id == scan.notification_id
     )
 
 
 def group_notifications(newest_first: list[NoteFacts]) -> list[list[NoteFacts]]:
     """The entries, newest first; each the notifications it shows, the main one first.
 
-    An award directly followed (one step older) by the scan that earned it is one
-    entry led by the award; every other notification is an entry of its own.
+    An award and the scan it names (anywhere older in the list) are one entry, led
+    by the award, in the award's place; every other notification is an entry of its own.
     """
-    entries: list[list[NoteFacts]] = []
+    awards = {}
     for note in newest_first:
-        last = entries[-1] if entries else None
-        if last is not None and len(last) == 1 and _same_scan(last[0], note):
-            last.append(note)
+        if note.scan_id is not None and note.kind == NotificationType.POINTS_ADDED:
+            awards.setdefault(note.scan_id, note)
+    entries: dict[int, list[NoteFacts]] = {}
+    for note in newest_first:
+        award = awards.get(note.notification_id)
+        if award is not None and award.notification_id in entries and _same_scan(award, note):
+            entries[award.notification_id].append(note)
         else:
-            entries.append([note])
-    return entries
+            entries[note.notification_id] = [note]
+    return list(entries.values())

@@ -138,9 +138,33 @@ def _redemption_dialog() -> rx.Component:
     )
 
 
+def _qr_shortcut() -> rx.Component:
+    """On a phone, pinned to the bottom of the screen: one tap brings the QR code into view,
+    however many requests wait above it. From the md breakpoint the QR sits near the top."""
+    return rx.box(
+        rx.button(
+            rx.icon("qr-code"),
+            "Show my QR",
+            on_click=rx.scroll_to("customer-qr"),
+            size="3",
+            width="100%",
+            data_testid="show-qr",
+        ),
+        position="fixed",
+        bottom="0",
+        left="0",
+        right="0",
+        z_index="10",
+        padding="10px 12px calc(10px + env(safe-area-inset-bottom))",
+        background="var(--color-background)",
+        border_top="1px solid var(--gray-a5)",
+        display=rx.breakpoints(initial="block", md="none"),
+    )
+
+
 def cards() -> rx.Component:
     """Phone first: a waiting request, the QR code, codes to collect, then cards and news
-    (side by side from the md breakpoint)."""
+    (side by side from the md breakpoint); on a phone the QR is one tap away (`_qr_shortcut`)."""
     return page_frame(
         rx.box(
             _notifications_section(),
@@ -154,7 +178,10 @@ def cards() -> rx.Component:
             gap="24px",
             align_items="start",
             width="100%",
+            # Room under the last card for the pinned "Show my QR" bar on a phone.
+            padding_bottom=rx.breakpoints(initial="64px", md="0"),
         ),
+        _qr_shortcut(),
         _redemption_dialog(),
         title="My cards",
     )

@@ -16,7 +16,8 @@ businesses' books name it; everything that says who the person was goes:
   counter can hand out a reward to an account that no longer exists.
 - Their own notifications are deleted (they were given to them in their data
   download); the businesses' notifications about them keep their event but name
-  "Deleted customer".
+  "Deleted customer" where they named them (the span each row keeps, see
+  domain/mentions.py), never inside other words.
 - A staff member's seats go (as a removal by the owner does).
 
 An owner is refused: their account carries the business, its programs and its
@@ -26,12 +27,12 @@ the business with support.
 
 import secrets
 
-import argon2
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.errors import AuthenticationError, PermissionDeniedError
+from gudcity.domain.mentions import NAME_SPAN, name_span, renamed, written_span
 from gudcity.models import (
     AccountToken,
     ApprovalRequest,
@@ -56,6 +57,7 @@ from gudcity.services.accounts import password_hasher
 from gudcity.services.analytics_log import record_all_left
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import get_row
+from gudcity.services.login import check_current_password
 from gudcity.services.outbox import answer_topic, business_topic, customer_topic, publish
 from gudcity.services.reward_codes import cancel_waiting
 from gudcity.services.sessions import revoke_user_sessions
@@ -80,10 +82,8 @@ def check_deletable(session: Session, actor: User | None, password: str) -> User
     owned = session.scalars(select(Business.name).where(Business.owner_id == user.id)).first()
     if owned is not None:
         raise PermissionDeniedError(OWNER_REFUSED.format(business=owned))
-    try:
-        password_hasher.verify(user.password_hash, password if isinstance(password, str) else "")
-    except argon2.exceptions.VerificationError:
-        raise AuthenticationError(WRONG_PASSWORD) from None
+    typed = password if isinstance(password, str) else ""
+    check_current_password(session, user, typed, AuthenticationError(WRONG_PASSWORD))
     return user
 
 
@@ -144,14 +144,22 @@ def do_forget_customer(session: Session, user: User) -> None:
     """Their notifications go, the businesses' notes about them lose their name, their
     cards get new numbers."""
     session.execute(delete(CustomerNotification).where(CustomerNotification.customer_id == user.id))
-    session.execute(
-        update(BusinessNotification)
-        .where(BusinessNotification.customer_id == user.id)
-        .values(message=func.replace(BusinessNotification.message, user.name, DELETED_CUSTOMER))
-    )
+    about = select(BusinessNotification).where(BusinessNotification.customer_id == user.id)
+    for note in list(session.scalars(about)):
+        _unname(session, note, user.name)
     for card in session.scalars(select(LoyaltyCard).where(LoyaltyCard.customer_id == user.id)):
         card.card_number = new_card_number()
         session.add(card)
+
+
+def _unname(session: Session, note: BusinessNotification, name: str) -> None:
+    """Put DELETED_CUSTOMER where the message named the customer, and nowhere else."""
+    span = name_span(note.data, note.message) or written_span(note.type, note.message, name)
+    if span is None:
+        return
+    mention = renamed(note.message, span, DELETED_CUSTOMER)
+    note.message, note.data = mention.text, {**(note.data or {}), NAME_SPAN: mention.span}
+    session.add(note)
 
 
 def do_remove_seats(session: Session, user: User) -> None:

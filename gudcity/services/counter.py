@@ -9,6 +9,7 @@ delivering it at the same moment, one does, the other is told it already was.
 from sqlmodel import Session
 
 from gudcity.domain.errors import NotFoundError, ValidationError
+from gudcity.domain.mentions import Mention
 from gudcity.domain.redemption_codes import is_well_formed, normalize_code
 from gudcity.models import (
     NotificationType,
@@ -102,7 +103,11 @@ def _record_delivery(session: Session, actor: User, view: CodeView, transaction_
         session,
         view.business_id,
         NotificationType.REWARD_DELIVERED,
-        f"{actor.name} delivered {view.reward_name} to {view.customer_name} (code {view.code}).",
+        Mention(
+            f"{actor.name} delivered {view.reward_name} to ",
+            view.customer_name,
+            f" (code {view.code}).",
+        ),
         customer_id=view.customer_id,
     )
     record_visit(session, view.business_id, view.customer_id, "delivery", view.time_zone)

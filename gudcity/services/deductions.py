@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from gudcity.domain.errors import InsufficientPointsError
 from gudcity.domain.labels import amount_label, deducted_title, were
+from gudcity.domain.mentions import Mention
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -113,7 +114,7 @@ def respond_to_deduction(
             session,
             card.business_id,
             NotificationType.POINTS_DEDUCTION_DECLINED,
-            f"{customer.name} declined the deduction of {label}.",
+            Mention("", customer.name, f" declined the deduction of {label}."),
             customer_id=customer.id,
         )
     publish_card_change(session, card, "deduction.answered")
@@ -181,7 +182,7 @@ def _deduct(
         session,
         card.business_id,
         NotificationType.POINTS_DEDUCTED,
-        f"{customer.name} approved the deduction of {label}.",
+        Mention("", customer.name, f" approved the deduction of {label}."),
         customer_id=customer.id,
     )
     record_visit(session, card.business_id, customer.id, "deduct", card.time_zone)

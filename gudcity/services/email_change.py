@@ -8,7 +8,6 @@ request only, and only if no other account took the address meanwhile.
 
 from datetime import timedelta
 
-import argon2
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -22,9 +21,10 @@ from gudcity.domain.errors import (
 )
 from gudcity.models import AccountToken, TokenPurpose, User, utc_now
 from gudcity.services import account_tokens
-from gudcity.services.accounts import normalize_email, password_hasher
+from gudcity.services.accounts import normalize_email
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, get_row
+from gudcity.services.login import check_current_password
 from gudcity.services.mail import compose, link, queue_mail
 from gudcity.services.outbox import publish
 from gudcity.services.profile import pages_showing
@@ -52,10 +52,8 @@ def request_email_change(
     user = get_row(session, User, actor.id)
     if user is None:
         raise PermissionDeniedError("Please log in.")
-    try:
-        password_hasher.verify(user.password_hash, check_text(current_password, "Password"))
-    except argon2.exceptions.VerificationError:
-        raise ValidationError("That password is not right.") from None
+    wrong = ValidationError("That password is not right.")
+    check_current_password(session, user, check_text(current_password, "Password"), wrong)
     email = normalize_email(check_text(new_email, "Email"))
     if email == user.email:
         raise ValidationError("That is your email already.")

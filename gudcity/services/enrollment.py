@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.errors import ConflictError, NotFoundError
+from gudcity.domain.mentions import Mention
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -224,7 +225,7 @@ def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_
         session,
         business.id,
         NotificationType.ENROLLMENT_ACCEPTED,
-        f"{customer.name} joined {program.name}.",
+        Mention("", customer.name, f" joined {program.name}."),
         customer_id=customer.id,
     )
     record_visit(session, business.id, customer.id, "enroll", business.time_zone)
@@ -255,7 +256,7 @@ def respond_to_enrollment(
             session,
             program.business_id,
             NotificationType.ENROLLMENT_DECLINED,
-            f"{customer.name} declined to join {program.name}.",
+            Mention("", customer.name, f" declined to join {program.name}."),
             customer_id=customer.id,
         )
         _publish(session, program, customer.id, "enrollment.declined")
@@ -338,7 +339,11 @@ def _close_what_waits(session: Session, customer: User, program: LoyaltyProgram)
             session,
             program.business_id,
             NotificationType.POINTS_DEDUCTION_DECLINED,
-            f"{customer.name} left {program.name}: the deduction they were asked was withdrawn.",
+            Mention(
+                "",
+                customer.name,
+                f" left {program.name}: the deduction they were asked was withdrawn.",
+            ),
             customer_id=customer.id,
         )
 

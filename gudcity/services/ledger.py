@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError, ValidationError
 from gudcity.domain.labels import added_title, amount_label
+from gudcity.domain.notification_groups import SCAN_LINK
 from gudcity.domain.redemption_codes import new_redemption_code
 from gudcity.domain.tiers import TIERS
 from gudcity.models import (
@@ -285,11 +286,13 @@ def credit_points(
     actor_id: int,
     idempotency_key: str,
     note: str = "",
+    scan_note: int | None = None,
 ) -> PointTransaction:
     """Earn points on a card, tell the customer, and publish; the caller commits.
 
     The shared step of a manual award, a scan award and the award that follows an
-    accepted enrollment; permission checks belong to those callers.
+    accepted enrollment; permission checks belong to those callers. A scan's award
+    names the scan's notification (`scan_note`): the list shows the two as one entry.
     """
     transaction, created = write_ledger_row(
         session,
@@ -308,7 +311,7 @@ def credit_points(
             added_title(card.program_kind, points),
             f"You earned {amount_label(card.program_kind, points)} from {card.business_name}!",
             business_id=card.business_id,
-            data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
+            data=_award_data(card, points, scan_note),
         )
         record_visit(session, card.business_id, card.customer_id, "award", card.time_zone)
         record_staff_action(
@@ -324,6 +327,13 @@ def credit_points(
         )
         publish_card_change(session, card, "points.awarded")
     return transaction
+
+
+def _award_data(card: CardFacts, points: int, scan_note: int | None) -> dict:
+    data = {"card_id": card.card_id, "program_id": card.program_id, "points": points}
+    if scan_note is not None:
+        data[SCAN_LINK] = scan_note
+    return data
 
 
 def claim_scan_award(session: Session, card: LoyaltyCard, program: LoyaltyProgram) -> bool:

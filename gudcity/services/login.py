@@ -10,19 +10,31 @@ Who is counted: a browser holding a valid device cookie for the account
 client per account (`login_failures_per_account`) and per address
 (`login_failures_per_address`). A device cookie that used up its own limit is an
 unknown client again until its failures age out.
+
+The current password asked again while logged in (/settings: a new password, a new
+email, deleting the account) goes through the same throttle (`check_current_password`):
+each try counts as a log-in attempt on the account by an unknown client, so guessing
+through a stolen session and guessing at /login share one limit.
 """
 
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import argon2
 from sqlalchemy import ColumnElement
 from sqlmodel import Session, delete, func, select
 
-from gudcity.domain.errors import AuthenticationError, TooManyAttemptsError, ValidationError
+from gudcity.domain.errors import (
+    AuthenticationError,
+    RateLimitedError,
+    ServiceError,
+    TooManyAttemptsError,
+    ValidationError,
+)
 from gudcity.models import LoginFailure, User, UserRole, utc_now
 from gudcity.services import devices
-from gudcity.services.accounts import normalize_email, password_hasher
+from gudcity.services.accounts import MAX_PASSWORD_LENGTH, normalize_email, password_hasher
 from gudcity.services.atomic import atomic
 from gudcity.services.permissions import businesses_of
 from gudcity.settings import get_settings
@@ -69,14 +81,56 @@ def log_in(
         session, account, address, devices.device_nonce(device_cookie, account)
     )
     user = authenticate(session, email, password)
+    _forget_failures(session, account, attempt)
+    check_may_log_in(session, user)
+    return user
+
+
+def check_current_password(
+    session: Session, user: User, password: str, wrong: ServiceError
+) -> None:
+    """Refuse with `wrong` unless `password` is the user's; throttled as a log-in is.
+
+    Past the account's limit it refuses (RateLimitedError, saying how long to wait)
+    before checking, so a right password is refused too until the window passes. Like
+    a log-in's, the attempt's row is committed on its own, before the caller's change,
+    and a right password clears the failures at once, whether or not the change goes on.
+    What cannot be anyone's password (empty, longer than any allowed) is refused
+    without a try: there is nothing to guess, count or hash.
+    """
+    if not password or len(password) > MAX_PASSWORD_LENGTH:
+        raise wrong
+    attempt = _count_attempt(session, user.email, "", None, refuse=_wrong_passwords)
+    try:
+        password_hasher.verify(user.password_hash, password or "")
+    except argon2.exceptions.VerificationError:
+        raise wrong from None
+    _forget_failures(session, user.email, attempt)
+
+
+def _forget_failures(session: Session, account: str, attempt: LoginFailure) -> None:
+    """A right password: this client's failures (and the attempt's own row) go."""
     if attempt.device is None:
         forget = LoginFailure.email == account, LoginFailure.device.is_(None)
     else:
         forget = (LoginFailure.device == attempt.device,)
     session.exec(delete(LoginFailure).where(*forget))
     session.commit()
-    check_may_log_in(session, user)
-    return user
+
+
+def _minutes(minutes: int) -> str:
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def _failed_log_ins(minutes: int) -> ServiceError:
+    return TooManyAttemptsError(f"Too many failed log-ins. Try again in {_minutes(minutes)}.")
+
+
+def _wrong_passwords(minutes: int) -> ServiceError:
+    # Not an AuthenticationError: the user stays logged in, their page says to wait.
+    return RateLimitedError(
+        f"Too many wrong passwords. Try again in {_minutes(minutes)}. Nothing was changed."
+    )
 
 
 def check_may_log_in(session: Session, user: User) -> None:
@@ -93,9 +147,15 @@ def _throttle_key(email: str) -> str:
 
 
 def _count_attempt(
-    session: Session, account: str, address: str, device: str | None
+    session: Session,
+    account: str,
+    address: str,
+    device: str | None,
+    *,
+    refuse: Callable[[int], ServiceError] = _failed_log_ins,
 ) -> LoginFailure:
-    """Write the attempt down, then refuse it if the committed attempts exceed a limit."""
+    """Write the attempt down, then refuse it if the committed attempts exceed a limit
+    (with `refuse(minutes to wait)`)."""
     settings = get_settings()
     window = timedelta(minutes=settings.login_failure_window_minutes)
     since = utc_now() - window
@@ -118,10 +178,7 @@ def _count_attempt(
             minutes = _minutes_until_open(session, unknown, limit, window, attempt.id)
             session.delete(attempt)
             session.commit()
-            raise TooManyAttemptsError(
-                f"Too many failed log-ins. Try again in {minutes} minute"
-                f"{'' if minutes == 1 else 's'}."
-            )
+            raise refuse(minutes)
     return attempt
 
 

@@ -6,8 +6,19 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import NotFoundError, ValidationError
-from gudcity.domain.notification_groups import NoteFacts, group_notifications
-from gudcity.models import BusinessNotification, CustomerNotification, User, utc_now
+from gudcity.domain.notification_groups import (
+    SCAN_LINK,
+    NoteFacts,
+    group_notifications,
+    scan_link,
+)
+from gudcity.models import (
+    BusinessNotification,
+    CustomerNotification,
+    NotificationType,
+    User,
+    utc_now,
+)
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import get_row, page_size
 from gudcity.services.outbox import business_topic, customer_topic, publish
@@ -58,13 +69,7 @@ class NotificationFeed:
 
 
 def _facts(note: CustomerNotification) -> NoteFacts:
-    return NoteFacts(
-        notification_id=note.id,
-        kind=note.type,
-        business_id=note.business_id,
-        program_id=(note.data or {}).get("program_id"),
-        created_at=note.created_at,
-    )
+    return NoteFacts(note.id, note.type, scan_link(note.data))
 
 
 def _entries(newest_first: list[CustomerNotification]) -> list[NotificationEntry]:
@@ -75,6 +80,22 @@ def _entries(newest_first: list[CustomerNotification]) -> list[NotificationEntry
         )
         for group in group_notifications([_facts(note) for note in newest_first])
     ]
+
+
+def _with_their_scans(
+    session: Session, customer_id: int, newest_first: list[CustomerNotification]
+) -> list[CustomerNotification]:
+    """The rows, and after them the older scans their awards name that they lack.
+
+    An award and its scan are written by one transaction, next to each other as a
+    rule; a concurrent write between them must not split the entry at a page's end.
+    """
+    have = {note.id for note in newest_first}
+    missing = {scan_link(note.data) for note in newest_first} - have - {None}
+    if not missing:
+        return newest_first
+    scans = session.exec(_newest(customer_id, CustomerNotification.id.in_(missing))).all()
+    return [*newest_first, *scans]
 
 
 def _newest(customer_id: int, *where):
@@ -88,14 +109,15 @@ def _newest(customer_id: int, *where):
 def notification_entries(session: Session, actor: User, *, entries: int = 20) -> NotificationFeed:
     """The newest `entries` entries of the customer's list, a scan and its award as one.
 
-    An entry holds at most two notifications: reading 2 x entries + 1 rows gives
-    every entry shown whole, and tells whether older ones exist.
+    An entry holds at most two notifications: reading 2 x entries + 1 rows (and the
+    scans their awards name) gives every entry shown whole, and tells whether older
+    ones exist.
     """
     customer = require_customer(actor)
     if isinstance(entries, bool) or not isinstance(entries, int) or not 1 <= entries <= MAX_ENTRIES:
         raise ValidationError(f"Show between 1 and {MAX_ENTRIES} notifications.")
     rows = list(session.exec(_newest(customer.id).limit(2 * entries + 1)))
-    found = _entries(rows)
+    found = _entries(_with_their_scans(session, customer.id, rows))
     return NotificationFeed(found[:entries], len(found) > entries)
 
 
@@ -108,24 +130,28 @@ def unread_count(session: Session, actor: User) -> int:
     customer = require_customer(actor)
     unread = CustomerNotification.read_at.is_(None)
     rows = list(session.exec(_newest(customer.id, unread).limit(2 * UNREAD_COUNT_CAP)))
-    return min(len(_entries(rows)), UNREAD_COUNT_CAP)
+    return min(len(_entries(_with_their_scans(session, customer.id, rows))), UNREAD_COUNT_CAP)
 
 
 def _entry_of(session: Session, notification: CustomerNotification) -> list[CustomerNotification]:
-    """The notification and those its entry shows with it (its neighbours, grouped)."""
+    """The notification and those its entry shows with it: its scan, or its scan's award."""
     customer_id, nid = notification.customer_id, notification.id
-    newer = session.exec(
-        select(CustomerNotification)
-        .where(CustomerNotification.customer_id == customer_id, CustomerNotification.id > nid)
-        .order_by(CustomerNotification.id)
-        .limit(1)
-    ).all()
-    older = session.exec(_newest(customer_id, CustomerNotification.id < nid).limit(1)).all()
-    for entry in _entries([*newer, notification, *older]):
-        members = [entry.main, *entry.grouped]
-        if notification in members:
-            return members
-    return [notification]
+    awards = []
+    if notification.type == NotificationType.QR_SCANNED:
+        awards = session.exec(
+            _newest(
+                customer_id,
+                CustomerNotification.id > nid,
+                CustomerNotification.type == NotificationType.POINTS_ADDED,
+                CustomerNotification.data[SCAN_LINK].as_integer() == nid,
+            )
+        ).all()
+    entries = _entries(_with_their_scans(session, customer_id, [*awards, notification]))
+    return next(
+        [entry.main, *entry.grouped]
+        for entry in entries
+        if notification in (entry.main, *entry.grouped)
+    )
 
 
 @atomic

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session
 
+from gudcity.domain.mentions import NAME_SPAN, Mention
 from gudcity.models import BusinessNotification, CustomerNotification, NotificationType, utc_now
 
 # Written as single Core INSERTs: every award, scan and answer adds one, and the ORM's
@@ -48,18 +49,25 @@ def notify_business(
     session: Session,
     business_id: int,
     type_: NotificationType,
-    message: str,
+    message: Mention | str,
     *,
     customer_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> int:
-    """Write a notification for the business in the caller's transaction; its id."""
+    """Write a notification for the business in the caller's transaction; its id.
+
+    A message naming the customer comes as a Mention: where the name sits is kept
+    in `data`, so deleting the account can rewrite that place only.
+    """
+    data = dict(data or {})
+    if isinstance(message, Mention):
+        message, data[NAME_SPAN] = message.text, message.span
     values = {
         "business_id": business_id,
         "customer_id": customer_id,
         "type": type_,
         "message": message,
-        "data": data or {},
+        "data": data,
         "read_at": None,
         "created_at": utc_now(),
     }

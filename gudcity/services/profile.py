@@ -6,7 +6,6 @@ The e-mail address is changed through a confirmation link (its own module).
 
 from dataclasses import dataclass
 
-import argon2
 from sqlmodel import Session, select
 
 from gudcity.domain.analytics import clean_time_zone
@@ -17,6 +16,7 @@ from gudcity.services.accounts import check_password, clean_name, password_hashe
 from gudcity.services.analytics_rebuild import rebuild_analytics
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, get_row
+from gudcity.services.login import check_current_password
 from gudcity.services.outbox import business_topic, customer_topic, program_topic, publish
 from gudcity.services.permissions import (
     CHOOSE_PASSWORD_FIRST,
@@ -120,10 +120,8 @@ def change_password(
     token of the one asking) ends, and the pages open there are logged out live."""
     user = _own_account(session, actor)
     check_text(new_password, "New password")
-    try:
-        password_hasher.verify(user.password_hash, check_text(current_password, "Password"))
-    except argon2.exceptions.VerificationError:
-        raise ValidationError(WRONG_CURRENT_PASSWORD) from None
+    current = check_text(current_password, "Password")
+    check_current_password(session, user, current, ValidationError(WRONG_CURRENT_PASSWORD))
     check_password(new_password)
     if new_password == current_password:
         raise ValidationError("Choose a new password, not your current one.")

@@ -5,6 +5,7 @@ from sqlmodel import Session
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError
 from gudcity.domain.labels import amount_label
+from gudcity.domain.mentions import Mention
 from gudcity.models import (
     NotificationType,
     PointTransaction,
@@ -85,7 +86,7 @@ def _announce(session: Session, customer: User, card: CardFacts, reward: Reward,
         session,
         card.business_id,
         NotificationType.REWARD_REDEEMED,
-        f"{customer.name} redeemed {reward.name} (code {code}).",
+        Mention("", customer.name, f" redeemed {reward.name} (code {code})."),
         customer_id=customer.id,
     )
     publish_card_change(session, card, "reward.redeemed")

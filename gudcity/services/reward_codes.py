@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.errors import ConflictError, ExpiredError, ServiceError
 from gudcity.domain.labels import amount_label
+from gudcity.domain.mentions import Mention
 from gudcity.domain.redemption_codes import CODE_STATE_LABELS, new_redemption_code
 from gudcity.models import (
     Business,
@@ -263,11 +264,15 @@ def _tell_closed(session: Session, view: CodeView) -> None:
     if view.status == RewardCodeStatus.EXPIRED:
         kind, title = NotificationType.REWARD_EXPIRED, "Reward code expired"
         message = f"Your code {view.code} for {view.reward_name} expired: {back}."
-        business = f"{view.customer_name}'s code {view.code} for {view.reward_name} expired."
+        business = Mention(
+            "", view.customer_name, f"'s code {view.code} for {view.reward_name} expired."
+        )
     else:
         kind, title = NotificationType.REWARD_CANCELLED, "Reward cancelled"
         message = f"You cancelled {view.reward_name} (code {view.code}): {back}."
-        business = f"{view.customer_name} cancelled {view.reward_name} (code {view.code})."
+        business = Mention(
+            "", view.customer_name, f" cancelled {view.reward_name} (code {view.code})."
+        )
     data = {"card_id": view.card_id, "code_id": view.code_id, "code": view.code}
     notify_customer(
         session, view.customer_id, kind, title, message, business_id=view.business_id, data=data

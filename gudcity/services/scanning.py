@@ -163,11 +163,13 @@ def scan_customer(
         check_same_operation(replay.customer_id == customer.id, KEY_USED_ELSEWHERE)
         return _result_of(session, replay, customer, program)
 
-    _tell_scanned(session, business, program, customer)
+    scan_note = _tell_scanned(session, business, program, customer)
     if not is_enrolled(session, customer.id, program.id):
         result = _invite(session, actor, business, program, customer, idempotency_key)
     else:
-        result = _award_for_scan(session, actor, business, program, customer, idempotency_key)
+        result = _award_for_scan(
+            session, actor, business, program, customer, idempotency_key, scan_note
+        )
     _log(
         session,
         actor,
@@ -191,9 +193,10 @@ def scan_customer(
 
 def _tell_scanned(
     session: Session, business: Business, program: LoyaltyProgram, customer: User
-) -> None:
-    """The customer hears of the scan, the visit is logged, both sides' pages re-read."""
-    notify_customer(
+) -> int:
+    """The customer hears of the scan, the visit is logged, both sides' pages re-read;
+    the scan notification's id (the award it earns names it)."""
+    scan_note = notify_customer(
         session,
         customer.id,
         NotificationType.QR_SCANNED,
@@ -209,6 +212,7 @@ def _tell_scanned(
         "scan.completed",
         {"customer_id": customer.id, "program_id": program.id},
     )
+    return scan_note
 
 
 def _commit_scan(session: Session, result: ScanResult, idempotency_key: str) -> ScanResult:
@@ -253,6 +257,7 @@ def _award_for_scan(
     program: LoyaltyProgram,
     customer: User,
     idempotency_key: str,
+    scan_note: int,
 ) -> ScanResult:
     card = card_of(session, customer.id, program.id)
     if not claim_scan_award(session, card, program):
@@ -265,6 +270,7 @@ def _award_for_scan(
         actor_id=actor.id,
         idempotency_key=scan_award_key(idempotency_key),
         note="Scan",
+        scan_note=scan_note,
     )
     return ScanResult(ScanOutcome.AWARDED, customer, program, card=card, transaction=transaction)
 

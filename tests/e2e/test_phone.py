@@ -77,6 +77,54 @@ def test_a_waiting_request_is_answered_on_the_first_screen(new_page, make, sessi
     assert qr is not None and qr["y"] < 2 * PHONE["height"]
 
 
+def in_viewport(page: Page, locator) -> bool:
+    box = locator.bounding_box()
+    width, height = page.evaluate("[window.innerWidth, window.innerHeight]")
+    return (
+        box is not None
+        and box["y"] >= 0
+        and box["y"] + box["height"] <= height
+        and 0 <= box["x"] <= box["x"] + box["width"] <= width
+    )
+
+
+def test_the_qr_code_is_one_tap_away_however_many_requests_wait(new_page, make, session):
+    customer = make.customer("Robin")
+    for shop in ("Bean There", "Tea Time"):  # a business invites a customer 3 times a day
+        owner, business = make.business(shop)
+        for n in range(2):
+            program = make.program(owner, business, name=f"{shop} club {n}")
+            enrollment.request_enrollment(session, owner, program.id, customer.id, make.key())
+
+    phone = log_in(new_page(**PHONE), customer.email, "/cards")
+    expect(phone.locator("#waiting-requests [data-testid=notification]")).to_have_count(4)
+    qr = phone.locator("#customer-qr")
+    expect(qr).to_have_attribute("src", re.compile(r"\S"))
+    assert not in_viewport(phone, qr), "the requests should push the QR off the first screen"
+    show = phone.get_by_role("button", name="Show my QR")
+    expect(show).to_be_visible()
+    assert in_viewport(phone, show)
+
+    show.click()
+
+    phone.wait_for_function(
+        "() => { const r = document.getElementById('customer-qr').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight; }"
+    )
+    assert in_viewport(phone, qr)
+    # The pinned bar does not cover the code it brought into view.
+    bar, code = show.bounding_box(), qr.bounding_box()
+    assert code["y"] + code["height"] <= bar["y"]
+    assert_no_sideways_scroll(phone)
+
+
+def test_on_a_desktop_the_qr_needs_no_shortcut(new_page, make):
+    customer = make.customer("Robin")
+    desktop = log_in(new_page(width=1280, height=800), customer.email, "/cards")
+    expect(desktop.locator("#customer-qr")).to_be_visible()
+    expect(desktop.get_by_role("button", name="Show my QR")).to_be_hidden()
+
+
 def test_leaving_a_program_while_the_business_list_is_open(new_page, make, session):
     owner, business = make.business("Crumbs")
     program = make.program(owner, business, name="Pastry Club")

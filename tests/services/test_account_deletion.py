@@ -16,6 +16,7 @@ from gudcity.models import (
     BusinessNotification,
     EnrollmentStatus,
     LoyaltyCard,
+    NotificationType,
     PointTransaction,
     ProgramEnrollment,
     RewardCode,
@@ -26,12 +27,15 @@ from gudcity.models import (
 )
 from gudcity.services import (
     account_deletion,
+    awards,
+    counter,
     customers,
     deductions,
     email_change,
     enrollment,
     login,
     password_reset,
+    profile,
     programs,
     qr_cards,
     redemptions,
@@ -170,7 +174,9 @@ def test_a_wrong_password_deletes_nothing(session, alice_at_the_shop):
         with pytest.raises(AuthenticationError, match="not right"):
             account_deletion.delete_account(session, alice, wrong)
 
-    assert changes(before, snapshot(session)) == {}
+    # A wrong try is written down as a failed log-in (the throttle's), nothing else; what
+    # cannot be a password at all ("", not text) is refused without a try.
+    assert changes(before, snapshot(session)) == {"login_failures": (0, 1)}
 
 
 def test_an_owner_is_told_to_export_or_transfer_first(session, alice_at_the_shop):
@@ -206,3 +212,81 @@ def test_an_account_is_deleted_once(session, alice_at_the_shop):
     account_deletion.delete_account(session, alice, PASSWORD)
     with pytest.raises(PermissionDeniedError):
         account_deletion.delete_account(session, alice, PASSWORD)
+
+
+def _business_messages(session, customer_id: int) -> list[str]:
+    return session.scalars(
+        select(BusinessNotification.message)
+        .where(BusinessNotification.customer_id == customer_id)
+        .order_by(BusinessNotification.id)
+    ).all()
+
+
+def test_a_short_name_is_rewritten_where_it_was_written_and_nowhere_else(session, make):
+    owner, business = make.business("Almond House")
+    profile.change_name(session, owner, "Al Brown")
+    program = make.program(owner, business, name="Almond Club")
+    reward = programs.add_reward(session, owner, program.id, name="Salted Almond", cost=10)
+    al = make.customer("Al")
+    enrollment.join_program(session, al, program.id)
+    card = session.exec(select(LoyaltyCard).where(LoyaltyCard.customer_id == al.id)).one()
+    awards.award_points(session, owner, card.id, 30, make.key())
+    code = redemptions.redeem_reward(session, al, card.id, reward.id, make.key()).redemption_code
+    view = counter.check_reward_code(session, owner, business.id, code)
+    counter.deliver_reward_code(session, owner, business.id, view.code_id)
+    assert _business_messages(session, al.id) == [
+        "Al joined Almond Club.",
+        f"Al redeemed Salted Almond (code {code}).",
+        f"Al Brown delivered Salted Almond to Al (code {code}).",
+    ]
+
+    account_deletion.delete_account(session, al, PASSWORD)
+
+    session.expire_all()
+    assert _business_messages(session, al.id) == [
+        "Deleted customer joined Almond Club.",
+        f"Deleted customer redeemed Salted Almond (code {code}).",
+        f"Al Brown delivered Salted Almond to Deleted customer (code {code}).",
+    ]
+
+
+def test_a_name_changed_since_is_rewritten_where_it_was_written(session, make):
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    customer = make.customer("Robin Oldname")
+    enrollment.join_program(session, customer, program.id)
+    renamed = profile.change_name(session, customer, "Robin Newname")
+
+    account_deletion.delete_account(session, renamed, PASSWORD)
+
+    session.expire_all()
+    assert _business_messages(session, customer.id) == ["Deleted customer joined Coffee Club."]
+
+
+def test_rows_written_before_spans_are_rewritten_at_their_templates_place(session, make):
+    _owner, business = make.business("Almond House")
+    al = make.customer("Al")
+    written = {
+        NotificationType.ENROLLMENT_ACCEPTED: "Al joined Almond Club.",
+        NotificationType.REWARD_EXPIRED: "Al's code ABC for Almond Cake expired.",
+        NotificationType.REWARD_DELIVERED: "Al Brown delivered Almond Cake to Al (code ABC).",
+        NotificationType.REWARD_REDEEMED: "Alfred redeemed Almond Cake (code ABC).",
+    }
+    for kind, message in written.items():
+        session.add(
+            BusinessNotification(
+                business_id=business.id, customer_id=al.id, type=kind, message=message
+            )
+        )
+    session.commit()
+
+    account_deletion.delete_account(session, al, PASSWORD)
+
+    session.expire_all()
+    assert _business_messages(session, al.id) == [
+        "Deleted customer joined Almond Club.",
+        "Deleted customer's code ABC for Almond Cake expired.",
+        "Al Brown delivered Almond Cake to Deleted customer (code ABC).",
+        # Not this customer's name at its place: left as it was written.
+        "Alfred redeemed Almond Cake (code ABC).",
+    ]

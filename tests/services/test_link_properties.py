@@ -42,7 +42,9 @@ def test_a_reset_with_any_token_is_refused(session, shop, token, password):
 def test_asking_to_change_the_email_takes_any_input_or_refuses_it(session, make, email, password):
     customer = make.customer()
     refused_or_done(
-        session, lambda: email_change.request_email_change(session, customer, email, password)
+        session,
+        lambda: email_change.request_email_change(session, customer, email, password),
+        logged="login_failures",  # a wrong password counts as a failed log-in
     )
 
 

@@ -9,6 +9,7 @@ from gudcity.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from gudcity.domain.notification_groups import SCAN_LINK
 from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -360,6 +361,74 @@ def test_a_scan_that_awards_is_one_entry_of_two_recorded_notifications(session, 
     notifications.mark_read(session, customer, first.main.id)
     assert not notifications.notification_entries(session, customer).entries[0].unread
     assert session.get(CustomerNotification, first.grouped[0].id).read_at is not None
+
+
+def test_the_award_names_the_scan_it_belongs_to(session, make, shop):
+    owner, _, program, customer = shop
+    make.card(customer, program)
+    notifications.mark_all_read(session, customer)  # the welcome: out of the count
+    scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+
+    scanned, added = (
+        session.exec(
+            select(CustomerNotification).where(
+                CustomerNotification.customer_id == customer.id, CustomerNotification.type == kind
+            )
+        ).one()
+        for kind in (NotificationType.QR_SCANNED, NotificationType.POINTS_ADDED)
+    )
+    assert added.data[SCAN_LINK] == scanned.id
+    # Marking the scan read marks its award too: the entry is read as one.
+    notifications.mark_read(session, customer, scanned.id)
+    session.refresh(added)
+    assert added.read_at is not None
+    assert notifications.unread_count(session, customer) == 0
+
+
+def test_a_counter_award_right_after_a_scan_in_its_cooldown_is_its_own_entry(session, make, shop):
+    owner, _, program, customer = shop
+    card = make.card(customer, program)
+    notifications.mark_all_read(session, customer)  # the welcome: out of the count
+    scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+    # The second scan earns nothing (cooldown); the points typed at once are no scan's.
+    again = scanning.scan_customer(session, owner, program.id, customer.id, make.key())
+    assert again.outcome == scanning.ScanOutcome.COOLDOWN
+    awards.award_points(session, owner, card.id, 5, make.key())
+
+    entries = notifications.notification_entries(session, customer).entries[:3]
+    assert [(e.main.type, len(e.grouped)) for e in entries] == [
+        (NotificationType.POINTS_ADDED, 0),
+        (NotificationType.QR_SCANNED, 0),
+        (NotificationType.POINTS_ADDED, 1),
+    ]
+    assert notifications.unread_count(session, customer) == 3
+
+
+def test_rows_without_the_link_stay_apart_and_a_link_groups_across_others(session, make):
+    customer = make.customer()
+    write = lambda kind, data=None: notify.notify_customer(  # noqa: E731
+        session, customer.id, kind, kind.value, "text", business_id=None, data=data
+    )
+    old_scan = write(NotificationType.QR_SCANNED)
+    old_award = write(NotificationType.POINTS_ADDED)  # the same instant, written before links
+    scan = write(NotificationType.QR_SCANNED)
+    between = write(NotificationType.REWARD_REDEEMED)  # another transaction's, in between
+    linked = write(NotificationType.POINTS_ADDED, {SCAN_LINK: scan})
+    session.commit()
+
+    entries = notifications.notification_entries(session, customer).entries
+    assert [[e.main.id, *(n.id for n in e.grouped)] for e in entries] == [
+        [linked, scan],
+        [between],
+        [old_award],
+        [old_scan],
+    ]
+    # A page ending between the award and its scan still shows the entry whole.
+    first = notifications.notification_entries(session, customer, entries=1)
+    assert [n.id for n in first.entries[0].grouped] == [scan] and first.has_older
+    second = notifications.notification_entries(session, customer, entries=2).entries
+    assert [e.main.id for e in second] == [linked, between]
+    assert notifications.unread_count(session, customer) == 4
 
 
 def test_entries_page_and_the_unread_count_matches_what_can_be_reached(session, make, shop):

@@ -29,7 +29,9 @@ def test_changing_a_name_takes_any_input_or_refuses_it(session, shop, name):
 def test_changing_a_password_takes_any_input_or_refuses_it(session, shop, current, new):
     alice = shop[3]
     result = refused_or_done(
-        session, lambda: profile.change_password(session, alice, current, new, "")
+        session,
+        lambda: profile.change_password(session, alice, current, new, ""),
+        logged="login_failures",  # a wrong current password counts as a failed log-in
     )
     if not isinstance(result, ServiceError):  # back to the known password for what follows
         profile.change_password(session, alice, new, PASSWORD, "")

@@ -78,6 +78,26 @@ async def test_a_scan_that_awards_is_one_notification_and_one_unread(session, ma
     assert stored == []
 
 
+async def test_a_counter_award_just_after_a_scan_that_earned_nothing_is_its_own_entry(
+    session, make, tab, run, cafe
+):
+    owner, _, coffee, alice, _ = cafe
+    page = tab(CardsState, routes.CARDS, alice)
+    await run(page.load())
+    card = scanning.scan_customer(session, owner, coffee.id, alice.id, make.key()).card
+    await run(page.mark_all_read())
+
+    # In the scan's cooldown: the scan earns nothing; the points typed at once are no scan's.
+    scanning.scan_customer(session, owner, coffee.id, alice.id, make.key())
+    awards.award_points(session, owner, card.id, 3, make.key())
+    await run(page._live_refresh())
+
+    newest, scanned = page.notifications[:2]
+    assert (newest.message, newest.detail) == ("You earned 3 points from Bean There!", "")
+    assert (scanned.message, scanned.detail) == ("Your QR code was scanned by Bean There", "")
+    assert page.unread_count == 2
+
+
 async def test_show_older_reaches_every_notification(session, make, tab, run, cafe):
     _, _, _, alice, _ = cafe
     for n in range(NOTIFICATIONS_SHOWN + 5):

@@ -6,6 +6,7 @@ import pytest
 from sqlmodel import select
 
 from gudcity.models import OutboxMail, User
+from gudcity.settings import get_settings
 from gudcity.state.email_change import ConfirmEmailState, EmailChangeState
 from tests.support.make import PASSWORD
 
@@ -66,6 +67,19 @@ async def test_a_wrong_password_keeps_the_dialog_open_with_the_reason(make, tab,
     assert state.asking_password and state.error == "That password is not right."
     assert state.sent_to == ""
     assert make.counts()["outbox_mails"] == 0
+
+
+async def test_after_too_many_wrong_passwords_the_dialog_says_to_wait(make, tab, run):
+    customer = make.customer()
+    state = tab(EmailChangeState, "/settings", customer)
+    await run(state.load())
+    await run(state.ask_password({"email": "moved@example.com"}))
+    for _ in range(get_settings().login_failures_per_account):
+        await run(state.change_email({"password": "not my password"}))
+
+    await run(state.change_email({"password": PASSWORD}))
+    assert state.asking_password and state.error.startswith("Too many wrong passwords.")
+    assert state.sent_to == "" and make.counts()["outbox_mails"] == 0
 
 
 async def test_a_crafted_change_without_a_session_changes_nothing(make, tab, run):

@@ -6,6 +6,7 @@ from gudcity.domain.errors import AuthenticationError
 from gudcity.models import User
 from gudcity.services import login
 from gudcity.services.account_deletion import WRONG_PASSWORD
+from gudcity.settings import get_settings
 from gudcity.state.my_data import PASSWORD_FIELD, MyDataState
 from tests.support.events import page_load_target
 from tests.support.make import PASSWORD
@@ -50,6 +51,21 @@ async def test_a_wrong_or_crafted_password_shows_why_and_keeps_the_account(
 
     assert page_load_target(events) is None
     assert (state.delete_error, state.delete_open, state.deleting) == (WRONG_PASSWORD, True, False)
+    session.expire_all()
+    assert session.get(User, alice.id).deleted_at is None
+
+
+async def test_after_too_many_wrong_passwords_the_right_one_is_refused_too(session, make, tab, run):
+    alice = make.customer("Alice")
+    state = tab(MyDataState, ROUTE, alice)
+    state.delete_open_changed(True)
+    for _ in range(get_settings().login_failures_per_account):
+        await run(state.delete_account({PASSWORD_FIELD: "not my password"}))
+
+    events = await run(state.delete_account({PASSWORD_FIELD: PASSWORD}))
+
+    assert page_load_target(events) is None
+    assert state.delete_error.startswith("Too many wrong passwords. Try again in")
     session.expire_all()
     assert session.get(User, alice.id).deleted_at is None
 

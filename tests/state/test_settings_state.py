@@ -7,6 +7,7 @@ from gudcity.realtime.subscriptions import subscriptions
 from gudcity.services import login, profile
 from gudcity.services.outbox import customer_topic, program_topic
 from gudcity.services.permissions import Permission
+from gudcity.settings import get_settings
 from gudcity.state.business import BusinessState
 from gudcity.state.cards import CardsState
 from gudcity.state.settings import BUSINESS, NAME, PASSWORD, SettingsState
@@ -92,6 +93,24 @@ async def test_a_wrong_current_password_is_said_on_the_page_and_changes_nothing(
 
     assert toasts(events) == [("error", profile.WRONG_CURRENT_PASSWORD)]
     assert page.error_at == PASSWORD
+    session.expire_all()
+    assert login.authenticate(session, alice.email, CURRENT).id == alice.id
+
+
+async def test_after_too_many_wrong_passwords_the_form_says_to_wait_even_for_the_right_one(
+    session, make, tab, run
+):
+    alice = make.customer("Alice")
+    page = tab(SettingsState, ROUTE, alice)
+    await run(page.load())
+    wrong = {"current_password": "not it", "new_password": NEW_PASSWORD}
+    for _ in range(get_settings().login_failures_per_account):
+        await run(page.change_password(wrong))
+
+    events = await run(page.change_password({**wrong, "current_password": CURRENT}))
+
+    assert page.error.startswith("Too many wrong passwords. Try again in 15 minutes.")
+    assert toasts(events) == [("error", page.error)] and page.error_at == PASSWORD
     session.expire_all()
     assert login.authenticate(session, alice.email, CURRENT).id == alice.id
 
