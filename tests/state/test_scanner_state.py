@@ -230,6 +230,15 @@ async def test_look_up_by_a_program_card_number(session, counter, scanner, run):
     assert (scanner.customer_name, scanner.customer_balance) == ("Bob", "5")
 
 
+def swap_neighbours(number: str) -> str:
+    """The first two neighbours a Luhn check digit catches swapped (it misses 09 <-> 90)."""
+    for i in range(len(number) - 1):
+        left, right = number[i], number[i + 1]
+        if left != right and {left, right} != {"0", "9"}:
+            return number[:i] + right + left + number[i + 2 :]
+    raise AssertionError(f"no neighbours to swap in {number}")
+
+
 @pytest.mark.parametrize("mistake", ["check digit", "swapped", "short", "letters", "empty"])
 async def test_a_mistyped_number_is_refused_and_writes_nothing(
     make, counter, scanner, run, mistake
@@ -238,13 +247,11 @@ async def test_a_mistyped_number_is_refused_and_writes_nothing(
     number = bob.card_number
     wrong = {
         "check digit": number[:-1] + str((int(number[-1]) + 1) % 10),
-        "swapped": number[:4] + number[5] + number[4] + number[6:],
+        "swapped": swap_neighbours(number),
         "short": number[:-1],
         "letters": "abcd efgh ijkl",
         "empty": "",
     }[mistake]
-    if wrong == number:  # two equal neighbours swapped: nothing mistyped
-        pytest.skip("the swap left the number unchanged")
     before = make.counts()
 
     events = await run(scanner.look_up({"card_number": wrong}))
