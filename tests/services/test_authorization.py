@@ -495,6 +495,7 @@ READS = {
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
 MANAGE, VIEW = Permission.MANAGE_PROGRAMS, Permission.VIEW_CUSTOMERS
+REPORTS = Permission.REPORTS
 
 # fmt: off
 POLICY = [
@@ -561,8 +562,8 @@ POLICY = [
     ("export_my_data",                ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     # An owner's account carries their business: they export or transfer it first.
     ("delete_account",                ANYONE,    DENY, OK,   OK,   DENY, DENY, OK,   OK),
-    ("customers_csv",                 OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
-    ("ledger_csv",                    OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("customers_csv",                 REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("ledger_csv",                    REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)

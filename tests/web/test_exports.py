@@ -85,13 +85,18 @@ def test_without_a_live_session_it_is_401(session, client, path):
 
 
 @pytest.mark.parametrize("path", CSVS)
-def test_anyone_but_the_owner_gets_403(session, make, client, shop_with_card, path):
+def test_anyone_but_the_owner_or_staff_with_reports_gets_403(
+    session, make, client, shop_with_card, path
+):
     owner, business, alice, _card = shop_with_card
-    clerk = make.staff(owner, business, *Permission)
+    clerk = make.staff(owner, business, *(p for p in Permission if p != Permission.REPORTS))
     for user in (alice, clerk):
         response = as_user(client, session, user).get(path)
         assert response.status_code == 403
         assert "Alice" not in response.text
+    reporter = make.staff(owner, business, Permission.REPORTS)
+    response = as_user(client, session, reporter).get(path)
+    assert response.status_code == 200 and "Alice" in response.text
 
 
 def test_my_data_is_a_json_file_of_the_users_own_data(session, make, client, shop_with_card):
