@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     invitations_per_customer_per_day: int = Field(default=3, gt=0)
     invitations_per_business_per_hour: int = Field(default=100, gt=0)
     max_points_per_transaction: int = Field(default=100_000, gt=0)
+    # The dashboard's per-day aggregates are kept with each change (services/analytics_log.py).
+    # Off only to measure what keeping them costs (bench/awards.py); then rebuild-analytics.
+    analytics_maintained: bool = True
 
     # Mail: smtp://user:pass@host:port (smtps:// for TLS from the first byte). Unset
     # (development): each mail is written to the log, its links with it.

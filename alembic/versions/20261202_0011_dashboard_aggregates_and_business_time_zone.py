@@ -1,4 +1,4 @@
-"""dashboard aggregates (daily_stats, daily_visits, daily_rewards, visit_days), business time zone
+"""dashboard aggregates, the enrollment log, business time zone
 
 Revision ID: 0011
 Revises: 0010
@@ -91,6 +91,30 @@ def upgrade() -> None:
     op.create_index(
         'ix_visit_days_business_customer_day', 'visit_days', ['business_id', 'customer_id', 'day']
     )
+    op.create_table(
+        'enrollment_changes',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('business_id', sa.Integer(), nullable=False),
+        sa.Column('program_id', sa.Integer(), nullable=False),
+        sa.Column('customer_id', sa.Integer(), nullable=False),
+        sa.Column('active', sa.Boolean(), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        business_fk('enrollment_changes'),
+        sa.ForeignKeyConstraint(
+            ['program_id'], ['loyalty_programs.id'],
+            name=op.f('fk_enrollment_changes_program_id_loyalty_programs'),
+        ),
+        sa.ForeignKeyConstraint(
+            ['customer_id'], ['users.id'], name=op.f('fk_enrollment_changes_customer_id_users')
+        ),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_enrollment_changes')),
+    )
+    op.create_index(
+        'ix_enrollment_changes_business_customer_id',
+        'enrollment_changes',
+        ['business_id', 'customer_id', 'id'],
+    )
+    _backfill_enrollment_changes()
     # A plain ALTER: SQLite's batch mode would rebuild the table the views read.
     op.add_column(
         'businesses',
@@ -103,8 +127,27 @@ def upgrade() -> None:
     )
 
 
+def _backfill_enrollment_changes() -> None:
+    """The history the enrollments still tell: a card means the customer once joined
+    (when it was made); a LEFT enrollment with a card ended when it was last changed."""
+    op.execute(
+        """
+        INSERT INTO enrollment_changes (business_id, program_id, customer_id, active, created_at)
+        SELECT p.business_id, e.program_id, e.customer_id, change.active,
+               CASE WHEN change.active THEN c.created_at ELSE e.updated_at END
+        FROM program_enrollments e
+        JOIN loyalty_programs p ON p.id = e.program_id
+        JOIN loyalty_cards c ON c.customer_id = e.customer_id AND c.program_id = e.program_id
+        JOIN (SELECT TRUE AS active UNION ALL SELECT FALSE) change
+          ON change.active OR e.status = 'LEFT'
+        WHERE e.status IN ('ACTIVE', 'LEFT')
+        ORDER BY CASE WHEN change.active THEN c.created_at ELSE e.updated_at END, e.id
+        """
+    )
+
+
 def downgrade() -> None:
     # SQLite (3.35+) and PostgreSQL both drop a column in place.
     op.execute('ALTER TABLE businesses DROP COLUMN time_zone')
-    for table in ('visit_days', 'daily_rewards', 'daily_visits', 'daily_stats'):
+    for table in ('enrollment_changes', 'visit_days', 'daily_rewards', 'daily_visits', 'daily_stats'):
         op.drop_table(table)

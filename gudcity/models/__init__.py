@@ -25,6 +25,7 @@ from gudcity.models.analytics import (
     DailyRewards,
     DailyStats,
     DailyVisits,
+    EnrollmentChange,
     VisitDay,
 )
 from gudcity.models.base import (
@@ -72,6 +73,7 @@ __all__ = [
     "DailyRewards",
     "DailyStats",
     "DailyVisits",
+    "EnrollmentChange",
     "EnrollmentStatus",
     "LoginFailure",
     "LoginTicket",

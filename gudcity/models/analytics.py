@@ -5,11 +5,13 @@ row can be recomputed from the ledger, the visits and the reward codes
 (services/analytics_rebuild.py); services/analytics_log.py keeps them current.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+from gudcity.models.base import utc_now
 
 # `staff_id` when no staff member acted: the customer's own redemption, a refund, a join.
 NO_STAFF = 0
@@ -83,3 +85,25 @@ class VisitDay(SQLModel, table=True):
     business_id: int = Field(foreign_key="businesses.id", primary_key=True)
     day: date = Field(primary_key=True)
     customer_id: int = Field(foreign_key="users.id", primary_key=True)
+
+
+class EnrollmentChange(SQLModel, table=True):
+    """The enrollment log: a customer's enrollment in a program began or ended.
+
+    A program's enrollment row keeps only its latest status (a customer may leave
+    and rejoin); this log keeps each change, so who was enrolled on a past day,
+    and who left when, can be rebuilt. Written whatever ANALYTICS_MAINTAINED says.
+    """
+
+    __tablename__ = "enrollment_changes"
+    __table_args__ = (
+        Index("ix_enrollment_changes_business_customer_id", "business_id", "customer_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_id: int = Field(foreign_key="businesses.id")
+    program_id: int = Field(foreign_key="loyalty_programs.id")
+    customer_id: int = Field(foreign_key="users.id")
+    # True: the enrollment became active; False: an active one ended (left, account deleted).
+    active: bool
+    created_at: datetime = Field(default_factory=utc_now)

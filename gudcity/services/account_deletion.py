@@ -53,6 +53,7 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.services.accounts import password_hasher
+from gudcity.services.analytics_log import record_all_left
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import get_row
 from gudcity.services.outbox import answer_topic, business_topic, customer_topic, publish
@@ -112,6 +113,7 @@ def do_close_customer_ties(session: Session, user: User) -> None:
         .distinct()
     ).scalars()
     topics = {business_topic(b) for b in businesses} | {customer_topic(user.id)}
+    _log_leaving(session, user)
     session.execute(
         update(ProgramEnrollment)
         .where(
@@ -121,6 +123,21 @@ def do_close_customer_ties(session: Session, user: User) -> None:
         .values(status=EnrollmentStatus.LEFT, updated_at=utc_now())
     )
     publish(session, topics, "customer.deleted", {"customer_id": user.id})
+
+
+def _log_leaving(session: Session, user: User) -> None:
+    """The enrollment log (and the dashboard) hear of each active enrollment ending."""
+    ended = session.execute(
+        select(LoyaltyProgram.business_id, LoyaltyProgram.id, Business.time_zone)
+        .join(ProgramEnrollment, ProgramEnrollment.program_id == LoyaltyProgram.id)
+        .join(Business, Business.id == LoyaltyProgram.business_id)
+        .where(
+            ProgramEnrollment.customer_id == user.id,
+            ProgramEnrollment.status == EnrollmentStatus.ACTIVE,
+        )
+        .order_by(LoyaltyProgram.id)
+    ).all()
+    record_all_left(session, user.id, [tuple(row) for row in ended], utc_now())
 
 
 def do_forget_customer(session: Session, user: User) -> None:

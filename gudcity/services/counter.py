@@ -19,6 +19,7 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.services import reward_codes
+from gudcity.services.analytics_log import record_delivery, staff_of
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, is_row_id
 from gudcity.services.notify import notify_business, notify_customer
@@ -60,17 +61,15 @@ def deliver_reward_code(session: Session, actor: User, business_id: int, code_id
     code = session.get(RewardCode, code_id) if is_row_id(code_id) else None
     if code is None or code.business_id != business_id:
         raise NotFoundError(NOT_HERE)
+    now = utc_now()
     if reward_codes.expire_overdue(session, _CODES.c.id == code.id):
         session.commit()
     elif reward_codes.claim_code(
-        session,
-        code.id,
-        RewardCodeStatus.DELIVERED,
-        delivered_at=utc_now(),
-        delivered_by=actor.id,
+        session, code.id, RewardCodeStatus.DELIVERED, delivered_at=now, delivered_by=actor.id
     ):
         view = reward_codes.code_view(session, code.id)
         _record_delivery(session, actor, view, code.redeem_transaction_id)
+        record_delivery(session, view, code.reward_id, staff_of(actor.id, view.customer_id), now)
         session.commit()
         return view
     raise reward_codes.refusal(reward_codes.code_view(session, code.id))
@@ -106,5 +105,5 @@ def _record_delivery(session: Session, actor: User, view: CodeView, transaction_
         f"{actor.name} delivered {view.reward_name} to {view.customer_name} (code {view.code}).",
         customer_id=view.customer_id,
     )
-    record_visit(session, view.business_id, view.customer_id, "delivery")
+    record_visit(session, view.business_id, view.customer_id, "delivery", view.time_zone)
     reward_codes.publish_code_change(session, view, "reward.delivered")

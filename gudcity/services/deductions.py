@@ -162,7 +162,7 @@ def _deduct(
     """The approved deduction: its ledger row, and both sides told."""
     transaction, _ = write_ledger_row(
         session,
-        card.card_id,
+        card,
         TransactionKind.DEDUCT,
         -request.points,
         actor_id=request.requested_by,
@@ -184,5 +184,5 @@ def _deduct(
         f"{customer.name} approved the deduction of {label}.",
         customer_id=customer.id,
     )
-    record_visit(session, card.business_id, customer.id, "deduct")
+    record_visit(session, card.business_id, customer.id, "deduct", card.time_zone)
     return transaction

@@ -25,6 +25,7 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.services import approvals
+from gudcity.services.analytics_log import record_enrollment_change, record_new_card
 from gudcity.services.atomic import atomic
 from gudcity.services.checks import check_program_running, check_same_operation
 from gudcity.services.inputs import check_key
@@ -54,27 +55,46 @@ class EnrollmentAnswer:
 
 
 def _set_enrollment(
-    session: Session, customer_id: int, program_id: int, status: EnrollmentStatus
+    session: Session, customer_id: int, program: LoyaltyProgram, status: EnrollmentStatus
 ) -> ProgramEnrollment:
-    enrollment = enrollment_of(session, customer_id, program_id) or ProgramEnrollment(
-        customer_id=customer_id, program_id=program_id, status=status
+    """Set the status; an enrollment that becomes active, or stops being, is logged."""
+    enrollment = enrollment_of(session, customer_id, program.id)
+    was_active = enrollment is not None and enrollment.status == EnrollmentStatus.ACTIVE
+    enrollment = enrollment or ProgramEnrollment(
+        customer_id=customer_id, program_id=program.id, status=status
     )
     enrollment.status = status
     enrollment.updated_at = utc_now()
     session.add(enrollment)
+    if was_active != (status == EnrollmentStatus.ACTIVE):
+        # The flush stays where it was: a concurrent join's clash is caught there.
+        with session.no_autoflush:
+            record_enrollment_change(
+                session,
+                business_id=program.business_id,
+                program_id=program.id,
+                customer_id=customer_id,
+                time_zone=session.get(Business, program.business_id).time_zone,
+                active=not was_active,
+                moment=enrollment.updated_at,
+            )
     return enrollment
 
 
-def _issue_card(session: Session, customer_id: int, program_id: int) -> tuple[LoyaltyCard, bool]:
+def _issue_card(
+    session: Session, customer_id: int, program: LoyaltyProgram
+) -> tuple[LoyaltyCard, bool]:
     """The customer's card for the program (a rejoin keeps the old one), and whether it is new."""
-    card = card_of(session, customer_id, program_id)
+    card = card_of(session, customer_id, program.id)
     if card is not None:
         return card, False
     card = LoyaltyCard(
-        customer_id=customer_id, program_id=program_id, card_number=new_card_number()
+        customer_id=customer_id, program_id=program.id, card_number=new_card_number()
     )
     session.add(card)
     session.flush()
+    business = session.get(Business, program.business_id)
+    record_new_card(session, business.id, program.id, business.time_zone, card.created_at)
     return card, True
 
 
@@ -145,7 +165,7 @@ def open_enrollment_request(
         idempotency_key=idempotency_key,
         ttl=timedelta(hours=get_settings().enrollment_request_ttl_hours),
     )
-    _set_enrollment(session, customer.id, program.id, EnrollmentStatus.PENDING)
+    _set_enrollment(session, customer.id, program, EnrollmentStatus.PENDING)
     _ask_to_join(session, business, program, customer, request)
     record_staff_action(
         session,
@@ -207,7 +227,7 @@ def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_
         f"{customer.name} joined {program.name}.",
         customer_id=customer.id,
     )
-    record_visit(session, business.id, customer.id, "enroll")
+    record_visit(session, business.id, customer.id, "enroll", business.time_zone)
 
 
 @atomic
@@ -220,7 +240,7 @@ def respond_to_enrollment(
     program = get_program(session, request.program_id)
     if approvals.is_expired(request):
         error = approvals.expire(session, request)
-        _set_enrollment(session, customer.id, program.id, EnrollmentStatus.DECLINED)
+        _set_enrollment(session, customer.id, program, EnrollmentStatus.DECLINED)
         session.commit()
         raise error
     if accept:
@@ -230,7 +250,7 @@ def respond_to_enrollment(
         session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
     )
     if not accept:
-        enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.DECLINED)
+        enrollment = _set_enrollment(session, customer.id, program, EnrollmentStatus.DECLINED)
         notify_business(
             session,
             program.business_id,
@@ -241,8 +261,8 @@ def respond_to_enrollment(
         _publish(session, program, customer.id, "enrollment.declined")
         session.commit()
         return EnrollmentAnswer(enrollment, None)
-    enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.ACTIVE)
-    card, card_is_new = _issue_card(session, customer.id, program.id)
+    enrollment = _set_enrollment(session, customer.id, program, EnrollmentStatus.ACTIVE)
+    card, card_is_new = _issue_card(session, customer.id, program)
     _welcome(session, customer, program, card_is_new)
     if request.points > 0:
         credit_points(
@@ -274,8 +294,8 @@ def join_program(session: Session, actor: User, program_id: int) -> EnrollmentAn
     pending = pending_enrollment_request(session, customer.id, program.id)
     if pending is not None:
         return respond_to_enrollment(session, customer, pending.id, accept=True)
-    enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.ACTIVE)
-    card, card_is_new = _issue_card(session, customer.id, program.id)
+    enrollment = _set_enrollment(session, customer.id, program, EnrollmentStatus.ACTIVE)
+    card, card_is_new = _issue_card(session, customer.id, program)
     _welcome(session, customer, program, card_is_new)
     _publish(session, program, customer.id, "enrollment.joined")
     _commit_enrollment(session)
@@ -289,7 +309,7 @@ def leave_program(session: Session, actor: User, program_id: int) -> ProgramEnro
     program = get_program(session, program_id)
     if not is_enrolled(session, customer.id, program.id):
         raise NotFoundError(f"You are not enrolled in {program.name}.")
-    enrollment = _set_enrollment(session, customer.id, program.id, EnrollmentStatus.LEFT)
+    enrollment = _set_enrollment(session, customer.id, program, EnrollmentStatus.LEFT)
     _close_what_waits(session, customer, program)
     _publish(session, program, customer.id, "enrollment.left")
     session.commit()

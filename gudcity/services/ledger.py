@@ -36,6 +36,7 @@ from gudcity.models import (
     User,
     utc_now,
 )
+from gudcity.services.analytics_log import OnCard, record_ledger_row
 from gudcity.services.checks import check_running, check_same_operation
 from gudcity.services.inputs import is_row_id
 from gudcity.services.lookups import find_transaction
@@ -61,6 +62,7 @@ class CardFacts:
     business_id: int
     business_name: str
     owner_id: int
+    time_zone: str
 
     @classmethod
     def of(cls, card: LoyaltyCard, program: LoyaltyProgram, business: Business) -> "CardFacts":
@@ -77,6 +79,7 @@ class CardFacts:
             business_id=business.id,
             business_name=business.name,
             owner_id=business.owner_id,
+            time_zone=business.time_zone,
         )
 
 
@@ -112,6 +115,7 @@ def _card_access_query():
             businesses.c.id.label("business_id"),
             businesses.c.name.label("business_name"),
             businesses.c.owner_id,
+            businesses.c.time_zone,
             enrollments.c.status.label("enrollment_status"),
             staff.c.id.label("staff_id"),
             *(staff.c[p.value] for p in GRANTABLE),
@@ -198,7 +202,7 @@ _INSERT_UNLESS_KEY_EXISTS = {
 
 def write_ledger_row(
     session: Session,
-    card_id: int,
+    card: OnCard,
     kind: TransactionKind,
     amount: int,
     *,
@@ -213,7 +217,7 @@ def write_ledger_row(
     first transaction and `False`. Raises InsufficientPointsError (after rolling
     back) when the balance would go below zero.
     """
-    now = utc_now()
+    now, card_id = utc_now(), card.card_id
     values = {
         "card_id": card_id,
         "kind": kind,
@@ -238,6 +242,7 @@ def write_ledger_row(
         session.rollback()
         raise InsufficientPointsError("The card does not hold enough for this.")
     _sync_loaded_card(session, card_id, {**moved._mapping, "last_activity_at": now})
+    record_ledger_row(session, card, kind, amount, actor_id, now)
     return PointTransaction(id=row_id, **values), True
 
 
@@ -288,7 +293,7 @@ def credit_points(
     """
     transaction, created = write_ledger_row(
         session,
-        card.card_id,
+        card,
         TransactionKind.EARN,
         points,
         actor_id=actor_id,
@@ -305,7 +310,7 @@ def credit_points(
             business_id=card.business_id,
             data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
         )
-        record_visit(session, card.business_id, card.customer_id, "award")
+        record_visit(session, card.business_id, card.customer_id, "award", card.time_zone)
         record_staff_action(
             session,
             business_id=card.business_id,

@@ -55,7 +55,7 @@ def redeem_reward(
         )
     transaction, created = write_ledger_row(
         session,
-        card.card_id,
+        card,
         TransactionKind.REDEEM,
         -reward.cost,
         actor_id=customer.id,

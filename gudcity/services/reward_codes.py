@@ -35,6 +35,7 @@ from gudcity.models import (
     User,
     utc_now,
 )
+from gudcity.services.analytics_log import record_reward_code
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import page_size
 from gudcity.services.ledger import CardFacts, write_ledger_row
@@ -62,6 +63,7 @@ class CodeView:
     program_kind: ProgramKind
     business_id: int
     business_name: str
+    time_zone: str
     card_id: int
     customer_id: int
     customer_name: str
@@ -100,6 +102,7 @@ def _views_query():
             programs.c.kind.label("program_kind"),
             businesses.c.id.label("business_id"),
             businesses.c.name.label("business_name"),
+            businesses.c.time_zone,
             _CODES.c.card_id,
             _CODES.c.customer_id,
             _CUSTOMERS.c.name.label("customer_name"),
@@ -168,6 +171,7 @@ def open_reward_code(
             update(_LEDGER).where(_LEDGER.c.id == transaction.id).values(redemption_code=code)
         )
         transaction.redemption_code = code
+    record_reward_code(session, card, reward_id, now)
     return code
 
 
@@ -236,7 +240,7 @@ def refund(session: Session, view: CodeView) -> None:
     """Give a closed code's points back, tell both sides, and publish."""
     transaction, created = write_ledger_row(
         session,
-        view.card_id,
+        view,
         TransactionKind.REFUND,
         view.cost,
         actor_id=None,

@@ -202,7 +202,7 @@ def _tell_scanned(
         business_id=business.id,
         data={"program_id": program.id},
     )
-    record_visit(session, business.id, customer.id, "scan")
+    record_visit(session, business.id, customer.id, "scan", business.time_zone)
     publish(
         session,
         [customer_topic(customer.id), business_topic(business.id)],
