@@ -198,15 +198,17 @@ class RewardCount:
 
 @dataclass(frozen=True)
 class StaffCount:
-    """What one staff member (or the owner) gave out in the period.
+    """What one staff member (or the owner) did in the period.
 
-    `points_issued` counts the points programs, `stamps_issued` the stamps programs.
+    `points_issued` counts the points programs, `stamps_issued` the stamps programs;
+    `deliveries` the reward codes they handed over.
     """
 
     name: str
     awards: int
     points_issued: int
     stamps_issued: int = 0
+    deliveries: int = 0
 
 
 @dataclass(frozen=True)

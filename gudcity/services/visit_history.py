@@ -2,7 +2,7 @@
 
 `record_visit_day` runs for every new customer-day, in its transaction (from
 services/analytics_log.py); `rebuild_visit_history` recomputes both tables from
-`visit_days`; `active_and_repeat` answers a period from the steps inside it.
+`visit_days`; `steps_inside` sums a period's steps.
 """
 
 from datetime import date
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from gudcity.domain.analytics import Period, visit_step_changes
-from gudcity.models import CustomerVisits, DailyVisits, VisitDay, VisitStep
+from gudcity.models import CustomerVisits, VisitDay, VisitStep
 
 _DAYS, _STEPS, _SUMMARY = VisitDay.__table__, VisitStep.__table__, CustomerVisits.__table__
 
@@ -139,24 +139,17 @@ def rebuild_visit_history(session: Session, business_id: int | None = None) -> N
     )
 
 
-def active_and_repeat(session: Session, business_id: int, period: Period) -> tuple[int, int]:
-    """(active customers, customers with visits on >= 2 days) in the period."""
-    inside = (
-        _STEPS.c.business_id == business_id,
-        _STEPS.c.start_day >= period.start,
-        _STEPS.c.end_day <= period.end,
-    )
+def steps_inside(session: Session, business_id: int, period: Period) -> tuple[int, int]:
+    """(steps, strides) inside the period: with its visits, its active customers
+    (visits - steps) and its customers with visits on >= 2 days (steps - strides)."""
     steps, strides = session.execute(
         select(
             func.coalesce(func.sum(_STEPS.c.steps), 0),
             func.coalesce(func.sum(_STEPS.c.strides), 0),
-        ).where(*inside)
-    ).one()
-    visits_table = DailyVisits.__table__
-    visits = session.execute(
-        select(func.coalesce(func.sum(visits_table.c.visits), 0)).where(
-            visits_table.c.business_id == business_id,
-            visits_table.c.day.between(period.start, period.end),
+        ).where(
+            _STEPS.c.business_id == business_id,
+            _STEPS.c.end_day.between(period.start, period.end),
+            _STEPS.c.start_day >= period.start,
         )
-    ).scalar_one()
-    return visits - steps, steps - strides
+    ).one()
+    return steps, strides
