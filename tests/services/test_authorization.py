@@ -443,6 +443,7 @@ CALLS: dict[str, Callable[[World], Call]] = {
             address="1 High Street",
             phone="+44 20 7946 0958",
             opening_hours="Mon-Fri 8:00-18:00",
+            time_zone="Europe/London",
         )
     ),
     "request_email_change": lambda w: (
