@@ -83,7 +83,7 @@ class _Days:
         )
 
 
-def _read_days(session: Session, business_id: int, period: Period) -> _Days:
+def _read_days(session: Session, business_id: int, period: Period, kinds: set) -> _Days:
     visits: dict = {}
     for row in session.execute(
         select(_VISITS).where(_VISITS.c.business_id == business_id, _VISITS.c.day <= period.end)
@@ -102,21 +102,17 @@ def _read_days(session: Session, business_id: int, period: Period) -> _Days:
     )
     for row in session.execute(statement).mappings():
         stats[(row["day"], row["kind"])].update({name: row[name] for name in _STAT_COLUMNS})
-    run = set(
-        session.execute(
-            select(_PROGRAMS.c.kind).where(_PROGRAMS.c.business_id == business_id).distinct()
-        ).scalars()
-    )
-    kinds = tuple(k for k in _KIND_ORDER if k in run) or (ProgramKind.POINTS,)
-    return _Days(visits, dict(stats), kinds)
+    ordered = tuple(k for k in _KIND_ORDER if k in kinds) or (ProgramKind.POINTS,)
+    return _Days(visits, dict(stats), ordered)
 
 
 def _visit_kpis(session: Session, business_id: int, days: _Days, periods) -> list[Kpi]:
     """Active customers, visits and the repeat-visit rate (models/visit_history.py's sums)."""
     figures = []
-    for period in periods:
+    for period, (steps, strides) in zip(
+        periods, steps_inside(session, business_id, list(periods)), strict=True
+    ):
         visits = days.visit_sum("visits", period)
-        steps, strides = steps_inside(session, business_id, period)
         active = visits - steps
         figures.append((active, visits, percent(steps - strides, active)))
     (active, visits, rate), (was_active, visited, was_rate) = figures
@@ -190,8 +186,9 @@ def read_dashboard(session: Session, actor: User, business_id: int, period: Peri
     """
     business = require_business_permission(session, actor, business_id, Permission.REPORTS)
     period = custom_period(getattr(period, "start", None), getattr(period, "end", None))
-    days = _read_days(session, business.id, period)
-    lists = dashboard_lists.read_lists(session, business, period)
+    programs = dashboard_lists.programs_of(session, business.id)
+    days = _read_days(session, business.id, period, {p.kind for p in programs})
+    lists = dashboard_lists.read_lists(session, business, period, programs)
     return Dashboard(
         period=period,
         previous=period.previous(),
