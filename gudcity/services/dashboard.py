@@ -12,7 +12,8 @@ services/dashboard_lists.py. The definitions are gudcity/domain/analytics.py's.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -55,6 +56,8 @@ class _Days:
     # (day, kind) -> Counter of _STAT_COLUMNS
     stats: dict
     kinds: tuple[ProgramKind, ...]
+    # period -> kind -> the Counter of its days' stats (summed once per period)
+    sums: dict = field(default_factory=dict, compare=False)
 
     def visit_sum(self, column: str, period: Period) -> int:
         return sum(c[column] for day, c in self.visits.items() if day in period)
@@ -67,20 +70,23 @@ class _Days:
             if day <= period.end
         )
 
+    def _of(self, period: Period) -> dict:
+        if period not in self.sums:
+            by_kind = defaultdict(Counter)
+            for (day, kind), counts in self.stats.items():
+                if day in period:
+                    by_kind[kind].update(counts)
+            self.sums[period] = by_kind
+        return self.sums[period]
+
     def stat_sum(self, column: str, period: Period, kind: ProgramKind | None = None) -> int:
-        return sum(
-            c[column]
-            for (day, of_kind), c in self.stats.items()
-            if day in period and kind in (None, of_kind)
-        )
+        return sum(c[column] for of_kind, c in self._of(period).items() if kind in (None, of_kind))
 
     def outstanding_at(self, period: Period, kind: ProgramKind) -> int:
         """The sum of the kind's balances at the end of the period's last day."""
-        return sum(
-            c["points_issued"] - c["points_redeemed"] + c["points_refunded"]
-            for (day, of_kind), c in self.stats.items()
-            if day <= period.end and of_kind == kind
-        )
+        since_ever = Period(date.min, period.end)
+        counts = self._of(since_ever)[kind]
+        return counts["points_issued"] - counts["points_redeemed"] + counts["points_refunded"]
 
 
 def _read_days(session: Session, business_id: int, period: Period, kinds: set) -> _Days:
@@ -110,7 +116,7 @@ def _visit_kpis(session: Session, business_id: int, days: _Days, periods) -> lis
     """Active customers, visits and the repeat-visit rate (models/visit_history.py's sums)."""
     figures = []
     for period, (steps, strides) in zip(
-        periods, steps_inside(session, business_id, list(periods)), strict=True
+        periods, steps_inside(session, business_id, *periods), strict=True
     ):
         visits = days.visit_sum("visits", period)
         active = visits - steps
