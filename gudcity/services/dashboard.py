@@ -137,9 +137,9 @@ def _kpis(session: Session, business_id: int, days: _Days, period: Period) -> li
         Kpi("new_enrollments", *(days.stat_sum("enrollments", p) for p in both)),
         *_visit_kpis(session, business_id, days, both),
     ]
-    for key, column in (("points_issued", "points_issued"), ("points_redeemed", "points_redeemed")):
+    for key in ("points_issued", "points_redeemed"):  # daily_stats' columns of the same names
         kpis += [
-            Kpi(key, *(days.stat_sum(column, p, kind) for p in both), kind) for kind in days.kinds
+            Kpi(key, *(days.stat_sum(key, p, kind) for p in both), kind) for kind in days.kinds
         ]
     kpis += [
         Kpi("points_outstanding", *(days.outstanding_at(p, kind) for p in both), kind)
