@@ -5,12 +5,12 @@ Each is a GET the browser makes from a GudCity page, carrying the session cookie
 user the service refuses is a 403. The CSV files are streamed as they are read
 (services/exports.py), in chunks from a worker thread, on one session that closes
 when the stream ends or the client goes away. `?since=YYYY-MM-DD&until=YYYY-MM-DD`
-narrows a CSV to a period of the business's days (until is exclusive).
+narrows a CSV to a period (until is exclusive).
 """
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 from starlette.applications import Starlette
@@ -44,15 +44,15 @@ def _refusal(error: Exception) -> Response:
     return PlainTextResponse(error.message, status_code=status)
 
 
-def _day(request: Request, name: str) -> date | None:
-    """A business day from the query; the export starts (or ends) at its midnight there."""
+def _day(request: Request, name: str) -> datetime | None:
     text = request.query_params.get(name)
     if not text:
         return None
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise ValidationError(f"{name} must be a date like 2026-12-31.") from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def my_data_download(request: Request) -> Response:
