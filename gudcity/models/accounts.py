@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import (
     Index,
     UniqueConstraint,
+    false,
 )
 from sqlmodel import Field, SQLModel
 
@@ -136,4 +137,6 @@ class StaffPermission(SQLModel, table=True):
     can_award: bool = True
     can_deduct: bool = False
     can_manage_programs: bool = False
+    # The dashboard and the exports; a server default, so the rows before it say no.
+    can_view_reports: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     created_at: datetime = Field(default_factory=utc_now)

@@ -18,6 +18,7 @@ PERMISSIONS = (
     ("can_award", "Award points"),
     ("can_deduct", "Deduct points"),
     ("can_manage_programs", "Manage programs"),
+    ("can_view_reports", "Reports"),
 )
 
 
@@ -102,7 +103,13 @@ def _permission_badges(member: StaffLine) -> rx.Component:
         rx.cond(getattr(member, field), rx.badge(label, variant="soft"))
         for field, label in PERMISSIONS
     ]
-    none = ~(member.can_scan | member.can_award | member.can_deduct | member.can_manage_programs)
+    none = ~(
+        member.can_scan
+        | member.can_award
+        | member.can_deduct
+        | member.can_manage_programs
+        | member.can_view_reports
+    )
     return rx.flex(
         *badges,
         rx.cond(none, rx.text("Sees customers only", size="2", color_scheme="gray")),

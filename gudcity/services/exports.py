@@ -1,4 +1,4 @@
-"""A business's customers and ledger as CSV files for its owner, streamed.
+"""A business's customers and ledger as CSV files for its owner (and staff with Reports), streamed.
 
 Each export checks its actor first, then hands back the file's header and an
 iterator over its rows, read from the database as they are written out
@@ -26,7 +26,7 @@ from gudcity.models import (
     Reward,
     User,
 )
-from gudcity.services.permissions import require_business_owner
+from gudcity.services.permissions import Permission, require_business_permission
 
 # Rows fetched from the database at a time.
 BATCH_ROWS = 2000
@@ -163,7 +163,7 @@ def customers_csv(
     until: datetime | None = None,
 ) -> CsvExport:
     """The business's enrolled customers, one row per program (joined in the period)."""
-    business = require_business_owner(session, actor, business_id)
+    business = require_business_permission(session, actor, business_id, Permission.REPORTS)
     statement = _customers_query(business.id, since, until)
     return CsvExport("customers.csv", CUSTOMER_COLUMNS, _customer_rows(session, statement))
 
@@ -176,6 +176,6 @@ def ledger_csv(
     until: datetime | None = None,
 ) -> CsvExport:
     """Every ledger row of the business's programs (written in the period), oldest first."""
-    business = require_business_owner(session, actor, business_id)
+    business = require_business_permission(session, actor, business_id, Permission.REPORTS)
     statement = _ledger_query(business.id, since, until)
     return CsvExport("ledger.csv", LEDGER_COLUMNS, _ledger_rows(session, statement))

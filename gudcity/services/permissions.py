@@ -21,6 +21,8 @@ class Permission(StrEnum):
     AWARD = "can_award"
     DEDUCT = "can_deduct"
     MANAGE_PROGRAMS = "can_manage_programs"
+    # The dashboard and the CSV exports.
+    REPORTS = "can_view_reports"
     VIEW_CUSTOMERS = "view_customers"
 
 

@@ -34,6 +34,7 @@ class BusinessState(LiveState):
     can_award: bool = False
     can_deduct: bool = False
     can_manage_programs: bool = False
+    can_view_reports: bool = False
     # The business's notifications (#business-notifications), newest first.
     business_notices: list[BusinessNotice] = []
     business_unread: int = 0
@@ -65,6 +66,7 @@ class BusinessState(LiveState):
             can_award=seat.allows(Permission.AWARD),
             can_deduct=seat.allows(Permission.DEDUCT),
             can_manage_programs=seat.allows(Permission.MANAGE_PROGRAMS),
+            can_view_reports=seat.allows(Permission.REPORTS),
         )
 
     def _topics(self) -> set[str]:

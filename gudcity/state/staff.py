@@ -31,6 +31,7 @@ class StaffLine:
     can_award: bool
     can_deduct: bool
     can_manage_programs: bool
+    can_view_reports: bool
 
 
 def _line(member: staff.StaffMember) -> StaffLine:
@@ -44,7 +45,7 @@ def _line(member: staff.StaffMember) -> StaffLine:
 
 
 # Nobody in the permissions or removal dialog: it is closed.
-NOBODY = StaffLine(0, "", "", False, False, False, False, False)
+NOBODY = StaffLine(0, "", "", False, *(False for _ in GRANTABLE))
 
 
 def read_staff(session: Session, user: User, business_id: int) -> list[StaffLine]:

@@ -31,12 +31,14 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
 import gudcity.services
+from gudcity.domain.analytics import preset_period
 from gudcity.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from gudcity.models import (
     ApprovalRequest,
@@ -59,6 +61,7 @@ from gudcity.services import (
     counter,
     customer_detail,
     customers,
+    dashboard,
     deductions,
     email_change,
     enrollment,
@@ -459,6 +462,11 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "ledger_csv": lambda w: (
         lambda actor: list(exports.ledger_csv(w.session, actor, w.business.id).rows)
     ),
+    "read_dashboard": lambda w: (
+        lambda actor: dashboard.read_dashboard(
+            w.session, actor, w.business.id, preset_period(date.today(), 30)
+        )
+    ),
 }
 
 # Calls that only read: even when allowed they must write nothing.
@@ -492,10 +500,12 @@ READS = {
     "export_my_data",
     "customers_csv",
     "ledger_csv",
+    "read_dashboard",
 }
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
 MANAGE, VIEW = Permission.MANAGE_PROGRAMS, Permission.VIEW_CUSTOMERS
+REPORTS = Permission.REPORTS
 
 # fmt: off
 POLICY = [
@@ -562,8 +572,9 @@ POLICY = [
     ("export_my_data",                ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     # An owner's account carries their business: they export or transfer it first.
     ("delete_account",                ANYONE,    DENY, OK,   OK,   DENY, DENY, OK,   OK),
-    ("customers_csv",                 OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
-    ("ledger_csv",                    OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
+    ("customers_csv",                 REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("ledger_csv",                    REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("read_dashboard",                REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)

@@ -95,12 +95,20 @@ def test_a_period_narrows_both_exports(session, books):
 
 
 @pytest.mark.parametrize("export", [exports.customers_csv, exports.ledger_csv])
-def test_only_the_owner_exports(session, make, books, export):
-    _owner, business, clerk, alice, *_ = books
-    rival_owner, _rival = make.business("Other")
-    for actor in (None, alice, clerk, rival_owner):
+def test_only_the_owner_and_staff_with_reports_export(session, make, books, export):
+    owner, business, clerk, alice, *_ = books
+    rival_owner, rival = make.business("Other")
+    others = [p for p in Permission if p != Permission.REPORTS]
+    everything_else = make.staff(owner, business, *others)
+    rival_reporter = make.staff(rival_owner, rival, Permission.REPORTS)
+    for actor in (None, alice, clerk, everything_else, rival_owner, rival_reporter):
         with pytest.raises(PermissionDeniedError):
             export(session, actor, business.id)
+    reporter = make.staff(owner, business, Permission.REPORTS)
+
+    assert read_csv(export(session, reporter, business.id)) == read_csv(
+        export(session, owner, business.id)
+    )
 
 
 @pytest.mark.parametrize(

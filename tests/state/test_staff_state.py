@@ -90,6 +90,19 @@ async def test_adding_a_member_with_two_permissions(session, owner_page, run):
     assert (state.saving, state.busy, state.error_at) == (False, "", "")
 
 
+async def test_the_reports_checkbox_grants_the_dashboard_and_the_exports(session, owner_page, run):
+    _, _, state = owner_page
+    await run(state.load())
+
+    await run(state.add_member(new_member(state, can_view_reports=True)))
+
+    fresh(session)
+    member = session.exec(select(User).where(User.email == "dev@example.com")).one()
+    row = session.exec(select(StaffPermission).where(StaffPermission.user_id == member.id)).one()
+    assert (row.can_view_reports, row.can_scan, row.can_award) == (True, False, False)
+    assert state.members[1].can_view_reports
+
+
 async def test_a_second_submit_of_the_same_form_adds_nobody_twice(make, owner_page, run):
     _, _, state = owner_page
     await run(state.load())

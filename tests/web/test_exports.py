@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import UTC, datetime
 
 import pytest
 from starlette.testclient import TestClient
@@ -13,6 +14,7 @@ from gudcity.services.exports import CUSTOMER_COLUMNS, LEDGER_COLUMNS
 from gudcity.services.permissions import Permission
 from gudcity.web import exports as endpoints
 from gudcity.web.credentials import CredentialsMiddleware
+from tests.support.clock import Clock
 from tests.support.make import PASSWORD
 
 CSVS = ["/export/customers.csv", "/export/ledger.csv"]
@@ -85,13 +87,18 @@ def test_without_a_live_session_it_is_401(session, client, path):
 
 
 @pytest.mark.parametrize("path", CSVS)
-def test_anyone_but_the_owner_gets_403(session, make, client, shop_with_card, path):
+def test_anyone_but_the_owner_or_staff_with_reports_gets_403(
+    session, make, client, shop_with_card, path
+):
     owner, business, alice, _card = shop_with_card
-    clerk = make.staff(owner, business, *Permission)
+    clerk = make.staff(owner, business, *(p for p in Permission if p != Permission.REPORTS))
     for user in (alice, clerk):
         response = as_user(client, session, user).get(path)
         assert response.status_code == 403
         assert "Alice" not in response.text
+    reporter = make.staff(owner, business, Permission.REPORTS)
+    response = as_user(client, session, reporter).get(path)
+    assert response.status_code == 200 and "Alice" in response.text
 
 
 def test_my_data_is_a_json_file_of_the_users_own_data(session, make, client, shop_with_card):
@@ -116,3 +123,25 @@ def test_after_deletion_the_old_cookie_downloads_nothing(session, client, shop_w
     as_user(client, session, alice)
     account_deletion.delete_account(session, alice, PASSWORD)
     assert client.get("/export/my-data.json").status_code == 401
+
+
+def test_a_period_is_of_the_business_days_in_its_time_zone(session, client, make, monkeypatch):
+    owner, business = make.business("Kiwi Coffee")
+    business.time_zone = "Pacific/Auckland"  # UTC+13 in March
+    session.add(business)
+    session.commit()
+    program = make.program(owner, business, name="Flat White Club")
+    clock = Clock(monkeypatch)
+    # 11:30 UTC on 10 March: half past midnight on 11 March in Auckland.
+    clock.set(datetime(2026, 3, 10, 11, 30, tzinfo=UTC))
+    make.card(make.customer("Aroha"), program, balance=12)
+    clock.back_to_now()
+    as_user(client, session, owner)
+
+    on_the_11th = rows(client.get("/export/ledger.csv?since=2026-03-11&until=2026-03-12"))
+    on_the_10th = rows(client.get("/export/ledger.csv?since=2026-03-10&until=2026-03-11"))
+    joined = rows(client.get("/export/customers.csv?since=2026-03-11&until=2026-03-12"))
+
+    assert [row[1] for row in on_the_11th[1:]] == ["Aroha"]
+    assert on_the_10th[1:] == []
+    assert [row[0] for row in joined[1:]] == ["Aroha"]
