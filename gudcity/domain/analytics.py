@@ -198,15 +198,17 @@ class RewardCount:
 
 @dataclass(frozen=True)
 class StaffCount:
-    """What one staff member (or the owner) gave out in the period.
+    """What one staff member (or the owner) did in the period.
 
-    `points_issued` counts the points programs, `stamps_issued` the stamps programs.
+    `points_issued` counts the points programs, `stamps_issued` the stamps programs;
+    `deliveries` the reward codes they handed over.
     """
 
     name: str
     awards: int
     points_issued: int
     stamps_issued: int = 0
+    deliveries: int = 0
 
 
 @dataclass(frozen=True)
@@ -271,3 +273,32 @@ class Dashboard:
         """
         wanted = (k for k in self.kpis if k.key == key)
         return next((k for k in wanted if unit_kind in (None, k.unit_kind)), None)
+
+
+def visit_step_changes(
+    day: date, before: list[date], after: list[date]
+) -> dict[tuple[date, date], tuple[int, int]]:
+    """What a new visit day changes in a customer's steps and strides (models/visit_history.py).
+
+    `before` are the customer's two visit days closest before `day` (nearest first),
+    `after` the two closest after it: a visit day usually comes last, but one written
+    just before midnight may commit after the next day's. Keyed (end_day, start_day):
+    (steps, strides) to add, negative to take away.
+    """
+    p1, p2 = [*before, None, None][:2]
+    n1, n2 = [*after, None, None][:2]
+    changes: dict[tuple[date, date], list[int]] = {}
+
+    def add(start: date | None, end: date | None, which: int, amount: int) -> None:
+        if start is not None and end is not None:
+            changes.setdefault((end, start), [0, 0])[which] += amount
+
+    add(p1, n1, 0, -1)
+    add(p1, day, 0, 1)
+    add(day, n1, 0, 1)
+    add(p2, n1, 1, -1)
+    add(p1, n2, 1, -1)
+    add(p2, day, 1, 1)
+    add(p1, n1, 1, 1)
+    add(day, n2, 1, 1)
+    return {key: (steps, strides) for key, (steps, strides) in changes.items() if steps or strides}

@@ -59,6 +59,7 @@ from gudcity.models.views import (
     customer_loyalty_cards,
     view_metadata,
 )
+from gudcity.models.visit_history import CustomerVisits, VisitStep
 
 __all__ = [
     "NO_STAFF",
@@ -70,6 +71,7 @@ __all__ = [
     "BusinessNotification",
     "CustomerInteraction",
     "CustomerNotification",
+    "CustomerVisits",
     "DailyRewards",
     "DailyStats",
     "DailyVisits",
@@ -98,6 +100,7 @@ __all__ = [
     "UserRole",
     "UserSession",
     "VisitDay",
+    "VisitStep",
     "customer_business_view",
     "customer_loyalty_cards",
     "enum_column",

@@ -67,6 +67,19 @@ def _account_type_choice() -> rx.Component:
     )
 
 
+def _browser_time_zone() -> rx.Component:
+    """The browser's IANA zone, sent with the form: a new business's days are its own."""
+    return rx.el.input(
+        type="hidden",
+        id="register-time-zone",
+        name="time_zone",
+        on_mount=rx.call_script(
+            "document.getElementById('register-time-zone').value = "
+            "Intl.DateTimeFormat().resolvedOptions().timeZone || ''"
+        ),
+    )
+
+
 def register() -> rx.Component:
     return narrow_card(
         rx.heading("Create your GudCity account", size="6", as_="h1"),
@@ -89,6 +102,7 @@ def register() -> rx.Component:
                     RegisterFormState.account_type == "business",
                     labelled_input("Business name", "business_name", required=True),
                 ),
+                _browser_time_zone(),
                 alert(SessionState.form_error),
                 rx.button(
                     "Create account",

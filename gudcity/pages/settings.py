@@ -9,6 +9,7 @@ from gudcity import routes
 from gudcity.components.email_change import email_change_section
 from gudcity.components.layout import labelled_input, page_frame
 from gudcity.components.my_data import my_data_section
+from gudcity.domain.analytics import time_zone_names
 from gudcity.domain.contact import MAX_ADDRESS_LENGTH, MAX_HOURS_LENGTH, MAX_PHONE_LENGTH
 from gudcity.models import UserRole
 from gudcity.state.settings import (
@@ -20,6 +21,16 @@ from gudcity.state.settings import (
     SettingsState,
 )
 from gudcity.styles import LABEL_STYLE
+
+SELECT_STYLE = {
+    "width": "100%",
+    "height": "var(--space-7)",
+    "padding": "0 var(--space-2)",
+    "border": "1px solid var(--gray-a7)",
+    "border_radius": "var(--radius-2)",
+    "background": "var(--color-surface)",
+    "font_size": "var(--font-size-3)",
+}
 
 ROUTE = routes.SETTINGS
 TITLE = "Settings · GudCity"
@@ -146,6 +157,23 @@ def _opening_hours_field() -> rx.Component:
     )
 
 
+def _time_zone_field() -> rx.Component:
+    """A native select of every IANA zone: typed on a phone, the browser jumps to it."""
+    return rx.vstack(
+        rx.el.label("Time zone", html_for="time_zone", style=LABEL_STYLE),
+        rx.el.select(
+            *(rx.el.option(zone, value=zone) for zone in time_zone_names()),
+            id="time_zone",
+            name="time_zone",
+            default_value=SettingsState.time_zone,
+            style=SELECT_STYLE,
+        ),
+        _hint("The dashboard counts days in this time zone; changing it recounts them."),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _business_form() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -178,6 +206,7 @@ def _business_form() -> rx.Component:
             ),
             _opening_hours_field(),
             _hint("Your customers see the address, phone and hours on their cards."),
+            _time_zone_field(),
             _refusal(BUSINESS),
             _save_button("Update business details", BUSINESS),
             spacing="3",

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from gudcity.domain.analytics import DEFAULT_TIME_ZONE, is_time_zone
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.contact import one_line
 from gudcity.domain.errors import ConflictError, PermissionDeniedError, ValidationError
@@ -102,15 +103,26 @@ def register_customer(session: Session, *, name: str, email: str, password: str)
 
 @atomic
 def register_business(
-    session: Session, *, name: str, email: str, password: str, business_name: str
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    business_name: str,
+    time_zone: str = DEFAULT_TIME_ZONE,
 ) -> tuple[User, Business]:
-    """A business owner's account comes with its business."""
+    """A business owner's account comes with its business.
+
+    `time_zone` is what the browser says it is in; anything but an IANA zone (or no
+    script to tell it) gives UTC, which the owner can change in /settings.
+    """
     business_name = clean_name(business_name, "Business name")
+    time_zone = time_zone if is_time_zone(time_zone) else DEFAULT_TIME_ZONE
     owner = _new_user(
         session, name=name, email=email, password=password, role=UserRole.BUSINESS_OWNER
     )
     session.flush()
-    business = Business(name=business_name, owner_id=owner.id)
+    business = Business(name=business_name, owner_id=owner.id, time_zone=time_zone)
     session.add(business)
     _commit_new_account(session)
     return owner, business

@@ -37,6 +37,7 @@ from gudcity.models import (
     TransactionKind,
     VisitDay,
 )
+from gudcity.services.visit_history import record_visit_day
 from gudcity.settings import get_settings
 
 
@@ -285,6 +286,7 @@ def _count_visits(session: Session, notes: _Notes) -> None:
         counts = notes.visits[(business_id, day)]
         counts["visits"] += 1
         counts["new_customers"] += not session.execute(_SEEN_BEFORE, values).scalar()
+        record_visit_day(session, business_id, customer_id, day)
 
 
 @event.listens_for(Session, "before_commit")

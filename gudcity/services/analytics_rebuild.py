@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from gudcity.domain.analytics import business_day
+from gudcity.services.visit_history import rebuild_visit_history
 
 TABLES = ("daily_stats", "daily_visits", "daily_rewards", "visit_days")
 _SQLITE_DAY = "gudcity_business_day"
@@ -175,3 +176,4 @@ def rebuild_analytics(session: Session, business_id: int | None = None) -> None:
         )
     for statement in _statements(dialect):
         session.execute(text(statement), values)
+    rebuild_visit_history(session, business_id)

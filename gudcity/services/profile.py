@@ -9,10 +9,12 @@ from dataclasses import dataclass
 import argon2
 from sqlmodel import Session, select
 
+from gudcity.domain.analytics import clean_time_zone
 from gudcity.domain.contact import clean_address, clean_opening_hours, clean_phone
 from gudcity.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
 from gudcity.models import Business, LoyaltyProgram, ProgramEnrollment, User, UserRole
 from gudcity.services.accounts import check_password, clean_name, password_hasher
+from gudcity.services.analytics_rebuild import rebuild_analytics
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, get_row
 from gudcity.services.outbox import business_topic, customer_topic, program_topic, publish
@@ -35,6 +37,8 @@ class BusinessProfile:
     address: str
     phone: str
     opening_hours: str
+    # The IANA zone whose calendar days the dashboard counts in.
+    time_zone: str
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,12 @@ class AccountSettings:
 
 def _profile(business: Business) -> BusinessProfile:
     return BusinessProfile(
-        business.id, business.name, business.address, business.phone, business.opening_hours
+        business.id,
+        business.name,
+        business.address,
+        business.phone,
+        business.opening_hours,
+        business.time_zone,
     )
 
 
@@ -136,8 +145,12 @@ def update_business_profile(
     address: str,
     phone: str,
     opening_hours: str,
+    time_zone: str,
 ) -> BusinessProfile:
-    """The owner's business: its name and what its customers see on their cards."""
+    """The owner's business: its name, what its customers see on their cards, its time zone.
+
+    A new time zone moves the dashboard's days: its aggregates are recounted with it.
+    """
     business = require_business_owner(session, actor, business_id)
     if actor.must_change_password:
         raise PermissionDeniedError(CHOOSE_PASSWORD_FIRST)
@@ -146,7 +159,9 @@ def update_business_profile(
         "address": clean_address(address),
         "phone": clean_phone(phone),
         "opening_hours": clean_opening_hours(opening_hours),
+        "time_zone": clean_time_zone(time_zone),
     }
+    moved = business.time_zone != values["time_zone"]
     if any(getattr(business, field) != value for field, value in values.items()):
         for field, value in values.items():
             setattr(business, field, value)
@@ -156,5 +171,8 @@ def update_business_profile(
         )
         topics = [business_topic(business.id)] + [program_topic(p) for p in programs]
         publish(session, topics, "business_changed", {"business_id": business.id})
+        if moved:
+            session.flush()
+            rebuild_analytics(session, business.id)
         session.commit()
     return _profile(business)

@@ -179,7 +179,10 @@ class SessionState(rx.State):
         fields = {name: form_text(form_data, name) for name in ("name", "email", "password")}
         if form_text(form_data, "account_type") == "business":
             user, _ = accounts.register_business(
-                session, business_name=form_text(form_data, "business_name"), **fields
+                session,
+                business_name=form_text(form_data, "business_name"),
+                time_zone=form_text(form_data, "time_zone"),
+                **fields,
             )
         else:
             user = accounts.register_customer(session, **fields)

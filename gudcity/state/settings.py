@@ -11,6 +11,7 @@ from typing import ClassVar
 import reflex as rx
 from sqlmodel import Session
 
+from gudcity.domain.analytics import DEFAULT_TIME_ZONE
 from gudcity.domain.errors import ServiceError
 from gudcity.models import User, UserRole
 from gudcity.services import profile
@@ -47,6 +48,7 @@ class SettingsState(LiveState):
     address: str = ""
     phone: str = ""
     opening_hours: str = ""
+    time_zone: str = DEFAULT_TIME_ZONE
     # LiveState._open leaves `loading` on when the first read failed (its toast says why).
     load_failed: bool = False
     busy: str = ""
@@ -95,6 +97,7 @@ class SettingsState(LiveState):
             address=business.address if business else "",
             phone=business.phone if business else "",
             opening_hours=business.opening_hours if business else "",
+            time_zone=business.time_zone if business else DEFAULT_TIME_ZONE,
         )
         if business:  # the top bar names the business too (a business page set it)
             top_bar = await self.get_state(BusinessState)
@@ -156,7 +159,8 @@ class SettingsState(LiveState):
             return
         business_id = self._business_id
         fields = {
-            field: form_text(form_data, field) for field in ("address", "phone", "opening_hours")
+            field: form_text(form_data, field)
+            for field in ("address", "phone", "opening_hours", "time_zone")
         }
         name = form_text(form_data, "business_name")
         async for event in self._save(

@@ -1,5 +1,6 @@
 """The dashboard's periods, rates and changes."""
 
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from gudcity.domain.analytics import (
     percent,
     percent_change,
     preset_period,
+    visit_step_changes,
 )
 from gudcity.domain.errors import ValidationError
 from gudcity.models import ProgramKind
@@ -107,3 +109,43 @@ def test_a_points_tile_shows_the_points_programs_else_the_stamps():
     assert board([stamps]).kpi("points_issued") == stamps
     assert board([points, stamps]).kpi("points_issued", ProgramKind.STAMPS) == stamps
     assert board([stamps]).kpi("visits") is None
+
+
+def steps_of(days: list[date]) -> Counter:
+    """Steps and strides of one customer's whole sequence of visit days, counted directly."""
+    found = Counter()
+    ordered = sorted(days)
+    for i, day in enumerate(ordered):
+        if i >= 1:
+            found[(day, ordered[i - 1], 0)] += 1
+        if i >= 2:
+            found[(day, ordered[i - 2], 1)] += 1
+    return found
+
+
+DAYS = st.lists(st.dates(date(2026, 1, 1), date(2026, 3, 1)), unique=True, max_size=12)
+
+
+@given(st.lists(DAYS, max_size=5), st.dates(date(2026, 1, 1), date(2026, 3, 1)), st.integers(0, 60))
+def test_steps_counted_a_day_at_a_time_in_any_order_answer_every_period(customers, start, length):
+    cells = Counter()
+    for days in customers:
+        seen: list[date] = []
+        for day in days:  # in the order drawn: not always the newest last
+            before = sorted((d for d in seen if d < day), reverse=True)[:2]
+            after = sorted(d for d in seen if d > day)[:2]
+            for (end, begin), (steps, strides) in visit_step_changes(day, before, after).items():
+                cells[(end, begin, 0)] += steps
+                cells[(end, begin, 1)] += strides
+            seen.append(day)
+    assert +cells == sum((steps_of(days) for days in customers), Counter())
+
+    period = Period(start, start + timedelta(days=length))
+    inside = Counter()
+    for (end, begin, which), count in cells.items():
+        if begin >= period.start and end <= period.end:
+            inside[which] += count
+    visits = sum(day in period for days in customers for day in days)
+    in_period = [sum(day in period for day in days) for days in customers]
+    assert visits - inside[0] == sum(n >= 1 for n in in_period)
+    assert inside[0] - inside[1] == sum(n >= 2 for n in in_period)

@@ -31,12 +31,14 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
 from sqlmodel import Session, select
 
 import gudcity.services
+from gudcity.domain.analytics import preset_period
 from gudcity.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
 from gudcity.models import (
     ApprovalRequest,
@@ -59,6 +61,7 @@ from gudcity.services import (
     counter,
     customer_detail,
     customers,
+    dashboard,
     deductions,
     email_change,
     enrollment,
@@ -440,6 +443,7 @@ CALLS: dict[str, Callable[[World], Call]] = {
             address="1 High Street",
             phone="+44 20 7946 0958",
             opening_hours="Mon-Fri 8:00-18:00",
+            time_zone="Europe/London",
         )
     ),
     "request_email_change": lambda w: (
@@ -457,6 +461,11 @@ CALLS: dict[str, Callable[[World], Call]] = {
     ),
     "ledger_csv": lambda w: (
         lambda actor: list(exports.ledger_csv(w.session, actor, w.business.id).rows)
+    ),
+    "read_dashboard": lambda w: (
+        lambda actor: dashboard.read_dashboard(
+            w.session, actor, w.business.id, preset_period(date.today(), 30)
+        )
     ),
 }
 
@@ -491,6 +500,7 @@ READS = {
     "export_my_data",
     "customers_csv",
     "ledger_csv",
+    "read_dashboard",
 }
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
@@ -564,6 +574,7 @@ POLICY = [
     ("delete_account",                ANYONE,    DENY, OK,   OK,   DENY, DENY, OK,   OK),
     ("customers_csv",                 REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("ledger_csv",                    REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("read_dashboard",                REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)

@@ -3,13 +3,14 @@
 import pytest
 from sqlmodel import select
 
+from gudcity.domain.analytics import business_day
 from gudcity.domain.errors import (
     AuthenticationError,
     NotFoundError,
     PermissionDeniedError,
     ValidationError,
 )
-from gudcity.models import LoginTicket, SyncNotification
+from gudcity.models import DailyStats, LoginTicket, PointTransaction, SyncNotification
 from gudcity.services import cards, login, profile, sessions
 from gudcity.services.outbox import business_topic, customer_topic, latest_event_id, program_topic
 from gudcity.services.permissions import Permission
@@ -30,6 +31,7 @@ def details(session, owner, business, **changed):
         "address": "",
         "phone": "",
         "opening_hours": "",
+        "time_zone": "UTC",
         **changed,
     }
     return profile.update_business_profile(session, owner, business.id, **values)
@@ -225,7 +227,14 @@ def test_staff_and_other_owners_may_not_change_a_business(session, shop, make):
             details(session, actor, business, address="Somewhere else")
     with pytest.raises(NotFoundError):
         profile.update_business_profile(
-            session, owner, 2**31, name="X", address="", phone="", opening_hours=""
+            session,
+            owner,
+            2**31,
+            name="X",
+            address="",
+            phone="",
+            opening_hours="",
+            time_zone="UTC",
         )
     assert changes(before, snapshot(session)) == {}
 
@@ -247,3 +256,36 @@ def test_settings_show_the_owner_their_business_and_staff_none(session, shop, ma
     assert profile.account_settings(session, member).works_for == (business.id,)
     assert profile.account_settings(session, alice).business is None
     assert profile.account_settings(session, alice).works_for == ()
+
+
+# --- the time zone ----------------------------------------------------------------------
+
+
+def stats_days(session) -> set:
+    return set(session.exec(select(DailyStats.day)))
+
+
+def test_a_new_time_zone_moves_the_dashboards_days(session, make, shop):
+    owner, business, program, customer = shop
+    details(session, owner, business, time_zone="Pacific/Pago_Pago")  # UTC-11
+    make.card(customer, program, balance=5)
+    awarded = session.exec(select(PointTransaction.created_at)).first()
+    assert stats_days(session) == {business_day(awarded, "Pacific/Pago_Pago")}
+
+    saved = details(session, owner, business, time_zone="Pacific/Kiritimati")  # UTC+14
+
+    assert saved.time_zone == "Pacific/Kiritimati"
+    session.expire_all()
+    assert stats_days(session) == {business_day(awarded, "Pacific/Kiritimati")}
+    assert business_day(awarded, "Pacific/Kiritimati") != business_day(awarded, "Pacific/Pago_Pago")
+
+
+@pytest.mark.parametrize("zone", ["", "Europe/Nowhere", "local", "UTC+2", None])
+def test_a_time_zone_not_in_the_list_is_refused_and_nothing_changes(session, shop, zone):
+    owner, business, _, _ = shop
+    before = snapshot(session)
+
+    with pytest.raises(ValidationError, match="time zone"):
+        details(session, owner, business, time_zone=zone)
+
+    assert changes(before, snapshot(session)) == {}

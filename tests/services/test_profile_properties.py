@@ -51,5 +51,6 @@ def test_updating_a_business_takes_any_input_or_refuses_it(
             address=address,
             phone=phone,
             opening_hours=opening_hours,
+            time_zone="UTC",
         ),
     )

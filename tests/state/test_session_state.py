@@ -102,6 +102,20 @@ async def test_register_as_business_creates_the_business_and_goes_to_the_scanner
 
 
 @pytest.mark.parametrize(
+    ("sent", "kept"),
+    [("Europe/Lisbon", "Europe/Lisbon"), ("", "UTC"), ("Not/AZone", "UTC"), ("x" * 500, "UTC")],
+)
+async def test_a_new_business_takes_the_browsers_time_zone_or_utc(session, tab, run, sent, kept):
+    state = tab(SessionState, "/register")
+
+    events = await run(state.register(business_form(time_zone=sent)))
+
+    owner = logged_in_user(session, events)
+    [business] = permissions.businesses_of(session, owner)
+    assert business.time_zone == kept
+
+
+@pytest.mark.parametrize(
     ("form", "message"),
     [
         (customer_form(email="taken@example.com"), "An account with this email already exists."),

@@ -25,6 +25,7 @@ def business_form(**changed) -> dict:
         "address": "",
         "phone": "",
         "opening_hours": "",
+        "time_zone": "UTC",
         **changed,
     }
 
@@ -156,6 +157,33 @@ async def test_the_owner_saves_the_business_and_the_customers_cards_follow(make,
         "020 7946 0958",
         "Mon 9-5",
     )
+
+
+async def test_the_owner_moves_the_business_to_another_time_zone(make, tab, run):
+    owner, _ = make.business("Bean There")
+    page = tab(SettingsState, ROUTE, owner)
+    await run(page.load())
+    assert page.time_zone == "UTC"
+
+    events = await run(page.save_business(business_form(time_zone="Asia/Tokyo")))
+
+    assert [level for level, _ in toasts(events)] == ["success"]
+    assert page.time_zone == "Asia/Tokyo"
+    make.session.rollback()
+    make.session.expire_all()  # the handler saved through a session of its own
+    assert profile.account_settings(make.session, owner).business.time_zone == "Asia/Tokyo"
+
+
+async def test_a_zone_not_in_the_list_is_refused_in_the_business_section(make, tab, run):
+    owner, _ = make.business("Bean There")
+    page = tab(SettingsState, ROUTE, owner)
+    await run(page.load())
+    before = make.counts()
+
+    await run(page.save_business(business_form(time_zone="Mars/Olympus_Mons")))
+
+    assert page.error_at == BUSINESS and "time zone" in page.error
+    assert page.time_zone == "UTC" and make.counts() == before
 
 
 async def test_a_refused_phone_is_said_in_the_business_section(make, tab, run):

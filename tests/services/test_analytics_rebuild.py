@@ -1,0 +1,246 @@
+"""The dashboard's aggregates, kept with each change, equal a recount from scratch.
+
+Random activity runs through the real services (scans, awards, deductions approved
+and declined, redemptions cancelled, expired and delivered, joins, leaves, an
+account deleted, the time zone changed), with days passing in between; after it,
+every aggregate row is what `rebuild_analytics` computes from the ledger, the
+visits, the reward codes and the enrollment log.
+"""
+
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import text, update
+from sqlmodel import Session
+
+from gudcity.domain.errors import ServiceError
+from gudcity.models import Business, LoyaltyProgram, Reward, RewardCode, User, utc_now
+from gudcity.services import (
+    account_deletion,
+    awards,
+    counter,
+    deductions,
+    enrollment,
+    profile,
+    programs,
+    redemptions,
+    reward_codes,
+    scanning,
+)
+from gudcity.services.analytics_rebuild import TABLES, rebuild_analytics
+from gudcity.services.lookups import card_of, pending_enrollment_request
+from gudcity.services.permissions import Permission
+from gudcity.settings import get_settings
+from tests.services.test_properties import FEWER
+from tests.support.make import PASSWORD, Make
+
+# Zones without daylight saving, far from UTC: a day passing moves every day by one.
+ZONES = ["UTC", "Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata"]
+# Timestamps the recount reads, and the aggregates' days: "a day passes" moves both.
+MOMENTS = {
+    "point_transactions": ["created_at"],
+    "customer_interactions": ["created_at"],
+    "loyalty_cards": ["created_at"],
+    "enrollment_changes": ["created_at"],
+    "reward_codes": ["created_at", "delivered_at"],
+}
+
+
+@dataclass
+class Shop:
+    session: Session
+    owner: User
+    business: Business
+    staff: User
+    programs: list[LoyaltyProgram]
+    rewards: list[Reward]
+    customers: list[User]
+
+    def card(self, customer: User, program: LoyaltyProgram):
+        return card_of(self.session, customer.id, program.id)
+
+
+def open_shop(session: Session, make: Make, zone: str) -> Shop:
+    owner, business = make.business()
+    if zone != "UTC":
+        set_zone(session, owner, business, zone)
+    staff = make.staff(owner, business, *Permission)
+    shop_programs = [
+        make.program(owner, business, points_per_scan=5, scan_cooldown_seconds=0),
+        make.program(owner, business, points_per_scan=1, scan_cooldown_seconds=0),
+    ]
+    rewards = [
+        programs.add_reward(session, owner, p.id, name=f"Reward {n}", cost=cost)
+        for n, (p, cost) in enumerate([(shop_programs[0], 10), (shop_programs[1], 2)])
+    ]
+    customers = [make.customer() for _ in range(3)]
+    return Shop(session, owner, business, staff, shop_programs, rewards, customers)
+
+
+def set_zone(session: Session, owner: User, business: Business, zone: str) -> None:
+    profile.update_business_profile(
+        session,
+        owner,
+        business.id,
+        name=business.name,
+        address=business.address,
+        phone=business.phone,
+        opening_hours=business.opening_hours,
+        time_zone=zone,
+    )
+
+
+def waiting_code(shop: Shop, customer: User) -> RewardCode | None:
+    codes = reward_codes.code_views(
+        shop.session,
+        RewardCode.__table__.c.customer_id == customer.id,
+        RewardCode.__table__.c.status == reward_codes.WAITING,
+    )
+    return shop.session.get(RewardCode, codes[0].code_id) if codes else None
+
+
+def act(shop: Shop, action: str, who: int, which: int, amount: int) -> None:
+    """One thing happening at the shop; a refusal (not enrolled, too few points) is fine."""
+    session, customer = shop.session, shop.customers[who]
+    program, key = shop.programs[which], f"{action}-{utc_now().timestamp()}-{who}-{amount}"
+    actor = shop.owner if amount % 2 else shop.staff
+    card = shop.card(customer, program)
+    if action == "join":
+        enrollment.join_program(session, customer, program.id)
+    elif action == "leave":
+        enrollment.leave_program(session, customer, program.id)
+    elif action == "scan":
+        scanning.scan_customer(session, actor, program.id, customer.id, key)
+    elif action in ("accept", "decline"):
+        request = pending_enrollment_request(session, customer.id, program.id)
+        if request is not None:
+            enrollment.respond_to_enrollment(session, customer, request.id, action == "accept")
+    elif action == "award" and card is not None:
+        awards.award_points(session, actor, card.id, amount, key)
+    elif action in ("deduct", "deduct-declined") and card is not None:
+        request = deductions.request_deduction(session, shop.staff, card.id, amount, key)
+        deductions.respond_to_deduction(session, customer, request.id, action == "deduct")
+    elif action == "redeem" and card is not None:
+        redemptions.redeem_reward(session, customer, card.id, shop.rewards[which].id, key)
+    else:
+        close_code(shop, action, customer)
+
+
+def close_code(shop: Shop, action: str, customer: User) -> None:
+    session, code = shop.session, waiting_code(shop, customer)
+    if action == "delete":
+        account_deletion.delete_account(session, customer, PASSWORD)
+        shop.customers.remove(customer)
+    elif action == "zone":
+        set_zone(session, shop.owner, shop.business, ZONES[len(shop.customers) % len(ZONES)])
+    elif action == "day":
+        a_day_passes(session)
+    elif code is None:
+        return
+    elif action == "cancel":
+        redemptions.cancel_reward_code(session, customer, code.id)
+    elif action == "deliver":
+        counter.deliver_reward_code(session, shop.staff, shop.business.id, code.id)
+    elif action == "expire":
+        session.execute(
+            update(RewardCode)
+            .where(RewardCode.id == code.id)
+            .values(expires_at=utc_now() - timedelta(seconds=1))
+        )
+        session.commit()
+        reward_codes.expire_due_codes(session)
+
+
+def a_day_passes(session: Session) -> None:
+    """Everything so far happened a day earlier: timestamps and aggregate days alike."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for table, columns in MOMENTS.items():
+        for column in columns:
+            earlier = (
+                f"{column} - INTERVAL '1 day'"
+                if postgres
+                else f"strftime('%Y-%m-%d %H:%M:%f', {column}, '-1 day')"
+            )
+            session.execute(text(f"UPDATE {table} SET {column} = {earlier}"))
+    for table in TABLES:
+        # Two steps, so that no row takes the key of one not moved yet.
+        for days in (-1000, 999):
+            moved = f"day + {days}" if postgres else f"date(day, '{days:+d} day')"
+            session.execute(text(f"UPDATE {table} SET day = {moved}"))
+    session.commit()
+
+
+def aggregates(session: Session) -> dict[str, list[tuple]]:
+    session.rollback()
+    return {
+        table: sorted(tuple(row) for row in session.execute(text(f"SELECT * FROM {table}")))
+        for table in TABLES
+    }
+
+
+ACTIONS = st.sampled_from(
+    [
+        "join", "join", "leave", "scan", "scan", "accept", "decline", "award", "award",
+        "deduct", "deduct-declined", "redeem", "redeem", "cancel", "deliver", "expire",
+        "delete", "zone", "day",
+    ]
+)  # fmt: skip
+STEPS = st.lists(
+    st.tuples(
+        ACTIONS,
+        st.integers(min_value=0, max_value=2),
+        st.integers(min_value=0, max_value=1),
+        st.integers(min_value=1, max_value=12),
+    ),
+    min_size=5,
+    max_size=30,
+)
+
+
+@FEWER
+@given(zone=st.sampled_from(ZONES), steps=STEPS)
+def test_maintained_aggregates_equal_a_rebuild(session, make, zone, steps):
+    shop = open_shop(session, make, zone)
+    for action, who, which, amount in steps:
+        if who >= len(shop.customers):
+            continue
+        with suppress(ServiceError):
+            act(shop, action, who, which, amount)
+    maintained = aggregates(session)
+
+    rebuild_analytics(session)
+    session.commit()
+
+    assert aggregates(session) == maintained
+
+
+def test_scans_and_awards_on_one_day_are_one_visit(session, make):
+    shop = open_shop(session, make, "UTC")
+    customer, program = shop.customers[0], shop.programs[0]
+    card = make.card(customer, program)  # joining is the day's first activity
+    scanning.scan_customer(session, shop.staff, program.id, customer.id, make.key())
+    awards.award_points(session, shop.staff, card.id, 3, make.key())
+
+    tables = aggregates(session)
+
+    assert [row[2:4] for row in tables["daily_visits"]] == [(1, 1)]  # visits, new customers
+    staff_rows = [row for row in tables["daily_stats"] if row[2] == shop.staff.id]
+    assert [row[4:8] for row in staff_rows] == [(5 + 3, 0, 0, 2)]  # issued ... awards
+
+
+def test_switched_off_nothing_is_kept_until_a_rebuild(session, make, monkeypatch):
+    shop = open_shop(session, make, "Asia/Kolkata")
+    monkeypatch.setattr(get_settings(), "analytics_maintained", False)
+    card = make.card(shop.customers[0], shop.programs[0], balance=7)
+    enrollment.leave_program(session, shop.customers[0], shop.programs[0].id)
+    assert aggregates(session) == {table: [] for table in TABLES}
+
+    rebuild_analytics(session, shop.business.id)
+    session.commit()
+
+    tables = aggregates(session)
+    assert len(tables["visit_days"]) == 1 and sum(row[4] for row in tables["daily_stats"]) == 7
+    assert card.balance == 7 and sum(row[9] for row in tables["daily_stats"]) == 1  # the leave
