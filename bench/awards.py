@@ -5,11 +5,17 @@ connection, awarding 1 point at a time on its own customers' cards through
 `awards.award_points`: permission check, ledger row, balance, the customer's
 notification, the visit and the outbox rows, committed one by one.
 
-    .venv/bin/python -m bench.awards [--seconds 5] [--writers 1 4 8]
+The dashboard's aggregates (ANALYTICS_MAINTAINED) are measured on and off in the
+same run: turns alternate (on, off, on, off, ...) so that both see the same
+machine, the same table sizes and the same noise; the ratio is what keeping
+them costs. A rebuild at the end makes the aggregates whole again.
+
+    .venv/bin/python -m bench.awards [--seconds 5] [--writers 1 4 8] [--turns 3]
 """
 
 import argparse
 import multiprocessing
+import os
 import time
 import uuid
 
@@ -19,7 +25,9 @@ from bench import PASSWORD, fresh_database, open_business
 from gudcity.db import make_engine, session_scope
 from gudcity.models import LoyaltyCard, PointTransaction, User
 from gudcity.services import accounts, enrollment, programs
+from gudcity.services.analytics_rebuild import rebuild_analytics
 from gudcity.services.awards import award_points
+from gudcity.settings import get_settings
 
 CARDS_PER_WRITER = 20
 
@@ -43,8 +51,12 @@ def make_shop(url: str, cards: int) -> tuple[int, list[int]]:
     return owner.id, card_ids
 
 
-def writer(url: str, owner_id: int, card_ids: list[int], seconds: float, ready, done) -> None:
+def writer(
+    url: str, owner_id: int, card_ids: list[int], seconds: float, maintained: bool, ready, done
+) -> None:
     """Once every writer is connected, award for `seconds`; report how many committed."""
+    os.environ["ANALYTICS_MAINTAINED"] = "1" if maintained else "0"
+    get_settings.cache_clear()
     engine = make_engine(url)
     count = 0
     # The app's own sessions (gudcity.db.session_scope) keep objects after a commit.
@@ -59,12 +71,15 @@ def writer(url: str, owner_id: int, card_ids: list[int], seconds: float, ready, 
     done.put(count)
 
 
-def run(url: str, owner_id: int, card_ids: list[int], writers: int, seconds: float) -> float:
+def run(
+    url: str, owner_id: int, card_ids: list[int], writers: int, seconds: float, maintained: bool
+) -> float:
     context = multiprocessing.get_context("spawn")
     ready, done = context.Barrier(writers), context.Queue()
     processes = [
         context.Process(
-            target=writer, args=(url, owner_id, card_ids[i::writers], seconds, ready, done)
+            target=writer,
+            args=(url, owner_id, card_ids[i::writers], seconds, maintained, ready, done),
         )
         for i in range(writers)
     ]
@@ -87,19 +102,50 @@ def check_ledger(url: str) -> None:
     print(f"ledger check: {rows} awards, balances add up")
 
 
+def side_by_side(url: str, owner_id: int, card_ids: list[int], writers: int, options) -> None:
+    """Alternating turns with the aggregates on and off; the mean rate of each, and the ratio."""
+    rates: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(options.turns):
+        for maintained in (True, False):
+            rates[maintained].append(
+                run(url, owner_id, card_ids, writers, options.seconds, maintained)
+            )
+    on, off = (sum(rates[m]) / len(rates[m]) for m in (True, False))
+    print(
+        f"{writers:>2} writer{'s' if writers > 1 else ' '}  aggregates on {on:6.0f} awards/s"
+        f"   off {off:6.0f} awards/s   cost {off / on:.3f}x"
+        f"   (turns on: {' '.join(f'{r:.0f}' for r in rates[True])};"
+        f" off: {' '.join(f'{r:.0f}' for r in rates[False])})"
+    )
+
+
+def rebuild(url: str) -> None:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        started = time.perf_counter()
+        rebuild_analytics(session)
+        session.commit()
+    engine.dispose()
+    print(f"rebuild-analytics after the run: {time.perf_counter() - started:.2f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--writers", type=int, nargs="+", default=[1, 4, 8])
+    parser.add_argument("--turns", type=int, default=3, help="turns each, on and off")
     options = parser.parse_args()
 
     with fresh_database() as url:
         owner_id, card_ids = make_shop(url, CARDS_PER_WRITER * max(options.writers))
-        print(f"Awards per second through the services (PostgreSQL, {options.seconds:g} s each)")
+        print(
+            f"Awards per second through the services (PostgreSQL, {options.turns} turns of"
+            f" {options.seconds:g} s each with the dashboard's aggregates on and off)"
+        )
         for writers in options.writers:
-            rate = run(url, owner_id, card_ids, writers, options.seconds)
-            print(f"{writers:>2} writer{'s' if writers > 1 else ' '}  {rate:8.0f} awards/s")
+            side_by_side(url, owner_id, card_ids, writers, options)
         check_ledger(url)
+        rebuild(url)
 
 
 if __name__ == "__main__":

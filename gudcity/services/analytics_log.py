@@ -55,7 +55,8 @@ class OnCard(Protocol):
 class _Notes:
     """One transaction's additions, by table and key, until it commits."""
 
-    days: set[tuple[int, date, int]] = field(default_factory=set)
+    # (business, day, customer, the zone that made the day)
+    days: set[tuple[int, date, int, str]] = field(default_factory=set)
     visits: defaultdict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
     stats: defaultdict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
     rewards: defaultdict[tuple, Counter] = field(default_factory=lambda: defaultdict(Counter))
@@ -113,7 +114,8 @@ def record_customer_day(
     """A visit: the customer's day at the business (counted once, however busy)."""
     notes = _notes(session)
     if notes is not None:
-        notes.days.add((business_id, business_day(moment, time_zone), customer_id))
+        day = business_day(moment, time_zone)
+        notes.days.add((business_id, day, customer_id, time_zone))
 
 
 def record_reward_code(session: Session, card: OnCard, reward_id: int, moment: datetime) -> None:
@@ -276,10 +278,28 @@ def _write(session: Session, upsert: _Upsert, rows: dict[tuple, Counter]) -> Non
         session.execute(upsert.statements[session.get_bind().dialect.name], values)
 
 
+# Customer-days this process saw committed to visit_days, with the zone that made each
+# day: a second visit that day skips its INSERT (a scan and then an award, say). Sound,
+# as visit_days is a function of the visits and the zones: only a recount in another
+# zone removes a row, and a day of another zone is another key. Bounded: forgotten
+# wholesale when full, which costs one INSERT per customer-day again. A database
+# restored from an older backup (or emptied, as the tests do) needs fresh workers, or
+# `forget_known_days()`.
+_KNOWN_DAYS: set[tuple[int, date, int, str]] = set()
+_KNOWN_DAYS_MAX = 200_000
+_SEEN = "gudcity.analytics_seen_days"
+
+
+def forget_known_days() -> None:
+    _KNOWN_DAYS.clear()
+
+
 def _count_visits(session: Session, notes: _Notes) -> None:
     """Insert the new customer-days; each is a visit, and a new customer if the first."""
     statement = _NEW_DAY[session.get_bind().dialect.name]
-    for business_id, day, customer_id in sorted(notes.days):
+    unknown = sorted(notes.days - _KNOWN_DAYS)
+    session.info[_SEEN] = unknown
+    for business_id, day, customer_id, _ in unknown:
         values = {"business_id": business_id, "day": day, "customer_id": customer_id}
         if session.execute(statement, values).first() is None:
             continue  # not the customer's first activity of the day
@@ -302,8 +322,18 @@ def _write_notes(session: Session) -> None:
     _write(session, _REWARDS, notes.rewards)
 
 
+@event.listens_for(Session, "after_commit")
+def _remember_days(session: Session) -> None:
+    seen = session.info.pop(_SEEN, None)
+    if seen:
+        if len(_KNOWN_DAYS) + len(seen) > _KNOWN_DAYS_MAX:
+            _KNOWN_DAYS.clear()
+        _KNOWN_DAYS.update(seen)
+
+
 @event.listens_for(Session, "after_transaction_end")
 def _drop_notes(session: Session, transaction: SessionTransaction) -> None:
     """A rollback (or a close without commit) forgets what the transaction noted."""
     if transaction.parent is None:
         session.info.pop(_NOTES, None)
+        session.info.pop(_SEEN, None)

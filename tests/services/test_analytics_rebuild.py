@@ -30,6 +30,7 @@ from gudcity.services import (
     reward_codes,
     scanning,
 )
+from gudcity.services.analytics_log import forget_known_days
 from gudcity.services.analytics_rebuild import TABLES, rebuild_analytics
 from gudcity.services.lookups import card_of, pending_enrollment_request
 from gudcity.services.permissions import Permission
@@ -171,6 +172,7 @@ def a_day_passes(session: Session) -> None:
             moved = f"day + {days}" if postgres else f"date(day, '{days:+d} day')"
             session.execute(text(f"UPDATE {table} SET day = {moved}"))
     session.commit()
+    forget_known_days()  # today's visit days moved to yesterday
 
 
 def aggregates(session: Session) -> dict[str, list[tuple]]:

@@ -10,6 +10,7 @@ from sqlmodel import Session, SQLModel, select
 
 from gudcity.db import drop_database, ensure_database_exists
 from gudcity.models import LoyaltyCard, PointTransaction
+from gudcity.services.analytics_log import forget_known_days
 
 POSTGRES_SERVER = os.environ.get(
     "GUDCITY_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432"
@@ -37,6 +38,7 @@ def drop_postgres_database(name: str) -> None:
 
 
 def empty_all_tables(engine) -> None:
+    forget_known_days()  # the visit days this process saw are gone
     tables = [table.name for table in SQLModel.metadata.sorted_tables]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
