@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import UTC, datetime
 
 import pytest
 from starlette.testclient import TestClient
@@ -13,6 +14,7 @@ from gudcity.services.exports import CUSTOMER_COLUMNS, LEDGER_COLUMNS
 from gudcity.services.permissions import Permission
 from gudcity.web import exports as endpoints
 from gudcity.web.credentials import CredentialsMiddleware
+from tests.support.clock import Clock
 from tests.support.make import PASSWORD
 
 CSVS = ["/export/customers.csv", "/export/ledger.csv"]
@@ -121,3 +123,25 @@ def test_after_deletion_the_old_cookie_downloads_nothing(session, client, shop_w
     as_user(client, session, alice)
     account_deletion.delete_account(session, alice, PASSWORD)
     assert client.get("/export/my-data.json").status_code == 401
+
+
+def test_a_period_is_of_the_business_days_in_its_time_zone(session, client, make, monkeypatch):
+    owner, business = make.business("Kiwi Coffee")
+    business.time_zone = "Pacific/Auckland"  # UTC+13 in March
+    session.add(business)
+    session.commit()
+    program = make.program(owner, business, name="Flat White Club")
+    clock = Clock(monkeypatch)
+    # 11:30 UTC on 10 March: half past midnight on 11 March in Auckland.
+    clock.set(datetime(2026, 3, 10, 11, 30, tzinfo=UTC))
+    make.card(make.customer("Aroha"), program, balance=12)
+    clock.back_to_now()
+    as_user(client, session, owner)
+
+    on_the_11th = rows(client.get("/export/ledger.csv?since=2026-03-11&until=2026-03-12"))
+    on_the_10th = rows(client.get("/export/ledger.csv?since=2026-03-10&until=2026-03-11"))
+    joined = rows(client.get("/export/customers.csv?since=2026-03-11&until=2026-03-12"))
+
+    assert [row[1] for row in on_the_11th[1:]] == ["Aroha"]
+    assert on_the_10th[1:] == []
+    assert [row[0] for row in joined[1:]] == ["Aroha"]
