@@ -118,6 +118,7 @@ bench: venv $(VENV)/.installed-test system-deps
 	$(PY) -m bench.upload_flood
 	$(PY) -m bench.activity
 	$(PY) -m bench.export
+	$(PY) -m bench.analytics
 	$(PY) -m bench.dashboard_live
 
 clean:

@@ -19,8 +19,9 @@ POSTGRES_SERVER = os.environ.get(
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """A new, migrated PostgreSQL database for one run; its URL. Dropped afterwards."""
+def fresh_database(*, keep: bool = False) -> Iterator[str]:
+    """A new, migrated PostgreSQL database for one run; its URL. Dropped afterwards,
+    unless `keep`."""
     url = f"{POSTGRES_SERVER}/gudcity_bench_{uuid.uuid4().hex[:8]}"
     ensure_database_exists(url)
     engine = make_engine(url)
@@ -29,7 +30,8 @@ def fresh_database() -> Iterator[str]:
     try:
         yield url
     finally:
-        drop_database(url)
+        if not keep:
+            drop_database(url)
 
 
 # Every account the benchmarks make logs in with this password.

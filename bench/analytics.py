@@ -12,6 +12,7 @@ the visit history (visit_steps) replaces: active customers and repeat visitors
 grouped by customer.
 
     .venv/bin/python -m bench.analytics [--rows 1000000] [--customers 100000] [--repeat 30]
+        [--keep]  (then time the reads again: --again URL)
 """
 
 import argparse
@@ -257,46 +258,61 @@ def timed(call, repeat: int) -> tuple[float, float]:
     return statistics.median(times), times[max(0, round(0.95 * len(times)) - 1)]
 
 
+def measure(url: str, owner_id: int, business_id: int, repeat: int) -> None:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        for name in ("visit_days", "visit_steps", "daily_stats", "customer_visits"):
+            count = session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
+            print(f"  {name}: {count:,} rows")
+    today = business_day(utc_now(), TIME_ZONE)
+    print(f"{repeat} runs each (PostgreSQL), server time, ms")
+    print("period     read_dashboard p50 / p95    visit_days grouped p50 / p95 (one period)")
+    for days in PERIODS:
+        period = Period(today - timedelta(days=days - 1), today)
+
+        def read(period=period):
+            with Session(engine) as session:
+                return read_dashboard(session, session.get(User, owner_id), business_id, period)
+
+        def grouped(period=period):
+            with Session(engine) as session:
+                values = {"b": business_id, "s": period.start, "e": period.end}
+                return session.execute(_GROUPED, values).one()
+
+        board, (active, repeaters) = read(), grouped()
+        assert board.kpi("active_customers").value == active, days
+        assert board.kpi("repeat_rate").value == percent(repeaters, active), days
+        p50, p95 = timed(read, repeat)
+        g50, g95 = timed(grouped, repeat)
+        print(f"{days:>3} days   {p50:8.1f} / {p95:6.1f}            {g50:8.1f} / {g95:6.1f}")
+    engine.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--again",
+        metavar="URL",
+        help="time the reads again on a database a run loaded (kept with --keep)",
+    )
+    parser.add_argument("--keep", action="store_true", help="print the database's URL, keep it")
     options = parser.parse_args()
-    with fresh_database() as url:
+    if options.again:
+        measure(options.again, 1, 1, options.repeat)  # the bench's owner and business
+        return
+    with fresh_database(keep=options.keep) as url:
         started = time.perf_counter()
         owner_id, business_id, rebuilt = fill(url, options.customers, options.rows)
         print(
             f"{options.customers:,} customers, {options.rows:,} ledger rows over {DAYS} days "
             f"loaded in {time.perf_counter() - started:.0f} s (rebuild_analytics {rebuilt:.1f} s)"
         )
-        engine = make_engine(url)
-        with Session(engine) as session:
-            for name in ("visit_days", "visit_steps", "daily_stats", "customer_visits"):
-                count = session.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()
-                print(f"  {name}: {count:,} rows")
-        today = business_day(utc_now(), TIME_ZONE)
-        print(f"{options.repeat} runs each (PostgreSQL), server time, ms")
-        print("period     read_dashboard p50 / p95    visit_days grouped p50 / p95 (one period)")
-        for days in PERIODS:
-            period = Period(today - timedelta(days=days - 1), today)
-
-            def read(period=period):
-                with Session(engine) as session:
-                    return read_dashboard(session, session.get(User, owner_id), business_id, period)
-
-            def grouped(period=period):
-                with Session(engine) as session:
-                    values = {"b": business_id, "s": period.start, "e": period.end}
-                    return session.execute(_GROUPED, values).one()
-
-            board, (active, repeaters) = read(), grouped()
-            assert board.kpi("active_customers").value == active, days
-            assert board.kpi("repeat_rate").value == percent(repeaters, active), days
-            p50, p95 = timed(read, options.repeat)
-            g50, g95 = timed(grouped, options.repeat)
-            print(f"{days:>3} days   {p50:8.1f} / {p95:6.1f}            {g50:8.1f} / {g95:6.1f}")
-        engine.dispose()
+        if options.keep:
+            print(f"kept: {url}")
+        measure(url, owner_id, business_id, options.repeat)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,8 @@ services/dashboard_lists.py. The definitions are gudcity/domain/analytics.py's.
 """
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlmodel import Session
@@ -55,6 +56,8 @@ class _Days:
     # (day, kind) -> Counter of _STAT_COLUMNS
     stats: dict
     kinds: tuple[ProgramKind, ...]
+    # period -> kind -> the Counter of its days' stats (summed once per period)
+    sums: dict = field(default_factory=dict, compare=False)
 
     def visit_sum(self, column: str, period: Period) -> int:
         return sum(c[column] for day, c in self.visits.items() if day in period)
@@ -67,23 +70,26 @@ class _Days:
             if day <= period.end
         )
 
+    def _of(self, period: Period) -> dict:
+        if period not in self.sums:
+            by_kind = defaultdict(Counter)
+            for (day, kind), counts in self.stats.items():
+                if day in period:
+                    by_kind[kind].update(counts)
+            self.sums[period] = by_kind
+        return self.sums[period]
+
     def stat_sum(self, column: str, period: Period, kind: ProgramKind | None = None) -> int:
-        return sum(
-            c[column]
-            for (day, of_kind), c in self.stats.items()
-            if day in period and kind in (None, of_kind)
-        )
+        return sum(c[column] for of_kind, c in self._of(period).items() if kind in (None, of_kind))
 
     def outstanding_at(self, period: Period, kind: ProgramKind) -> int:
         """The sum of the kind's balances at the end of the period's last day."""
-        return sum(
-            c["points_issued"] - c["points_redeemed"] + c["points_refunded"]
-            for (day, of_kind), c in self.stats.items()
-            if day <= period.end and of_kind == kind
-        )
+        since_ever = Period(date.min, period.end)
+        counts = self._of(since_ever)[kind]
+        return counts["points_issued"] - counts["points_redeemed"] + counts["points_refunded"]
 
 
-def _read_days(session: Session, business_id: int, period: Period) -> _Days:
+def _read_days(session: Session, business_id: int, period: Period, kinds: set) -> _Days:
     visits: dict = {}
     for row in session.execute(
         select(_VISITS).where(_VISITS.c.business_id == business_id, _VISITS.c.day <= period.end)
@@ -102,21 +108,17 @@ def _read_days(session: Session, business_id: int, period: Period) -> _Days:
     )
     for row in session.execute(statement).mappings():
         stats[(row["day"], row["kind"])].update({name: row[name] for name in _STAT_COLUMNS})
-    run = set(
-        session.execute(
-            select(_PROGRAMS.c.kind).where(_PROGRAMS.c.business_id == business_id).distinct()
-        ).scalars()
-    )
-    kinds = tuple(k for k in _KIND_ORDER if k in run) or (ProgramKind.POINTS,)
-    return _Days(visits, dict(stats), kinds)
+    ordered = tuple(k for k in _KIND_ORDER if k in kinds) or (ProgramKind.POINTS,)
+    return _Days(visits, dict(stats), ordered)
 
 
 def _visit_kpis(session: Session, business_id: int, days: _Days, periods) -> list[Kpi]:
     """Active customers, visits and the repeat-visit rate (models/visit_history.py's sums)."""
     figures = []
-    for period in periods:
+    for period, (steps, strides) in zip(
+        periods, steps_inside(session, business_id, *periods), strict=True
+    ):
         visits = days.visit_sum("visits", period)
-        steps, strides = steps_inside(session, business_id, period)
         active = visits - steps
         figures.append((active, visits, percent(steps - strides, active)))
     (active, visits, rate), (was_active, visited, was_rate) = figures
@@ -135,9 +137,9 @@ def _kpis(session: Session, business_id: int, days: _Days, period: Period) -> li
         Kpi("new_enrollments", *(days.stat_sum("enrollments", p) for p in both)),
         *_visit_kpis(session, business_id, days, both),
     ]
-    for key, column in (("points_issued", "points_issued"), ("points_redeemed", "points_redeemed")):
+    for key in ("points_issued", "points_redeemed"):  # daily_stats' columns of the same names
         kpis += [
-            Kpi(key, *(days.stat_sum(column, p, kind) for p in both), kind) for kind in days.kinds
+            Kpi(key, *(days.stat_sum(key, p, kind) for p in both), kind) for kind in days.kinds
         ]
     kpis += [
         Kpi("points_outstanding", *(days.outstanding_at(p, kind) for p in both), kind)
@@ -190,8 +192,9 @@ def read_dashboard(session: Session, actor: User, business_id: int, period: Peri
     """
     business = require_business_permission(session, actor, business_id, Permission.REPORTS)
     period = custom_period(getattr(period, "start", None), getattr(period, "end", None))
-    days = _read_days(session, business.id, period)
-    lists = dashboard_lists.read_lists(session, business, period)
+    programs = dashboard_lists.programs_of(session, business.id)
+    days = _read_days(session, business.id, period, {p.kind for p in programs})
+    lists = dashboard_lists.read_lists(session, business, period, programs)
     return Dashboard(
         period=period,
         previous=period.previous(),

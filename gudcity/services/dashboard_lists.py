@@ -93,7 +93,16 @@ def _staff(session: Session, business_id: int, period: Period) -> list[StaffCoun
     return sorted(members, key=lambda m: (-m.awards, -m.deliveries, m.name))
 
 
-def _programs(session: Session, business_id: int, period: Period) -> list[ProgramCount]:
+def programs_of(session: Session, business_id: int) -> list:
+    """The business's programs (archived too) by name: id, name, kind, archived_at."""
+    return session.execute(
+        select(_PROGRAMS.c.id, _PROGRAMS.c.name, _PROGRAMS.c.kind, _PROGRAMS.c.archived_at)
+        .where(_PROGRAMS.c.business_id == business_id)
+        .order_by(_PROGRAMS.c.name, _PROGRAMS.c.id)
+    ).all()
+
+
+def _programs(session: Session, business_id: int, period: Period, every) -> list[ProgramCount]:
     """Each running program, and an archived one with activity in the period, by name."""
     columns = (
         "enrollments",
@@ -110,14 +119,9 @@ def _programs(session: Session, business_id: int, period: Period) -> list[Progra
             .group_by(_STATS.c.program_id)
         )
     }
-    programs = session.execute(
-        select(_PROGRAMS.c.id, _PROGRAMS.c.name, _PROGRAMS.c.kind, _PROGRAMS.c.archived_at)
-        .where(_PROGRAMS.c.business_id == business_id)
-        .order_by(_PROGRAMS.c.name, _PROGRAMS.c.id)
-    )
     return [
         ProgramCount(program_id, name, kind, *sums.get(program_id, (0,) * len(columns)))
-        for program_id, name, kind, archived_at in programs
+        for program_id, name, kind, archived_at in every
         if archived_at is None or any(sums.get(program_id, ()))
     ]
 
@@ -175,12 +179,12 @@ def _win_back(session: Session, business: Business) -> list[LapsedCustomer]:
     return [LapsedCustomer(c, name, last, visits) for c, name, visits, last in rows]
 
 
-def read_lists(session: Session, business: Business, period: Period) -> dict:
-    """The Dashboard's list fields, by name."""
+def read_lists(session: Session, business: Business, period: Period, programs) -> dict:
+    """The Dashboard's list fields, by name (`programs`: programs_of's)."""
     return {
         "rewards": _rewards(session, business.id, period),
         "staff": _staff(session, business.id, period),
-        "programs": _programs(session, business.id, period),
+        "programs": _programs(session, business.id, period, programs),
         "top_customers": _top_customers(session, business.id),
         "win_back": _win_back(session, business),
     }

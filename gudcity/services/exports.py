@@ -6,12 +6,13 @@ iterator over its rows, read from the database as they are written out
 memory. The caller keeps the session open until the iterator is done
 (gudcity/web/exports.py). `since` and `until` narrow an export to a period
 (`since <= date < until`, either may be left out): what the dashboard's "Period"
-asks for.
+asks for. A `date` is the business's day: its midnight in the business's time zone.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 from sqlmodel import Session
@@ -69,6 +70,12 @@ class CsvExport:
 _USERS, _CARDS, _PROGRAMS = User.__table__, LoyaltyCard.__table__, LoyaltyProgram.__table__
 _ENROLLMENTS, _LEDGER = ProgramEnrollment.__table__, PointTransaction.__table__
 _ACTORS, _REWARDS = User.__table__.alias("actors"), Reward.__table__
+
+
+def _instant(moment: date | datetime | None, time_zone: str) -> datetime | None:
+    if moment is None or isinstance(moment, datetime):
+        return moment
+    return datetime.combine(moment, time.min, ZoneInfo(time_zone))
 
 
 def _in_period(column, since: datetime | None, until: datetime | None) -> list:
@@ -159,12 +166,13 @@ def customers_csv(
     session: Session,
     actor: User,
     business_id: int,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
 ) -> CsvExport:
     """The business's enrolled customers, one row per program (joined in the period)."""
     business = require_business_permission(session, actor, business_id, Permission.REPORTS)
-    statement = _customers_query(business.id, since, until)
+    zone = business.time_zone
+    statement = _customers_query(business.id, _instant(since, zone), _instant(until, zone))
     return CsvExport("customers.csv", CUSTOMER_COLUMNS, _customer_rows(session, statement))
 
 
@@ -172,10 +180,11 @@ def ledger_csv(
     session: Session,
     actor: User,
     business_id: int,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
 ) -> CsvExport:
     """Every ledger row of the business's programs (written in the period), oldest first."""
     business = require_business_permission(session, actor, business_id, Permission.REPORTS)
-    statement = _ledger_query(business.id, since, until)
+    zone = business.time_zone
+    statement = _ledger_query(business.id, _instant(since, zone), _instant(until, zone))
     return CsvExport("ledger.csv", LEDGER_COLUMNS, _ledger_rows(session, statement))

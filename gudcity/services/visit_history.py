@@ -139,17 +139,36 @@ def rebuild_visit_history(session: Session, business_id: int | None = None) -> N
     )
 
 
-def steps_inside(session: Session, business_id: int, period: Period) -> tuple[int, int]:
-    """(steps, strides) inside the period: with its visits, its active customers
-    (visits - steps) and its customers with visits on >= 2 days (steps - strides)."""
-    steps, strides = session.execute(
-        select(
-            func.coalesce(func.sum(_STEPS.c.steps), 0),
-            func.coalesce(func.sum(_STEPS.c.strides), 0),
-        ).where(
-            _STEPS.c.business_id == business_id,
-            _STEPS.c.end_day.between(period.start, period.end),
-            _STEPS.c.start_day >= period.start,
+def _steps_of_two_periods():
+    """Both periods' (steps, strides) in one read (`s1`..`e1` and `s2`..`e2`, s2 <= s1)."""
+    sums = []
+    for n in (1, 2):
+        inside = (_STEPS.c.start_day >= bindparam(f"s{n}")) & (
+            _STEPS.c.end_day <= bindparam(f"e{n}")
         )
-    ).one()
-    return steps, strides
+        sums += [
+            func.coalesce(func.sum(case((inside, _STEPS.c[column]), else_=0)), 0)
+            for column in ("steps", "strides")
+        ]
+    return select(*sums).where(
+        _STEPS.c.business_id == bindparam("business_id"),
+        _STEPS.c.end_day.between(bindparam("s2"), bindparam("e1")),
+        _STEPS.c.start_day >= bindparam("s2"),
+    )
+
+
+_STEPS_OF_TWO = _steps_of_two_periods()
+
+
+def steps_inside(
+    session: Session, business_id: int, period: Period, before: Period
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(steps, strides) inside `period` and inside `before` (which starts earlier).
+
+    With a period's visits they give its active customers (visits - steps) and its
+    customers with visits on >= 2 days (steps - strides).
+    """
+    values = {"business_id": business_id, "s1": period.start, "e1": period.end}
+    values |= {"s2": before.start, "e2": before.end}
+    steps, strides, steps_before, strides_before = session.execute(_STEPS_OF_TWO, values).one()
+    return (steps, strides), (steps_before, strides_before)

@@ -5,14 +5,12 @@ Each is a GET the browser makes from a GudCity page, carrying the session cookie
 user the service refuses is a 403. The CSV files are streamed as they are read
 (services/exports.py), in chunks from a worker thread, on one session that closes
 when the stream ends or the client goes away. `?since=YYYY-MM-DD&until=YYYY-MM-DD`
-narrows a CSV to a period (until is exclusive) of the business's days: from midnight in
-its time zone, as the dashboard counts them.
+narrows a CSV to a period of the business's days (until is exclusive).
 """
 
 import json
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlmodel import Session
 from starlette.applications import Starlette
@@ -29,7 +27,6 @@ from gudcity.domain.errors import (
 )
 from gudcity.domain.spreadsheet import csv_chunks
 from gudcity.services import exports, my_data, permissions, sessions
-from gudcity.services.lookups import get_business
 from gudcity.web.credentials import of_request
 from gudcity.web.session_endpoints import database_may_be_down
 
@@ -48,6 +45,7 @@ def _refusal(error: Exception) -> Response:
 
 
 def _day(request: Request, name: str) -> date | None:
+    """A business day from the query; the export starts (or ends) at its midnight there."""
     text = request.query_params.get(name)
     if not text:
         return None
@@ -55,13 +53,6 @@ def _day(request: Request, name: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise ValidationError(f"{name} must be a date like 2026-12-31.") from None
-
-
-def _midnight(day: date | None, time_zone: str) -> datetime | None:
-    """The moment the business day `day` begins in the business's zone, in UTC."""
-    if day is None:
-        return None
-    return datetime.combine(day, time(), ZoneInfo(time_zone)).astimezone(UTC)
 
 
 def my_data_download(request: Request) -> Response:
@@ -86,8 +77,6 @@ def _open_export(request: Request, export: Callable) -> tuple[Session, exports.C
     try:
         user = sessions.user_for_token(session, token)
         business_id = permissions.seat_of(session, user).business_id
-        zone = get_business(session, business_id).time_zone
-        since, until = _midnight(since, zone), _midnight(until, zone)
         return session, export(session, user, business_id, since, until)
     except BaseException:
         session.close()

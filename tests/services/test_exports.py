@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -130,3 +130,23 @@ def test_cells_that_a_spreadsheet_would_run_are_text(value, cell):
 
 def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def test_a_day_of_the_period_is_the_businesss_day(session, make, shop):
+    owner, business, program, alice = shop
+    business.time_zone = "Asia/Tokyo"
+    session.add(business)
+    session.commit()
+    make.card(alice, program, balance=5)
+    # 16:00 UTC on New Year's Day is 01:00 on the 2nd in Tokyo.
+    session.execute(
+        update(PointTransaction).values(created_at=datetime(2026, 1, 1, 16, tzinfo=UTC))
+    )
+    session.commit()
+    new_year, second = date(2026, 1, 1), date(2026, 1, 2)
+
+    def ledger(since, until):
+        return read_csv(exports.ledger_csv(session, owner, business.id, since, until))[1:]
+
+    assert len(ledger(second, None)) == 1
+    assert ledger(new_year, second) == []

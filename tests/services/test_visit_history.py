@@ -60,7 +60,7 @@ def test_kept_history_equals_a_recount_and_counts_each_period(
         if day in period:
             days.setdefault(customer, set()).add(day)
     visits_in = sum(len(d) for d in days.values())
-    steps, strides = steps_inside(session, business.id, period)
+    (steps, strides), _ = steps_inside(session, business.id, period, period)
     assert visits_in - steps == len(days)
     assert steps - strides == sum(len(d) >= 2 for d in days.values())
 
