@@ -119,6 +119,7 @@ bench: venv $(VENV)/.installed-test system-deps
 	$(PY) -m bench.activity
 	$(PY) -m bench.export
 	$(PY) -m bench.analytics
+	$(PY) -m bench.dashboard_live
 
 clean:
 	rm -rf .web .states

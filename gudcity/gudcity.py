@@ -16,6 +16,7 @@ from gudcity.pages import (
     confirm_email,
     customer,
     customers,
+    dashboard,
     home,
     password_reset,
     programs,
@@ -34,6 +35,7 @@ from gudcity.state.card_history import CardHistoryState
 from gudcity.state.cards import CardsState
 from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
+from gudcity.state.dashboard import DashboardState
 from gudcity.state.email_change import ConfirmEmailState, EmailChangeState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
@@ -109,6 +111,9 @@ app.add_page(
 app.add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
 app.add_page(
     customers.customers, route=customers.ROUTE, title=customers.TITLE, on_load=CustomersState.load
+)
+app.add_page(
+    dashboard.dashboard, route=dashboard.ROUTE, title=dashboard.TITLE, on_load=DashboardState.load
 )
 app.add_page(
     programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load

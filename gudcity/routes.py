@@ -10,6 +10,8 @@ CARDS = "/cards"
 # One of the customer's cards, its whole history: /cards/<card id>.
 CARD = "/cards/[card_id]"
 SCANNER = "/business/scanner"
+# The owner's dashboard (and staff given "Reports"): first in their navigation.
+DASHBOARD = "/business/dashboard"
 CUSTOMERS = "/business/customers"
 # One customer of the business: /business/customers/<id> (Reflex's dynamic segment).
 CUSTOMER = "/business/customers/[customer_id]"

@@ -5,19 +5,23 @@ import reflex as rx
 from gudcity import routes
 
 
-def export_buttons() -> rx.Component:
-    """Each button downloads a file streamed by gudcity/web/exports.py."""
+def export_buttons(
+    customers_url: str | rx.Var = routes.CUSTOMERS_CSV,
+    ledger_url: str | rx.Var = routes.LEDGER_CSV,
+) -> rx.Component:
+    """Each button downloads a file streamed by gudcity/web/exports.py; the dashboard
+    passes addresses narrowed to its period (`?since=...&until=...`)."""
     return rx.flex(
         rx.button(
             rx.icon("download", size=16),
             "Export customers (CSV)",
-            on_click=rx.download(url=routes.CUSTOMERS_CSV, filename="customers.csv"),
+            on_click=rx.download(url=customers_url, filename="customers.csv"),
             variant="soft",
         ),
         rx.button(
             rx.icon("download", size=16),
             "Export ledger (CSV)",
-            on_click=rx.download(url=routes.LEDGER_CSV, filename="ledger.csv"),
+            on_click=rx.download(url=ledger_url, filename="ledger.csv"),
             variant="soft",
         ),
         spacing="3",

@@ -8,6 +8,8 @@ from gudcity.state.session import SessionState
 from gudcity.styles import LABEL_STYLE
 
 CUSTOMER_LINKS = (("My cards", routes.CARDS),)
+# First in the business's bar, for the owner and staff given "Reports".
+DASHBOARD_LINK = ("Dashboard", routes.DASHBOARD)
 BUSINESS_LINKS = (
     ("Scanner", routes.SCANNER),
     ("Customers", routes.CUSTOMERS),
@@ -36,6 +38,7 @@ def top_bar() -> rx.Component:
             SessionState.is_customer,
             rx.hstack(*(_nav_link(*link) for link in CUSTOMER_LINKS), spacing="4"),
             rx.hstack(
+                rx.cond(BusinessState.can_view_reports, _nav_link(*DASHBOARD_LINK)),
                 *(_nav_link(*link) for link in BUSINESS_LINKS),
                 *(rx.cond(allowed, _nav_link(*link)) for link, allowed in GUARDED_BUSINESS_LINKS),
                 spacing="4",

@@ -193,7 +193,7 @@ def _customer_list() -> rx.Component:
 def customers() -> rx.Component:
     return page_frame(
         _total(),
-        rx.cond(CustomersState.is_owner, export_buttons()),
+        rx.cond(CustomersState.can_view_reports, export_buttons()),
         _filters(),
         rx.box(_customer_list(), id="customers", aria_live="polite", width="100%"),
         business_notifications(CustomersState),

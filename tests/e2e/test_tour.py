@@ -1,4 +1,5 @@
-"""The README's tour: screenshots of /cards and /business/scanner, desktop and phone.
+"""The README's tour: screenshots of /cards and /business/scanner, desktop and phone, and
+of the owner's /business/dashboard.
 
 Saved under $GUDCITY_SCREENSHOT_DIR when set (`make screenshots` points it at
 assets/screenshots), otherwise into the test's temporary folder.
@@ -48,3 +49,9 @@ def test_tour(new_page, make, session, shots):
         expect(shop.locator("#scan-result")).to_contain_text("Alice Rivera")
         shop.screenshot(path=shots / f"scanner-{name}.png", full_page=name == "phone")
         assert shop.evaluate("document.documentElement.scrollWidth") <= width
+
+    office = log_in(new_page(1280, 900), owner.email, "/business/scanner")
+    office.get_by_role("link", name="Dashboard").click()
+    expect(office.locator("[data-testid=kpi-points-issued]")).to_have_text("80")
+    expect(office.locator("#chart-visits")).to_be_visible()
+    office.screenshot(path=shots / "dashboard-desktop.png")

@@ -1,11 +1,13 @@
 """The feed's Refresher: which tabs re-read after a change, when, and how often."""
 
 import asyncio
+import itertools
 
 import pytest
 
 from gudcity.realtime import feed
 from gudcity.realtime.subscriptions import Subscriber, Subscriptions
+from gudcity.state.dashboard import DashboardState
 
 
 class CardsPage:
@@ -179,3 +181,27 @@ def test_an_ordinary_refresh_waits_no_longer_than_the_head_start(hub, monkeypatc
 
     [(_, alice_started)] = [r for r in refresher.refreshed if r[0] == alice]
     assert alice_started < refresher.finished[counter]
+
+
+def test_a_busy_counter_re_reads_an_open_dashboard_about_once_a_second(hub):
+    """An award every 50 ms for 2 s: the dashboard reads a few times, not 40."""
+    dashboard = Subscriber("tab-1", DashboardState)
+    hub.subscribe(dashboard, {"business:5"})
+    settle = DashboardState.refresh_settle_seconds
+
+    async def scenario() -> tuple[float, RecordingRefresher]:
+        refresher = RecordingRefresher()
+        started = asyncio.get_running_loop().time()
+        for _ in range(40):
+            refresher.wake({"business:5"})
+            await asyncio.sleep(0.05)
+        while refresher.running:
+            await asyncio.sleep(0.01)
+        return started, refresher
+
+    started, refresher = asyncio.run(scenario())
+
+    reads = [at for _, at in refresher.refreshed]
+    assert 2 <= len(reads) <= 4
+    assert settle <= reads[0] - started <= 1.0  # the first award shows within a second
+    assert all(later - earlier >= settle for earlier, later in itertools.pairwise(reads))

@@ -14,6 +14,7 @@ from gudcity.state.cards import CardsState
 from gudcity.state.counter import CounterState
 from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
+from gudcity.state.dashboard import DashboardState
 from gudcity.state.failures import UNEXPECTED, show_failure
 from gudcity.state.my_data import MyDataState
 from gudcity.state.programs import ProgramsState
@@ -36,6 +37,9 @@ BUSINESS_CASES = [
     (CustomerState, "/business/customers/1", "award", (42,)),
     (CustomerState, "/business/customers/1", "deduct", ({"key": 1},)),
     (CustomerState, "/business/customers/abc", "enroll", (None,)),
+    (DashboardState, "/business/dashboard", "set_period", ("365",)),
+    (DashboardState, "/business/dashboard", "set_period", ({"days": 7},)),
+    (DashboardState, "/business/dashboard", "show_range", ("not a form",)),
     (ActivityState, "/business/activity", "set_staff_filter", ("abc",)),
     (ActivityState, "/business/activity", "set_staff_filter", (None,)),
     (ActivityState, "/business/activity", "set_day", (7,)),
