@@ -39,6 +39,7 @@ from gudcity.state.dashboard import DashboardState
 from gudcity.state.email_change import ConfirmEmailState, EmailChangeState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
+from gudcity.state.locale import LocaleState
 from gudcity.state.my_data import MyDataState
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
@@ -70,68 +71,69 @@ API_TRANSFORMERS = [
 
 app = rx.App(api_transformer=API_TRANSFORMERS, backend_exception_handler=show_failure)
 
-app.add_page(home.home, route=home.ROUTE, title=home.TITLE, on_load=HomeState.load)
-app.add_page(
+
+def add_page(component, *, route: str, title: str, on_load) -> None:
+    """A page whose loading starts by settling the tab's language (state/locale.py)."""
+    loads = on_load if isinstance(on_load, list) else [on_load]
+    app.add_page(component, route=route, title=title, on_load=[LocaleState.load, *loads])
+
+
+add_page(home.home, route=home.ROUTE, title=home.TITLE, on_load=HomeState.load)
+add_page(
     auth.login,
     route=auth.LOGIN_ROUTE,
     title="Log in · GudCity",
     on_load=SessionState.clear_form_error,
 )
-app.add_page(
+add_page(
     auth.register,
     route=auth.REGISTER_ROUTE,
     title="Create an account · GudCity",
     on_load=SessionState.clear_form_error,
 )
-app.add_page(
+add_page(
     password_reset.forgot_password,
     route=password_reset.FORGOT_ROUTE,
     title="Forgot password · GudCity",
     on_load=ForgotPasswordState.load,
 )
-app.add_page(
+add_page(
     password_reset.reset_password,
     route=password_reset.RESET_ROUTE,
     title="Choose a new password · GudCity",
     on_load=ResetPasswordState.load,
 )
-app.add_page(
+add_page(
     confirm_email.confirm_email,
     route=confirm_email.ROUTE,
     title=confirm_email.TITLE,
     on_load=ConfirmEmailState.load,
 )
-app.add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
-app.add_page(
+add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
+add_page(
     card_history.card_history,
     route=card_history.ROUTE,
     title=card_history.TITLE,
     on_load=CardHistoryState.load,
 )
-app.add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
-app.add_page(
+add_page(scanner.scanner, route=scanner.ROUTE, title=scanner.TITLE, on_load=ScannerState.load)
+add_page(
     customers.customers, route=customers.ROUTE, title=customers.TITLE, on_load=CustomersState.load
 )
-app.add_page(
+add_page(
     dashboard.dashboard, route=dashboard.ROUTE, title=dashboard.TITLE, on_load=DashboardState.load
 )
-app.add_page(
-    programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load
-)
-app.add_page(staff.staff, route=staff.ROUTE, title=staff.TITLE, on_load=StaffState.load)
-app.add_page(
+add_page(programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load)
+add_page(staff.staff, route=staff.ROUTE, title=staff.TITLE, on_load=StaffState.load)
+add_page(
     auth.new_password,
     route=auth.NEW_PASSWORD_ROUTE,
     title="Choose your password · GudCity",
     on_load=NewPasswordState.load,
 )
-app.add_page(
-    customer.customer, route=customer.ROUTE, title=customer.TITLE, on_load=CustomerState.load
-)
-app.add_page(
-    activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load
-)
-app.add_page(
+add_page(customer.customer, route=customer.ROUTE, title=customer.TITLE, on_load=CustomerState.load)
+add_page(activity.activity, route=activity.ROUTE, title=activity.TITLE, on_load=ActivityState.load)
+add_page(
     settings.settings,
     route=settings.ROUTE,
     title=settings.TITLE,

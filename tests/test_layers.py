@@ -78,6 +78,18 @@ FORBIDDEN = {
     "gudcity.mail": ("gudcity.state", "gudcity.pages", "gudcity.components", "reflex"),
     "gudcity.state": ("gudcity.pages", "gudcity.components"),
     "gudcity.components": ("gudcity.services", "gudcity.pages"),
+    # Languages and formats: a leaf every layer may use.
+    "gudcity.i18n": (
+        "gudcity.domain",
+        "gudcity.models",
+        "gudcity.services",
+        "gudcity.state",
+        "gudcity.pages",
+        "gudcity.components",
+        "gudcity.mail",
+        "gudcity.db",
+        "reflex",
+    ),
 }
 
 

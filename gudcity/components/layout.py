@@ -3,27 +3,29 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.i18n import language_chooser, t
+from gudcity.i18n.catalogue import N_
 from gudcity.state.business import BusinessState
 from gudcity.state.session import SessionState
 from gudcity.styles import LABEL_STYLE
 
-CUSTOMER_LINKS = (("My cards", routes.CARDS),)
+CUSTOMER_LINKS = ((N_("My cards"), routes.CARDS),)
 # First in the business's bar, for the owner and staff given "Reports".
-DASHBOARD_LINK = ("Dashboard", routes.DASHBOARD)
+DASHBOARD_LINK = (N_("Dashboard"), routes.DASHBOARD)
 BUSINESS_LINKS = (
-    ("Scanner", routes.SCANNER),
-    ("Customers", routes.CUSTOMERS),
+    (N_("Scanner"), routes.SCANNER),
+    (N_("Customers"), routes.CUSTOMERS),
 )
 # Shown only to those who may use the page behind it.
 GUARDED_BUSINESS_LINKS = (
-    (("Programs", routes.PROGRAMS), BusinessState.can_manage_programs),
-    (("Staff", routes.STAFF), BusinessState.is_owner),
-    (("Activity", routes.ACTIVITY), BusinessState.is_owner),
+    ((N_("Programs"), routes.PROGRAMS), BusinessState.can_manage_programs),
+    ((N_("Staff"), routes.STAFF), BusinessState.is_owner),
+    ((N_("Activity"), routes.ACTIVITY), BusinessState.is_owner),
 )
 
 
 def _nav_link(label: str, href: str) -> rx.Component:
-    return rx.link(label, href=href, size="3", weight="medium", underline="hover")
+    return rx.link(t(label), href=href, size="3", weight="medium", underline="hover")
 
 
 def top_bar() -> rx.Component:
@@ -58,8 +60,9 @@ def top_bar() -> rx.Component:
                 text_overflow="ellipsis",
                 white_space="nowrap",
             ),
-            _nav_link("Settings", routes.SETTINGS),
-            rx.button("Log out", on_click=SessionState.log_out, variant="soft", size="2"),
+            _nav_link(N_("Settings"), routes.SETTINGS),
+            language_chooser(),
+            rx.button(t("Log out"), on_click=SessionState.log_out, variant="soft", size="2"),
             align="center",
             spacing="3",
         ),
@@ -74,12 +77,13 @@ def top_bar() -> rx.Component:
 
 
 def page_frame(*children: rx.Component, title: str) -> rx.Component:
-    """A signed-in page: top bar, heading, content; one column that fits a phone."""
+    """A signed-in page: top bar, heading (`title`, a msgid), content; one column that fits
+    a phone."""
     return rx.box(
         top_bar(),
         rx.container(
             rx.vstack(
-                rx.heading(title, size="7", as_="h1"),
+                rx.heading(t(title), size="7", as_="h1"),
                 *children,
                 spacing="5",
                 width="100%",
@@ -96,7 +100,12 @@ def narrow_card(*children: rx.Component) -> rx.Component:
     """A page of one small form (log in, reset a password): a card in the middle."""
     return rx.center(
         rx.card(
-            rx.vstack(*children, spacing="4", width="100%"),
+            rx.vstack(
+                rx.flex(language_chooser(), justify="end", width="100%"),
+                *children,
+                spacing="4",
+                width="100%",
+            ),
             size="4",
             width="100%",
             max_width="420px",
@@ -126,9 +135,11 @@ def notice(*text, icon: str, color_scheme: str, **props) -> rx.Component:
 
 
 def labelled_input(label: str, name: str, **props) -> rx.Component:
-    """A real <label> tied to its input, so screen readers and tests find it by name."""
+    """A real <label> tied to its input, so screen readers and tests find it by name.
+
+    `label` is a msgid."""
     return rx.vstack(
-        rx.el.label(label, html_for=name, style=LABEL_STYLE),
+        rx.el.label(t(label), html_for=name, style=LABEL_STYLE),
         rx.input(id=name, name=name, size="3", width="100%", **props),
         spacing="1",
         width="100%",
@@ -136,11 +147,12 @@ def labelled_input(label: str, name: str, **props) -> rx.Component:
 
 
 def empty_state(icon: str, title: str, hint: str) -> rx.Component:
+    """Nothing to show yet: `title` and `hint` are msgids."""
     return rx.center(
         rx.vstack(
             rx.icon(icon, size=32, color="var(--gray-9)"),
-            rx.text(title, weight="medium"),
-            rx.text(hint, size="2", color_scheme="gray", align="center"),
+            rx.text(t(title), weight="medium"),
+            rx.text(t(hint), size="2", color_scheme="gray", align="center"),
             align="center",
             spacing="2",
         ),

@@ -1,12 +1,27 @@
-"""The errors services raise. Each carries a message fit to show a user as it is."""
+"""The errors services raise. Each carries a message fit to show a user, in any language."""
+
+from typing import Any
+
+from gudcity.i18n.catalogue import Message, translator
 
 
 class ServiceError(Exception):
-    """Base of every refusal: the UI shows `str(error)`; nothing was written."""
+    """Base of every refusal; nothing was written.
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    `message` is a msgid (English, marked for extraction by the error's class name) with
+    `{placeholders}` filled from `args`, or a plural pair marked with NP_ and chosen by
+    the `count` argument. The UI shows `translatable` in the reader's language;
+    `str(error)` and `message` are the English, for logs and tests.
+    """
+
+    def __init__(self, message: str | tuple[str, str], **args: Any) -> None:
+        if isinstance(message, tuple):
+            self.translatable = Message.plural_of(message, args.pop("count"), **args)
+        else:
+            self.translatable = Message(message, args)
+        english = translator("en").message(self.translatable)
+        super().__init__(english)
+        self.message = english
 
 
 class ValidationError(ServiceError):

@@ -1,15 +1,75 @@
-"""The words for amounts: a program counts in points or in stamps, one or many."""
+"""The words for amounts: a program counts in points or in stamps, one or many.
 
+The `*_message` helpers give Messages (gudcity/i18n): words a reader's translator
+turns into their language, with the plural form each language needs.
+"""
+
+from gudcity.i18n.catalogue import N_, NP_, Message
 from gudcity.models.enums import ProgramKind, TransactionKind
 
-PROGRAM_KIND_LABELS = {ProgramKind.POINTS: "Points", ProgramKind.STAMPS: "Stamps"}
+_AMOUNTS = {
+    ProgramKind.POINTS: NP_("{count} point", "{count} points"),
+    ProgramKind.STAMPS: NP_("{count} stamp", "{count} stamps"),
+}
+_UNITS = {
+    ProgramKind.POINTS: NP_("point", "points"),
+    ProgramKind.STAMPS: NP_("stamp", "stamps"),
+}
+_ADDED = {
+    ProgramKind.POINTS: NP_("Point added", "Points added"),
+    ProgramKind.STAMPS: NP_("Stamp added", "Stamps added"),
+}
+_DEDUCTED = {
+    ProgramKind.POINTS: NP_("Point deducted", "Points deducted"),
+    ProgramKind.STAMPS: NP_("Stamp deducted", "Stamps deducted"),
+}
+
+
+def amount_message(kind: ProgramKind, amount: int) -> Message:
+    """`1 point`, `25 points`, `1 stamp`: a program's own unit."""
+    return Message.plural_of(_AMOUNTS[kind], amount)
+
+
+def unit_message(kind: ProgramKind, amount: int = 2) -> Message:
+    """`points`, `point`, `stamps` or `stamp`, for `amount` of them."""
+    return Message.plural_of(_UNITS[kind], amount)
+
+
+def added_message(kind: ProgramKind, amount: int) -> Message:
+    """A notification's title for an award: `Points added`, `Stamp added`."""
+    return Message.plural_of(_ADDED[kind], amount)
+
+
+def deducted_message(kind: ProgramKind, amount: int) -> Message:
+    """A notification's title for a deduction: `Points deducted`, `Stamp deducted`."""
+    return Message.plural_of(_DEDUCTED[kind], amount)
+
+
+_WAIT_SECONDS = NP_("{count} s", "{count} s")
+_WAIT_MINUTES = NP_("{count} min", "{count} min")
+_WAIT_HOURS = NP_("{count} h", "{count} h")
+
+
+def wait_message(seconds: int) -> Message:
+    """How long until something comes round again: `45 s`, `4 min`, `3 h`, rounded up."""
+    seconds = max(int(seconds), 1)
+    if seconds < 60:
+        return Message.plural_of(_WAIT_SECONDS, seconds)
+    minutes = -(-seconds // 60)
+    if minutes < 120:
+        return Message.plural_of(_WAIT_MINUTES, minutes)
+    return Message.plural_of(_WAIT_HOURS, -(-seconds // 3600))
+
+
+# msgids: shown through the reader's translator.
+PROGRAM_KIND_LABELS = {ProgramKind.POINTS: N_("Points"), ProgramKind.STAMPS: N_("Stamps")}
 
 TRANSACTION_LABELS = {
-    TransactionKind.EARN: "Earned",
-    TransactionKind.DEDUCT: "Deducted",
-    TransactionKind.REDEEM: "Redeemed",
-    TransactionKind.ADJUST: "Adjusted",
-    TransactionKind.REFUND: "Refunded",
+    TransactionKind.EARN: N_("Earned"),
+    TransactionKind.DEDUCT: N_("Deducted"),
+    TransactionKind.REDEEM: N_("Redeemed"),
+    TransactionKind.ADJUST: N_("Adjusted"),
+    TransactionKind.REFUND: N_("Refunded"),
 }
 
 

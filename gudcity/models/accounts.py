@@ -29,6 +29,8 @@ class User(SQLModel, table=True):
     card_number: str | None = Field(default=None, max_length=20, unique=True, index=True)
     # Staff get a temporary password from the owner and choose their own at first log-in.
     must_change_password: bool = False
+    # The language the user chose (gudcity/i18n/languages.py); None: their browser's.
+    language: str | None = Field(default=None, max_length=8)
     # Set when the account was deleted: its personal data is gone, its ledger rows stay.
     deleted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)

@@ -3,6 +3,8 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.i18n import language_chooser, t
+from gudcity.i18n.catalogue import N_
 from gudcity.state.home import HomeState
 
 ROUTE = routes.HOME
@@ -11,13 +13,15 @@ TITLE = "GudCity: loyalty cards for local businesses"
 
 def _link_button(label: str, href: str, **props) -> rx.Component:
     """A link styled as a button (no <button> nested in an <a>)."""
-    return rx.button(rx.link(label, href=href, underline="none"), as_child=True, size="3", **props)
+    return rx.button(
+        rx.link(t(label), href=href, underline="none"), as_child=True, size="3", **props
+    )
 
 
 def _visitor_links() -> rx.Component:
     return rx.hstack(
-        _link_button("Log in", routes.LOGIN),
-        _link_button("Create account", routes.REGISTER, variant="outline"),
+        _link_button(N_("Log in"), routes.LOGIN),
+        _link_button(N_("Create account"), routes.REGISTER, variant="outline"),
         spacing="4",
         wrap="wrap",
     )
@@ -25,14 +29,14 @@ def _visitor_links() -> rx.Component:
 
 def _user_links() -> rx.Component:
     return rx.vstack(
-        rx.text("Logged in as ", rx.text.span(HomeState.user_name, weight="medium"), size="3"),
+        rx.text(t("Logged in as {name}", name=HomeState.user_name), size="3"),
         rx.hstack(
             rx.cond(
                 HomeState.is_customer,
-                _link_button("My cards", routes.CARDS),
-                _link_button("Open the scanner", routes.SCANNER),
+                _link_button(N_("My cards"), routes.CARDS),
+                _link_button(N_("Open the scanner"), routes.SCANNER),
             ),
-            rx.button("Log out", on_click=HomeState.log_out, variant="outline", size="3"),
+            rx.button(t("Log out"), on_click=HomeState.log_out, variant="outline", size="3"),
             spacing="4",
             wrap="wrap",
         ),
@@ -51,12 +55,15 @@ def _way_in() -> rx.Component:
 def home() -> rx.Component:
     return rx.container(
         rx.vstack(
+            rx.flex(language_chooser(), justify="end", width="100%"),
             rx.heading("GudCity", size="9"),
             rx.text(
-                "A loyalty platform for local businesses and their customers. "
-                "Customers carry one QR card for every shop they visit; "
-                "businesses scan it to enroll them, award points and stamps, "
-                "and hand out rewards. Every change shows up on both sides at once.",
+                t(
+                    "A loyalty platform for local businesses and their customers. "
+                    "Customers carry one QR card for every shop they visit; "
+                    "businesses scan it to enroll them, award points and stamps, "
+                    "and hand out rewards. Every change shows up on both sides at once."
+                ),
                 size="5",
             ),
             rx.box(_way_in(), id="way-in"),

@@ -42,6 +42,10 @@ class Subscriptions:
         for subscriber in [s for s in self._by_tab if s.client_token == client_token]:
             self.unsubscribe(subscriber)
 
+    def views_of(self, client_token: str) -> list[Any]:
+        """The state classes of the views one tab listens with."""
+        return [s.state_cls for s in self._by_tab if s.client_token == client_token]
+
     def subscribers(self, topics: set[str]) -> set[Subscriber]:
         """Every tab listening to any of `topics`, each once."""
         found: set[Subscriber] = set()

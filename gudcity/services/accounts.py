@@ -17,6 +17,7 @@ from gudcity.domain.analytics import DEFAULT_TIME_ZONE, is_time_zone
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.contact import one_line
 from gudcity.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+from gudcity.i18n.languages import supported
 from gudcity.models import Business, StaffAction, StaffPermission, User, UserRole
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, get_row
@@ -67,7 +68,15 @@ def check_password(password: str) -> None:
 # --- registration ----------------------------------------------------------------------
 
 
-def _new_user(session: Session, *, name: str, email: str, password: str, role: UserRole) -> User:
+def _new_user(
+    session: Session,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    role: UserRole,
+    language: str | None = None,
+) -> User:
     name = clean_name(name)
     email = normalize_email(email)
     check_password(password)
@@ -80,6 +89,7 @@ def _new_user(session: Session, *, name: str, email: str, password: str, role: U
         role=role,
         public_id=secrets.token_urlsafe(12),
         card_number=new_card_number() if role == UserRole.CUSTOMER else None,
+        language=supported(language),
     )
     session.add(user)
     return user
@@ -95,8 +105,18 @@ def _commit_new_account(session: Session) -> None:
 
 
 @atomic
-def register_customer(session: Session, *, name: str, email: str, password: str) -> User:
-    user = _new_user(session, name=name, email=email, password=password, role=UserRole.CUSTOMER)
+def register_customer(
+    session: Session, *, name: str, email: str, password: str, language: str | None = None
+) -> User:
+    """A customer's account and card number; `language`, the one they chose while signing up."""
+    user = _new_user(
+        session,
+        name=name,
+        email=email,
+        password=password,
+        role=UserRole.CUSTOMER,
+        language=language,
+    )
     _commit_new_account(session)
     return user
 
@@ -110,6 +130,7 @@ def register_business(
     password: str,
     business_name: str,
     time_zone: str = DEFAULT_TIME_ZONE,
+    language: str | None = None,
 ) -> tuple[User, Business]:
     """A business owner's account comes with its business.
 
@@ -119,7 +140,12 @@ def register_business(
     business_name = clean_name(business_name, "Business name")
     time_zone = time_zone if is_time_zone(time_zone) else DEFAULT_TIME_ZONE
     owner = _new_user(
-        session, name=name, email=email, password=password, role=UserRole.BUSINESS_OWNER
+        session,
+        name=name,
+        email=email,
+        password=password,
+        role=UserRole.BUSINESS_OWNER,
+        language=language,
     )
     session.flush()
     business = Business(name=business_name, owner_id=owner.id, time_zone=time_zone)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from gudcity.domain.analytics import clean_time_zone
 from gudcity.domain.contact import clean_address, clean_opening_hours, clean_phone
 from gudcity.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from gudcity.i18n.languages import supported
 from gudcity.models import Business, LoyaltyProgram, ProgramEnrollment, User, UserRole
 from gudcity.services.accounts import check_password, clean_name, password_hasher
 from gudcity.services.analytics_rebuild import rebuild_analytics
@@ -108,6 +109,20 @@ def change_name(session: Session, actor: User, name: str) -> User:
         user.name = name
         session.add(user)
         publish(session, pages_showing(session, user), "name_changed", {"user_id": user.id})
+        session.commit()
+    return user
+
+
+@atomic
+def choose_language(session: Session, actor: User, language: str) -> User:
+    """The language the user reads GudCity in, on every device they log in on."""
+    user = _own_account(session, actor)
+    chosen = supported(language)
+    if chosen is None:
+        raise ValidationError("Choose one of the languages offered.")
+    if chosen != user.language:
+        user.language = chosen
+        session.add(user)
         session.commit()
     return user
 

@@ -20,6 +20,8 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.db import session_scope
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
+from gudcity.i18n.catalogue import Translator, translator
+from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models import User, UserRole
 from gudcity.services import accounts, login, sessions
 from gudcity.state import toasts
@@ -71,6 +73,8 @@ def navigate(url: str) -> rx.event.EventSpec:
 class SessionState(rx.State):
     user_name: str = ""
     user_role: str = ""
+    # The tab's language (gudcity/state/locale.py sets it); "" until the first page loads.
+    language: str = ""
     # Set while a form is being saved, so its button can show a spinner.
     saving: bool = False
     # Why the log-in or sign-up form was refused: shown on the page (role=alert).
@@ -93,9 +97,15 @@ class SessionState(rx.State):
         token = self._credentials().session_token
         return await call_service(lambda s: work(s, sessions.user_for_token(s, token)))
 
+    def _tr(self) -> Translator:
+        """The tab's language, for words the server makes (toasts, errors, labels)."""
+        return translator(self.language or DEFAULT_LANGUAGE)
+
     def _remember(self, user: User) -> None:
         self.user_name = user.name
         self.user_role = user.role.value
+        if user.language and user.language != self.language:
+            self.language = user.language
 
     def _forget(self) -> None:
         self.user_name = ""
@@ -157,7 +167,9 @@ class SessionState(rx.State):
         self.form_error = ""
         yield
         try:
-            user, ticket = await call_service(lambda s: self._create_account(s, form_data))
+            user, ticket = await call_service(
+                lambda s: self._create_account(s, form_data, self.language)
+            )
         except ServiceError as error:
             self.saving = False
             self.form_error = error.message
@@ -175,8 +187,10 @@ class SessionState(rx.State):
         return user, sessions.issue_ticket(session, user, landing)
 
     @staticmethod
-    def _create_account(session: Session, form_data: dict) -> tuple[User, str]:
+    def _create_account(session: Session, form_data: dict, language: str) -> tuple[User, str]:
+        """The new account, in the language the visitor signed up in."""
         fields = {name: form_text(form_data, name) for name in ("name", "email", "password")}
+        fields["language"] = language or None
         if form_text(form_data, "account_type") == "business":
             user, _ = accounts.register_business(
                 session,

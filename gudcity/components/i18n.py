@@ -1,0 +1,79 @@
+"""Words on the pages in the tab's language, the Language chooser, and the page's direction.
+
+Text in a component is compiled into the frontend once, in English: `t("Scanner")`
+makes it a lookup, at run time, in `LocaleState.words` (the tab's language), so a
+language switch re-renders the page in place. Words the server makes (toasts,
+errors, "3 stamps") are translated by the states with `SessionState._tr()`.
+"""
+
+import json
+
+import reflex as rx
+from reflex.vars.base import Var
+
+from gudcity.i18n.languages import LANGUAGES
+from gudcity.state.locale import LocaleState
+
+
+def _literal(text: str) -> str:
+    """`text` as a JavaScript string literal holding no `<` (Reflex parses its markup)."""
+    return json.dumps(text).replace("<", "\\u003c")
+
+
+def t(message: str | Var, **args: Var | str | int) -> Var[str]:
+    """`message` in the tab's language; `{name}` placeholders filled from `args`.
+
+    A Var is shown as it is: words a state holds are in the tab's language already.
+    """
+    if isinstance(message, Var):
+        return message
+    words = LocaleState.words
+    key = _literal(message)
+    looked_up: Var = Var(
+        _js_expr=f"({words}?.[{key}] ?? {key})",
+        _var_type=str,
+        _var_data=words._get_all_var_data(),
+    ).to(str)
+    for name, value in args.items():
+        looked_up = looked_up.replace("{" + name + "}", Var.create(value).to(str))
+    return looked_up
+
+
+class DocumentLanguage(rx.Fragment):
+    """Renders nothing; keeps `<html lang dir>` on the tab's language (Arabic: rtl)."""
+
+    def add_hooks(self) -> list[str | Var]:
+        language, direction = LocaleState.html_language, LocaleState.direction
+        return [
+            Var(
+                f"useEffect(() => {{ document.documentElement.lang = {language}; "
+                f"document.documentElement.dir = {direction}; }}, [{language}, {direction}])",
+                _var_data=rx.vars.VarData.merge(
+                    language._get_all_var_data(),
+                    direction._get_all_var_data(),
+                    rx.vars.VarData(imports={"react": ["useEffect"]}),
+                ),
+            )
+        ]
+
+
+def language_chooser() -> rx.Component:
+    """A native select labelled "Language": each language named in its own words."""
+    return rx.fragment(
+        DocumentLanguage.create(),
+        rx.el.select(
+            *(rx.el.option(name, value=code, lang=code) for code, name in LANGUAGES.items()),
+            value=LocaleState.html_language,
+            on_change=LocaleState.choose_language,
+            aria_label="Language",
+            id="language",
+            style={
+                "font_size": "14px",
+                "padding": "4px 6px",
+                "border_radius": "var(--radius-2)",
+                "border": "1px solid var(--gray-a7)",
+                "background": "var(--color-surface)",
+                "color": "var(--gray-12)",
+            },
+        ),
+    )
