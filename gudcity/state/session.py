@@ -101,6 +101,10 @@ class SessionState(rx.State):
         """The tab's language, for words the server makes (toasts, errors, labels)."""
         return translator(self.language or DEFAULT_LANGUAGE)
 
+    def _say(self, error: ServiceError) -> str:
+        """A service's refusal in the tab's language."""
+        return self._tr().message(error.translatable)
+
     def _remember(self, user: User) -> None:
         self.user_name = user.name
         self.user_role = user.role.value
