@@ -57,6 +57,28 @@ class DocumentLanguage(rx.Fragment):
         ]
 
 
+class DocumentTitle(rx.Fragment):
+    """Renders nothing; keeps the tab's title (`<title>`) in the tab's language."""
+
+    title: Var[str]
+
+    def add_hooks(self) -> list[str | Var]:
+        title = Var.create(self.title).to(str) + " · GudCity"
+        return [
+            Var(
+                f"useEffect(() => {{ document.title = {title}; }}, [{title}])",
+                _var_data=rx.vars.VarData.merge(
+                    title._get_all_var_data(), rx.vars.VarData(imports={"react": ["useEffect"]})
+                ),
+            )
+        ]
+
+
+def document_title(title: str) -> rx.Component:
+    """The page's title, the msgid `title`, in the tab's language."""
+    return DocumentTitle.create(title=t(title))
+
+
 def language_chooser() -> rx.Component:
     """A native select labelled "Language": each language named in its own words."""
     return rx.fragment(

@@ -3,7 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
-from gudcity.components.i18n import language_chooser, t
+from gudcity.components.i18n import document_title, language_chooser, t
 from gudcity.i18n.catalogue import N_
 from gudcity.state.business import BusinessState
 from gudcity.state.session import SessionState
@@ -80,6 +80,7 @@ def page_frame(*children: rx.Component, title: str) -> rx.Component:
     """A signed-in page: top bar, heading (`title`, a msgid), content; one column that fits
     a phone."""
     return rx.box(
+        document_title(title),
         top_bar(),
         rx.container(
             rx.vstack(
