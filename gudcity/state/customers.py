@@ -109,6 +109,8 @@ def read_customers_page(
 class CustomersState(BusinessState):
     rows: list[CustomerLine] = []
     total_customers: int = 0
+    # What follows the total: "customer enrolled", "customers enrolled".
+    total_words: str = ""
     search: str = ""
     program_filter: str = ALL_PROGRAMS
     program_choices: list[ProgramChoice] = []
@@ -143,6 +145,7 @@ class CustomersState(BusinessState):
             error="",
             rows=page.rows,
             total_customers=page.total,
+            total_words=self._tr().ngettext("customer enrolled", "customers enrolled", page.total),
             program_choices=page.choices,
             has_next=page.next_cursor is not None,
             has_previous=len(self._page_starts) > 1,

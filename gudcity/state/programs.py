@@ -50,6 +50,8 @@ class ProgramLine:
     # "10 points per scan", "1 stamp per scan".
     per_scan: str
     cooldown_minutes: int
+    # "once every 5 min" ("" with no cooldown).
+    cooldown: str
     is_active: bool
     rewards: list[RewardLine] = field(default_factory=list)
 
@@ -58,6 +60,9 @@ _PER_SCAN = {
     ProgramKind.POINTS: NP_("{count} point per scan", "{count} points per scan"),
     ProgramKind.STAMPS: NP_("{count} stamp per scan", "{count} stamps per scan"),
 }
+
+
+_COOLDOWN = NP_("once every {count} min", "once every {count} min")
 
 
 def read_programs(
@@ -74,6 +79,7 @@ def read_programs(
             points_per_scan=p.points_per_scan,
             per_scan=tr.message(Message.plural_of(_PER_SCAN[p.kind], p.points_per_scan)),
             cooldown_minutes=p.scan_cooldown_seconds // 60,
+            cooldown=tr.message(Message.plural_of(_COOLDOWN, p.scan_cooldown_seconds // 60)),
             is_active=p.is_active,
             rewards=[RewardLine(r.id, r.name, r.cost, r.is_active) for r in ladders[p.id]],
         )
