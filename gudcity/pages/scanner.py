@@ -23,12 +23,13 @@ NO_SCAN_ACCESS = N_("Your account may not scan here: the owner can give you the 
 
 def _photo_scan() -> rx.Component:
     limit = get_settings().max_upload_bytes
+    megabytes = f"{limit / (1024 * 1024):g}"
     return rx.upload(
         rx.vstack(
             rx.icon(tag="camera", size=28),
             rx.text(t("Take or choose a photo of the customer's QR code"), weight="medium"),
             rx.text(
-                t("JPEG, PNG or WebP, up to {size} MB", size=f"{limit / (1024 * 1024):g}"),
+                t("JPEG, PNG or WebP, up to {size} MB", size=megabytes),
                 size="1",
                 color_scheme="gray",
             ),

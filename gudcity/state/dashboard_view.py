@@ -107,7 +107,8 @@ def change_label(kpi: Kpi, tr: Translator) -> str:
     if difference == 0:
         return tr.gettext("no change")
     if kpi.is_rate:
-        return tr.gettext("{change} pts", change=f"{difference:+d}")
+        signed = f"{difference:+d}"
+        return tr.gettext("{change} pts", change=signed)
     percent = kpi.change_percent
     if percent is None:
         return tr.gettext("new")
