@@ -31,9 +31,9 @@ from gudcity.state.timefmt import ago
 VISIT_KINDS = {
     "scan": N_("Scan"),
     "award": N_("Award"),
-    "delivery": N_("Reward delivered"),
-    "deduct": N_("Deduction"),
-    "enroll": N_("Enrolled"),
+    "delivery": N_("Delivery"),
+    "deduct": N_("Deduct"),
+    "enroll": N_("Enroll"),
 }
 
 
