@@ -9,7 +9,6 @@ from gudcity.i18n.catalogue import translator
 from gudcity.models import ProgramKind
 from gudcity.state.dashboard_view import change_label, kpi_tiles, range_label
 
-
 ENGLISH = translator("en")
 
 
