@@ -156,30 +156,35 @@ def _outcome() -> rx.Component:
     )
 
 
+def _customer_shown() -> rx.Component:
+    """The customer on screen: name, status in the chosen program, balance."""
+    return rx.vstack(
+        rx.hstack(
+            rx.icon(tag="user-round", size=20),
+            rx.text(ScannerState.customer_name, weight="bold", size="5"),
+            rx.badge(ScannerState.customer_status, size="2"),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            ScannerState.customer_balance != "",
+            rx.text(
+                t("Balance:"),
+                " ",
+                rx.text.strong(ScannerState.customer_balance),
+                size="3",
+            ),
+        ),
+        spacing="2",
+    )
+
+
 def _scan_result() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.cond(
                 ScannerState.has_customer,
-                rx.vstack(
-                    rx.hstack(
-                        rx.icon(tag="user-round", size=20),
-                        rx.text(ScannerState.customer_name, weight="bold", size="5"),
-                        rx.badge(ScannerState.customer_status, size="2"),
-                        align="center",
-                        wrap="wrap",
-                    ),
-                    rx.cond(
-                        ScannerState.customer_balance != "",
-                        rx.text(
-                            t("Balance:"),
-                            " ",
-                            rx.text.strong(ScannerState.customer_balance),
-                            size="3",
-                        ),
-                    ),
-                    spacing="2",
-                ),
+                _customer_shown(),
                 empty_state(
                     "scan-line", N_("No customer yet"), N_("Scan a QR code or type a card number.")
                 ),
