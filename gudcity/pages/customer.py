@@ -11,6 +11,7 @@ from gudcity.components.show_older import show_older_button
 from gudcity.i18n.catalogue import N_
 from gudcity.state.customer import BalanceLine, CustomerState, VisitLine
 from gudcity.state.history_pages import HistoryLine
+from gudcity.styles import MIRRORED_IN_RTL
 
 ROUTE = routes.CUSTOMER
 TITLE = N_("Customer · GudCity")
@@ -18,7 +19,11 @@ TITLE = N_("Customer · GudCity")
 
 def _back() -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon(tag="arrow-left", size=16), rx.text(t("All customers")), align="center"),
+        rx.hstack(
+            rx.icon(tag="arrow-left", size=16, style=MIRRORED_IN_RTL),
+            rx.text(t("All customers")),
+            align="center",
+        ),
         href=routes.CUSTOMERS,
         size="2",
     )

@@ -10,7 +10,7 @@ from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.i18n.catalogue import N_
 from gudcity.state.business import ProgramChoice
 from gudcity.state.customers import ALL_PROGRAMS, CustomerLine, CustomersState
-from gudcity.styles import LABEL_STYLE
+from gudcity.styles import LABEL_STYLE, MIRRORED_IN_RTL
 
 ROUTE = routes.CUSTOMERS
 TITLE = N_("Customers · GudCity")
@@ -162,7 +162,7 @@ def _no_rows() -> rx.Component:
 def _pager() -> rx.Component:
     return rx.hstack(
         rx.button(
-            rx.icon(tag="chevron-left", size=16),
+            rx.icon(tag="chevron-left", size=16, style=MIRRORED_IN_RTL),
             t("Previous"),
             variant="soft",
             disabled=~CustomersState.has_previous,
@@ -170,7 +170,7 @@ def _pager() -> rx.Component:
         ),
         rx.button(
             t("Next"),
-            rx.icon(tag="chevron-right", size=16),
+            rx.icon(tag="chevron-right", size=16, style=MIRRORED_IN_RTL),
             variant="soft",
             disabled=~CustomersState.has_next,
             on_click=CustomersState.next_page,

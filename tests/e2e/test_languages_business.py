@@ -1,6 +1,7 @@
 """The business pages in French and Arabic, in real Chromium: the scanner and the
 dashboard switch language live (their fixed words and the words the server made), Arabic
-lays them out right to left, and a 390 px phone does not scroll sideways."""
+lays them out right to left (an arrow along the text mirrored), and a 390 px phone does
+not scroll sideways."""
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -51,6 +52,14 @@ def test_the_scanner_and_the_dashboard_switch_language_live(new_page, make):
     expect(result).to_contain_text("تم منح +7 نقاط.")
     expect(result).to_contain_text("مسجَّل")
     expect(result).to_contain_text("Bob Stone")  # a name stays as it was written
+    assert_no_sideways_scroll(page)
+
+    page.get_by_role("link", name="العملاء").click()
+    page.wait_for_url(at("/business/customers"))
+    expect(page.locator("#customer-total")).to_have_text("1")
+    expect(page.get_by_text("عميل مسجَّل")).to_be_visible()
+    previous = page.get_by_role("button", name="السابق").locator("svg")
+    assert previous.evaluate("e => getComputedStyle(e).transform") == "matrix(-1, 0, 0, 1, 0, 0)"
     assert_no_sideways_scroll(page)
 
     page.get_by_role("link", name="لوحة المتابعة").click()
