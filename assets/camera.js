@@ -14,20 +14,22 @@ window.gudcityCamera = (() => {
 
   const video = () => document.getElementById("scan-camera");
 
+  // Why the camera did not start, as a reason the server words in the tab's language
+  // (gudcity/state/camera.py, CAMERA_ERRORS).
   const explain = (error) => {
     switch (error && error.name) {
       case "NotAllowedError":
       case "SecurityError":
-        return "Camera access was denied. Allow the camera for this site in the browser's settings, or upload a photo or type the card number.";
+        return "denied";
       case "NotFoundError":
       case "OverconstrainedError":
-        return "No camera was found on this device. Upload a photo or type the card number.";
+        return "not-found";
       case "NotReadableError":
-        return "The camera is busy in another app. Close that app and try again.";
+        return "busy";
       case "Unsupported":
-        return "This browser cannot use the camera here. Upload a photo or type the card number.";
+        return "unsupported";
       default:
-        return "The camera could not start. Upload a photo or type the card number.";
+        return "failed";
     }
   };
 

@@ -12,3 +12,6 @@ NATIVE_SELECT_STYLE = {
     "fontSize": "16px",
     "background": "var(--color-surface)",
 }
+
+# An icon that points along the line of text (back, previous, next): mirrored right to left.
+MIRRORED_IN_RTL = {"[dir=rtl] &": {"transform": "scaleX(-1)"}}

@@ -2,8 +2,13 @@
 
 import reflex as rx
 
+from gudcity.components.i18n import t
 from gudcity.state.business import BusinessState
 from gudcity.state.business_feed import BusinessNotice
+
+# Colours (not words): an unread notice's dot, and the count's badge.
+UNREAD_DOT, NO_DOT = "var(--accent-9)", "transparent"
+UNREAD_COLOUR, READ_COLOUR = "red", "gray"
 
 
 def _notice(notice: BusinessNotice) -> rx.Component:
@@ -13,7 +18,7 @@ def _notice(notice: BusinessNotice) -> rx.Component:
             height="8px",
             min_width="8px",
             border_radius="50%",
-            background=rx.cond(notice.unread, "var(--accent-9)", "transparent"),
+            background=rx.cond(notice.unread, UNREAD_DOT, NO_DOT),
             margin_top="6px",
         ),
         rx.text(notice.message, size="2", flex="1"),
@@ -30,18 +35,18 @@ def business_notifications(state: type[BusinessState]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading("Notifications", size="4", as_="h2"),
+                rx.heading(t("Notifications"), size="4", as_="h2"),
                 rx.badge(
                     state.business_unread_badge,
                     id="business-unread-count",
-                    color_scheme=rx.cond(state.business_unread > 0, "red", "gray"),
-                    aria_label="Unread notifications",
+                    color_scheme=rx.cond(state.business_unread > 0, UNREAD_COLOUR, READ_COLOUR),
+                    aria_label=t("Unread notifications"),
                 ),
                 rx.spacer(),
                 rx.cond(
                     state.business_unread > 0,
                     rx.button(
-                        "Mark all read",
+                        t("Mark all read"),
                         on_click=state.mark_notifications_read,
                         variant="ghost",
                         size="1",
@@ -54,7 +59,7 @@ def business_notifications(state: type[BusinessState]) -> rx.Component:
                 state.business_notices.length() > 0,
                 rx.vstack(rx.foreach(state.business_notices, _notice), spacing="2", width="100%"),
                 rx.text(
-                    "Nothing yet: customers' answers, redemptions and new members appear here.",
+                    t("Nothing yet: customers' answers, redemptions and new members appear here."),
                     size="2",
                     color_scheme="gray",
                 ),

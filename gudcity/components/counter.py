@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity.components.code_badge import state_badge
+from gudcity.components.i18n import t
 from gudcity.components.layout import labelled_input
 from gudcity.components.local_time import local_date_time, local_time
 from gudcity.state.counter import CounterState
@@ -22,7 +23,7 @@ def _code_form() -> rx.Component:
                 ),
                 flex="1",
             ),
-            rx.button("Check code", type="submit", size="3", loading=CounterState.code_busy),
+            rx.button(t("Check code"), type="submit", size="3", loading=CounterState.code_busy),
             align="end",
             width="100%",
         ),
@@ -38,11 +39,10 @@ def _delivery() -> rx.Component:
         rx.cond(
             CounterState.code_delivered_at != "",
             rx.text(
-                "Delivered",
                 rx.cond(
                     CounterState.code_delivered_by != "",
-                    " by " + CounterState.code_delivered_by,
-                    "",
+                    t("Delivered by {name}", name=CounterState.code_delivered_by),
+                    t("Delivered"),
                 ),
                 " · ",
                 local_date_time(CounterState.code_delivered_at),
@@ -51,13 +51,15 @@ def _delivery() -> rx.Component:
         ),
         rx.cond(
             CounterState.code_waiting,
-            rx.text("Valid until ", local_time(CounterState.code_expires_at), size="2"),
+            rx.text(
+                t("Valid until {time}", time=local_time(CounterState.code_expires_at)), size="2"
+            ),
         ),
         rx.cond(
             CounterState.code_waiting & CounterState.can_scan,
             rx.button(
-                rx.icon("hand-helping"),
-                "Mark as delivered",
+                rx.icon(tag="hand-helping"),
+                t("Mark as delivered"),
                 size="3",
                 on_click=CounterState.deliver,
                 loading=CounterState.code_busy,
@@ -71,14 +73,21 @@ def _delivery() -> rx.Component:
 def _shown_code() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.icon("gift", size=20),
+            rx.icon(tag="gift", size=20),
             rx.text(CounterState.code_reward, weight="bold", size="5"),
             state_badge(CounterState.code_state),
             align="center",
             wrap="wrap",
         ),
-        rx.text("Customer: ", rx.text.strong(CounterState.code_customer), size="3"),
-        rx.text(CounterState.code_program, " · code ", rx.code(CounterState.code_value), size="2"),
+        rx.text(t("Customer:"), " ", rx.text.strong(CounterState.code_customer), size="3"),
+        rx.text(
+            CounterState.code_program,
+            " · ",
+            t("code"),
+            " ",
+            rx.code(CounterState.code_value),
+            size="2",
+        ),
         _delivery(),
         spacing="2",
         width="100%",
@@ -110,14 +119,14 @@ def reward_counter() -> rx.Component:
     """The card the scanner page shows: the code form and #redemption-result."""
     return rx.card(
         rx.vstack(
-            rx.heading("Rewards at the counter", size="4", as_="h2"),
+            rx.heading(t("Rewards at the counter"), size="4", as_="h2"),
             _code_form(),
             rx.vstack(
                 rx.cond(
                     CounterState.code_shown,
                     _shown_code(),
                     rx.text(
-                        "Type the code the customer shows, or scan its QR code above.",
+                        t("Type the code the customer shows, or scan its QR code above."),
                         size="2",
                         color_scheme="gray",
                     ),

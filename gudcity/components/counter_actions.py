@@ -7,6 +7,7 @@ buttons the user's permissions forbid are absent.
 
 import reflex as rx
 
+from gudcity.components.i18n import t
 from gudcity.components.layout import labelled_input
 from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
@@ -14,7 +15,7 @@ from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 def program_chooser(state) -> rx.Component:
     """Label "Program" on the chooser of the programs the page offers."""
     return rx.vstack(
-        rx.el.label("Program", html_for="program", style=LABEL_STYLE),
+        rx.el.label(t("Program"), html_for="program", style=LABEL_STYLE),
         rx.el.select(
             rx.foreach(state.programs, lambda p: rx.el.option(p.label, value=p.program_id)),
             id="program",
@@ -45,7 +46,7 @@ def _points(state, enrolled) -> list[rx.Component]:
         rx.cond(
             state.can_award,
             rx.button(
-                "Award points",
+                t("Award points"),
                 on_click=state.award(state.action_key),
                 disabled=~enrolled | state.busy,
             ),
@@ -53,7 +54,7 @@ def _points(state, enrolled) -> list[rx.Component]:
         rx.cond(
             state.can_deduct,
             rx.button(
-                "Deduct points",
+                t("Deduct points"),
                 on_click=state.deduct(state.action_key),
                 variant="soft",
                 color_scheme="orange",
@@ -73,7 +74,7 @@ def counter_buttons(state, *, enrolled, ready) -> rx.Component:
         rx.cond(
             state.can_scan,
             rx.button(
-                "Enroll",
+                t("Enroll"),
                 on_click=state.enroll(state.action_key),
                 variant="outline",
                 disabled=enrolled | state.busy | ~ready,

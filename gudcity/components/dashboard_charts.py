@@ -9,6 +9,9 @@ from collections.abc import Sequence
 
 import reflex as rx
 
+from gudcity.components.i18n import t
+
+# Headers, series' names and titles are msgids.
 # (the column's header, the row's key); the first column names the row.
 Columns = Sequence[tuple[str, str]]
 # (the row's key, the series' name in the legend and tooltip, its colour).
@@ -35,8 +38,8 @@ def figure_table(columns: Columns, rows: rx.Var[list[dict]]) -> rx.Component:
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    rx.table.column_header_cell(columns[0][0]),
-                    *(rx.table.column_header_cell(h, text_align="right") for h, _ in figures),
+                    rx.table.column_header_cell(t(columns[0][0])),
+                    *(rx.table.column_header_cell(t(h), text_align="right") for h, _ in figures),
                 )
             ),
             rx.table.body(rx.foreach(rows, row)),
@@ -53,7 +56,7 @@ def figure_table(columns: Columns, rows: rx.Var[list[dict]]) -> rx.Component:
 def _bars(series: Series, stack: str | None = None) -> list[rx.Component]:
     return [
         rx.recharts.bar(
-            data_key=key, name=name, fill=colour, stack_id=stack, is_animation_active=False
+            data_key=key, name=t(name), fill=colour, stack_id=stack, is_animation_active=False
         )
         for key, name, colour in series
     ]
@@ -97,10 +100,10 @@ def chart_card(
     disclosure); screen readers skip the drawing and read the table."""
     return rx.card(
         rx.vstack(
-            rx.heading(title, size="4", as_="h2"),
+            rx.heading(t(title), size="4", as_="h2"),
             rx.box(chart, id=chart_id, aria_hidden="true", width="100%", min_width="0"),
             rx.el.details(
-                rx.el.summary("Show as table", cursor="pointer", font_size="14px"),
+                rx.el.summary(t("Show as table"), cursor="pointer", font_size="14px"),
                 table,
                 width="100%",
             ),

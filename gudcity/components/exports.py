@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.i18n import t
 
 
 def export_buttons(
@@ -13,14 +14,14 @@ def export_buttons(
     passes addresses narrowed to its period (`?since=...&until=...`)."""
     return rx.flex(
         rx.button(
-            rx.icon("download", size=16),
-            "Export customers (CSV)",
+            rx.icon(tag="download", size=16),
+            t("Export customers (CSV)"),
             on_click=rx.download(url=customers_url, filename="customers.csv"),
             variant="soft",
         ),
         rx.button(
-            rx.icon("download", size=16),
-            "Export ledger (CSV)",
+            rx.icon(tag="download", size=16),
+            t("Export ledger (CSV)"),
             on_click=rx.download(url=ledger_url, filename="ledger.csv"),
             variant="soft",
         ),

@@ -1,21 +1,22 @@
 """The words of the back office: what a staff action was, a ledger row's signed amount."""
 
 from gudcity.domain.labels import signed_amount, unit
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models.enums import ProgramKind, StaffActionKind
 
 STAFF_ACTION_LABELS = {
-    StaffActionKind.SCAN: "Scan",
-    StaffActionKind.AWARD: "Award",
-    StaffActionKind.DEDUCTION_REQUEST: "Deduction request",
-    StaffActionKind.ENROLLMENT_REQUEST: "Invitation",
-    StaffActionKind.DELIVERY: "Reward delivered",
+    StaffActionKind.SCAN: N_("Scan"),
+    StaffActionKind.AWARD: N_("Award"),
+    StaffActionKind.DEDUCTION_REQUEST: N_("Deduction request"),
+    StaffActionKind.ENROLLMENT_REQUEST: N_("Invitation"),
+    StaffActionKind.DELIVERY: N_("Reward delivered"),
 }
 
 # A scan's outcome (the scan log's words, stored as the action's detail), as the log reads.
 SCAN_RESULT_LABELS = {
-    "AWARDED": "points awarded",
-    "COOLDOWN": "no points (cooldown)",
-    "ENROLLMENT_REQUESTED": "invited to join",
+    "AWARDED": N_("points awarded"),
+    "COOLDOWN": N_("no points (cooldown)"),
+    "ENROLLMENT_REQUESTED": N_("invited to join"),
 }
 
 
@@ -24,9 +25,13 @@ def signed_amount_label(kind: ProgramKind, amount: int) -> str:
     return f"{signed_amount(amount)} {unit(kind, abs(amount))}"
 
 
-def staff_action_label(kind: StaffActionKind, detail: str) -> str:
+_WITH_RESULT = N_("{action} · {result}")
+
+
+def staff_action_label(kind: StaffActionKind, detail: str) -> Message:
     """`Award`, `Scan · points awarded`: the action, and for a scan what came of it."""
-    label = STAFF_ACTION_LABELS.get(kind, kind.value.replace("_", " ").capitalize())
-    if kind == StaffActionKind.SCAN and detail:
-        return f"{label} · {SCAN_RESULT_LABELS.get(detail, detail.lower().replace('_', ' '))}"
-    return label
+    label = Message(STAFF_ACTION_LABELS[kind])
+    result = SCAN_RESULT_LABELS.get(detail) if kind == StaffActionKind.SCAN else None
+    if result is None:
+        return label
+    return Message(_WITH_RESULT, {"action": label, "result": Message(result)})

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import amount_message
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models.enums import ApprovalKind, ApprovalStatus, ProgramKind
 
 
@@ -28,21 +29,32 @@ def is_good_news(facts: AnswerFacts) -> bool:
     return facts.status == ApprovalStatus.APPROVED and not facts.expired
 
 
-def answer_message(facts: AnswerFacts) -> str:
+_EXPIRED_DEDUCTION = N_("{name} did not answer in time: the request to deduct {amount} expired.")
+_EXPIRED_INVITATION = N_("{name} did not answer in time: the request to join {program} expired.")
+_WAITING = N_("Waiting for {name} to answer.")
+_APPROVED = N_("{name} approved: {amount} taken off their card.")
+_ACCEPTED = N_("{name} accepted the invitation: enrolled in {program}.")
+_ACCEPTED_WITH_BONUS = N_(
+    "{name} accepted the invitation: enrolled in {program}, with +{amount} for this visit."
+)
+_DECLINED_DEDUCTION = N_("{name} declined the deduction of {amount}: the balance is unchanged.")
+_DECLINED_INVITATION = N_("{name} declined the invitation to {program}.")
+
+
+def answer_message(facts: AnswerFacts) -> Message:
     """`Alice approved: 10 points taken off their card.`, `Alice declined the invitation ...`."""
-    who, program = facts.customer_name, facts.program_name
-    amount = amount_label(facts.program_kind, facts.points)
+    args = {
+        "name": facts.customer_name,
+        "program": facts.program_name,
+        "amount": amount_message(facts.program_kind, facts.points),
+    }
     deduction = facts.kind == ApprovalKind.POINTS_DEDUCTION
     if facts.expired or facts.status == ApprovalStatus.EXPIRED:
-        asked = f"deduct {amount}" if deduction else f"join {program}"
-        return f"{who} did not answer in time: the request to {asked} expired."
+        return Message(_EXPIRED_DEDUCTION if deduction else _EXPIRED_INVITATION, args)
     if facts.status == ApprovalStatus.PENDING:
-        return f"Waiting for {who} to answer."
+        return Message(_WAITING, args)
     if facts.status == ApprovalStatus.APPROVED:
         if deduction:
-            return f"{who} approved: {amount} taken off their card."
-        bonus = f", with +{amount} for this visit" if facts.points > 0 else ""
-        return f"{who} accepted the invitation: enrolled in {program}{bonus}."
-    if deduction:
-        return f"{who} declined the deduction of {amount}: the balance is unchanged."
-    return f"{who} declined the invitation to {program}."
+            return Message(_APPROVED, args)
+        return Message(_ACCEPTED_WITH_BONUS if facts.points > 0 else _ACCEPTED, args)
+    return Message(_DECLINED_DEDUCTION if deduction else _DECLINED_INVITATION, args)

@@ -3,7 +3,8 @@
 import hashlib
 from enum import StrEnum
 
-from gudcity.domain.labels import amount_label, unit, wait_label
+from gudcity.domain.labels import wait_message
+from gudcity.i18n.catalogue import N_, NP_, Message
 from gudcity.models.enums import ProgramKind
 
 
@@ -35,21 +36,36 @@ def scan_invitation_key(scan_key: str) -> str:
     return step_key("scan-enroll", scan_key)
 
 
-INVITED = "Not enrolled yet: an invitation was sent to the customer."
+INVITED = N_("Not enrolled yet: an invitation was sent to the customer.")
+SCANNED = N_("Scanned.")
+_AWARDED = {
+    ProgramKind.POINTS: NP_("+{count} point awarded.", "+{count} points awarded."),
+    ProgramKind.STAMPS: NP_("+{count} stamp awarded.", "+{count} stamps awarded."),
+}
+# Within the cooldown: how long until the next award ({wait}), or not known.
+_COOLDOWN_WAIT = {
+    ProgramKind.POINTS: N_("Scanned. No points this time: next scan award in {wait}."),
+    ProgramKind.STAMPS: N_("Scanned. No stamps this time: next scan award in {wait}."),
+}
+_COOLDOWN = {
+    ProgramKind.POINTS: N_("Scanned. No points this time: next scan award once the cooldown ends."),
+    ProgramKind.STAMPS: N_("Scanned. No stamps this time: next scan award once the cooldown ends."),
+}
 
 
 def scan_outcome_message(
     outcome: str, kind: ProgramKind, awarded: int | None, wait_seconds: int = 0
-) -> str:
+) -> Message:
     """What the counter reads after a scan: what it gave, or why nothing.
 
     `wait_seconds`: for a scan within the cooldown, how long until the next award.
     """
     if outcome == ScanOutcome.AWARDED and awarded is not None:
-        return f"+{amount_label(kind, awarded)} awarded."
+        return Message.plural_of(_AWARDED[kind], awarded)
     if outcome == ScanOutcome.ENROLLMENT_REQUESTED:
-        return INVITED
+        return Message(INVITED)
     if outcome == ScanOutcome.COOLDOWN:
-        when = f"in {wait_label(wait_seconds)}" if wait_seconds > 0 else "once the cooldown ends"
-        return f"Scanned. No {unit(kind)} this time: next scan award {when}."
-    return "Scanned."
+        if wait_seconds > 0:
+            return Message(_COOLDOWN_WAIT[kind], {"wait": wait_message(wait_seconds)})
+        return Message(_COOLDOWN[kind])
+    return Message(SCANNED)

@@ -6,7 +6,14 @@ Times are stored in UTC; a business's times read in its own zone.
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time, format_timedelta, get_datetime_format
+from babel.dates import (
+    format_date,
+    format_interval,
+    format_skeleton,
+    format_time,
+    format_timedelta,
+    get_datetime_format,
+)
 
 from gudcity.i18n.languages import locale_of
 
@@ -30,6 +37,18 @@ def time_ago(moment: datetime, language: str, now: datetime, just_now: str) -> s
 def day(value: date, language: str) -> str:
     """`2 Dec 2026`, `2 déc. 2026`."""
     return format_date(value, format="medium", locale=locale_of(language))
+
+
+def short_day(value: date, language: str) -> str:
+    """`Dec 2`, `2 déc.`: a day of a chart's axis, its year said elsewhere."""
+    return format_skeleton("MMMd", value, locale=locale_of(language))
+
+
+def day_range(start: date, end: date, language: str) -> str:
+    """`Nov 3 - Dec 2, 2026` (CLDR's interval, with an en dash); one day: `Dec 2, 2026`."""
+    if start == end:
+        return day(end, language)
+    return format_interval(start, end, "yMMMd", locale=locale_of(language))
 
 
 def date_and_time(moment: datetime, language: str, zone: str = "UTC") -> str:

@@ -4,13 +4,15 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
+from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.components.show_older import show_older_button
+from gudcity.i18n.catalogue import N_
 from gudcity.state.activity import EVERYONE, ActivityLine, ActivityState, StaffChoice
 from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
 ROUTE = routes.ACTIVITY
-TITLE = "Activity · GudCity"
+TITLE = N_("Activity · GudCity")
 
 
 def _staff_option(choice: StaffChoice) -> rx.Component:
@@ -19,7 +21,7 @@ def _staff_option(choice: StaffChoice) -> rx.Component:
 
 def _staff_filter() -> rx.Component:
     return rx.vstack(
-        rx.el.label("Staff member", html_for="staff-filter", style=LABEL_STYLE),
+        rx.el.label(t("Staff member"), html_for="staff-filter", style=LABEL_STYLE),
         rx.el.select(
             rx.foreach(ActivityState.staff_choices, _staff_option),
             id="staff-filter",
@@ -46,7 +48,7 @@ def _day_filter() -> rx.Component:
         ),
         rx.cond(
             ActivityState.day != "",
-            rx.button("All days", variant="soft", size="3", on_click=ActivityState.set_day("")),
+            rx.button(t("All days"), variant="soft", size="3", on_click=ActivityState.set_day("")),
         ),
         align="end",
         width="100%",
@@ -95,14 +97,14 @@ def _table() -> rx.Component:
             rx.table.header(
                 rx.table.row(
                     *(
-                        rx.table.column_header_cell(name)
+                        rx.table.column_header_cell(t(name))
                         for name in (
-                            "When",
-                            "Staff member",
-                            "Action",
-                            "Customer",
-                            "Amount",
-                            "Program",
+                            N_("When"),
+                            N_("Staff member"),
+                            N_("Action"),
+                            N_("Customer"),
+                            N_("Amount"),
+                            N_("Program"),
                         )
                     )
                 )
@@ -119,8 +121,8 @@ def _table() -> rx.Component:
 def _no_rows() -> rx.Component:
     return rx.cond(
         (ActivityState.staff_filter != EVERYONE) | (ActivityState.day != ""),
-        empty_state("search-x", "Nothing matches", "Try another staff member or day."),
-        empty_state("activity", "No activity yet", "Scans, awards and requests show here."),
+        empty_state("search-x", N_("Nothing matches"), N_("Try another staff member or day.")),
+        empty_state("activity", N_("No activity yet"), N_("Scans, awards and requests show here.")),
     )
 
 
@@ -157,5 +159,5 @@ def activity() -> rx.Component:
         _filters(),
         rx.box(_log(), id="activity", aria_live="polite", width="100%"),
         business_notifications(ActivityState),
-        title="Activity",
+        title=N_("Activity"),
     )

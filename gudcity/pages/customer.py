@@ -5,18 +5,25 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.counter_actions import counter_buttons, program_chooser
+from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, page_frame
 from gudcity.components.show_older import show_older_button
+from gudcity.i18n.catalogue import N_
 from gudcity.state.customer import BalanceLine, CustomerState, VisitLine
 from gudcity.state.history_pages import HistoryLine
+from gudcity.styles import MIRRORED_IN_RTL
 
 ROUTE = routes.CUSTOMER
-TITLE = "Customer · GudCity"
+TITLE = N_("Customer · GudCity")
 
 
 def _back() -> rx.Component:
     return rx.link(
-        rx.hstack(rx.icon("arrow-left", size=16), rx.text("All customers"), align="center"),
+        rx.hstack(
+            rx.icon(tag="arrow-left", size=16, style=MIRRORED_IN_RTL),
+            rx.text(t("All customers")),
+            align="center",
+        ),
         href=routes.CUSTOMERS,
         size="2",
     )
@@ -46,15 +53,16 @@ def _summary() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(CustomerState.customer_email, size="2", color_scheme="gray"),
-            rx.text("GudCity number ", rx.code(CustomerState.card_number), size="2"),
-            rx.heading("Balances", size="3", as_="h2"),
+            rx.text(t("GudCity number"), " ", rx.code(CustomerState.card_number), size="2"),
+            rx.heading(t("Balances"), size="3", as_="h2"),
             rx.cond(
                 CustomerState.balances.length() > 0,
                 rx.vstack(rx.foreach(CustomerState.balances, _balance), width="100%"),
-                rx.text("Not enrolled in a program.", size="2", color_scheme="gray"),
+                rx.text(t("Not enrolled in a program."), size="2", color_scheme="gray"),
             ),
             rx.heading(
-                "Visits ",
+                t("Visits"),
+                " ",
                 rx.badge(CustomerState.visit_count, id="visit-count"),
                 size="3",
                 as_="h2",
@@ -83,7 +91,7 @@ def _program_chooser() -> rx.Component:
 def _actions() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("At the counter", size="3", as_="h2"),
+            rx.heading(t("At the counter"), size="3", as_="h2"),
             _program_chooser(),
             counter_buttons(
                 CustomerState,
@@ -126,8 +134,8 @@ def _history_table() -> rx.Component:
             rx.table.header(
                 rx.table.row(
                     *(
-                        rx.table.column_header_cell(name)
-                        for name in ("Date", "Kind", "Amount", "By", "Program")
+                        rx.table.column_header_cell(t(name))
+                        for name in (N_("Date"), N_("Kind"), N_("Amount"), N_("By"), N_("Program"))
                     )
                 )
             ),
@@ -142,7 +150,7 @@ def _history_table() -> rx.Component:
 
 def _history() -> rx.Component:
     return rx.vstack(
-        rx.heading("History", size="4", as_="h2"),
+        rx.heading(t("History"), size="4", as_="h2"),
         rx.cond(
             CustomerState.history.length() > 0,
             rx.vstack(
@@ -152,7 +160,7 @@ def _history() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            empty_state("history", "No history yet", "Points earned and spent show here."),
+            empty_state("history", N_("No history yet"), N_("Points earned and spent show here.")),
         ),
         id="customer-history",
         spacing="3",
@@ -198,5 +206,7 @@ def customer() -> rx.Component:
         _back(),
         _customer(),
         business_notifications(CustomerState),
-        title=rx.cond(CustomerState.customer_name != "", CustomerState.customer_name, "Customer"),
+        title=rx.cond(
+            CustomerState.customer_name != "", CustomerState.customer_name, t("Customer")
+        ),
     )

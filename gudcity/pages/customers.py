@@ -5,13 +5,15 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.exports import export_buttons
+from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.i18n.catalogue import N_
 from gudcity.state.business import ProgramChoice
 from gudcity.state.customers import ALL_PROGRAMS, CustomerLine, CustomersState
-from gudcity.styles import LABEL_STYLE
+from gudcity.styles import LABEL_STYLE, MIRRORED_IN_RTL
 
 ROUTE = routes.CUSTOMERS
-TITLE = "Customers · GudCity"
+TITLE = N_("Customers · GudCity")
 
 
 def _search_box() -> rx.Component:
@@ -19,7 +21,7 @@ def _search_box() -> rx.Component:
         "Search customers",
         "customer-search",
         type="search",
-        placeholder="Name, email or card number",
+        placeholder=t("Name, email or card number"),
         value=CustomersState.search,
         on_change=CustomersState.set_search,
         debounce_timeout=300,
@@ -32,7 +34,7 @@ def _program_choice(choice: ProgramChoice) -> rx.Component:
 
 def _program_filter() -> rx.Component:
     return rx.vstack(
-        rx.el.label("Program", html_for="program-filter", style=LABEL_STYLE),
+        rx.el.label(t("Program"), html_for="program-filter", style=LABEL_STYLE),
         rx.select.root(
             rx.select.trigger(id="program-filter", width="100%"),
             rx.select.content(rx.foreach(CustomersState.program_choices, _program_choice)),
@@ -58,8 +60,8 @@ def _filters() -> rx.Component:
 def _total() -> rx.Component:
     return rx.text(
         rx.text.strong(CustomersState.total_customers, id="customer-total"),
-        rx.cond(CustomersState.total_customers == 1, " customer", " customers"),
-        " enrolled",
+        " ",
+        CustomersState.total_words,
         size="2",
         color_scheme="gray",
     )
@@ -75,10 +77,10 @@ _ON_PHONE_BLOCK = rx.breakpoints(initial="block", sm="table-cell")
 
 
 def _cell(*children, label: str, **props) -> rx.Component:
-    """A cell; on a phone a line of the customer's card, led by its column's name."""
+    """A cell; on a phone a line of the customer's card, led by its column's name (a msgid)."""
     return rx.table.cell(
         rx.text(
-            label,
+            t(label),
             size="1",
             color_scheme="gray",
             display=rx.breakpoints(initial="block", sm="none"),
@@ -103,9 +105,9 @@ def _customer_row(line: CustomerLine) -> rx.Component:
             padding=rx.breakpoints(initial="12px 12px 4px", sm="var(--table-cell-padding)"),
             box_shadow=rx.breakpoints(initial="none", sm="inset 0 -1px var(--gray-a5)"),
         ),
-        _cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1"), label="Balance"),
-        _cell(rx.badge(line.tier, variant="outline"), label="Tier"),
-        _cell(line.last_visit, label="Last visit", white_space="nowrap"),
+        _cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1"), label=N_("Balance")),
+        _cell(rx.badge(line.tier, variant="outline"), label=N_("Tier")),
+        _cell(line.last_visit, label=N_("Last visit"), white_space="nowrap"),
         data_testid="customer-row",
         align="center",
         display=rx.breakpoints(initial="block", sm="table-row"),
@@ -122,10 +124,10 @@ def _customer_table() -> rx.Component:
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    rx.table.column_header_cell("Customer"),
-                    rx.table.column_header_cell("Balance"),
-                    rx.table.column_header_cell("Tier"),
-                    rx.table.column_header_cell("Last visit"),
+                    rx.table.column_header_cell(t("Customer")),
+                    rx.table.column_header_cell(t("Balance")),
+                    rx.table.column_header_cell(t("Tier")),
+                    rx.table.column_header_cell(t("Last visit")),
                 ),
                 display=rx.breakpoints(initial="none", sm="table-header-group"),
             ),
@@ -148,23 +150,27 @@ def _skeletons() -> rx.Component:
 def _no_rows() -> rx.Component:
     return rx.cond(
         (CustomersState.search != "") | (CustomersState.program_filter != ALL_PROGRAMS),
-        empty_state("search-x", "No customers match", "Try another name, email or program."),
-        empty_state("users", "No customers yet", "Scan a customer's QR code to invite them."),
+        empty_state(
+            "search-x", N_("No customers match"), N_("Try another name, email or program.")
+        ),
+        empty_state(
+            "users", N_("No customers yet"), N_("Scan a customer's QR code to invite them.")
+        ),
     )
 
 
 def _pager() -> rx.Component:
     return rx.hstack(
         rx.button(
-            rx.icon("chevron-left", size=16),
-            "Previous",
+            rx.icon(tag="chevron-left", size=16, style=MIRRORED_IN_RTL),
+            t("Previous"),
             variant="soft",
             disabled=~CustomersState.has_previous,
             on_click=CustomersState.previous_page,
         ),
         rx.button(
-            "Next",
-            rx.icon("chevron-right", size=16),
+            t("Next"),
+            rx.icon(tag="chevron-right", size=16, style=MIRRORED_IN_RTL),
             variant="soft",
             disabled=~CustomersState.has_next,
             on_click=CustomersState.next_page,
@@ -197,5 +203,5 @@ def customers() -> rx.Component:
         _filters(),
         rx.box(_customer_list(), id="customers", aria_live="polite", width="100%"),
         business_notifications(CustomersState),
-        title="Customers",
+        title=N_("Customers"),
     )

@@ -14,21 +14,27 @@ from gudcity.components.dashboard_charts import (
 )
 from gudcity.components.dashboard_kpis import kpi_grid
 from gudcity.components.exports import export_buttons
+from gudcity.components.i18n import t
 from gudcity.components.layout import alert, empty_state, labelled_input, page_frame
-from gudcity.state.dashboard import CUSTOM, PERIOD_CHOICES, DashboardState
+from gudcity.i18n.catalogue import N_
+from gudcity.state.dashboard import CUSTOM, DashboardState, PeriodChoice
 from gudcity.state.dashboard_view import CustomerFigure, LapsedLine
 from gudcity.styles import LABEL_STYLE, NATIVE_SELECT_STYLE
 
 ROUTE = routes.DASHBOARD
-TITLE = "Dashboard · GudCity"
+TITLE = N_("Dashboard · GudCity")
 S = DashboardState
+
+
+def _period_option(choice: PeriodChoice) -> rx.Component:
+    return rx.el.option(choice.label, value=choice.value)
 
 
 def _period_chooser() -> rx.Component:
     return rx.vstack(
-        rx.el.label("Period", html_for="period", style=LABEL_STYLE),
+        rx.el.label(t("Period"), html_for="period", style=LABEL_STYLE),
         rx.el.select(
-            *(rx.el.option(label, value=value) for value, label in PERIOD_CHOICES),
+            rx.foreach(S.period_options, _period_option),
             id="period",
             value=S.period_choice,
             on_change=S.set_period,
@@ -46,19 +52,19 @@ def _range_form() -> rx.Component:
         rx.flex(
             rx.box(
                 labelled_input(
-                    "From", "range_from", type="date", default_value=S.range_from, max=S.today
+                    N_("From"), "range_from", type="date", default_value=S.range_from, max=S.today
                 ),
                 flex="1",
                 min_width="150px",
             ),
             rx.box(
                 labelled_input(
-                    "To", "range_to", type="date", default_value=S.range_to, max=S.today
+                    N_("To"), "range_to", type="date", default_value=S.range_to, max=S.today
                 ),
                 flex="1",
                 min_width="150px",
             ),
-            rx.button("Show", type="submit", size="3"),
+            rx.button(t("Show"), type="submit", size="3"),
             align="end",
             spacing="3",
             wrap="wrap",
@@ -78,8 +84,14 @@ def _controls() -> rx.Component:
             _period_chooser(),
             rx.text(
                 rx.text.strong(S.period_label, id="period-shown"),
-                rx.cond(S.compared_label != "", " · changes against " + S.compared_label, ""),
-                rx.cond(S.time_zone != "", " · days in " + S.time_zone, ""),
+                rx.cond(
+                    S.compared_label != "",
+                    rx.text.span(" · ", t("changes against {period}", period=S.compared_label)),
+                ),
+                rx.cond(
+                    S.time_zone != "",
+                    rx.text.span(" · ", t("days in {zone}", zone=S.time_zone)),
+                ),
                 size="2",
                 color_scheme="gray",
             ),
@@ -94,38 +106,48 @@ def _controls() -> rx.Component:
     )
 
 
+# Each unit's chart: its title, its id, its rows.
+UNIT_CHARTS = (
+    (N_("Points issued and redeemed"), "chart-points", S.point_days),
+    (N_("Stamps issued and redeemed"), "chart-stamps", S.stamp_days),
+)
+
+
 def _day_charts() -> list[rx.Component]:
-    day = ("Day", "day")
+    day = (N_("Day"), "day")
     return [
         chart_card(
-            "Visits per day",
+            N_("Visits per day"),
             "chart-visits",
-            day_chart(S.visit_days, [("visits", "Visits", FIRST)]),
-            figure_table([day, ("Visits", "visits")], S.visit_days),
+            day_chart(S.visit_days, [("visits", N_("Visits"), FIRST)]),
+            figure_table([day, (N_("Visits"), "visits")], S.visit_days),
         ),
         chart_card(
-            "New and returning customers",
+            N_("New and returning customers"),
             "chart-new-returning",
             day_chart(
                 S.visit_days,
-                [("new", "New", SECOND), ("returning", "Returning", FIRST)],
+                [("new", N_("New"), SECOND), ("returning", N_("Returning"), FIRST)],
                 stacked=True,
             ),
-            figure_table([day, ("New", "new"), ("Returning", "returning")], S.visit_days),
+            figure_table([day, (N_("New"), "new"), (N_("Returning"), "returning")], S.visit_days),
         ),
         *(
             rx.cond(
                 rows.length() > 0,
                 chart_card(
-                    f"{word} issued and redeemed",
-                    f"chart-{word.lower()}",
+                    title,
+                    chart_id,
                     day_chart(
-                        rows, [("issued", "Issued", FIRST), ("redeemed", "Redeemed", SECOND)]
+                        rows,
+                        [("issued", N_("Issued"), FIRST), ("redeemed", N_("Redeemed"), SECOND)],
                     ),
-                    figure_table([day, ("Issued", "issued"), ("Redeemed", "redeemed")], rows),
+                    figure_table(
+                        [day, (N_("Issued"), "issued"), (N_("Redeemed"), "redeemed")], rows
+                    ),
                 ),
             )
-            for word, rows in (("Points", S.point_days), ("Stamps", S.stamp_days))
+            for title, chart_id, rows in UNIT_CHARTS
         ),
     ]
 
@@ -143,27 +165,34 @@ def _name_chart(title: str, chart_id: str, first: str, rows, series, more=()) ->
 def _name_charts() -> list[rx.Component]:
     return [
         _name_chart(
-            "Rewards by popularity",
+            N_("Rewards by popularity"),
             "chart-rewards",
-            "Reward",
+            N_("Reward"),
             S.rewards,
-            [("redeemed", "Redeemed", FIRST), ("delivered", "Delivered", SECOND)],
+            [("redeemed", N_("Redeemed"), FIRST), ("delivered", N_("Delivered"), SECOND)],
         ),
         _name_chart(
-            "By staff member",
+            N_("By staff member"),
             "chart-staff",
-            "Staff member",
+            N_("Staff member"),
             S.staff_figures,
-            [("awards", "Awards", FIRST)],
-            [("Points issued", "issued")],
+            [("awards", N_("Awards"), FIRST)],
+            [(N_("Points issued"), "issued")],
         ),
         _name_chart(
-            "By program",
+            N_("By program"),
             "chart-programs",
-            "Program",
+            N_("Program"),
             S.program_figures,
-            [("enrollments", "New enrollments", FIRST), ("rewards_redeemed", "Rewards", SECOND)],
-            [("Issued", "issued"), ("Redeemed", "redeemed"), ("Delivered", "rewards_delivered")],
+            [
+                ("enrollments", N_("New enrollments"), FIRST),
+                ("rewards_redeemed", N_("Rewards"), SECOND),
+            ],
+            [
+                (N_("Issued"), "issued"),
+                (N_("Redeemed"), "redeemed"),
+                (N_("Delivered"), "rewards_delivered"),
+            ],
         ),
     ]
 
@@ -197,21 +226,22 @@ def _lapsed_row(line: LapsedLine) -> rx.Component:
 
 
 def _list_card(title: str, hint: str, headers, rows, row, card_id: str, empty: str) -> rx.Component:
+    """`title`, `hint`, `headers` and `empty` are msgids."""
     return rx.card(
         rx.vstack(
-            rx.heading(title, size="4", as_="h2"),
-            rx.text(hint, size="2", color_scheme="gray"),
+            rx.heading(t(title), size="4", as_="h2"),
+            rx.text(t(hint), size="2", color_scheme="gray"),
             rx.cond(
                 rows.length() > 0,
                 rx.table.root(
                     rx.table.header(
-                        rx.table.row(*(rx.table.column_header_cell(h) for h in headers))
+                        rx.table.row(*(rx.table.column_header_cell(t(h)) for h in headers))
                     ),
                     rx.table.body(rx.foreach(rows, row)),
                     size="1",
                     width="100%",
                 ),
-                rx.text(empty, size="2"),
+                rx.text(t(empty), size="2"),
             ),
             spacing="2",
             width="100%",
@@ -225,22 +255,22 @@ def _list_card(title: str, hint: str, headers, rows, row, card_id: str, empty: s
 def _customer_lists() -> rx.Component:
     return rx.grid(
         _list_card(
-            "Top customers",
-            "Most visits ever; what they earned here ever.",
-            ("Customer", "Visits", "Earned"),
+            N_("Top customers"),
+            N_("Most visits ever; what they earned here ever."),
+            (N_("Customer"), N_("Visits"), N_("Earned")),
             S.top_customers,
             _customer_row,
             "top-customers",
-            "No visits yet.",
+            N_("No visits yet."),
         ),
         _list_card(
-            "Customers to win back",
-            "Came at least 3 times, not for 30 to 180 days.",
-            ("Customer", "Last visit", "Visits"),
+            N_("Customers to win back"),
+            N_("Came at least 3 times, not for 30 to 180 days."),
+            (N_("Customer"), N_("Last visit"), N_("Visits")),
             S.win_back,
             _lapsed_row,
             "win-back",
-            "Nobody has drifted away.",
+            N_("Nobody has drifted away."),
         ),
         columns=rx.breakpoints(initial="1", md="2"),
         spacing="4",
@@ -264,8 +294,8 @@ def _figures() -> rx.Component:
                     rx.vstack(_charts(), _customer_lists(), spacing="4", width="100%"),
                     empty_state(
                         "chart-no-axes-column",
-                        "No activity in this period yet",
-                        "Scans, awards and rewards show here as they happen.",
+                        N_("No activity in this period yet"),
+                        N_("Scans, awards and rewards show here as they happen."),
                     ),
                 ),
                 spacing="4",
@@ -281,5 +311,5 @@ def dashboard() -> rx.Component:
         rx.box(_figures(), id="dashboard", width="100%"),
         export_buttons(S.customers_export_url, S.ledger_export_url),
         business_notifications(S),
-        title="Dashboard",
+        title=N_("Dashboard"),
     )

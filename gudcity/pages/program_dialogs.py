@@ -5,12 +5,14 @@ the submit handler)."""
 import reflex as rx
 
 from gudcity.components.confirm import confirm_dialog
+from gudcity.components.i18n import t
+from gudcity.i18n.catalogue import N_
 from gudcity.state.programs import ARCHIVE, EDIT, REWARD_EDIT, ProgramsState
 from gudcity.styles import LABEL_STYLE
 
-COOLDOWN_LABEL = "Scan cooldown (minutes)"
-COOLDOWN_HINT = "A card earns from a scan at most once in this time; 0 turns it off."
-ARCHIVE_WARNING = (
+COOLDOWN_LABEL = N_("Scan cooldown (minutes)")
+COOLDOWN_HINT = N_("A card earns from a scan at most once in this time; 0 turns it off.")
+ARCHIVE_WARNING = N_(
     "It leaves your programs, the scanner and the customer list, and takes no more scans "
     "or points. Customers keep their card, marked archived, with its balance and history. "
     "This cannot be undone."
@@ -31,14 +33,16 @@ def form_error(key) -> rx.Component:
     )
 
 
-def hint(text, field_id: str | None = None) -> rx.Component:
-    return rx.text(text, id=field_id, size="1", color_scheme="gray")
+def hint(text: str, field_id: str | None = None) -> rx.Component:
+    """`text` is a msgid."""
+    return rx.text(t(text), id=field_id, size="1", color_scheme="gray")
 
 
 def field(label: str, name: str, field_id, *extra: rx.Component, **props) -> rx.Component:
-    """A labelled input whose id can be a Var, for forms repeated once per program."""
+    """A labelled input (`label`, a msgid) whose id can be a Var, for forms repeated once
+    per program."""
     return rx.vstack(
-        rx.el.label(label, html_for=field_id, style=LABEL_STYLE),
+        rx.el.label(t(label), html_for=field_id, style=LABEL_STYLE),
         rx.input(id=field_id, name=name, width="100%", **props),
         *extra,
         spacing="1",
@@ -48,9 +52,9 @@ def field(label: str, name: str, field_id, *extra: rx.Component, **props) -> rx.
 
 def _dialog_buttons(key, **save_props) -> rx.Component:
     return rx.hstack(
-        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+        rx.dialog.close(rx.button(t("Cancel"), variant="soft", color_scheme="gray")),
         rx.button(
-            "Save",
+            t("Save"),
             loading=ProgramsState.busy == key,
             disabled=ProgramsState.saving,
             **save_props,
@@ -64,21 +68,21 @@ def edit_dialog() -> rx.Component:
     key = EDIT + ProgramsState.editing_id.to_string()
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Edit ", ProgramsState.editing_name),
+            rx.dialog.title(t("Edit {name}", name=ProgramsState.editing_name)),
             rx.form(
                 form_version(),
                 rx.vstack(
                     field(
-                        "Program name",
+                        N_("Program name"),
                         "name",
                         "edit-name",
                         default_value=ProgramsState.editing_name,
                     ),
                     field(
-                        "Points per scan",
+                        N_("Points per scan"),
                         "points_per_scan",
                         "edit-points",
-                        rx.cond(ProgramsState.editing_stamps, hint("Stamps per scan")),
+                        rx.cond(ProgramsState.editing_stamps, hint(N_("Stamps per scan"))),
                         type="number",
                         min=1,
                         default_value=ProgramsState.editing_points,
@@ -108,18 +112,18 @@ def reward_dialog() -> rx.Component:
     key = REWARD_EDIT + ProgramsState.editing_reward_id.to_string()
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Edit ", ProgramsState.editing_reward_name),
+            rx.dialog.title(t("Edit {name}", name=ProgramsState.editing_reward_name)),
             rx.form(
                 form_version(),
                 rx.vstack(
                     field(
-                        "Reward name",
+                        N_("Reward name"),
                         "reward_name",
                         "edit-reward-name",
                         default_value=ProgramsState.editing_reward_name,
                     ),
                     field(
-                        "Cost",
+                        N_("Cost"),
                         "cost",
                         "edit-reward-cost",
                         type="number",
@@ -141,10 +145,8 @@ def reward_dialog() -> rx.Component:
 def archive_dialog() -> rx.Component:
     key = ARCHIVE + ProgramsState.archiving_id.to_string()
     return confirm_dialog(
-        "Archive ",
-        ProgramsState.archiving_name,
-        "?",
-        description=(ARCHIVE_WARNING,),
+        t("Archive {name}?", name=ProgramsState.archiving_name),
+        description=(t(ARCHIVE_WARNING),),
         error=form_error(key),
         open=ProgramsState.archiving_id != 0,
         on_open_change=ProgramsState.archive_open_changed,

@@ -4,7 +4,9 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
+from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.i18n.catalogue import N_
 from gudcity.pages.program_dialogs import (
     COOLDOWN_HINT,
     COOLDOWN_LABEL,
@@ -31,7 +33,7 @@ from gudcity.state.programs import (
 from gudcity.styles import LABEL_STYLE
 
 ROUTE = routes.PROGRAMS
-TITLE = "Programs · GudCity"
+TITLE = N_("Programs · GudCity")
 
 
 def _key(prefix: str, item_id: rx.Var) -> rx.Var:
@@ -40,15 +42,17 @@ def _key(prefix: str, item_id: rx.Var) -> rx.Var:
 
 
 def _kind_option(value: str, label: str) -> rx.Component:
-    return rx.el.label(rx.hstack(rx.radio_group.item(value=value), rx.text(label), spacing="2"))
+    return rx.el.label(rx.hstack(rx.radio_group.item(value=value), rx.text(t(label)), spacing="2"))
 
 
 def _kind_choice() -> rx.Component:
     return rx.vstack(
-        rx.text("Type", as_="div", id="program-kind-label", style=LABEL_STYLE),
+        rx.text(t("Type"), as_="div", id="program-kind-label", style=LABEL_STYLE),
         rx.radio_group.root(
             rx.hstack(
-                _kind_option("POINTS", "Points"), _kind_option("STAMPS", "Stamps"), spacing="5"
+                _kind_option("POINTS", N_("Points")),
+                _kind_option("STAMPS", N_("Stamps")),
+                spacing="5",
             ),
             name="kind",
             default_value="POINTS",
@@ -69,7 +73,7 @@ def _numbers_row() -> rx.Component:
                 min=1,
                 default_value="10",
             ),
-            hint("For a stamps program: stamps per scan."),
+            hint(N_("For a stamps program: stamps per scan.")),
             spacing="1",
             width="100%",
         ),
@@ -96,12 +100,12 @@ def _create_form() -> rx.Component:
         rx.form(
             form_version(),
             rx.vstack(
-                rx.heading("New program", size="4", as_="h2"),
+                rx.heading(t("New program"), size="4", as_="h2"),
                 labelled_input("Program name", "program_name", required=True, max_length=120),
                 _numbers_row(),
                 _kind_choice(),
                 rx.button(
-                    "Create program",
+                    t("Create program"),
                     type="submit",
                     size="3",
                     loading=ProgramsState.busy == CREATE,
@@ -118,15 +122,13 @@ def _create_form() -> rx.Component:
     )
 
 
-READ_ONLY = "You can see the programs; the owner decides who may change them."
-
-
 def _reward_button(label: str, reward: RewardLine, key: rx.Var, on_click) -> rx.Component:
+    """`label` is a msgid; the button's accessible name adds the reward's name."""
     return rx.button(
-        label,
+        t(label),
         size="1",
         variant="ghost",
-        aria_label=label + " " + reward.name,
+        aria_label=t(label) + " " + reward.name,
         loading=ProgramsState.busy == key,
         disabled=ProgramsState.saving,
         on_click=on_click,
@@ -136,7 +138,7 @@ def _reward_button(label: str, reward: RewardLine, key: rx.Var, on_click) -> rx.
 def _reward_actions(reward: RewardLine) -> rx.Component:
     return rx.hstack(
         _reward_button(
-            "Edit",
+            N_("Edit"),
             reward,
             _key(REWARD_EDIT, reward.reward_id),
             ProgramsState.open_reward_editor(reward.reward_id),
@@ -144,13 +146,13 @@ def _reward_actions(reward: RewardLine) -> rx.Component:
         rx.cond(
             reward.is_active,
             _reward_button(
-                "Hide",
+                N_("Hide"),
                 reward,
                 _key(HIDE, reward.reward_id),
                 ProgramsState.hide_reward(reward.reward_id),
             ),
             _reward_button(
-                "Show",
+                N_("Show"),
                 reward,
                 _key(SHOW, reward.reward_id),
                 ProgramsState.show_reward(reward.reward_id),
@@ -160,15 +162,17 @@ def _reward_actions(reward: RewardLine) -> rx.Component:
     )
 
 
-NO_ACCESS = "Your account may not manage programs here: ask the owner if you need to."
+# Colours (not words): a hidden reward is greyed out.
+ACTIVE_COLOUR, HIDDEN_COLOUR = "inherit", "var(--gray-11)"
+NO_ACCESS = N_("Your account may not manage programs here: ask the owner if you need to.")
 
 
 def _reward(reward: RewardLine) -> rx.Component:
     return rx.hstack(
         rx.text(
-            reward.name, size="2", color=rx.cond(reward.is_active, "inherit", "var(--gray-11)")
+            reward.name, size="2", color=rx.cond(reward.is_active, ACTIVE_COLOUR, HIDDEN_COLOUR)
         ),
-        rx.cond(~reward.is_active, rx.badge("Hidden", color_scheme="gray", variant="outline")),
+        rx.cond(~reward.is_active, rx.badge(t("Hidden"), color_scheme="gray", variant="outline")),
         rx.spacer(),
         rx.badge(reward.cost.to_string(), variant="soft"),
         rx.cond(ProgramsState.can_manage_programs, _reward_actions(reward)),
@@ -187,17 +191,19 @@ def _reward_form(program: ProgramLine) -> rx.Component:
         rx.vstack(
             rx.flex(
                 field(
-                    "Reward name", "reward_name", "reward-name-" + program.program_id.to_string()
+                    N_("Reward name"),
+                    "reward_name",
+                    "reward-name-" + program.program_id.to_string(),
                 ),
                 field(
-                    "Cost",
+                    N_("Cost"),
                     "cost",
                     "reward-cost-" + program.program_id.to_string(),
                     type="number",
                     min=1,
                 ),
                 rx.button(
-                    "Add reward",
+                    t("Add reward"),
                     type="submit",
                     loading=ProgramsState.busy == key,
                     disabled=ProgramsState.saving,
@@ -219,12 +225,14 @@ def _reward_form(program: ProgramLine) -> rx.Component:
 
 def _ladder(program: ProgramLine) -> rx.Component:
     return rx.vstack(
-        rx.text("Rewards", size="2", weight="medium"),
+        rx.text(t("Rewards"), size="2", weight="medium"),
         rx.cond(
             program.rewards.length() > 0,
             rx.vstack(rx.foreach(program.rewards, _reward), spacing="2", width="100%"),
             rx.text(
-                "No rewards yet: add one customers can save up for.", size="2", color_scheme="gray"
+                t("No rewards yet: add one customers can save up for."),
+                size="2",
+                color_scheme="gray",
             ),
         ),
         rx.cond(ProgramsState.can_manage_programs, _reward_form(program)),
@@ -236,15 +244,15 @@ def _ladder(program: ProgramLine) -> rx.Component:
 def _status_badge(program: ProgramLine) -> rx.Component:
     return rx.cond(
         program.is_active,
-        rx.badge("Active", color_scheme="green"),
-        rx.badge("Paused", color_scheme="orange"),
+        rx.badge(t("Active"), color_scheme="green"),
+        rx.badge(t("Paused"), color_scheme="orange"),
     )
 
 
 def _program_actions(program: ProgramLine) -> rx.Component:
     return rx.hstack(
         rx.button(
-            rx.cond(program.is_active, "Pause", "Resume"),
+            rx.cond(program.is_active, t("Pause"), t("Resume")),
             size="2",
             variant="soft",
             loading=ProgramsState.busy == _key(PAUSE, program.program_id),
@@ -252,14 +260,14 @@ def _program_actions(program: ProgramLine) -> rx.Component:
             on_click=ProgramsState.set_active(program.program_id, ~program.is_active),
         ),
         rx.button(
-            "Edit",
+            t("Edit"),
             size="2",
             variant="soft",
             disabled=ProgramsState.saving,
             on_click=ProgramsState.open_editor(program.program_id),
         ),
         rx.button(
-            "Archive",
+            t("Archive"),
             size="2",
             variant="soft",
             color_scheme="red",
@@ -284,10 +292,11 @@ def _program_row(program: ProgramLine) -> rx.Component:
                     ),
                     rx.text(
                         program.per_scan,
+                        " · ",
                         rx.cond(
                             program.cooldown_minutes > 0,
-                            rx.text.span(" · once every ", program.cooldown_minutes, " min"),
-                            " · no cooldown",
+                            program.cooldown,
+                            t("no cooldown"),
                         ),
                         size="2",
                         color_scheme="gray",
@@ -319,8 +328,8 @@ def _program_list() -> rx.Component:
             rx.vstack(rx.foreach(ProgramsState.programs, _program_row), spacing="4", width="100%"),
             empty_state(
                 "gift",
-                "No programs yet",
-                "Create a program so scans earn your customers points or stamps.",
+                N_("No programs yet"),
+                N_("Create a program so scans earn your customers points or stamps."),
             ),
         ),
     )
@@ -339,8 +348,8 @@ def programs() -> rx.Component:
                 spacing="5",
                 width="100%",
             ),
-            empty_state("lock", "No access", NO_ACCESS),
+            empty_state("lock", N_("No access"), NO_ACCESS),
         ),
         business_notifications(ProgramsState),
-        title="Programs",
+        title=N_("Programs"),
     )

@@ -7,23 +7,29 @@ from gudcity.components.business_notifications import business_notifications
 from gudcity.components.counter import reward_counter
 from gudcity.components.counter_actions import counter_buttons, program_chooser
 from gudcity.components.first_run import first_run_guide
+from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.i18n.catalogue import N_
 from gudcity.settings import get_settings
 from gudcity.state.scanner import ScannerState
 from gudcity.state.scanner_answers import GOOD_NEWS
 
 ROUTE = routes.SCANNER
-TITLE = "Scanner · GudCity"
+TITLE = N_("Scanner · GudCity")
+# CSS values (not words): the video is laid out only while the camera runs.
+SHOWN, HIDDEN = "block", "none"
+NO_SCAN_ACCESS = N_("Your account may not scan here: the owner can give you the Scan permission.")
 
 
 def _photo_scan() -> rx.Component:
     limit = get_settings().max_upload_bytes
+    megabytes = f"{limit / (1024 * 1024):g}"
     return rx.upload(
         rx.vstack(
-            rx.icon("camera", size=28),
-            rx.text("Take or choose a photo of the customer's QR code", weight="medium"),
+            rx.icon(tag="camera", size=28),
+            rx.text(t("Take or choose a photo of the customer's QR code"), weight="medium"),
             rx.text(
-                f"JPEG, PNG or WebP, up to {limit / (1024 * 1024):g} MB",
+                t("JPEG, PNG or WebP, up to {size} MB", size=megabytes),
                 size="1",
                 color_scheme="gray",
             ),
@@ -52,9 +58,9 @@ def _camera_scan() -> rx.Component:
             muted=True,
             auto_play=True,
             plays_inline=True,
-            aria_label="Camera preview",
+            aria_label=t("Camera preview"),
             style={
-                "display": rx.cond(ScannerState.camera_on, "block", "none"),
+                "display": rx.cond(ScannerState.camera_on, SHOWN, HIDDEN),
                 "width": "100%",
                 "maxHeight": "360px",
                 "objectFit": "cover",
@@ -91,14 +97,14 @@ def _camera_buttons() -> rx.Component:
             rx.cond(
                 ScannerState.camera_count > 1,
                 rx.button(
-                    rx.icon("switch-camera"),
-                    "Switch camera",
+                    rx.icon(tag="switch-camera"),
+                    t("Switch camera"),
                     variant="soft",
                     on_click=ScannerState.switch_camera,
                 ),
             ),
             rx.button(
-                "Stop camera",
+                t("Stop camera"),
                 variant="outline",
                 color_scheme="gray",
                 on_click=ScannerState.stop_camera,
@@ -106,8 +112,8 @@ def _camera_buttons() -> rx.Component:
             spacing="3",
         ),
         rx.button(
-            rx.icon("scan-qr-code"),
-            "Scan with camera",
+            rx.icon(tag="scan-qr-code"),
+            t("Scan with camera"),
             size="3",
             width="100%",
             on_click=ScannerState.start_camera,
@@ -126,7 +132,7 @@ def _typed_entry() -> rx.Component:
                 flex="1",
             ),
             rx.el.input(type="hidden", name="action_key", value=ScannerState.action_key),
-            rx.button("Look up", type="submit", size="3", loading=ScannerState.busy),
+            rx.button(t("Look up"), type="submit", size="3", loading=ScannerState.busy),
             align="end",
             width="100%",
         ),
@@ -150,29 +156,37 @@ def _outcome() -> rx.Component:
     )
 
 
+def _customer_shown() -> rx.Component:
+    """The customer on screen: name, status in the chosen program, balance."""
+    return rx.vstack(
+        rx.hstack(
+            rx.icon(tag="user-round", size=20),
+            rx.text(ScannerState.customer_name, weight="bold", size="5"),
+            rx.badge(ScannerState.customer_status, size="2"),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(
+            ScannerState.customer_balance != "",
+            rx.text(
+                t("Balance:"),
+                " ",
+                rx.text.strong(ScannerState.customer_balance),
+                size="3",
+            ),
+        ),
+        spacing="2",
+    )
+
+
 def _scan_result() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.cond(
                 ScannerState.has_customer,
-                rx.vstack(
-                    rx.hstack(
-                        rx.icon("user-round", size=20),
-                        rx.text(ScannerState.customer_name, weight="bold", size="5"),
-                        rx.badge(ScannerState.customer_status, size="2"),
-                        align="center",
-                        wrap="wrap",
-                    ),
-                    rx.cond(
-                        ScannerState.customer_balance != "",
-                        rx.text(
-                            "Balance: ", rx.text.strong(ScannerState.customer_balance), size="3"
-                        ),
-                    ),
-                    spacing="2",
-                ),
+                _customer_shown(),
                 empty_state(
-                    "scan-line", "No customer yet", "Scan a QR code or type a card number."
+                    "scan-line", N_("No customer yet"), N_("Scan a QR code or type a card number.")
                 ),
             ),
             _outcome(),
@@ -231,8 +245,8 @@ def scanner() -> rx.Component:
                 ~ScannerState.can_scan,
                 empty_state(
                     "lock",
-                    "No access to the scanner",
-                    "Your account may not scan here: the owner can give you the Scan permission.",
+                    N_("No access to the scanner"),
+                    NO_SCAN_ACCESS,
                 ),
                 rx.cond(
                     ScannerState.programs.length() > 0,
@@ -241,8 +255,8 @@ def scanner() -> rx.Component:
                         ScannerState.has_programs,
                         empty_state(
                             "list-plus",
-                            "No active program",
-                            "Resume a paused program or create one: scans award its points.",
+                            N_("No active program"),
+                            N_("Resume a paused program or create one: scans award its points."),
                         ),
                         first_run_guide(ScannerState.can_manage_programs),
                     ),
@@ -251,5 +265,5 @@ def scanner() -> rx.Component:
         ),
         reward_counter(),
         business_notifications(ScannerState),
-        title="Scanner",
+        title=N_("Scanner"),
     )

@@ -5,20 +5,22 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.confirm import confirm_dialog
+from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.i18n.catalogue import N_
 from gudcity.state.staff import ADD, EDIT, REMOVE, StaffLine, StaffState
 from gudcity.styles import LABEL_STYLE
 
 ROUTE = routes.STAFF
-TITLE = "Staff · GudCity"
+TITLE = N_("Staff · GudCity")
 
 # (form field, label) of each permission an owner grants, in the order shown.
 PERMISSIONS = (
-    ("can_scan", "Scan"),
-    ("can_award", "Award points"),
-    ("can_deduct", "Deduct points"),
-    ("can_manage_programs", "Manage programs"),
-    ("can_view_reports", "Reports"),
+    ("can_scan", N_("Scan")),
+    ("can_award", N_("Award points")),
+    ("can_deduct", N_("Deduct points")),
+    ("can_manage_programs", N_("Manage programs")),
+    ("can_view_reports", N_("Reports")),
 )
 
 
@@ -32,11 +34,11 @@ def _form_error(key: str) -> rx.Component:
 def _checkboxes(checked: StaffLine | None = None) -> rx.Component:
     """A checkbox per permission, ticked as `checked` has them (the add form: none)."""
     return rx.vstack(
-        rx.text("Permissions", as_="div", style=LABEL_STYLE),
+        rx.text(t("Permissions"), as_="div", style=LABEL_STYLE),
         rx.flex(
             *(
                 rx.checkbox(
-                    label,
+                    t(label),
                     name=field,
                     size="3",
                     default_checked=False if checked is None else getattr(checked, field),
@@ -59,7 +61,7 @@ def _add_form() -> rx.Component:
                 type="hidden", name="form_version", value=StaffState.form_version.to_string()
             ),
             rx.vstack(
-                rx.heading("Add a staff member", size="4", as_="h2"),
+                rx.heading(t("Add a staff member"), size="4", as_="h2"),
                 rx.flex(
                     labelled_input("Name", "name", required=True, max_length=120),
                     labelled_input("Email", "email", type="email", required=True),
@@ -75,13 +77,13 @@ def _add_form() -> rx.Component:
                     required=True,
                 ),
                 rx.text(
-                    "They choose their own password the first time they log in.",
+                    t("They choose their own password the first time they log in."),
                     size="2",
                     color_scheme="gray",
                 ),
                 _checkboxes(),
                 rx.button(
-                    "Add staff member",
+                    t("Add staff member"),
                     type="submit",
                     size="3",
                     loading=StaffState.busy == ADD,
@@ -100,7 +102,7 @@ def _add_form() -> rx.Component:
 
 def _permission_badges(member: StaffLine) -> rx.Component:
     badges = [
-        rx.cond(getattr(member, field), rx.badge(label, variant="soft"))
+        rx.cond(getattr(member, field), rx.badge(t(label), variant="soft"))
         for field, label in PERMISSIONS
     ]
     none = ~(
@@ -112,7 +114,7 @@ def _permission_badges(member: StaffLine) -> rx.Component:
     )
     return rx.flex(
         *badges,
-        rx.cond(none, rx.text("Sees customers only", size="2", color_scheme="gray")),
+        rx.cond(none, rx.text(t("Sees customers only"), size="2", color_scheme="gray")),
         wrap="wrap",
         spacing="2",
     )
@@ -121,14 +123,14 @@ def _permission_badges(member: StaffLine) -> rx.Component:
 def _member_actions(member: StaffLine) -> rx.Component:
     return rx.hstack(
         rx.button(
-            "Edit permissions",
+            t("Edit permissions"),
             size="2",
             variant="soft",
             disabled=StaffState.saving,
             on_click=StaffState.open_editor(member.user_id),
         ),
         rx.button(
-            "Remove",
+            t("Remove"),
             size="2",
             variant="soft",
             color_scheme="red",
@@ -146,14 +148,14 @@ def _staff_row(member: StaffLine) -> rx.Component:
             rx.vstack(
                 rx.hstack(
                     rx.text(member.name, weight="bold"),
-                    rx.cond(member.is_owner, rx.badge("Owner", color_scheme="green")),
+                    rx.cond(member.is_owner, rx.badge(t("Owner"), color_scheme="green")),
                     align="center",
                     wrap="wrap",
                 ),
                 rx.text(member.email, size="2", color_scheme="gray", word_break="break-all"),
                 rx.cond(
                     member.is_owner,
-                    rx.text("May do everything", size="2", color_scheme="gray"),
+                    rx.text(t("May do everything"), size="2", color_scheme="gray"),
                     _permission_badges(member),
                 ),
                 spacing="1",
@@ -174,8 +176,8 @@ def _staff_row(member: StaffLine) -> rx.Component:
 def _load_failed() -> rx.Component:
     return rx.callout(
         rx.hstack(
-            rx.text("Your staff could not be loaded."),
-            rx.button("Try again", size="1", variant="soft", on_click=StaffState.load),
+            rx.text(t("Your staff could not be loaded.")),
+            rx.button(t("Try again"), size="1", variant="soft", on_click=StaffState.load),
             align="center",
             wrap="wrap",
         ),
@@ -199,8 +201,8 @@ def _staff_list() -> rx.Component:
                     StaffState.members.length() < 2,
                     empty_state(
                         "users",
-                        "No staff yet",
-                        "Add the people who work the counter: each gets a login of their own.",
+                        N_("No staff yet"),
+                        N_("Add the people who work the counter: each gets a login of their own."),
                     ),
                 ),
                 spacing="3",
@@ -213,9 +215,9 @@ def _staff_list() -> rx.Component:
 def _edit_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Permissions of ", StaffState.editing.name),
+            rx.dialog.title(t("Permissions of {name}", name=StaffState.editing.name)),
             rx.dialog.description(
-                "They see the change at once, without logging in again.",
+                t("They see the change at once, without logging in again."),
                 size="2",
                 color_scheme="gray",
             ),
@@ -224,9 +226,11 @@ def _edit_dialog() -> rx.Component:
                     _checkboxes(StaffState.editing),
                     _form_error(EDIT),
                     rx.hstack(
-                        rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                        rx.dialog.close(
+                            rx.button(t("Cancel"), variant="soft", color_scheme="gray")
+                        ),
                         rx.button(
-                            "Save permissions",
+                            t("Save permissions"),
                             type="submit",
                             loading=StaffState.busy == EDIT,
                             disabled=StaffState.saving,
@@ -248,13 +252,12 @@ def _edit_dialog() -> rx.Component:
 
 def _removal_dialog() -> rx.Component:
     return confirm_dialog(
-        "Remove ",
-        StaffState.removing.name,
-        "?",
+        t("Remove {name}?", name=StaffState.removing.name),
         description=(
-            "They are logged out at once and can no longer act for ",
-            StaffState.business_name,
-            ".",
+            t(
+                "They are logged out at once and can no longer act for {business}.",
+                business=StaffState.business_name,
+            ),
         ),
         error=_form_error(REMOVE),
         open=StaffState.removing.user_id != 0,
@@ -272,5 +275,5 @@ def staff() -> rx.Component:
         _edit_dialog(),
         _removal_dialog(),
         business_notifications(StaffState),
-        title="Staff",
+        title=N_("Staff"),
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from gudcity.domain.answers import AnswerFacts, answer_message, is_answered, is_good_news
+from gudcity.i18n.catalogue import Message
 from gudcity.models import ApprovalRequest, ApprovalStatus, LoyaltyProgram, User, utc_now
 from gudcity.services.inputs import is_row_id
 from gudcity.services.permissions import Permission, require_business_permission
@@ -25,7 +26,7 @@ class RequestAnswer:
     program_id: int
     answered: bool
     good_news: bool
-    message: str
+    message: Message
 
 
 def _facts(request: ApprovalRequest, customer_name: str, program: LoyaltyProgram) -> AnswerFacts:

@@ -9,7 +9,9 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.domain.activity import staff_action_label
 from gudcity.domain.errors import ServiceError
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import amount_message
+from gudcity.i18n.catalogue import N_, Translator
+from gudcity.i18n.formatting import date_and_time
 from gudcity.models import User
 from gudcity.services import activity
 from gudcity.services.activity import ActivityPage, ActivityRow
@@ -17,7 +19,7 @@ from gudcity.services.paging import Cursor
 from gudcity.state import toasts
 from gudcity.state.arguments import text
 from gudcity.state.business import BusinessState
-from gudcity.state.timefmt import date_and_time, time_ago
+from gudcity.state.timefmt import ago
 
 PAGE_SIZE = 25
 # A live refresh re-reads what is shown, at most this many pages of it.
@@ -48,18 +50,22 @@ class ActivityLine:
     ago: str
 
 
-def _line(row: ActivityRow) -> ActivityLine:
+# The log's times are UTC ("2 Dec 2026, 14:05 UTC").
+_IN_UTC = N_("{moment} UTC")
+
+
+def _line(tr: Translator, row: ActivityRow) -> ActivityLine:
     has_amount = row.amount is not None and row.program_kind is not None
     return ActivityLine(
         action_id=row.action_id,
-        what=staff_action_label(row.kind, row.detail),
+        what=tr.message(staff_action_label(row.kind, row.detail)),
         staff=row.actor_name,
         customer=row.customer_name or NO_CUSTOMER,
         customer_href=routes.customer_page(row.customer_id) if row.customer_id else "",
         program=row.program_name or "",
-        amount=amount_label(row.program_kind, row.amount) if has_amount else "",
-        when=date_and_time(row.created_at),
-        ago=time_ago(row.created_at),
+        amount=tr.message(amount_message(row.program_kind, row.amount)) if has_amount else "",
+        when=tr.gettext(_IN_UTC, moment=date_and_time(row.created_at, tr.language)),
+        ago=ago(tr, row.created_at),
     )
 
 
@@ -73,14 +79,17 @@ def read_activity(
     session: Session,
     user: User,
     business_id: int,
+    tr: Translator,
     *,
     staff_id: int | None,
     day: date | None,
     until: Cursor | None,
 ) -> ActivityRead:
     """The log from the newest action down to `until` (as one page), and the staff choices."""
-    choices = [StaffChoice(EVERYONE, "All staff")] + [
-        StaffChoice(str(m.user_id), f"{m.name} (owner)" if m.is_owner else m.name)
+    choices = [StaffChoice(EVERYONE, tr.gettext("All staff"))] + [
+        StaffChoice(
+            str(m.user_id), tr.gettext("{name} (owner)", name=m.name) if m.is_owner else m.name
+        )
         for m in activity.staff_members(session, user, business_id)
     ]
     return ActivityRead(
@@ -136,19 +145,19 @@ class ActivityState(BusinessState):
         return staff_id, parse_day(self.day)
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
-        (staff_id, day), until = self._filters(), self._until
+        (staff_id, day), until, tr = self._filters(), self._until, self._tr()
         try:
             read = await self._business_call(
-                lambda s, u, b: read_activity(s, u, b, staff_id=staff_id, day=day, until=until)
+                lambda s, u, b: read_activity(s, u, b, tr, staff_id=staff_id, day=day, until=until)
             )
         except ServiceError as error:
             self._older_cursor = None
-            self._set_changed(error=error.message, rows=[], has_older=False)
+            self._set_changed(error=self._say(error), rows=[], has_older=False)
             return None
         self._older_cursor = read.page.next_cursor
         self._set_changed(
             error="",
-            rows=[_line(row) for row in read.page.rows],
+            rows=[_line(tr, row) for row in read.page.rows],
             staff_choices=read.choices,
             has_older=read.page.next_cursor is not None,
         )
@@ -161,7 +170,7 @@ class ActivityState(BusinessState):
     @rx.event
     async def set_staff_filter(self, value: str):
         if text(value) not in {choice.value for choice in self.staff_choices}:
-            return rx.toast.error("Choose one of the staff members in the list.")
+            return toasts.error(self._tr().gettext("Choose one of the staff members in the list."))
         self.staff_filter = value
         return await self._restart()
 
@@ -170,7 +179,7 @@ class ActivityState(BusinessState):
         try:
             parse_day(text(value) if text(value) is not None else "not a day")
         except (TypeError, ValueError):
-            return rx.toast.error("Choose a day from the calendar.")
+            return toasts.error(self._tr().gettext("Choose a day from the calendar."))
         self.day = value
         return await self._restart()
 
@@ -187,12 +196,13 @@ class ActivityState(BusinessState):
                 )
             )
         except ServiceError as error:
-            return toasts.error(error.message)
+            return toasts.error(self._say(error))
         finally:
             self.loading_older = False
         if page.rows:
             self._until = (page.rows[-1].created_at, page.rows[-1].action_id)
         self._older_cursor = page.next_cursor
-        self.rows = self.rows + [_line(row) for row in page.rows]
+        tr = self._tr()
+        self.rows = self.rows + [_line(tr, row) for row in page.rows]
         self.has_older = page.next_cursor is not None
         return None

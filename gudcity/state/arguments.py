@@ -8,9 +8,10 @@ services refuse with a clear message, so that nothing ends as a stack trace.
 
 from typing import Any
 
+from gudcity.i18n.catalogue import N_
 from gudcity.services.inputs import is_row_id
 
-NOT_UNDERSTOOD = "That request was not understood. Reload the page and try again."
+NOT_UNDERSTOOD = N_("That request was not understood. Reload the page and try again.")
 
 
 def form_text(form_data: Any, name: str) -> str:

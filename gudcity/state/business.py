@@ -85,13 +85,14 @@ class BusinessState(LiveState):
         try:
             follow_up = await self._reload_page(memo) or []
         except PermissionDeniedError as error:  # a permission the page used was taken away
-            follow_up = [toasts.error(error.message)]
+            follow_up = [toasts.error(self._say(error))]
         follow_up += await self._reload_feed()
         return follow_up or None
 
     async def _reload_feed(self) -> list:
         """Read the notifications; those that arrived since the last read pop up as toasts."""
-        feed = await self._business_call(read_business_feed)
+        tr = self._tr()
+        feed = await self._business_call(lambda s, u, b: read_business_feed(s, u, b, tr))
         self._set_changed(
             business_notices=feed.notices,
             business_unread=feed.unread,
@@ -113,7 +114,7 @@ class BusinessState(LiveState):
         try:
             await self._business_call(notifications.mark_business_notifications_read)
         except ServiceError as error:
-            return toasts.error(error.message)
+            return toasts.error(self._say(error))
         return await self._reload_feed() or None
 
     async def _business_call(self, work):

@@ -4,9 +4,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from gudcity.i18n.catalogue import Translator
 from gudcity.models import BusinessNotification, User
 from gudcity.services import notifications
-from gudcity.state.timefmt import time_ago
+from gudcity.state.timefmt import ago
 
 NOTICES_SHOWN = 10
 
@@ -26,16 +27,19 @@ class BusinessFeed:
     newest_id: int
 
 
-def _notice(note: BusinessNotification) -> BusinessNotice:
-    return BusinessNotice(note.id, note.message, time_ago(note.created_at), note.read_at is None)
+def _notice(tr: Translator, note: BusinessNotification) -> BusinessNotice:
+    return BusinessNotice(note.id, note.message, ago(tr, note.created_at), note.read_at is None)
 
 
-def read_business_feed(session: Session, user: User, business_id: int) -> BusinessFeed:
+def read_business_feed(
+    session: Session, user: User, business_id: int, tr: Translator
+) -> BusinessFeed:
+    """The latest notifications, their times in `tr`'s language, and the unread count."""
     notes = notifications.list_business_notifications(
         session, user, business_id, limit=NOTICES_SHOWN
     )
     return BusinessFeed(
-        notices=[_notice(note) for note in notes],
+        notices=[_notice(tr, note) for note in notes],
         unread=notifications.business_unread_count(session, user, business_id),
         newest_id=notes[0].id if notes else 0,
     )

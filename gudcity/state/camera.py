@@ -9,11 +9,27 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from gudcity.domain.errors import ServiceError
+from gudcity.i18n.catalogue import N_
 from gudcity.services import camera
 from gudcity.state.decode_pool import run_decode
 
-ONE_AT_A_TIME = "Still reading the last photo: one at a time, please."
-CAMERA_LOOKING = "Point the camera at the customer's QR code."
+ONE_AT_A_TIME = N_("Still reading the last photo: one at a time, please.")
+CAMERA_LOOKING = N_("Point the camera at the customer's QR code.")
+CAMERA_STARTING = N_("Starting the camera…")
+CAMERA_SWITCHING = N_("Switching camera…")
+CAMERA_FAILED = N_("The camera could not start. Upload a photo or type the card number.")
+# The reasons assets/camera.js reports when the camera does not start.
+CAMERA_ERRORS = {
+    "denied": N_(
+        "Camera access was denied. Allow the camera for this site in the browser's settings, "
+        "or upload a photo or type the card number."
+    ),
+    "not-found": N_("No camera was found on this device. Upload a photo or type the card number."),
+    "busy": N_("The camera is busy in another app. Close that app and try again."),
+    "unsupported": N_(
+        "This browser cannot use the camera here. Upload a photo or type the card number."
+    ),
+}
 
 
 class CameraMixin(rx.State, mixin=True):
@@ -34,12 +50,12 @@ class CameraMixin(rx.State, mixin=True):
     @rx.event
     def start_camera(self):
         self.camera_error = ""
-        self.camera_status = "Starting the camera…"
+        self.camera_status = self._tr().gettext(CAMERA_STARTING)
         return rx.call_script("gudcityCamera.start()", callback=self.event_handlers["camera_ready"])
 
     @rx.event
     def switch_camera(self):
-        self.camera_status = "Switching camera…"
+        self.camera_status = self._tr().gettext(CAMERA_SWITCHING)
         return rx.call_script(
             "gudcityCamera.switchCamera()", callback=self.event_handlers["camera_ready"]
         )
@@ -52,17 +68,17 @@ class CameraMixin(rx.State, mixin=True):
         """
         result = result if isinstance(result, dict) else {}
         if result.get("ok") is not True:
-            self._stop_camera_with(str(result.get("error") or "The camera could not start.")[:300])
+            self._stop_camera_with(self._camera_failure(result.get("error")))
             return None
         try:
             await self._check_may_scan()
         except ServiceError as error:
-            self._stop_camera_with(error.message)
+            self._stop_camera_with(self._say(error))
             return rx.call_script("gudcityCamera.stop()")
         cameras = result.get("cameras")
         self.camera_on = True
         self.camera_count = cameras if isinstance(cameras, int) and cameras > 0 else 1
-        self.camera_status = CAMERA_LOOKING
+        self.camera_status = self._tr().gettext(CAMERA_LOOKING)
         self._refused_read = ""
         return self._next_frame()
 
@@ -91,7 +107,7 @@ class CameraMixin(rx.State, mixin=True):
         except ServiceError as error:
             async with self:
                 self._end_decode()
-                self._stop_camera_with(error.message)
+                self._stop_camera_with(self._say(error))
             yield rx.call_script("gudcityCamera.stop()")
             return
         async with self:
@@ -102,12 +118,12 @@ class CameraMixin(rx.State, mixin=True):
     async def _start_frame_decode(self, frame) -> EventSpec | None:
         """Claim the tab's decode for a frame; else the event that answers the refusal."""
         if self._decoding():  # dropped; the camera goes on looking (frames come a gap apart)
-            self.camera_status = ONE_AT_A_TIME
+            self.camera_status = self._tr().gettext(ONE_AT_A_TIME)
             return self._next_frame()
         try:
             camera.check_frame_size(frame)
         except ServiceError as error:
-            refusal = error.message
+            refusal = self._say(error)
         else:
             refusal = await self._start_decode()
         if refusal is None:
@@ -115,12 +131,20 @@ class CameraMixin(rx.State, mixin=True):
         self._stop_camera_with(refusal)
         return rx.call_script("gudcityCamera.stop()")
 
+    def _camera_failure(self, reported: object) -> str:
+        """Why the camera did not start, in the tab's language.
+
+        assets/camera.js reports the browser's reason (a DOMException's name, like
+        NotAllowedError): known ones have their words here, any other the general one.
+        """
+        return self._tr().gettext(CAMERA_ERRORS.get(str(reported), CAMERA_FAILED))
+
     def _stop_camera_with(self, message: str) -> None:
         self.camera_on, self.camera_status, self.camera_error = False, "", message
 
     async def _scan_camera_read(self, text: str | None):
         """After a frame: the next one, or the scan of the QR it held (under the lock)."""
-        self.camera_status = CAMERA_LOOKING
+        self.camera_status = self._tr().gettext(CAMERA_LOOKING)
         if text is None or text == self._refused_read:
             yield self._next_frame()
             return

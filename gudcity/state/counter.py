@@ -63,8 +63,8 @@ class CounterState(BusinessState):
             self._show(await self._read_code(typed))
             subscriptions.subscribe(self._subscriber(), self._topics())
         except ServiceError as error:
-            self._forget_code(error.message)
-            yield toasts.error(error.message)
+            self._forget_code(self._say(error))
+            yield toasts.error(self.code_error)
         finally:
             self.code_busy = False
 
@@ -74,7 +74,7 @@ class CounterState(BusinessState):
         if self.code_busy:
             return
         if not self._code_id:
-            yield toasts.error("Check a code first.")
+            yield toasts.error(self._tr().gettext("Check a code first."))
             return
         self._set_changed(code_busy=True, code_error="", code_outcome="")
         yield
@@ -84,10 +84,14 @@ class CounterState(BusinessState):
                 lambda s, u: counter.deliver_reward_code(s, u, business_id, code_id)
             )
             self._show(view)
-            self.code_outcome = f"Delivered: hand {view.reward_name} to {view.customer_name}."
+            self.code_outcome = self._tr().gettext(
+                "Delivered: hand {reward} to {name}.",
+                reward=view.reward_name,
+                name=view.customer_name,
+            )
         except ServiceError as error:
-            self.code_error = error.message
-            yield toasts.error(error.message)
+            self.code_error = self._say(error)
+            yield toasts.error(self.code_error)
             with contextlib.suppress(ServiceError):  # what the code is now, if it can be read
                 await self._show_again()
         finally:
@@ -104,7 +108,7 @@ class CounterState(BusinessState):
         except (AuthenticationError, DatabaseUnavailableError):
             raise  # the feed logs the tab out, or keeps what it shows
         except ServiceError as error:
-            self._forget_code(error.message)
+            self._forget_code(self._say(error))
 
     async def _reload(self, memo: dict | None = None) -> list | None:
         """A change at the business (the feed): the code on screen may have moved on."""

@@ -13,22 +13,24 @@ import reflex as rx
 from sqlmodel import Session
 
 from gudcity.domain.errors import ValidationError
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import amount_message
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import User
 from gudcity.services import awards, deductions, enrollment, lookups
 from gudcity.state.arguments import text, whole_number
 
-INVITATION_SENT = "Invitation sent: the customer can accept it on their phone."
-AWARDED = "+{amount} awarded."
-ASKED_TO_APPROVE = "Asked the customer to approve taking {amount} off their card."
-NOT_ENROLLED = "This customer is not enrolled in the chosen program."
+INVITATION_SENT = N_("Invitation sent: the customer can accept it on their phone.")
+AWARDED = N_("+{amount} awarded.")
+ASKED_TO_APPROVE = N_("Asked the customer to approve taking {amount} off their card.")
+NOT_ENROLLED = N_("This customer is not enrolled in the chosen program.")
 
 
 @dataclass(frozen=True)
 class Done:
-    """What an action came to: its message, the customer it found, the request it sent."""
+    """What an action came to: its message (None: nothing to say), the customer it found,
+    the request it sent."""
 
-    message: str
+    message: Message | None
     customer_id: int | None = None
     request_id: int | None = None
 
@@ -45,8 +47,21 @@ class CounterActionsMixin(rx.State, mixin=True):
     # Sent back with each click: a double click repeats the key, and the service
     # does the work once. A new key is drawn after every action that went through.
     action_key: str = ""
+    # What the last action came to, in the tab's language ("" for nothing).
+    outcome: str = ""
 
     _customer_id: int = 0
+    # What `outcome` says, kept to say it again in another language; None: nothing.
+    _outcome: Message | None = None
+
+    def _show_outcome(self, message: Message | None) -> None:
+        self._outcome = message
+        self._say_outcome()
+
+    def _say_outcome(self) -> None:
+        """`outcome` in the tab's language: after an action, and on each re-read (the tab
+        may have switched language)."""
+        self._set_changed(outcome=self._tr().message(self._outcome) if self._outcome else "")
 
     @rx.event
     def set_points_text(self, value: str):
@@ -60,7 +75,7 @@ class CounterActionsMixin(rx.State, mixin=True):
 
         def work(session: Session, user: User) -> Done:
             request = enrollment.request_enrollment(session, user, program_id, customer_id, key)
-            return Done(INVITATION_SENT, None, request.id)
+            return Done(Message(INVITATION_SENT), None, request.id)
 
         async for update in self._run(work):
             yield update
@@ -92,7 +107,8 @@ class CounterActionsMixin(rx.State, mixin=True):
                 raise ValidationError(NOT_ENROLLED)
             amount, request_id = act(session, user, card.id, whole_number(amount_typed), key)
             kind = lookups.get_program(session, program_id).kind
-            return Done(message.format(amount=amount_label(kind, amount)), None, request_id)
+            said = Message(message, {"amount": amount_message(kind, amount)})
+            return Done(said, None, request_id)
 
         async for update in self._run(work):
             yield update

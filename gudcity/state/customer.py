@@ -12,18 +12,29 @@ import reflex as rx
 from sqlmodel import Session
 
 from gudcity.domain.errors import NotFoundError, ServiceError
-from gudcity.domain.labels import amount_label, count_badge
+from gudcity.domain.labels import amount_message, count_badge
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
+from gudcity.i18n.catalogue import N_, Translator
 from gudcity.models import User
 from gudcity.services import customer_detail
-from gudcity.services.customer_detail import CustomerDetail, HistoryPage
+from gudcity.services.customer_detail import CustomerDetail, HistoryPage, Visit
 from gudcity.services.paging import Cursor
 from gudcity.state import toasts
 from gudcity.state.arguments import text
 from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.counter_actions import CounterActionsMixin, Done
+from gudcity.state.customers import PAUSED_PROGRAM
 from gudcity.state.history_pages import HISTORY_PAGE_SIZE, HistoryLine, history_line, pages_until
-from gudcity.state.timefmt import time_ago
+from gudcity.state.timefmt import ago
+
+# What brought a customer in (services/visit_history's kinds), as their page lists it.
+VISIT_KINDS = {
+    "scan": N_("Scan"),
+    "award": N_("Award"),
+    "delivery": N_("Delivery"),
+    "deduct": N_("Deduct"),
+    "enroll": N_("Enroll"),
+}
 
 
 @dataclass
@@ -83,7 +94,6 @@ class CustomerState(CounterActionsMixin, BusinessState):
     programs: list[ProgramChoice] = []
     chosen_status: str = ""
     chosen_enrolled: bool = False
-    outcome: str = ""
 
     _chosen: dict[str, ChosenProgram] = {}
     # The oldest row shown once "Show older" was used: a live refresh re-reads the
@@ -97,7 +107,8 @@ class CustomerState(CounterActionsMixin, BusinessState):
         self._customer_id = customer_in_path(self.router.url.path)
         self._until = None
         self._forget_customer("")
-        self._set_changed(outcome="", loading=True)
+        self._show_outcome(None)
+        self.loading = True
         self.action_key = uuid.uuid4().hex
         yield
         for event in await self._open_business() or []:
@@ -115,7 +126,7 @@ class CustomerState(CounterActionsMixin, BusinessState):
                 )
             )
         except ServiceError as error:
-            self._forget_customer(error.message)
+            self._forget_customer(self._say(error))
             return None
         self._show(detail, history)
         return None
@@ -136,9 +147,10 @@ class CustomerState(CounterActionsMixin, BusinessState):
         )
 
     def _show(self, detail: CustomerDetail, history: HistoryPage) -> None:
+        tr = self._tr()
         self._chosen = {
             str(p.program_id): ChosenProgram(
-                MEMBERSHIP_LABELS[p.membership], p.membership == Membership.ENROLLED
+                tr.gettext(MEMBERSHIP_LABELS[p.membership]), p.membership == Membership.ENROLLED
             )
             for p in detail.programs
         }
@@ -151,24 +163,25 @@ class CustomerState(CounterActionsMixin, BusinessState):
             customer_email=detail.email,
             card_number=detail.card_number,
             balances=[
-                BalanceLine(p.program_name, amount_label(p.program_kind, p.balance))
+                BalanceLine(p.program_name, tr.message(amount_message(p.program_kind, p.balance)))
                 for p in detail.programs
                 if p.membership == Membership.ENROLLED and p.balance is not None
             ],
             history=[history_line(row) for row in history.rows],
             has_older=history.next_cursor is not None,
             visit_count=count_badge(detail.visit_count, customer_detail.VISIT_COUNT_CAP),
-            visits=[
-                VisitLine(v.kind.capitalize(), time_ago(v.created_at)) for v in detail.recent_visits
-            ],
+            visits=[_visit_line(tr, v) for v in detail.recent_visits],
             programs=[
                 ProgramChoice(
                     str(p.program_id),
-                    p.program_name if p.program_active else f"{p.program_name} (paused)",
+                    p.program_name
+                    if p.program_active
+                    else tr.gettext(PAUSED_PROGRAM, program=p.program_name),
                 )
                 for p in detail.programs
             ],
         )
+        self._say_outcome()
         self._show_chosen()
 
     def _show_chosen(self) -> None:
@@ -189,7 +202,7 @@ class CustomerState(CounterActionsMixin, BusinessState):
                 lambda s, u, b: read_history(s, u, b, customer_id, cursor, None)
             )
         except ServiceError as error:
-            return toasts.error(error.message)
+            return toasts.error(self._say(error))
         finally:
             self.loading_older = False
         if page.rows:
@@ -202,9 +215,9 @@ class CustomerState(CounterActionsMixin, BusinessState):
     @rx.event
     def choose_program(self, program_id: str):
         if text(program_id) not in self._chosen:
-            return rx.toast.error("Choose one of the programs in the list.")
+            return toasts.error(self._tr().gettext("Choose one of the programs in the list."))
         self.program_id = program_id
-        self.outcome = ""
+        self._show_outcome(None)
         self._show_chosen()
         return None
 
@@ -213,18 +226,24 @@ class CustomerState(CounterActionsMixin, BusinessState):
         if self.busy:
             return
         if not self._customer_id or self.error:
-            yield toasts.error(self.error or customer_detail.NOT_FOUND)
+            yield toasts.error(self.error or self._tr().gettext(customer_detail.NOT_FOUND))
             return
         self.busy = True
-        self.outcome = ""
+        self._show_outcome(None)
         yield
         try:
             done = await self._as_user(work)
             self.action_key = uuid.uuid4().hex
-            self.outcome = done.message
+            self._show_outcome(done.message)
         except ServiceError as error:
-            yield toasts.error(error.message)
+            yield toasts.error(self._say(error))
         finally:
             self.busy = False
         for update in await self._reload() or []:
             yield update
+
+
+def _visit_line(tr: Translator, visit: Visit) -> VisitLine:
+    kind = VISIT_KINDS.get(visit.kind)
+    shown = tr.gettext(kind) if kind else visit.kind.capitalize()
+    return VisitLine(shown, ago(tr, visit.created_at))

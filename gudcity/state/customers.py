@@ -7,14 +7,15 @@ from sqlmodel import Session
 
 from gudcity import routes
 from gudcity.domain.errors import ServiceError
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import amount_message
 from gudcity.domain.tiers import best_tier, tier_title
+from gudcity.i18n.catalogue import N_, Translator
 from gudcity.models import User
 from gudcity.services import customers, programs
 from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, text
 from gudcity.state.business import BusinessState, ProgramChoice
-from gudcity.state.timefmt import time_ago
+from gudcity.state.timefmt import ago
 
 PAGE_SIZE = 25
 # The program filter's value for "every program" (a select item needs a non-empty value).
@@ -44,24 +45,30 @@ class CustomersPage:
     choices: list[ProgramChoice]
 
 
-def balance_line(balance: customers.ProgramBalance) -> str:
+_BALANCE = N_("{program}: {amount}")
+_ARCHIVED_BALANCE = N_("{program} (archived): {amount}")
+PAUSED_PROGRAM = N_("{program} (paused)")
+
+
+def balance_line(tr: Translator, balance: customers.ProgramBalance) -> str:
     """A program's balance in its own unit: "Coffee Club: 30 points", and an archived
     program's so marked: "Old Club (archived): 5 points"."""
-    name = (
-        f"{balance.program_name} (archived)" if balance.program_archived else balance.program_name
+    return tr.gettext(
+        _ARCHIVED_BALANCE if balance.program_archived else _BALANCE,
+        program=balance.program_name,
+        amount=amount_message(balance.program_kind, balance.balance),
     )
-    return f"{name}: {amount_label(balance.program_kind, balance.balance)}"
 
 
-def _line(row: customers.CustomerRow) -> CustomerLine:
+def _line(tr: Translator, row: customers.CustomerRow) -> CustomerLine:
     return CustomerLine(
         customer_id=row.customer_id,
         name=row.customer_name,
         email=row.customer_email,
         href=routes.customer_page(row.customer_id),
-        balances=[balance_line(p) for p in row.programs],
-        tier=tier_title(best_tier(p.tier for p in row.programs)),
-        last_visit=time_ago(row.last_visit_at),
+        balances=[balance_line(tr, p) for p in row.programs],
+        tier=tr.gettext(tier_title(best_tier(p.tier for p in row.programs))),
+        last_visit=ago(tr, row.last_visit_at),
     )
 
 
@@ -69,6 +76,7 @@ def read_customers_page(
     session: Session,
     user: User,
     business_id: int,
+    tr: Translator,
     *,
     search: str,
     program_id: int | None,
@@ -84,12 +92,14 @@ def read_customers_page(
         after=after,
         limit=PAGE_SIZE,
     )
-    choices = [ProgramChoice(ALL_PROGRAMS, "All programs")] + [
-        ProgramChoice(str(p.id), p.name if p.is_active else f"{p.name} (paused)")
+    choices = [ProgramChoice(ALL_PROGRAMS, tr.gettext("All programs"))] + [
+        ProgramChoice(
+            str(p.id), p.name if p.is_active else tr.gettext(PAUSED_PROGRAM, program=p.name)
+        )
         for p in programs.list_programs(session, user, business_id)
     ]
     return CustomersPage(
-        rows=[_line(row) for row in page.rows],
+        rows=[_line(tr, row) for row in page.rows],
         next_cursor=page.next_cursor,
         total=customers.count_customers(session, user, business_id),
         choices=choices,
@@ -99,6 +109,8 @@ def read_customers_page(
 class CustomersState(BusinessState):
     rows: list[CustomerLine] = []
     total_customers: int = 0
+    # What follows the total: "customer enrolled", "customers enrolled".
+    total_words: str = ""
     search: str = ""
     program_filter: str = ALL_PROGRAMS
     program_choices: list[ProgramChoice] = []
@@ -121,9 +133,9 @@ class CustomersState(BusinessState):
             try:
                 page = await self._read(self._page_starts[-1])
             except ServiceError as error:
-                self.error = error.message
+                self.error = self._say(error)
                 self.rows = []
-                return [toasts.error(error.message)]
+                return [toasts.error(self.error)]
             # Customers can leave while a later page is shown: step back to one with rows.
             if page.rows or len(self._page_starts) == 1:
                 break
@@ -133,6 +145,7 @@ class CustomersState(BusinessState):
             error="",
             rows=page.rows,
             total_customers=page.total,
+            total_words=self._tr().ngettext("customer enrolled", "customers enrolled", page.total),
             program_choices=page.choices,
             has_next=page.next_cursor is not None,
             has_previous=len(self._page_starts) > 1,
@@ -140,11 +153,11 @@ class CustomersState(BusinessState):
         return None
 
     async def _read(self, after: Cursor | None) -> CustomersPage:
-        search = self.search
+        search, tr = self.search, self._tr()
         program_id = None if self.program_filter == ALL_PROGRAMS else int(self.program_filter)
         return await self._business_call(
             lambda s, u, business_id: read_customers_page(
-                s, u, business_id, search=search, program_id=program_id, after=after
+                s, u, business_id, tr, search=search, program_id=program_id, after=after
             )
         )
 
@@ -155,14 +168,14 @@ class CustomersState(BusinessState):
     @rx.event
     async def set_search(self, search: str):
         if text(search) is None:
-            return rx.toast.error(NOT_UNDERSTOOD)
+            return toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
         self.search = search
         return await self._restart()
 
     @rx.event
     async def set_program_filter(self, value: str):
         if text(value) not in {choice.program_id for choice in self.program_choices}:
-            return rx.toast.error("Choose one of the programs in the list.")
+            return toasts.error(self._tr().gettext("Choose one of the programs in the list."))
         self.program_filter = value
         return await self._restart()
 

@@ -1,5 +1,6 @@
 """/business/dashboard: what the loyalty program does for the shop, for a chosen period, live."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -16,6 +17,7 @@ from gudcity.domain.analytics import (
     preset_period,
 )
 from gudcity.domain.errors import PermissionDeniedError, ServiceError, ValidationError
+from gudcity.i18n.catalogue import N_, NP_, Translator
 from gudcity.models import User, utc_now
 from gudcity.services.dashboard import read_dashboard
 from gudcity.services.lookups import get_business
@@ -31,9 +33,26 @@ from gudcity.state.dashboard_view import (
 )
 
 # The "Period" chooser: a preset's value is its length in days.
-PRESETS = {str(days): f"{days} days" for days in PRESET_DAYS}
+PRESETS = {str(days): days for days in PRESET_DAYS}
 CUSTOM = "custom"
-PERIOD_CHOICES = [*PRESETS.items(), (CUSTOM, "Custom")]
+_PRESET_LABEL = NP_("{count} day", "{count} days")
+_CUSTOM_LABEL = N_("Custom")
+
+
+@dataclass
+class PeriodChoice:
+    value: str
+    label: str
+
+
+def period_choices(tr: Translator) -> list[PeriodChoice]:
+    """The chooser's options in the tab's language: "7 days", "30 days"..., "Custom"."""
+    presets = [
+        PeriodChoice(value, tr.ngettext(*_PRESET_LABEL, days)) for value, days in PRESETS.items()
+    ]
+    return [*presets, PeriodChoice(CUSTOM, tr.gettext(_CUSTOM_LABEL))]
+
+
 # DESIGN §6: the active customers tile counts a visit in the last 30 days until another is chosen.
 DEFAULT_PERIOD = str(DEFAULT_PRESET_DAYS)
 
@@ -48,13 +67,18 @@ def parse_range(start: object, end: object) -> Period:
 
 
 def read_view(
-    session: Session, user: User, business_id: int, preset: str, custom: Period | None
+    session: Session,
+    user: User,
+    business_id: int,
+    preset: str,
+    custom: Period | None,
+    tr: Translator,
 ) -> DashboardView:
     """The dashboard for a preset ending on the business's today, or for a custom range."""
     if custom is None:
         today = business_day(utc_now(), get_business(session, business_id).time_zone)
         custom = preset_period(today, int(preset))
-    return dashboard_view(read_dashboard(session, user, business_id, custom))
+    return dashboard_view(read_dashboard(session, user, business_id, custom), tr)
 
 
 def _export_url(path: str, start: date, end: date) -> str:
@@ -70,6 +94,8 @@ class DashboardState(BusinessState):
 
     # The chooser's value: a preset's days or CUSTOM (shown with "From" / "To").
     period_choice: str = DEFAULT_PERIOD
+    # The chooser's options, in the tab's language.
+    period_options: list[PeriodChoice] = []
     range_from: str = ""
     range_to: str = ""
     # Why a custom range was refused (role=alert beside the form); the numbers stay.
@@ -103,16 +129,17 @@ class DashboardState(BusinessState):
         return await self._open_business()
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
-        preset, custom = self._preset, self._custom
+        preset, custom, tr = self._preset, self._custom, self._tr()
+        self._set_changed(period_options=period_choices(tr))
         try:
             view = await self._business_call(
-                lambda s, u, business_id: read_view(s, u, business_id, preset, custom)
+                lambda s, u, business_id: read_view(s, u, business_id, preset, custom, tr)
             )
         except PermissionDeniedError as error:  # staff without the Reports permission
-            return [toasts.error(error.message), rx.redirect(routes.SCANNER)]
+            return [toasts.error(self._say(error)), rx.redirect(routes.SCANNER)]
         except ServiceError as error:
-            self._set_changed(error=error.message)
-            return [toasts.error(error.message)]
+            self._set_changed(error=self._say(error))
+            return [toasts.error(self.error)]
         self._show(view)
         return None
 
@@ -147,7 +174,7 @@ class DashboardState(BusinessState):
             self.period_choice, self.range_error = CUSTOM, ""
             return None
         if text(value) not in PRESETS:
-            return rx.toast.error("Choose one of the periods in the list.")
+            return toasts.error(self._tr().gettext("Choose one of the periods in the list."))
         self.period_choice, self.range_error = value, ""
         self._preset, self._custom = value, None
         return await self._reload()
@@ -156,14 +183,14 @@ class DashboardState(BusinessState):
     async def show_range(self, form_data: dict):
         """Apply the "From" / "To" range; a refused one changes nothing but the message."""
         if not isinstance(form_data, dict):
-            return rx.toast.error(NOT_UNDERSTOOD)
+            return toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
         start, end = form_text(form_data, "range_from"), form_text(form_data, "range_to")
         try:
             period = parse_range(start, end)
             if self.today and period.end > date.fromisoformat(self.today):
                 raise ValidationError('"To" cannot be after today.')
         except ValidationError as error:
-            self.range_error = error.message
+            self.range_error = self._say(error)
             return None
         self.period_choice, self.range_error = CUSTOM, ""
         self.range_from, self.range_to = start, end

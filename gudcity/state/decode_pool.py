@@ -22,6 +22,7 @@ from typing import TypeVar
 import reflex as rx
 
 from gudcity.domain.errors import ServiceError
+from gudcity.i18n.catalogue import N_
 from gudcity.settings import get_settings
 
 T = TypeVar("T")
@@ -33,7 +34,7 @@ WAITING_PER_THREAD = 4
 
 class DecoderBusyError(ServiceError):
     def __init__(self) -> None:
-        super().__init__("The scanner is busy reading other photos. Try again in a moment.")
+        super().__init__(N_("The scanner is busy reading other photos. Try again in a moment."))
 
 
 class DecodePool:

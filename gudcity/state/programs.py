@@ -7,7 +7,8 @@ import reflex as rx
 from sqlmodel import Session
 
 from gudcity.domain.errors import ServiceError, ValidationError
-from gudcity.domain.labels import PROGRAM_KIND_LABELS, amount_label
+from gudcity.domain.labels import PROGRAM_KIND_LABELS
+from gudcity.i18n.catalogue import N_, NP_, Message, Translator
 from gudcity.models import ProgramKind, User
 from gudcity.models.loyalty import DEFAULT_SCAN_COOLDOWN_SECONDS
 from gudcity.services import programs
@@ -49,22 +50,36 @@ class ProgramLine:
     # "10 points per scan", "1 stamp per scan".
     per_scan: str
     cooldown_minutes: int
+    # "once every 5 min" ("" with no cooldown).
+    cooldown: str
     is_active: bool
     rewards: list[RewardLine] = field(default_factory=list)
 
 
-def read_programs(session: Session, user: User, business_id: int) -> list[ProgramLine]:
+_PER_SCAN = {
+    ProgramKind.POINTS: NP_("{count} point per scan", "{count} points per scan"),
+    ProgramKind.STAMPS: NP_("{count} stamp per scan", "{count} stamps per scan"),
+}
+
+
+_COOLDOWN = NP_("once every {count} min", "once every {count} min")
+
+
+def read_programs(
+    session: Session, user: User, business_id: int, tr: Translator
+) -> list[ProgramLine]:
     listed = programs.list_programs(session, user, business_id)
     ladders = programs.rewards_ladders(session, [p.id for p in listed], with_hidden=True)
     return [
         ProgramLine(
             program_id=p.id,
             name=p.name,
-            kind=PROGRAM_KIND_LABELS[p.kind],
+            kind=tr.gettext(PROGRAM_KIND_LABELS[p.kind]),
             stamps=p.kind == ProgramKind.STAMPS,
             points_per_scan=p.points_per_scan,
-            per_scan=f"{amount_label(p.kind, p.points_per_scan)} per scan",
+            per_scan=tr.message(Message.plural_of(_PER_SCAN[p.kind], p.points_per_scan)),
             cooldown_minutes=p.scan_cooldown_seconds // 60,
+            cooldown=tr.message(Message.plural_of(_COOLDOWN, p.scan_cooldown_seconds // 60)),
             is_active=p.is_active,
             rewards=[RewardLine(r.id, r.name, r.cost, r.is_active) for r in ladders[p.id]],
         )
@@ -120,7 +135,12 @@ class ProgramsState(BusinessState):
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
         # Without the permission the page says "No access" and reads nothing.
-        listed = await self._business_call(read_programs) if self.can_manage_programs else []
+        tr = self._tr()
+        listed = (
+            await self._business_call(lambda s, u, b: read_programs(s, u, b, tr))
+            if self.can_manage_programs
+            else []
+        )
         self._set_changed(programs=listed)
         return None
 
@@ -131,9 +151,10 @@ class ProgramsState(BusinessState):
         counts only if it carries the current `form_version`: Reflex queues a
         double click's second submit until the first has finished (by then
         `saving` is off again), and the first one's success bumped the version.
+        `done` is the msgid of the success toast.
         """
         if form_data is not None and not isinstance(form_data, dict):
-            yield rx.toast.error(NOT_UNDERSTOOD)
+            yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
         stale = form_data is not None and form_text(form_data, "form_version") != str(
             self.form_version
@@ -147,9 +168,9 @@ class ProgramsState(BusinessState):
         try:
             await self._business_call(work)
         except ServiceError as error:
-            self.error = error.message
+            self.error = self._say(error)
             self.error_at = key
-            yield toasts.error(error.message)
+            yield toasts.error(self.error)
             return
         finally:
             self.saving = False
@@ -157,7 +178,7 @@ class ProgramsState(BusinessState):
         self.form_version += 1
         self._close_dialogs()
         await self._reload()
-        yield rx.toast.success(done)
+        yield toasts.success(self._tr().gettext(done))
 
     @rx.event
     async def create_program(self, form_data: dict):
@@ -177,19 +198,19 @@ class ProgramsState(BusinessState):
                 scan_cooldown_seconds=cooldown_seconds(cooldown),
             )
 
-        async for event in self._save(CREATE, work, "Program created.", form_data):
+        async for event in self._save(CREATE, work, N_("Program created."), form_data):
             yield event
 
     @rx.event
     async def set_active(self, program_id: int, active: bool):
         program_id, active = row_id(program_id), flag(active)
         if active is None:
-            yield rx.toast.error(NOT_UNDERSTOOD)
+            yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
         async for event in self._save(
             f"{PAUSE}{program_id}",
             lambda s, u, _b: programs.update_program(s, u, program_id, is_active=active),
-            "Program resumed." if active else "Program paused.",
+            N_("Program resumed.") if active else N_("Program paused."),
         ):
             yield event
 
@@ -210,7 +231,7 @@ class ProgramsState(BusinessState):
                 scan_cooldown_seconds=cooldown_seconds(cooldown),
             )
 
-        async for event in self._save(f"{EDIT}{program_id}", work, "Program saved.", form_data):
+        async for event in self._save(f"{EDIT}{program_id}", work, N_("Program saved."), form_data):
             yield event
 
     @rx.event
@@ -223,7 +244,7 @@ class ProgramsState(BusinessState):
         async for event in self._save(
             f"{REWARD_FORM}{program_id}",
             lambda s, u, _b: programs.add_reward(s, u, program_id, name=name, cost=cost),
-            "Reward added.",
+            N_("Reward added."),
             form_data,
         ):
             yield event
@@ -234,7 +255,7 @@ class ProgramsState(BusinessState):
         async for event in self._save(
             f"{HIDE}{reward_id}",
             lambda s, u, _b: programs.set_reward_active(s, u, reward_id, False),
-            "Reward hidden.",
+            N_("Reward hidden."),
         ):
             yield event
 
@@ -244,7 +265,7 @@ class ProgramsState(BusinessState):
         async for event in self._save(
             f"{SHOW}{reward_id}",
             lambda s, u, _b: programs.set_reward_active(s, u, reward_id, True),
-            "Reward shown to customers again.",
+            N_("Reward shown to customers again."),
         ):
             yield event
 
@@ -256,7 +277,7 @@ class ProgramsState(BusinessState):
         async for event in self._save(
             f"{REWARD_EDIT}{reward_id}",
             lambda s, u, _b: programs.update_reward(s, u, reward_id, name=name, cost=cost),
-            "Reward saved.",
+            N_("Reward saved."),
             form_data,
         ):
             yield event
@@ -270,7 +291,7 @@ class ProgramsState(BusinessState):
         async for event in self._save(
             f"{ARCHIVE}{program_id}",
             lambda s, u, _b: programs.archive_program(s, u, program_id),
-            "Program archived.",
+            N_("Program archived."),
         ):
             yield event
 

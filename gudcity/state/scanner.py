@@ -11,6 +11,7 @@ from gudcity.domain.errors import PermissionDeniedError, ServiceError, Validatio
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
 from gudcity.domain.redemption_codes import is_reward_qr
 from gudcity.domain.scans import ScanOutcome, scan_outcome_message
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import User
 from gudcity.services import (
     permissions,
@@ -32,7 +33,7 @@ from gudcity.state.scanner_answers import GOOD_NEWS, AnswersMixin
 # A tab's decode is released when it ends; one whose server died is given up after this.
 DECODE_CLAIM_SECONDS = 60.0
 
-NO_QR_IN_PHOTO = "No QR code found in that photo. Try again, closer."
+NO_QR_IN_PHOTO = N_("No QR code found in that photo. Try again, closer.")
 
 
 class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState):
@@ -44,7 +45,6 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
     customer_status: str = ""
     customer_enrolled: bool = False
     customer_balance: str = ""
-    outcome: str = ""
     error: str = ""
 
     # When the decode of this tab's photo or frame began (time.time()); 0 when none is.
@@ -83,6 +83,7 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
         if on_screen is not None:
             self._apply_standing(on_screen[0])
             self._show_answers(on_screen[1])
+        self._say_outcome()  # the words on screen, in the tab's language (it may have changed)
         return None
 
     def _topics(self) -> set[str]:
@@ -122,7 +123,7 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
     def _apply_standing(self, found: standing.Standing) -> None:
         self._set_changed(
             customer_name=found.customer_name,
-            customer_status=MEMBERSHIP_LABELS[found.membership],
+            customer_status=self._tr().gettext(MEMBERSHIP_LABELS[found.membership]),
             customer_enrolled=found.membership == Membership.ENROLLED,
             customer_balance="" if found.balance is None else str(found.balance),
         )
@@ -130,14 +131,14 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
     @rx.event
     async def choose_program(self, program_id: str):
         if text(program_id) not in {choice.program_id for choice in self.programs}:
-            return rx.toast.error("Choose one of your active programs.")
+            return toasts.error(self._tr().gettext("Choose one of your active programs."))
         self.program_id = program_id
-        self.outcome = ""
+        self._show_outcome(None)
         self.error = ""
         try:
             await self._show_standing()
         except ServiceError as error:
-            self.error = error.message
+            self.error = self._say(error)
         return None
 
     async def _run(self, work: Callable[[Session, User], Done]):
@@ -156,14 +157,15 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
         try:
             done, found = await self._as_user(act_then_read)
             self.action_key = uuid.uuid4().hex
-            self.outcome, self.outcome_tone = done.message, GOOD_NEWS
+            self._show_outcome(done.message)
+            self.outcome_tone = GOOD_NEWS
             self._follow(done.request_id, new_customer=found.customer_id != shown)
             self._customer_id = found.customer_id
             self._apply_standing(found)
         except ServiceError as error:
-            self.error = error.message
-            self.outcome = ""
-            yield toasts.error(error.message)
+            self.error = self._say(error)
+            self._show_outcome(None)
+            yield toasts.error(self.error)
         finally:
             self.busy = False
 
@@ -199,13 +201,13 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
         if refusal:
             yield toasts.error(refusal)
             return
-        text, message = None, ""
+        text, refused = None, None
         try:
             image = await read_first_file(chunks)
             text = await run_decode(scanning.decode_qr, image) if image else None
-            message = NO_QR_IN_PHOTO if image and not text else ""
+            refused = Message(NO_QR_IN_PHOTO) if image and not text else None
         except ServiceError as error:
-            message = error.message
+            refused = error.translatable
         finally:  # also when the upload broke off: the tab may send the next photo
             async with self:
                 self._end_decode()
@@ -215,7 +217,9 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
                 async for update in self._scan_read(text):
                     yield update
                 return
-            self.error, self.outcome = message, ""
+            message = self._tr().message(refused) if refused else ""
+            self.error = message
+            self._show_outcome(None)
         if message:
             yield toasts.error(message)
 
@@ -226,11 +230,11 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
         photo or frame is being decoded; then unless the user may scan here.
         """
         if self._decoding():
-            return ONE_AT_A_TIME
+            return self._tr().gettext(ONE_AT_A_TIME)
         try:
             await self._check_may_scan()
         except ServiceError as error:
-            return error.message
+            return self._say(error)
         self._decoding_since = time.time()
         return None
 
@@ -283,7 +287,7 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
             if not program_chosen:
                 raise ValidationError("Create a program first: scans award its points.")
             customer = scanning.find_customer_by_card_number(session, user, business_id, typed)
-            return Done("", customer.id)
+            return Done(None, customer.id)
 
         async for update in self._run(work):
             yield update

@@ -62,6 +62,6 @@ class AnswersMixin(rx.State, mixin=True):
         done = {a.request_id for a in answered}
         self._asked = [request_id for request_id in self._asked if request_id not in done]
         newest = answered[-1]
-        self.outcome = newest.message
+        self._show_outcome(newest.message)
         self.outcome_tone = GOOD_NEWS if newest.good_news else OTHER_NEWS
         self.error = ""

@@ -84,7 +84,7 @@ class StaffState(BusinessState):
         try:
             members = await self._business_call(read_staff)
         except PermissionDeniedError as error:  # staff, not the owner
-            return [toasts.error(error.message), rx.redirect(routes.SCANNER)]
+            return [toasts.error(self._say(error)), rx.redirect(routes.SCANNER)]
         self._set_changed(members=members)
         listed = {m.user_id for m in members}
         if self.editing.user_id not in listed:
@@ -106,8 +106,8 @@ class StaffState(BusinessState):
         try:
             await self._business_call(work)
         except ServiceError as error:
-            self.error, self.error_at = error.message, key
-            yield toasts.error(error.message)
+            self.error, self.error_at = self._say(error), key
+            yield toasts.error(self.error)
             return
         finally:
             self.saving, self.busy = False, ""
@@ -120,7 +120,7 @@ class StaffState(BusinessState):
     @rx.event
     async def add_member(self, form_data: dict):
         if not isinstance(form_data, dict):
-            yield rx.toast.error(NOT_UNDERSTOOD)
+            yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
         if form_text(form_data, "form_version") != str(self.form_version):
             return
@@ -138,7 +138,9 @@ class StaffState(BusinessState):
                 permissions=granted,
             )
 
-        done = f"{' '.join(name.split())} can now log in with the temporary password."
+        done = self._tr().gettext(
+            "{name} can now log in with the temporary password.", name=" ".join(name.split())
+        )
         async for event in self._save(ADD, work, done, new_form=True):
             yield event
 
@@ -146,7 +148,7 @@ class StaffState(BusinessState):
     def open_editor(self, user_id: int):
         self.editing = self._member(user_id)
         self.error_at = ""
-        return None if self.editing.user_id else rx.toast.error(NOT_UNDERSTOOD)
+        return None if self.editing.user_id else toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
 
     @rx.event
     def editor_open_changed(self, is_open: bool):
@@ -157,13 +159,13 @@ class StaffState(BusinessState):
     @rx.event
     async def save_permissions(self, form_data: dict):
         if not self.editing.user_id or not isinstance(form_data, dict):
-            yield rx.toast.error(NOT_UNDERSTOOD)
+            yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
         member, granted = self.editing, checked(form_data)
         async for event in self._save(
             EDIT,
             lambda s, u, b: staff.change_staff_permissions(s, u, b, member.user_id, granted),
-            f"Permissions of {member.name} saved.",
+            self._tr().gettext("Permissions of {name} saved.", name=member.name),
         ):
             yield event
 
@@ -171,7 +173,7 @@ class StaffState(BusinessState):
     def ask_to_remove(self, user_id: int):
         self.removing = self._member(user_id)
         self.error_at = ""
-        return None if self.removing.user_id else rx.toast.error(NOT_UNDERSTOOD)
+        return None if self.removing.user_id else toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
 
     @rx.event
     def removal_open_changed(self, is_open: bool):
@@ -181,13 +183,13 @@ class StaffState(BusinessState):
     @rx.event
     async def confirm_removal(self):
         if not self.removing.user_id:
-            yield rx.toast.error(NOT_UNDERSTOOD)
+            yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
         member = self.removing
         async for event in self._save(
             REMOVE,
             lambda s, u, b: staff.remove_staff_member(s, u, b, member.user_id),
-            f"{member.name} was removed and logged out.",
+            self._tr().gettext("{name} was removed and logged out.", name=member.name),
         ):
             yield event
 

@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from gudcity.i18n import formatting
+from gudcity.i18n.catalogue import Translator
 from gudcity.models import utc_now
 
 
@@ -22,3 +24,8 @@ def time_ago(moment: datetime, now: datetime | None = None) -> str:
 def date_and_time(moment: datetime) -> str:
     """`2 Dec 2026, 14:05 UTC`: when a row of a log happened, to the minute."""
     return f"{moment.day} {moment.strftime('%b %Y, %H:%M')} UTC"
+
+
+def ago(tr: Translator, moment: datetime, now: datetime | None = None) -> str:
+    """`just now`, `5 min ago`, `il y a 3 h`, then the date: in the translator's language."""
+    return formatting.time_ago(moment, tr.language, now or utc_now(), tr.gettext("just now"))

@@ -30,9 +30,16 @@ from gudcity.domain.scans import (
     scan_outcome_message,
 )
 from gudcity.domain.tiers import TIER_ORDER, TIERS, best_tier, tier_title
+from gudcity.i18n.catalogue import translator
 from gudcity.models import ApprovalKind, ApprovalStatus, ProgramKind
 
 POINTS, STAMPS = ProgramKind.POINTS, ProgramKind.STAMPS
+ENGLISH = translator("en")
+
+
+def said(*args) -> str:
+    """What the counter reads after a scan, in English."""
+    return ENGLISH.message(scan_outcome_message(*args))
 
 
 def test_the_tier_ladder_starts_at_zero_and_climbs():
@@ -115,13 +122,26 @@ def test_a_scans_steps_have_short_distinct_keys():
 
 
 def test_the_counter_reads_what_a_scan_gave():
-    assert scan_outcome_message(ScanOutcome.AWARDED, STAMPS, 1) == "+1 stamp awarded."
-    assert scan_outcome_message(ScanOutcome.AWARDED, POINTS, 10) == "+10 points awarded."
-    assert "cooldown" in scan_outcome_message(ScanOutcome.COOLDOWN, POINTS, None)
-    assert scan_outcome_message(ScanOutcome.COOLDOWN, STAMPS, None, 240) == (
+    assert said(ScanOutcome.AWARDED, STAMPS, 1) == "+1 stamp awarded."
+    assert said(ScanOutcome.AWARDED, POINTS, 10) == "+10 points awarded."
+    assert "cooldown" in said(ScanOutcome.COOLDOWN, POINTS, None)
+    assert said(ScanOutcome.COOLDOWN, STAMPS, None, 240) == (
         "Scanned. No stamps this time: next scan award in 4 min."
     )
-    assert "invitation" in scan_outcome_message(ScanOutcome.ENROLLMENT_REQUESTED, POINTS, None)
+    assert "invitation" in said(ScanOutcome.ENROLLMENT_REQUESTED, POINTS, None)
+
+
+def test_the_counter_reads_a_scan_in_the_tabs_language():
+    awarded = scan_outcome_message(ScanOutcome.AWARDED, POINTS, 15)
+    waiting = scan_outcome_message(ScanOutcome.COOLDOWN, STAMPS, None, 240)
+    assert translator("fr").message(awarded) == "+15 points attribués."
+    assert translator("ar").message(awarded) == "تم منح +15 نقطة."
+    assert translator("ar").message(scan_outcome_message(ScanOutcome.AWARDED, POINTS, 2)) == (
+        "تم منح نقطتين."
+    )
+    assert translator("fr").message(waiting) == (
+        "Scanné. Pas de tampons cette fois : le prochain scan en rapportera dans 4 min."
+    )
 
 
 @pytest.mark.parametrize(
@@ -138,7 +158,7 @@ def test_every_word_follows_the_kind_and_the_number(kind, amount, label, added, 
     assert amount_label(kind, amount) == label
     assert (added_title(kind, amount), deducted_title(kind, amount)) == (added, deducted)
     assert unit(kind, amount) == label.split()[1]
-    assert scan_outcome_message(ScanOutcome.AWARDED, kind, amount) == f"+{label} awarded."
+    assert said(ScanOutcome.AWARDED, kind, amount) == f"+{label} awarded."
     assert were(amount) == ("was" if amount == 1 else "were")
 
 
@@ -200,5 +220,5 @@ DEDUCTION, ENROLLMENT = ApprovalKind.POINTS_DEDUCTION, ApprovalKind.ENROLLMENT
     ],
 )
 def test_the_counter_reads_each_answer(facts, message, answered, good):
-    assert answer_message(facts) == message
+    assert ENGLISH.message(answer_message(facts)) == message
     assert (is_answered(facts), is_good_news(facts)) == (answered, good)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from gudcity.i18n.catalogue import translator
 from gudcity.models import ApprovalRequest, ProgramKind, SyncNotification, utc_now
 from gudcity.services import deductions, enrollment, request_answers
 from gudcity.services.outbox import answer_topic, latest_event_id
@@ -13,7 +14,8 @@ def _answers(session, owner, business, *requests):
     found = request_answers.answers_to_counter(
         session, owner, business.id, [r.id for r in requests]
     )
-    return [(a.request_id, a.answered, a.good_news, a.message) for a in found]
+    english = translator("en")
+    return [(a.request_id, a.answered, a.good_news, english.message(a.message)) for a in found]
 
 
 def test_pending_answered_and_expired_requests(session, make):

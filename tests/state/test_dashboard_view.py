@@ -5,8 +5,11 @@ from datetime import date
 import pytest
 
 from gudcity.domain.analytics import Kpi, Period
+from gudcity.i18n.catalogue import translator
 from gudcity.models import ProgramKind
 from gudcity.state.dashboard_view import change_label, kpi_tiles, range_label
+
+ENGLISH = translator("en")
 
 
 @pytest.mark.parametrize(
@@ -29,17 +32,39 @@ from gudcity.state.dashboard_view import change_label, kpi_tiles, range_label
 )
 def test_the_change_against_the_period_before(value, previous, rate, label):
     key = "repeat_rate" if rate else "visits"
-    assert change_label(Kpi(key, value, previous)) == label
+    assert change_label(Kpi(key, value, previous), ENGLISH) == label
 
 
 def test_a_range_names_the_year_once_unless_it_spans_two():
-    assert range_label(Period(date(2026, 11, 3), date(2026, 12, 2))) == "3 Nov to 2 Dec 2026"
-    assert range_label(Period(date(2025, 12, 30), date(2026, 1, 5))) == "30 Dec 2025 to 5 Jan 2026"
-    assert range_label(Period(date(2026, 12, 2), date(2026, 12, 2))) == "2 Dec 2026"
+    def shown(start: date, end: date, language: str = "en") -> str:
+        return range_label(Period(start, end), translator(language))
+
+    dash = "\u2009\u2013\u2009"  # CLDR's: an en dash between thin spaces
+    assert shown(date(2026, 11, 3), date(2026, 12, 2)) == f"Nov 3{dash}Dec 2, 2026"
+    assert shown(date(2025, 12, 30), date(2026, 1, 5)) == f"Dec 30, 2025{dash}Jan 5, 2026"
+    assert shown(date(2026, 12, 2), date(2026, 12, 2)) == "Dec 2, 2026"
+    assert shown(date(2026, 11, 3), date(2026, 12, 2), "fr") == f"3 nov.{dash}2 d\u00e9c. 2026"
+
+
+def test_the_tiles_speak_the_tabs_language():
+    tiles = {
+        t.test_id: t
+        for t in kpi_tiles(
+            [
+                Kpi("points_issued", 120, 100, ProgramKind.POINTS),
+                Kpi("points_issued", 14, 14, ProgramKind.STAMPS),
+                Kpi("visits", 0, 0, None),
+            ],
+            translator("fr"),
+        )
+    }
+    issued = tiles["kpi-points-issued"]
+    assert (issued.title, issued.value, issued.note) == ("Points \u00e9mis", "120", "et 14 tampons")
+    assert (tiles["kpi-visits"].title, tiles["kpi-visits"].change) == ("Visites", "inchang\u00e9")
 
 
 def _tiles(*kpis: Kpi) -> dict:
-    return {t.test_id: t for t in kpi_tiles(kpis)}
+    return {t.test_id: t for t in kpi_tiles(kpis, ENGLISH)}
 
 
 def test_point_tiles_hold_the_points_programs_figure_and_name_the_stamps_beside():

@@ -27,6 +27,7 @@ from gudcity.services import (
     qr_cards,
 )
 from gudcity.services.permissions import Permission
+from gudcity.state.camera import CAMERA_ERRORS, CAMERA_FAILED
 from gudcity.state.scanner import ScannerState
 from tests.support.events import redirect_target, toasts
 from tests.support.scans import frame_of, photo, qr_photo, scripts, streamed
@@ -813,9 +814,9 @@ async def test_start_camera_asks_the_browser_for_the_camera(scanner, run):
 
 async def test_a_camera_that_cannot_start_says_why(make, scanner, run):
     await run(scanner.start_camera())
-    denied = "Camera access was denied. Allow the camera for this site in the browser's settings."
+    denied = CAMERA_ERRORS["denied"]
 
-    events = await run(scanner.camera_ready({"ok": False, "cameras": 0, "error": denied}))
+    events = await run(scanner.camera_ready({"ok": False, "cameras": 0, "error": "denied"}))
 
     assert scripts(events) == []
     assert (scanner.camera_on, scanner.camera_status, scanner.camera_error) == (False, "", denied)
@@ -829,7 +830,7 @@ async def test_a_malformed_camera_report_counts_as_a_camera_that_did_not_start(
 
     assert scripts(events) == []
     assert not scanner.camera_on
-    assert scanner.camera_error == "The camera could not start."
+    assert scanner.camera_error == CAMERA_FAILED
 
 
 async def test_a_ready_camera_counts_the_cameras_and_asks_for_a_frame(filming):
