@@ -65,6 +65,9 @@ def top_bar() -> rx.Component:
             rx.button(t("Log out"), on_click=SessionState.log_out, variant="soft", size="2"),
             align="center",
             spacing="3",
+            # On a phone the chooser and the button take a second line rather than widen it.
+            wrap="wrap",
+            justify="end",
         ),
         as_="nav",
         align="center",

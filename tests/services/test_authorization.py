@@ -429,6 +429,7 @@ CALLS: dict[str, Callable[[World], Call]] = {
     # one's own settings
     "account_settings": lambda w: lambda actor: profile.account_settings(w.session, actor),
     "change_name": lambda w: lambda actor: profile.change_name(w.session, actor, "New Name"),
+    "choose_language": lambda w: lambda actor: profile.choose_language(w.session, actor, "fr"),
     "change_password": lambda w: (
         lambda actor: profile.change_password(
             w.session, actor, PASSWORD, "a password of my own", keep_session=""
@@ -566,6 +567,7 @@ POLICY = [
     ("seat_of",                       ANYONE,    DENY, DENY, DENY, OK,   OK,   OK,   OK),
     ("account_settings",              ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("change_name",                   ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
+    ("choose_language",               ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("change_password",               ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),
     ("update_business_profile",       OWNER,     DENY, DENY, DENY, OK,   DENY, DENY, DENY),
     ("request_email_change",          ANYONE,    DENY, OK,   OK,   OK,   OK,   OK,   OK),

@@ -90,6 +90,26 @@ def test_a_member_who_has_not_chosen_a_password_yet_changes_nothing(session, sho
         profile.change_name(session, member, "Someone Else")
 
 
+# --- the language -----------------------------------------------------------------------
+
+
+def test_a_chosen_language_is_kept_with_the_account(session, shop):
+    alice = shop[3]
+    assert alice.language is None
+    profile.choose_language(session, alice, "ar")
+    session.expire_all()
+    assert session.get(type(alice), alice.id).language == "ar"
+
+
+@pytest.mark.parametrize("language", ["de", "", "AR", "fr-FR", None, 7])
+def test_a_language_gudcity_does_not_speak_is_refused_and_changes_nothing(session, shop, language):
+    alice = shop[3]
+    before = snapshot(session)
+    with pytest.raises(ValidationError, match="Choose one of the languages offered"):
+        profile.choose_language(session, alice, language)
+    assert changes(before, snapshot(session)) == {}
+
+
 # --- the password -----------------------------------------------------------------------
 
 
