@@ -8,7 +8,7 @@ row can be recomputed from the ledger, the visits and the reward codes
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Index
+from sqlalchemy import Index, SmallInteger
 from sqlmodel import Field, SQLModel
 
 from gudcity.models.base import utc_now
@@ -23,7 +23,11 @@ def count_field() -> Any:
 
 
 class DailyStats(SQLModel, table=True):
-    """Per business, program, staff member and day: points and actions."""
+    """Per business, program, staff member and day: points and actions.
+
+    A key's counts may be split over several rows, one per `slot` (chosen by the
+    card: services/analytics_log.py says why), so every reader sums over slots.
+    """
 
     __tablename__ = "daily_stats"
     __table_args__ = (Index("ix_daily_stats_business_day", "business_id", "day"),)
@@ -33,6 +37,9 @@ class DailyStats(SQLModel, table=True):
     # Not a foreign key: NO_STAFF is no user.
     staff_id: int = Field(default=NO_STAFF, primary_key=True)
     day: date = Field(primary_key=True)
+    slot: int = Field(
+        default=0, primary_key=True, sa_type=SmallInteger, sa_column_kwargs={"server_default": "0"}
+    )
     points_issued: int = count_field()
     points_redeemed: int = count_field()
     points_refunded: int = count_field()

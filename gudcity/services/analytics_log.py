@@ -13,6 +13,9 @@ EARN and a positive ADJUST are issued, DEDUCT, REDEEM and a negative ADJUST
 redeemed, REFUND refunded, so issued - redeemed + refunded is the day's change
 in outstanding points. The staff member is the row's actor unless that is the
 card's own customer (or nobody): then NO_STAFF.
+
+A daily_stats key's counts are spread over STATS_SLOTS rows, chosen by the card
+(slot 0 where no card is known): the readers sum over slots.
 """
 
 from collections import Counter, defaultdict
@@ -64,6 +67,13 @@ class _Notes:
 
 _NOTES = "gudcity.analytics_notes"
 
+# daily_stats rows per key (business, program, staff member, day). PostgreSQL holds an
+# updated row's lock until its transaction's commit is flushed to the WAL, so with one
+# row per key the concurrent awards of one staff member (the owner at several tills)
+# would commit one after the other; by card, they mostly update rows of their own.
+# Eight keeps few writers on a shared row and a day's rows (which the dashboard sums) few.
+STATS_SLOTS = 8
+
 
 def _notes(session: Session) -> _Notes | None:
     """The session's notes, or None when the aggregates are not maintained."""
@@ -73,6 +83,19 @@ def _notes(session: Session) -> _Notes | None:
     if notes is None:
         notes = session.info[_NOTES] = _Notes()
     return notes
+
+
+def _stats(
+    notes: _Notes,
+    business_id: int,
+    program_id: int,
+    staff_id: int,
+    day: date,
+    card_id: int | None,
+) -> Counter:
+    """The counts to add to the key's daily_stats row of the card's slot (no card: slot 0)."""
+    slot = 0 if card_id is None else card_id % STATS_SLOTS
+    return notes.stats[(business_id, program_id, staff_id, day, slot)]
 
 
 def staff_of(actor_id: int | None, customer_id: int) -> int:
@@ -103,7 +126,7 @@ def record_ledger_row(
         return
     staff_id = staff_of(actor_id, card.customer_id)
     day = business_day(moment, card.time_zone)
-    notes.stats[(card.business_id, card.program_id, staff_id, day)].update(
+    _stats(notes, card.business_id, card.program_id, staff_id, day, card.card_id).update(
         ledger_counts(kind, amount, staff_id)
     )
 
@@ -136,18 +159,24 @@ def _count_reward(
     if notes is None:
         return
     day = business_day(moment, card.time_zone)
-    notes.stats[(card.business_id, card.program_id, staff_id, day)][f"rewards_{what}"] += 1
+    counts = _stats(notes, card.business_id, card.program_id, staff_id, day, card.card_id)
+    counts[f"rewards_{what}"] += 1
     notes.rewards[(card.business_id, reward_id, day)][what] += 1
 
 
 def record_new_card(
-    session: Session, business_id: int, program_id: int, time_zone: str, moment: datetime
+    session: Session,
+    business_id: int,
+    program_id: int,
+    card_id: int,
+    time_zone: str,
+    moment: datetime,
 ) -> None:
     """A first join: the customer's card for the program was made."""
     notes = _notes(session)
     if notes is not None:
         day = business_day(moment, time_zone)
-        notes.stats[(business_id, program_id, NO_STAFF, day)]["enrollments"] += 1
+        _stats(notes, business_id, program_id, NO_STAFF, day, card_id)["enrollments"] += 1
 
 
 def record_enrollment_change(
@@ -172,7 +201,7 @@ def record_enrollment_change(
         return
     day = business_day(moment, time_zone)
     if not active:
-        notes.stats[(business_id, program_id, NO_STAFF, day)]["leaves"] += 1
+        _stats(notes, business_id, program_id, NO_STAFF, day, None)["leaves"] += 1
     if not others:
         notes.visits[(business_id, day)]["customers_joined" if active else "customers_left"] += 1
 
@@ -189,7 +218,7 @@ def record_all_left(
         return
     for business_id, program_id, time_zone in ended:
         day = business_day(moment, time_zone)
-        notes.stats[(business_id, program_id, NO_STAFF, day)]["leaves"] += 1
+        _stats(notes, business_id, program_id, NO_STAFF, day, None)["leaves"] += 1
         notes.visits[(business_id, day)]["customers_left"] = 1
 
 
@@ -251,7 +280,7 @@ class _Upsert:
         return cls(keys, counts, statements)
 
 
-_STATS = _Upsert.of(DailyStats.__table__, ("business_id", "program_id", "staff_id", "day"))
+_STATS = _Upsert.of(DailyStats.__table__, ("business_id", "program_id", "staff_id", "day", "slot"))
 _VISITS = _Upsert.of(DailyVisits.__table__, ("business_id", "day"))
 _REWARDS = _Upsert.of(DailyRewards.__table__, ("business_id", "reward_id", "day"))
 _DAYS = VisitDay.__table__

@@ -5,6 +5,8 @@ Set-based SQL, one statement per table, so a million ledger rows are grouped by
 the database, not read into Python. The counting rules are services/analytics_log.py's;
 a business's day is its `time_zone`'s date (PostgreSQL's AT TIME ZONE; on SQLite,
 which has no zones, a function using zoneinfo, registered on the connection).
+A recount is one transaction, with no concurrent writer to spread: each daily_stats
+key gets one row, in slot 0.
 """
 
 from datetime import datetime
@@ -71,10 +73,10 @@ GROUP BY business_id, day
 """
 
 _DAILY_STATS = """
-INSERT INTO daily_stats (business_id, program_id, staff_id, day, points_issued,
+INSERT INTO daily_stats (business_id, program_id, staff_id, day, slot, points_issued,
                          points_redeemed, points_refunded, awards, enrollments, leaves,
                          rewards_redeemed, rewards_delivered)
-SELECT business_id, program_id, staff_id, day, SUM(issued), SUM(redeemed), SUM(refunded),
+SELECT business_id, program_id, staff_id, day, 0, SUM(issued), SUM(redeemed), SUM(refunded),
        SUM(awards), SUM(enrollments), SUM(leaves), SUM(codes), SUM(delivered)
 FROM (
     SELECT b.id AS business_id, c.program_id, {staff} AS staff_id, {ledger_day} AS day,

@@ -95,7 +95,7 @@ def _issue_card(
     session.add(card)
     session.flush()
     business = session.get(Business, program.business_id)
-    record_new_card(session, business.id, program.id, business.time_zone, card.created_at)
+    record_new_card(session, business.id, program.id, card.id, business.time_zone, card.created_at)
     return card, True
 
 

@@ -9,15 +9,24 @@ visits, the reward codes and the enrollment log.
 
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import text, update
+from sqlalchemy import func, select, text, update
 from sqlmodel import Session
 
+from gudcity.domain.analytics import business_day, preset_period
 from gudcity.domain.errors import ServiceError
-from gudcity.models import Business, LoyaltyProgram, Reward, RewardCode, User, utc_now
+from gudcity.models import (
+    Business,
+    DailyStats,
+    LoyaltyProgram,
+    Reward,
+    RewardCode,
+    User,
+    utc_now,
+)
 from gudcity.services import (
     account_deletion,
     awards,
@@ -30,8 +39,9 @@ from gudcity.services import (
     reward_codes,
     scanning,
 )
-from gudcity.services.analytics_log import forget_known_days
+from gudcity.services.analytics_log import STATS_SLOTS, forget_known_days
 from gudcity.services.analytics_rebuild import TABLES, rebuild_analytics
+from gudcity.services.dashboard import read_dashboard
 from gudcity.services.lookups import card_of, pending_enrollment_request
 from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
@@ -175,10 +185,24 @@ def a_day_passes(session: Session) -> None:
     forget_known_days()  # today's visit days moved to yesterday
 
 
+_STATS = DailyStats.__table__
+_STATS_KEY = [column for column in _STATS.primary_key if column.name != "slot"]
+# A key's daily_stats counts summed over its slots (where a writer put them is storage).
+_STATS_BY_KEY = select(
+    *_STATS_KEY, *(func.sum(column) for column in _STATS.columns if not column.primary_key)
+).group_by(*_STATS_KEY)
+
+
 def aggregates(session: Session) -> dict[str, list[tuple]]:
+    """Every aggregate row, sorted; daily_stats' as one row per key, without the slot."""
     session.rollback()
     return {
-        table: sorted(tuple(row) for row in session.execute(text(f"SELECT * FROM {table}")))
+        table: sorted(
+            tuple(row)
+            for row in session.execute(
+                _STATS_BY_KEY if table == "daily_stats" else text(f"SELECT * FROM {table}")
+            )
+        )
         for table in TABLES
     }
 
@@ -246,3 +270,28 @@ def test_switched_off_nothing_is_kept_until_a_rebuild(session, make, monkeypatch
     tables = aggregates(session)
     assert len(tables["visit_days"]) == 1 and sum(row[4] for row in tables["daily_stats"]) == 7
     assert card.balance == 7 and sum(row[9] for row in tables["daily_stats"]) == 1  # the leave
+
+
+def test_awards_on_cards_of_two_slots_are_two_rows_the_dashboard_adds_up(session, make):
+    shop = open_shop(session, make, "UTC")
+    program = shop.programs[0]
+    cards = [make.card(customer, program) for customer in shop.customers]
+    first = cards[0]
+    second = next(card for card in cards if card.id % STATS_SLOTS != first.id % STATS_SLOTS)
+    awards.award_points(session, shop.staff, first.id, 3, make.key())
+    awards.award_points(session, shop.staff, second.id, 4, make.key())
+
+    session.rollback()
+    rows = session.execute(
+        select(_STATS.c.slot, _STATS.c.points_issued, _STATS.c.awards).where(
+            _STATS.c.staff_id == shop.staff.id
+        )
+    ).all()
+    assert sorted(rows) == sorted([(first.id % STATS_SLOTS, 3, 1), (second.id % STATS_SLOTS, 4, 1)])
+    today = business_day(datetime.now(UTC), "UTC")
+    board = read_dashboard(session, shop.owner, shop.business.id, preset_period(today, 7))
+    assert board.kpi("points_issued").value == board.kpi("points_outstanding").value == 7
+    assert board.kpi("new_enrollments").value == len(cards)
+    assert [(m.awards, m.points_issued) for m in board.staff] == [(2, 7)]
+    assert [p.points_issued for p in board.programs if p.program_id == program.id] == [7]
+    assert [d.issued for d in board.points_by_day if d.day == today] == [7]

@@ -2,14 +2,15 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
-from sqlmodel import SQLModel
+from sqlalchemy import inspect, text
+from sqlmodel import Session, SQLModel
 
 import gudcity.models  # noqa: F401
 from alembic import command
 from gudcity.db import MIGRATION_ONLY_INDEXES, described_by_models, make_engine, migrate
 from gudcity.settings import PROJECT_ROOT
 from tests.support.databases import create_postgres_database, drop_postgres_database
+from tests.support.make import Make
 
 
 def test_the_migrated_schema_matches_the_models(engine):
@@ -64,3 +65,26 @@ def test_the_dashboard_migration_downgrades_and_upgrades_again(fresh_engine):
     migrate(fresh_engine)
 
     assert "visit_days" in inspect(fresh_engine).get_table_names()
+
+
+def test_the_slots_downgrade_sums_each_keys_slots_into_one_row(fresh_engine):
+    migrate(fresh_engine)
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        make = Make(session)
+        owner, business = make.business()
+        program = make.program(owner, business)
+        for balance in (3, 4):  # two cards in a row: two slots
+            make.card(make.customer(), program, balance=balance)
+    spread = "SELECT staff_id, points_issued, awards, enrollments FROM daily_stats"
+    with fresh_engine.connect() as connection:
+        assert len(connection.execute(text(spread)).all()) == 4
+    config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    with fresh_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0013")
+
+    with fresh_engine.connect() as connection:
+        rows = sorted(connection.execute(text(spread)).all())
+    assert rows == [(0, 0, 0, 2), (owner.id, 7, 2, 0)]
+    migrate(fresh_engine)
+    assert "slot" in {column["name"] for column in inspect(fresh_engine).get_columns("daily_stats")}
