@@ -81,7 +81,7 @@ def test_the_slots_downgrade_sums_each_keys_slots_into_one_row(fresh_engine):
     config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
     with fresh_engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0013")
+        command.downgrade(config, "0014")
 
     with fresh_engine.connect() as connection:
         rows = sorted(connection.execute(text(spread)).all())

@@ -1,7 +1,7 @@
 """daily_stats slots: a key's counts over several rows, so concurrent awards update rows of their own
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-02 21:06:55.543017
 
 The rows already there become slot 0. SQLite changes a primary key by recreating
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0014'
-down_revision: str | None = '0013'
+revision: str = '0015'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
