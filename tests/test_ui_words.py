@@ -13,7 +13,11 @@ STATES = sorted((PACKAGE / "state").glob("*.py"))
 SHOWN_PROPS = {"placeholder", "aria_label", "title", "alt", "label", "content", "text"}
 # Text that is the same in every language.
 SAME_EVERYWHERE = {"GudCity"}
-WORDS = re.compile(r"[A-Za-z]{2,}")
+# Calls whose strings are code, names or styles, not words: icons, scripts, ids, colours.
+NOT_TEXT = {"icon", "call_script", "script", "scroll_to", "set_value", "redirect", "match"}
+# Words: a capital, or a space between letters; "history" (an icon), "red" or
+# "var(--gray-9)" (styles) and "customer-qr" (an id) are not.
+WORDS = re.compile(r"^[A-Z][a-z]|[A-Za-z][^\S\n]+[A-Za-z]")
 
 
 def _is_words(node: ast.AST) -> bool:
@@ -23,6 +27,7 @@ def _is_words(node: ast.AST) -> bool:
         isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and node.value not in SAME_EVERYWHERE
+        and "var(" not in node.value
         and bool(WORDS.search(node.value))
     )
 
@@ -37,7 +42,8 @@ def _component_words(tree: ast.Module) -> list[int]:
     """Lines where an `rx.` component is handed English text as a child or a shown prop."""
     lines = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and _root(node.func) == "rx":
+        name = node.func.attr if isinstance(getattr(node, "func", None), ast.Attribute) else ""
+        if isinstance(node, ast.Call) and _root(node.func) == "rx" and name not in NOT_TEXT:
             texts = list(node.args) + [k.value for k in node.keywords if k.arg in SHOWN_PROPS]
             lines += [arg.lineno for arg in texts if _is_words(arg)]
     return lines
@@ -75,5 +81,8 @@ def test_toasts_say_their_words_in_the_tabs_language():
 
 
 def test_the_checks_find_english_text():
-    tree = ast.parse('rx.button("Save", on_click=x)\nrx.toast.info("Saved")\nt("Save")')
-    assert _component_words(tree) == [1, 2] and _toast_words(tree) == [2]
+    tree = ast.parse(
+        'rx.button("Save", on_click=x)\nrx.toast.info("Saved")\nt("Save")\n'
+        'rx.text("no card yet")\nrx.icon("history")\nrx.box(color="red", id="big-box")'
+    )
+    assert _component_words(tree) == [1, 2, 4] and _toast_words(tree) == [2]

@@ -3,7 +3,9 @@
 import reflex as rx
 
 from gudcity.components.confirm import confirm_button
-from gudcity.state.cards import CardsState, CardTile, LedgerLine, NotificationItem, RewardOption
+from gudcity.components.i18n import t
+from gudcity.state.cards import CardsState
+from gudcity.state.cards_page import CardTile, LedgerLine, NotificationItem, RewardOption
 
 # An archived program's card: kept, with its balance and history, but nothing moves.
 ARCHIVED_CARD = "This program has ended: your card is kept here as a record."
@@ -15,19 +17,19 @@ def qr_card() -> rx.Component:
             rx.image(
                 src=CardsState.qr_src,
                 id="customer-qr",
-                alt="Your GudCity QR code",
+                alt=t("Your GudCity QR code"),
                 width="220px",
                 height="220px",
                 style={"imageRendering": "pixelated", "background": "white"},
             ),
             rx.vstack(
-                rx.text("Your GudCity card", weight="bold", size="4"),
+                rx.text(t("Your GudCity card"), weight="bold", size="4"),
                 rx.text(
-                    "Show this code at the counter, or read out your card number.",
+                    t("Show this code at the counter, or read out your card number."),
                     size="2",
                     color_scheme="gray",
                 ),
-                rx.text("Card number", size="1", color_scheme="gray"),
+                rx.text(t("Card number"), size="1", color_scheme="gray"),
                 rx.code(CardsState.card_number, id="card-number", size="5", variant="ghost"),
                 spacing="2",
             ),
@@ -79,7 +81,7 @@ def _recent_activity(card: CardTile) -> rx.Component:
 def _card_actions(card: CardTile) -> rx.Component:
     """The card's own page (its whole history), and leaving the program (confirmed)."""
     return rx.flex(
-        rx.link(rx.icon("history", size=16), "History", href=card.href, size="2"),
+        rx.link(rx.icon("history", size=16), t("History"), href=card.href, size="2"),
         rx.spacer(),
         confirm_button(
             "Leave program",
@@ -159,7 +161,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                     min_width="0",
                 ),
                 rx.spacer(),
-                rx.cond(card.archived, rx.badge("Archived", color_scheme="gray")),
+                rx.cond(card.archived, rx.badge(t("Archived"), color_scheme="gray")),
                 rx.badge(card.tier, variant="outline"),
                 width="100%",
             ),
@@ -170,7 +172,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                 align="baseline",
                 spacing="2",
             ),
-            rx.progress(value=card.progress, max=100, aria_label="Progress to the next reward"),
+            rx.progress(value=card.progress, max=100, aria_label=t("Progress to the next reward")),
             rx.text(
                 rx.cond(card.archived, ARCHIVED_CARD, card.next_reward),
                 size="2",
@@ -180,7 +182,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
             rx.cond(
                 (card.rewards.length() > 0) & ~card.archived,
                 rx.vstack(
-                    rx.text("Rewards", size="2", weight="medium"),
+                    rx.text(t("Rewards"), size="2", weight="medium"),
                     rx.foreach(card.rewards, lambda reward: _reward(card, reward)),
                     spacing="2",
                     width="100%",
@@ -204,7 +206,7 @@ def _notification_heading(note: NotificationItem) -> rx.Component:
                 height="8px",
                 border_radius="50%",
                 background="var(--accent-9)",
-                aria_label="Unread",
+                aria_label=t("Unread"),
             ),
         ),
         rx.text(note.title, weight="bold", size="2"),
@@ -221,14 +223,14 @@ def _answer_buttons(note: NotificationItem) -> rx.Component:
         note.needs_answer,
         rx.hstack(
             rx.button(
-                "Accept",
+                t("Accept"),
                 size="2",
                 loading=CardsState.answering_id == note.notification_id,
                 disabled=CardsState.answering_id != 0,
                 on_click=CardsState.answer(note.notification_id, True),
             ),
             rx.button(
-                "Decline",
+                t("Decline"),
                 size="2",
                 variant="soft",
                 color_scheme="gray",
@@ -254,7 +256,7 @@ def notification_item(note: NotificationItem) -> rx.Component:
             rx.cond(
                 note.unread & ~note.needs_answer,
                 rx.button(
-                    "Mark as read",
+                    t("Mark as read"),
                     size="1",
                     variant="ghost",
                     on_click=CardsState.mark_read(note.notification_id),

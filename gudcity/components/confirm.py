@@ -6,6 +6,7 @@ the page's state opens (for the row it was asked about) and closes when done.
 
 import reflex as rx
 
+from gudcity.components.i18n import t
 from gudcity.components.layout import labelled_input
 
 
@@ -27,7 +28,7 @@ def confirm_button(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(description),
-            _buttons("Back", rx.alert_dialog.action(rx.button("Confirm", on_click=on_confirm))),
+            _buttons("Back", rx.alert_dialog.action(rx.button(t("Confirm"), on_click=on_confirm))),
             max_width="420px",
         ),
     )
@@ -53,7 +54,7 @@ def confirm_dialog(
             _buttons(
                 "Cancel",
                 rx.button(
-                    "Confirm",
+                    t("Confirm"),
                     color_scheme="red",
                     loading=loading,
                     disabled=disabled,
@@ -107,9 +108,9 @@ def _password_form(field: str, on_submit, error, busy) -> rx.Component:
             ),
             rx.flex(
                 rx.alert_dialog.cancel(
-                    rx.button("Back", type="button", variant="soft", color_scheme="gray")
+                    rx.button(t("Back"), type="button", variant="soft", color_scheme="gray")
                 ),
-                rx.button("Confirm", type="submit", color_scheme="red", loading=busy),
+                rx.button(t("Confirm"), type="submit", color_scheme="red", loading=busy),
                 spacing="3",
                 justify="end",
                 width="100%",

@@ -6,6 +6,7 @@ to the new address; until it is opened the account keeps its email.
 
 import reflex as rx
 
+from gudcity.components.i18n import t
 from gudcity.components.layout import alert, labelled_input, notice
 from gudcity.state.email_change import EmailChangeState
 from gudcity.state.settings import SettingsState
@@ -14,11 +15,12 @@ from gudcity.state.settings import SettingsState
 def _password_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Change your email"),
+            rx.dialog.title(t("Change your email")),
             rx.dialog.description(
-                "To send a link to ",
-                rx.text.strong(EmailChangeState.new_email),
-                ", enter your password.",
+                t(
+                    "To send a link to {email}, enter your password.",
+                    email=EmailChangeState.new_email,
+                )
             ),
             rx.form(
                 rx.vstack(
@@ -32,9 +34,9 @@ def _password_dialog() -> rx.Component:
                     alert(EmailChangeState.error),
                     rx.flex(
                         rx.dialog.close(
-                            rx.button("Back", type="button", variant="soft", color_scheme="gray")
+                            rx.button(t("Back"), type="button", variant="soft", color_scheme="gray")
                         ),
-                        rx.button("Confirm", type="submit", loading=EmailChangeState.saving),
+                        rx.button(t("Confirm"), type="submit", loading=EmailChangeState.saving),
                         spacing="3",
                         justify="end",
                     ),
@@ -63,13 +65,15 @@ def _form() -> rx.Component:
                 required=True,
             ),
             rx.text(
-                "You log in with this address. A new one works once you open the link we "
-                "mail to it.",
+                t(
+                    "You log in with this address. A new one works once you open the link we "
+                    "mail to it."
+                ),
                 size="2",
                 color_scheme="gray",
             ),
             rx.cond(~EmailChangeState.asking_password, alert(EmailChangeState.error)),
-            rx.button("Change email", type="submit", size="3"),
+            rx.button(t("Change email"), type="submit", size="3"),
             spacing="3",
             align="start",
             width="100%",
@@ -83,7 +87,7 @@ def _form() -> rx.Component:
 def email_change_section() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Email", size="4", as_="h2"),
+            rx.heading(t("Email"), size="4", as_="h2"),
             _form(),
             # Until the link is opened (then the field above shows the new address).
             rx.cond(

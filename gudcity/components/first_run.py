@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.i18n import t
 
 
 def _step(number: str, title: str, body, link: str, href: str) -> rx.Component:
@@ -32,15 +33,17 @@ def first_run_guide(can_manage_programs: rx.Var) -> rx.Component:
     words of the first (staff who may not create programs ask the owner)."""
     return rx.card(
         rx.vstack(
-            rx.heading("Get started", size="4", as_="h2"),
-            rx.text("Two steps and your counter is ready to hand out points or stamps.", size="2"),
+            rx.heading(t("Get started"), size="4", as_="h2"),
+            rx.text(
+                t("Two steps and your counter is ready to hand out points or stamps."), size="2"
+            ),
             _step(
                 "1",
                 "Create a program",
                 rx.cond(
                     can_manage_programs,
-                    "Name it, choose points or stamps, and say what a scan earns.",
-                    "Ask the owner to create one: you may not change programs.",
+                    t("Name it, choose points or stamps, and say what a scan earns."),
+                    t("Ask the owner to create one: you may not change programs."),
                 ),
                 "Go to Programs",
                 routes.PROGRAMS,

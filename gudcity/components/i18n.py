@@ -11,8 +11,11 @@ import json
 import reflex as rx
 from reflex.vars.base import Var
 
-from gudcity.i18n.languages import LANGUAGES
+from gudcity.i18n.catalogue import N_
+from gudcity.i18n.languages import DEFAULT_LANGUAGE, LANGUAGES
 from gudcity.state.locale import LocaleState
+
+CHOOSER_NAME = N_("Language")
 
 
 def _literal(text: str) -> str:
@@ -37,6 +40,16 @@ def t(message: str | Var, **args: Var | str | int) -> Var[str]:
     for name, value in args.items():
         looked_up = looked_up.replace("{" + name + "}", Var.create(value).to(str))
     return looked_up
+
+
+def t_held(message_id: Var) -> Var[str]:
+    """The msgid a state holds (a code's state, say), looked up in the tab's language."""
+    words = LocaleState.words
+    return Var(
+        _js_expr=f"({words}?.[{message_id}] ?? {message_id})",
+        _var_type=str,
+        _var_data=rx.vars.VarData.merge(words._get_all_var_data(), message_id._get_all_var_data()),
+    ).to(str)
 
 
 class DocumentLanguage(rx.Fragment):
@@ -87,7 +100,12 @@ def language_chooser() -> rx.Component:
             *(rx.el.option(name, value=code, lang=code) for code, name in LANGUAGES.items()),
             value=LocaleState.html_language,
             on_change=LocaleState.choose_language,
-            aria_label="Language",
+            # In English, and in the tab's language too, so anyone lost in a language finds it.
+            aria_label=rx.cond(
+                LocaleState.html_language == DEFAULT_LANGUAGE,
+                CHOOSER_NAME,
+                t(CHOOSER_NAME) + f" ({CHOOSER_NAME})",
+            ),
             id="language",
             style={
                 "font_size": "14px",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.confirm import password_confirm_button
+from gudcity.components.i18n import t
 from gudcity.state.my_data import PASSWORD_FIELD, MyDataState
 
 _CUSTOMER_DELETION = (
@@ -23,13 +24,13 @@ _OWNER_DELETION = (
 def _download() -> rx.Component:
     return rx.vstack(
         rx.text(
-            "A JSON file of your profile, cards, full history, notifications and reward codes.",
+            t("A JSON file of your profile, cards, full history, notifications and reward codes."),
             size="2",
             color_scheme="gray",
         ),
         rx.button(
             rx.icon("download", size=16),
-            "Download my data",
+            t("Download my data"),
             on_click=rx.download(url=routes.MY_DATA_DOWNLOAD, filename="gudcity-my-data.json"),
             variant="soft",
         ),
@@ -63,7 +64,7 @@ def _delete() -> rx.Component:
 def my_data_section() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Your data", size="4", as_="h2"),
+            rx.heading(t("Your data"), size="4", as_="h2"),
             _download(),
             rx.separator(size="4"),
             _delete(),

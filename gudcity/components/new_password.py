@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from gudcity.components.i18n import t
 from gudcity.components.layout import alert, labelled_input
 
 
@@ -17,7 +18,7 @@ def new_password_form(error: rx.Var[str], saving: rx.Var[bool], on_submit) -> rx
                 required=True,
             ),
             alert(error),
-            rx.button("Set new password", type="submit", size="3", width="100%", loading=saving),
+            rx.button(t("Set new password"), type="submit", size="3", width="100%", loading=saving),
             spacing="4",
         ),
         on_submit=on_submit,

@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity.components.code_badge import state_badge
 from gudcity.components.confirm import confirm_button
+from gudcity.components.i18n import t
 from gudcity.components.local_time import local_time
 from gudcity.state.cards import CardsState
 from gudcity.state.reward_items import RewardCodeItem
@@ -22,7 +23,10 @@ def _qr(item: RewardCodeItem) -> rx.Component:
 
 def _waiting(item: RewardCodeItem) -> rx.Component:
     return rx.vstack(
-        rx.text("Show it at the counter. Valid until ", local_time(item.expires_at), size="2"),
+        rx.text(
+            t("Show it at the counter. Valid until {time}.", time=local_time(item.expires_at)),
+            size="2",
+        ),
         confirm_button(
             "Cancel",
             title="Cancel this reward?",
@@ -70,13 +74,15 @@ def _reward_code(item: RewardCodeItem) -> rx.Component:
 
 def reward_codes_section() -> rx.Component:
     return rx.vstack(
-        rx.heading("Rewards to collect", size="5", as_="h2"),
+        rx.heading(t("Rewards to collect"), size="5", as_="h2"),
         rx.cond(
             CardsState.reward_codes.length() > 0,
             rx.vstack(rx.foreach(CardsState.reward_codes, _reward_code), spacing="3", width="100%"),
             rx.text(
-                "No rewards redeemed yet. Redeem one on a card, and its code to show "
-                "at the counter appears here.",
+                t(
+                    "No rewards redeemed yet. Redeem one on a card, and its code to show "
+                    "at the counter appears here."
+                ),
                 size="2",
                 color_scheme="gray",
             ),

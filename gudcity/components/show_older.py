@@ -2,13 +2,15 @@
 
 import reflex as rx
 
+from gudcity.components.i18n import t
+
 
 def show_older_button(state: type[rx.State]) -> rx.Component:
     """Shown while `state` has older rows; busy while it reads them."""
     return rx.cond(
         state.has_older,
         rx.button(
-            "Show older",
+            t("Show older"),
             variant="soft",
             loading=state.loading_older,
             on_click=state.show_older,

@@ -45,6 +45,17 @@ def deducted_message(kind: ProgramKind, amount: int) -> Message:
     return Message.plural_of(_DEDUCTED[kind], amount)
 
 
+_SIGNED_AMOUNTS = {
+    ProgramKind.POINTS: NP_("{signed} point", "{signed} points"),
+    ProgramKind.STAMPS: NP_("{signed} stamp", "{signed} stamps"),
+}
+
+
+def signed_amount_message(kind: ProgramKind, amount: int) -> Message:
+    """A ledger row's amount in its program's unit: `+10 points`, `-1 stamp`."""
+    return Message.plural_of(_SIGNED_AMOUNTS[kind], abs(amount), signed=f"{amount:+d}")
+
+
 _WAIT_SECONDS = NP_("{count} s", "{count} s")
 _WAIT_MINUTES = NP_("{count} min", "{count} min")
 _WAIT_HOURS = NP_("{count} h", "{count} h")

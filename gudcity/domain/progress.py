@@ -3,7 +3,8 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import amount_message
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models.enums import ProgramKind
 
 
@@ -19,8 +20,13 @@ class RewardStep:
 class Progress:
     """What a card shows under its balance: the next reward and how far along it is."""
 
-    next_reward: str
+    next_reward: Message
     percent: int
+
+
+_TO_GO = N_("{amount} to {reward}")
+_ALL_IN_REACH = N_("Every reward is within reach")
+_NO_REWARDS = N_("No rewards yet")
 
 
 def progress_to_next_reward(
@@ -33,13 +39,11 @@ def progress_to_next_reward(
     upcoming = next((step for step in ladder if step.cost > balance), None)
     if upcoming is not None:
         missing = upcoming.cost - balance
-        return Progress(
-            f"{amount_label(kind, missing)} to {upcoming.name}",
-            round(100 * balance / upcoming.cost),
-        )
+        way = Message(_TO_GO, {"amount": amount_message(kind, missing), "reward": upcoming.name})
+        return Progress(way, round(100 * balance / upcoming.cost))
     if ladder:
-        return Progress("Every reward is within reach", 100)
-    return Progress("No rewards yet", 0)
+        return Progress(Message(_ALL_IN_REACH), 100)
+    return Progress(Message(_NO_REWARDS), 0)
 
 
 def affordable(balance: int, cost: int) -> bool:

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.i18n import t
 from gudcity.components.layout import alert, labelled_input, narrow_card
 from gudcity.components.new_password import new_password_form
 from gudcity.state.new_password import NewPasswordState
@@ -15,7 +16,7 @@ NEW_PASSWORD_ROUTE = routes.NEW_PASSWORD
 
 def login() -> rx.Component:
     return narrow_card(
-        rx.heading("Log in to GudCity", size="6", as_="h1"),
+        rx.heading(t("Log in to GudCity"), size="6", as_="h1"),
         rx.form(
             rx.vstack(
                 labelled_input(
@@ -30,30 +31,30 @@ def login() -> rx.Component:
                 ),
                 alert(SessionState.form_error),
                 rx.button(
-                    "Log in", type="submit", size="3", width="100%", loading=SessionState.saving
+                    t("Log in"), type="submit", size="3", width="100%", loading=SessionState.saving
                 ),
                 spacing="4",
             ),
             on_submit=SessionState.log_in,
         ),
-        rx.link("Forgot password?", href=routes.FORGOT_PASSWORD, size="2"),
-        rx.text("New here? ", rx.link("Create an account", href=REGISTER_ROUTE), size="2"),
+        rx.link(t("Forgot password?"), href=routes.FORGOT_PASSWORD, size="2"),
+        rx.text(t("New here? "), rx.link(t("Create an account"), href=REGISTER_ROUTE), size="2"),
     )
 
 
 def _account_type_choice() -> rx.Component:
     return rx.vstack(
-        rx.text("I am a", as_="div", weight="medium", size="2", id="account-type-label"),
+        rx.text(t("I am a"), as_="div", weight="medium", size="2", id="account-type-label"),
         rx.radio_group.root(
             rx.hstack(
                 rx.el.label(
                     rx.hstack(
-                        rx.radio_group.item(value="customer"), rx.text("Customer"), spacing="2"
+                        rx.radio_group.item(value="customer"), rx.text(t("Customer")), spacing="2"
                     ),
                 ),
                 rx.el.label(
                     rx.hstack(
-                        rx.radio_group.item(value="business"), rx.text("Business"), spacing="2"
+                        rx.radio_group.item(value="business"), rx.text(t("Business")), spacing="2"
                     ),
                 ),
                 spacing="5",
@@ -82,7 +83,7 @@ def _browser_time_zone() -> rx.Component:
 
 def register() -> rx.Component:
     return narrow_card(
-        rx.heading("Create your GudCity account", size="6", as_="h1"),
+        rx.heading(t("Create your GudCity account"), size="6", as_="h1"),
         rx.form(
             rx.vstack(
                 labelled_input("Name", "name", auto_complete="name", required=True),
@@ -105,7 +106,7 @@ def register() -> rx.Component:
                 _browser_time_zone(),
                 alert(SessionState.form_error),
                 rx.button(
-                    "Create account",
+                    t("Create account"),
                     type="submit",
                     size="3",
                     width="100%",
@@ -115,15 +116,15 @@ def register() -> rx.Component:
             ),
             on_submit=SessionState.register,
         ),
-        rx.text("Have an account? ", rx.link("Log in", href=LOGIN_ROUTE), size="2"),
+        rx.text(t("Have an account? "), rx.link(t("Log in"), href=LOGIN_ROUTE), size="2"),
     )
 
 
 def new_password() -> rx.Component:
     return narrow_card(
-        rx.heading("Choose your password", size="6", as_="h1"),
+        rx.heading(t("Choose your password"), size="6", as_="h1"),
         rx.text(
-            "You logged in with a temporary password. Choose your own to carry on.",
+            t("You logged in with a temporary password. Choose your own to carry on."),
             size="2",
             color_scheme="gray",
         ),

@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.code_badge import state_badge
+from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, page_frame
 from gudcity.components.show_older import show_older_button
 from gudcity.state.card_history import CardHistoryState
@@ -16,14 +17,14 @@ TITLE = "Card history · GudCity"
 
 def _heading() -> rx.Component:
     return rx.vstack(
-        rx.link(rx.icon("arrow-left", size=16), "My cards", href=routes.CARDS, size="2"),
+        rx.link(rx.icon("arrow-left", size=16), t("My cards"), href=routes.CARDS, size="2"),
         rx.heading(CardHistoryState.program_name, size="6", as_="h2", id="card-program"),
         rx.text(CardHistoryState.business_name, size="2", color_scheme="gray"),
         rx.text(CardHistoryState.balance, size="5", weight="bold", id="card-history-balance"),
         rx.cond(
             ~CardHistoryState.enrolled,
             rx.callout(
-                "You left this program: the card and its balance are kept if you join again.",
+                t("You left this program: the card and its balance are kept if you join again."),
                 icon="info",
                 width="100%",
             ),
@@ -54,7 +55,7 @@ def _history_row(line: HistoryLine) -> rx.Component:
 
 def _history() -> rx.Component:
     return rx.vstack(
-        rx.heading("History", size="4", as_="h3"),
+        rx.heading(t("History"), size="4", as_="h3"),
         rx.cond(
             CardHistoryState.history.length() > 0,
             rx.vstack(
@@ -63,7 +64,7 @@ def _history() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            rx.text("Nothing on this card yet.", size="2", color_scheme="gray"),
+            rx.text(t("Nothing on this card yet."), size="2", color_scheme="gray"),
         ),
         id="card-history",
         aria_live="polite",
@@ -92,11 +93,11 @@ def _code(item: RewardCodeItem) -> rx.Component:
 
 def _codes() -> rx.Component:
     return rx.vstack(
-        rx.heading("Reward codes", size="4", as_="h3"),
+        rx.heading(t("Reward codes"), size="4", as_="h3"),
         rx.cond(
             CardHistoryState.codes.length() > 0,
             rx.vstack(rx.foreach(CardHistoryState.codes, _code), spacing="1", width="100%"),
-            rx.text("No reward redeemed on this card yet.", size="2", color_scheme="gray"),
+            rx.text(t("No reward redeemed on this card yet."), size="2", color_scheme="gray"),
         ),
         id="card-reward-codes",
         width="100%",

@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.cards import loyalty_card, notification_item, qr_card
+from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, page_frame
 from gudcity.components.reward_codes import reward_codes_section
 from gudcity.state.cards import CardsState
@@ -14,7 +15,7 @@ TITLE = "My cards · GudCity"
 
 def _cards_section() -> rx.Component:
     return rx.vstack(
-        rx.heading("Loyalty cards", size="5", as_="h2"),
+        rx.heading(t("Loyalty cards"), size="5", as_="h2"),
         rx.cond(
             CardsState.loading,
             rx.grid(
@@ -49,7 +50,7 @@ def _waiting_requests() -> rx.Component:
     return rx.cond(
         CardsState.waiting_requests.length() > 0,
         rx.vstack(
-            rx.heading("Waiting for your answer", size="4", as_="h2"),
+            rx.heading(t("Waiting for your answer"), size="4", as_="h2"),
             rx.foreach(CardsState.waiting_requests, notification_item),
             id="waiting-requests",
             spacing="2",
@@ -60,28 +61,32 @@ def _waiting_requests() -> rx.Component:
     )
 
 
+def _notification_list_heading() -> rx.Component:
+    return rx.hstack(
+        rx.heading(t("Notifications"), size="5", as_="h2"),
+        rx.badge(
+            CardsState.unread_badge,
+            id="unread-count",
+            aria_label=t("Unread notifications"),
+            radius="full",
+            variant="solid",
+        ),
+        rx.spacer(),
+        rx.cond(
+            CardsState.unread_count > 0,
+            rx.button(
+                t("Mark all as read"), size="1", variant="soft", on_click=CardsState.mark_all_read
+            ),
+        ),
+        align="center",
+        wrap="wrap",
+        width="100%",
+    )
+
+
 def _notification_list() -> rx.Component:
     return rx.vstack(
-        rx.hstack(
-            rx.heading("Notifications", size="5", as_="h2"),
-            rx.badge(
-                CardsState.unread_badge,
-                id="unread-count",
-                aria_label="Unread notifications",
-                radius="full",
-                variant="solid",
-            ),
-            rx.spacer(),
-            rx.cond(
-                CardsState.unread_count > 0,
-                rx.button(
-                    "Mark all as read", size="1", variant="soft", on_click=CardsState.mark_all_read
-                ),
-            ),
-            align="center",
-            wrap="wrap",
-            width="100%",
-        ),
+        _notification_list_heading(),
         rx.cond(
             CardsState.loading,
             rx.vstack(*(rx.skeleton(height="64px", width="100%") for _ in range(3)), width="100%"),
@@ -91,13 +96,16 @@ def _notification_list() -> rx.Component:
                     rx.foreach(CardsState.other_notifications, notification_item),
                     rx.cond(
                         CardsState.has_older_notifications,
-                        rx.button("Show older", variant="soft", on_click=CardsState.show_older),
+                        rx.button(t("Show older"), variant="soft", on_click=CardsState.show_older),
                     ),
                     spacing="2",
                     width="100%",
                 ),
                 rx.text(
-                    "Nothing new. Notifications appear here the moment a business scans your code.",
+                    t(
+                        "Nothing new. Notifications appear here the moment a business "
+                        "scans your code."
+                    ),
                     size="2",
                     color_scheme="gray",
                 ),
@@ -125,14 +133,17 @@ def _notifications_section() -> rx.Component:
 def _redemption_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Reward redeemed"),
+            rx.alert_dialog.title(t("Reward redeemed")),
             rx.alert_dialog.description(
-                "Show this code at the counter for ", CardsState.redemption_reward, "."
+                t(
+                    "Show this code at the counter for {reward}.",
+                    reward=CardsState.redemption_reward,
+                )
             ),
             rx.center(
                 rx.code(CardsState.redemption_code, size="8", id="redemption-code"), padding="16px"
             ),
-            rx.alert_dialog.action(rx.button("Done", on_click=CardsState.close_redemption)),
+            rx.alert_dialog.action(rx.button(t("Done"), on_click=CardsState.close_redemption)),
         ),
         open=CardsState.redemption_code != "",
     )
@@ -144,7 +155,7 @@ def _qr_shortcut() -> rx.Component:
     return rx.box(
         rx.button(
             rx.icon("qr-code"),
-            "Show my QR",
+            t("Show my QR"),
             on_click=rx.scroll_to("customer-qr"),
             size="3",
             width="100%",

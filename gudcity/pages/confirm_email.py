@@ -7,6 +7,7 @@ must not spend it.
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.i18n import t
 from gudcity.components.layout import alert, narrow_card, notice
 from gudcity.state.email_change import ConfirmEmailState
 
@@ -25,7 +26,7 @@ def _done() -> rx.Component:
             role="status",
             id="email-confirmed",
         ),
-        rx.link("Go to log in", href=routes.LOGIN, size="2"),
+        rx.link(t("Go to log in"), href=routes.LOGIN, size="2"),
         spacing="3",
         width="100%",
     )
@@ -33,10 +34,10 @@ def _done() -> rx.Component:
 
 def _ask() -> rx.Component:
     return rx.vstack(
-        rx.text("Make this address the email of your GudCity account?", size="2"),
+        rx.text(t("Make this address the email of your GudCity account?"), size="2"),
         alert(ConfirmEmailState.error),
         rx.button(
-            "Confirm email",
+            t("Confirm email"),
             on_click=ConfirmEmailState.confirm,
             loading=ConfirmEmailState.confirming,
             size="3",
@@ -49,7 +50,7 @@ def _ask() -> rx.Component:
 
 def _expired() -> rx.Component:
     return rx.callout(
-        "This link has expired or was already used. Ask for a new one in your settings.",
+        t("This link has expired or was already used. Ask for a new one in your settings."),
         icon="triangle-alert",
         color_scheme="red",
         role="alert",
@@ -59,7 +60,7 @@ def _expired() -> rx.Component:
 
 def confirm_email() -> rx.Component:
     return narrow_card(
-        rx.heading("Confirm your new email", size="6", as_="h1"),
+        rx.heading(t("Confirm your new email"), size="6", as_="h1"),
         rx.cond(
             ConfirmEmailState.confirmed_email != "",
             _done(),

@@ -3,6 +3,7 @@
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.i18n import t
 from gudcity.components.layout import alert, labelled_input, narrow_card
 from gudcity.components.new_password import new_password_form
 from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
@@ -12,17 +13,20 @@ RESET_ROUTE = routes.RESET_PASSWORD
 
 
 def _back_to_login() -> rx.Component:
-    return rx.link("Back to log in", href=routes.LOGIN, size="2")
+    return rx.link(t("Back to log in"), href=routes.LOGIN, size="2")
 
 
 def forgot_password() -> rx.Component:
     return narrow_card(
-        rx.heading("Forgot your password?", size="6", as_="h1"),
+        rx.heading(t("Forgot your password?"), size="6", as_="h1"),
         rx.cond(
             ForgotPasswordState.sent,
             rx.callout(
-                "If an account uses that email, a link to choose a new password is on its way. "
-                "It works once, for a short while; check your spam folder if it does not arrive.",
+                t(
+                    "If an account uses that email, a link to choose a new password is on its "
+                    "way. It works once, for a short while; check your spam folder if it does "
+                    "not arrive."
+                ),
                 icon="mail-check",
                 color_scheme="green",
                 role="status",
@@ -32,7 +36,7 @@ def forgot_password() -> rx.Component:
             rx.form(
                 rx.vstack(
                     rx.text(
-                        "Enter the email of your account: we will mail you a link.",
+                        t("Enter the email of your account: we will mail you a link."),
                         size="2",
                         color_scheme="gray",
                     ),
@@ -41,7 +45,7 @@ def forgot_password() -> rx.Component:
                     ),
                     alert(ForgotPasswordState.error),
                     rx.button(
-                        "Send reset link",
+                        t("Send reset link"),
                         type="submit",
                         size="3",
                         width="100%",
@@ -65,13 +69,13 @@ def _reset_form() -> rx.Component:
 def _link_expired() -> rx.Component:
     return rx.vstack(
         rx.callout(
-            "This link has expired or was already used. Ask for a new one.",
+            t("This link has expired or was already used. Ask for a new one."),
             icon="triangle-alert",
             color_scheme="red",
             role="alert",
             width="100%",
         ),
-        rx.link("Send me a new link", href=routes.FORGOT_PASSWORD, size="2"),
+        rx.link(t("Send me a new link"), href=routes.FORGOT_PASSWORD, size="2"),
         spacing="3",
         width="100%",
     )
@@ -79,7 +83,7 @@ def _link_expired() -> rx.Component:
 
 def reset_password() -> rx.Component:
     return narrow_card(
-        rx.heading("Choose a new password", size="6", as_="h1"),
+        rx.heading(t("Choose a new password"), size="6", as_="h1"),
         rx.cond(
             ResetPasswordState.checked,
             rx.cond(ResetPasswordState.link_works, _reset_form(), _link_expired()),

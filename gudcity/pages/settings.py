@@ -7,6 +7,7 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.email_change import email_change_section
+from gudcity.components.i18n import t
 from gudcity.components.layout import labelled_input, page_frame
 from gudcity.components.my_data import my_data_section
 from gudcity.domain.analytics import time_zone_names
@@ -141,12 +142,12 @@ def password_section() -> rx.Component:
 
 def _opening_hours_field() -> rx.Component:
     return rx.vstack(
-        rx.el.label("Opening hours", html_for="opening_hours", style=LABEL_STYLE),
+        rx.el.label(t("Opening hours"), html_for="opening_hours", style=LABEL_STYLE),
         rx.text_area(
             id="opening_hours",
             name="opening_hours",
             default_value=SettingsState.opening_hours,
-            placeholder="Mon-Fri 8:00-18:00\nSat 9:00-14:00\nSun closed",
+            placeholder=t("Mon-Fri 8:00-18:00\nSat 9:00-14:00\nSun closed"),
             max_length=MAX_HOURS_LENGTH,
             rows="4",
             size="3",
@@ -160,7 +161,7 @@ def _opening_hours_field() -> rx.Component:
 def _time_zone_field() -> rx.Component:
     """A native select of every IANA zone: typed on a phone, the browser jumps to it."""
     return rx.vstack(
-        rx.el.label("Time zone", html_for="time_zone", style=LABEL_STYLE),
+        rx.el.label(t("Time zone"), html_for="time_zone", style=LABEL_STYLE),
         rx.el.select(
             *(rx.el.option(zone, value=zone) for zone in time_zone_names()),
             id="time_zone",
@@ -246,8 +247,8 @@ SECTIONS = (
 def _load_failed() -> rx.Component:
     return rx.callout(
         rx.hstack(
-            rx.text("Your settings could not be loaded."),
-            rx.button("Try again", size="1", variant="soft", on_click=SettingsState.load),
+            rx.text(t("Your settings could not be loaded.")),
+            rx.button(t("Try again"), size="1", variant="soft", on_click=SettingsState.load),
             align="center",
             wrap="wrap",
             spacing="3",

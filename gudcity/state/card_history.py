@@ -9,7 +9,8 @@ import reflex as rx
 from sqlmodel import Session
 
 from gudcity.domain.errors import NotFoundError, ServiceError
-from gudcity.domain.labels import amount_label
+from gudcity.domain.labels import amount_message
+from gudcity.i18n.catalogue import N_, Translator
 from gudcity.models import User, UserRole
 from gudcity.services import card_history
 from gudcity.services.customer_detail import HistoryPage
@@ -22,7 +23,7 @@ from gudcity.state.live import LiveState
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 
 # The customer's own ledger rows (a redemption) name them as "You".
-YOU = "You"
+YOU = N_("You")
 
 
 @dataclass
@@ -44,12 +45,13 @@ def read_history(session: Session, user: User, card_id: int, after, until) -> Hi
     return pages_until(read_page, after, until)
 
 
-def read_card_page(session: Session, user: User, card_id: int, until) -> CardPage:
+def read_card_page(session: Session, user: User, card_id: int, until, tr: Translator) -> CardPage:
+    codes = card_history.card_reward_codes(session, user, card_id)
     return CardPage(
         customer_id=user.id,
         summary=card_history.card_summary(session, user, card_id),
         history=read_history(session, user, card_id, None, until),
-        codes=[reward_code_item(c) for c in card_history.card_reward_codes(session, user, card_id)],
+        codes=[reward_code_item(code, tr) for code in codes],
     )
 
 
@@ -87,10 +89,11 @@ class CardHistoryState(LiveState):
         try:
             if not card_id:
                 raise NotFoundError(card_history.NOT_FOUND)
-            page = await self._as_user(lambda s, u: read_card_page(s, u, card_id, until))
+            tr = self._tr()
+            page = await self._as_user(lambda s, u: read_card_page(s, u, card_id, until, tr))
         except ServiceError as error:
             self._older_cursor = None
-            self._set_changed(error=error.message, history=[], codes=[], has_older=False)
+            self._set_changed(error=self._say(error), history=[], codes=[], has_older=False)
             return None
         summary = page.summary
         self._customer_id = page.customer_id
@@ -99,9 +102,9 @@ class CardHistoryState(LiveState):
             error="",
             program_name=summary.program_name,
             business_name=summary.business_name,
-            balance=amount_label(summary.program_kind, summary.balance),
+            balance=tr.message(amount_message(summary.program_kind, summary.balance)),
             enrolled=summary.enrolled,
-            history=[history_line(row, customer_says=YOU) for row in page.history.rows],
+            history=[history_line(row, tr, customer_says=YOU) for row in page.history.rows],
             has_older=page.history.next_cursor is not None,
             codes=page.codes,
         )
@@ -119,12 +122,15 @@ class CardHistoryState(LiveState):
         try:
             page = await self._as_user(lambda s, u: read_history(s, u, card_id, cursor, None))
         except ServiceError as error:
-            return toasts.error(error.message)
+            return toasts.error(self._say(error))
         finally:
             self.loading_older = False
         if page.rows:
             self._until = (page.rows[-1].created_at, page.rows[-1].transaction_id)
         self._older_cursor = page.next_cursor
-        self.history = self.history + [history_line(row, customer_says=YOU) for row in page.rows]
+        tr = self._tr()
+        self.history = self.history + [
+            history_line(row, tr, customer_says=YOU) for row in page.rows
+        ]
         self.has_older = page.next_cursor is not None
         return None

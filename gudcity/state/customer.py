@@ -167,7 +167,7 @@ class CustomerState(CounterActionsMixin, BusinessState):
                 for p in detail.programs
                 if p.membership == Membership.ENROLLED and p.balance is not None
             ],
-            history=[history_line(row) for row in history.rows],
+            history=[history_line(row, tr) for row in history.rows],
             has_older=history.next_cursor is not None,
             visit_count=count_badge(detail.visit_count, customer_detail.VISIT_COUNT_CAP),
             visits=[_visit_line(tr, v) for v in detail.recent_visits],
@@ -208,7 +208,8 @@ class CustomerState(CounterActionsMixin, BusinessState):
         if page.rows:
             self._until = (page.rows[-1].created_at, page.rows[-1].transaction_id)
         self._older_cursor = page.next_cursor
-        self.history = self.history + [history_line(row) for row in page.rows]
+        tr = self._tr()
+        self.history = self.history + [history_line(row, tr) for row in page.rows]
         self.has_older = page.next_cursor is not None
         return None
 

@@ -50,14 +50,14 @@ class EmailChangeState(SessionState):
                 lambda s, u: email_change.request_email_change(s, u, new_email, password)
             )
         except ServiceError as error:
-            self.saving, self.error = False, error.message
-            yield toasts.error(error.message)
+            self.saving, self.error = False, self._say(error)
+            yield toasts.error(self._say(error))
             return
         self.saving, self.asking_password, self.sent_to = False, False, sent_to
-        yield toasts.success(f"We sent a link to {sent_to}.")
+        yield toasts.success(self._tr().gettext("We sent a link to {email}.", email=sent_to))
 
 
-class ConfirmEmailState(rx.State):
+class ConfirmEmailState(SessionState):
     checked: bool = False
     link_works: bool = False
     confirming: bool = False
@@ -75,7 +75,7 @@ class ConfirmEmailState(rx.State):
         try:
             works = await call_service(lambda s: email_change.email_link_works(s, token))
         except DatabaseUnavailableError as error:
-            self.error = error.message
+            self.error = self._say(error)
             return
         self.checked, self.link_works = True, works
 
@@ -89,6 +89,6 @@ class ConfirmEmailState(rx.State):
         try:
             user = await call_service(lambda s: email_change.confirm_email_change(s, token))
         except ServiceError as error:
-            self.confirming, self.error = False, error.message
+            self.confirming, self.error = False, self._say(error)
             return
         self.confirming, self.confirmed_email = False, user.email

@@ -6,18 +6,18 @@ Shared by a business's customer page and a customer's own card page.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from gudcity.domain.activity import signed_amount_label
-from gudcity.domain.labels import TRANSACTION_LABELS
+from gudcity.domain.labels import TRANSACTION_LABELS, signed_amount_message
+from gudcity.i18n.catalogue import N_, Translator
+from gudcity.i18n.formatting import date_and_time
 from gudcity.services.customer_detail import HistoryPage, HistoryRow
 from gudcity.services.paging import Cursor
-from gudcity.state.timefmt import date_and_time
 
 HISTORY_PAGE_SIZE = 25
 # A live refresh re-reads what is shown, at most this many pages of it.
 MAX_PAGES_KEPT = 20
 # Who "did" a ledger row that names no one (none of the app's actions do, but old rows may).
 NOBODY = "GudCity"
-THE_CUSTOMER = "Customer"
+THE_CUSTOMER = N_("Customer")
 
 
 @dataclass
@@ -32,14 +32,17 @@ class HistoryLine:
     by: str
 
 
-def history_line(row: HistoryRow, *, customer_says: str = THE_CUSTOMER) -> HistoryLine:
-    """A ledger row in words; `customer_says` names the customer's own rows."""
-    by = customer_says if row.by_customer else row.actor_name or NOBODY
+def history_line(
+    row: HistoryRow, tr: Translator, *, customer_says: str = THE_CUSTOMER
+) -> HistoryLine:
+    """A ledger row in the translator's words; `customer_says` (a msgid) names the
+    customer's own rows. Times read in UTC, which the line says."""
+    by = tr.gettext(customer_says) if row.by_customer else row.actor_name or NOBODY
     return HistoryLine(
         transaction_id=row.transaction_id,
-        when=date_and_time(row.created_at),
-        kind=TRANSACTION_LABELS.get(row.kind, row.kind.value.title()),
-        amount=signed_amount_label(row.program_kind, row.amount),
+        when=tr.gettext("{when} UTC", when=date_and_time(row.created_at, tr.language)),
+        kind=tr.gettext(TRANSACTION_LABELS.get(row.kind, row.kind.value.title())),
+        amount=tr.message(signed_amount_message(row.program_kind, row.amount)),
         program=row.program_name,
         by=by,
     )

@@ -62,7 +62,7 @@ class LiveState(SessionState):
         try:
             follow_up = await self._reload()
         except DatabaseUnavailableError as error:
-            return [toasts.error(error.message)]
+            return [toasts.error(self._say(error))]
         subscriptions.subscribe(self._subscriber(), self._topics())
         self.loading = False
         return follow_up
@@ -85,7 +85,7 @@ class LiveState(SessionState):
         except AuthenticationError as error:
             # Logged out elsewhere, or a member the owner removed: off to log in, saying why.
             subscriptions.unsubscribe(self._subscriber())
-            return [toasts.info(error.message), rx.redirect(routes.LOGIN)]
+            return [toasts.info(self._say(error)), rx.redirect(routes.LOGIN)]
         except DatabaseUnavailableError:
             # The page keeps what it shows; the feed refreshes every tab once it is back.
             return None

@@ -40,8 +40,8 @@ class MyDataState(SessionState):
         try:
             await self._as_user(lambda s, u: account_deletion.delete_account(s, u, password))
         except ServiceError as error:
-            self.deleting, self.delete_error = False, error.message
-            yield toasts.error(error.message)
+            self.deleting, self.delete_error = False, self._say(error)
+            yield toasts.error(self._say(error))
             return
         self._forget()
         self.deleting, self.delete_open = False, False

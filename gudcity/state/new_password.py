@@ -26,9 +26,9 @@ class NewPasswordState(SessionState):
             user = await self._as_user(lambda _s, u: u)
         except AuthenticationError as error:
             self._forget()
-            return [toasts.info(error.message), rx.redirect(routes.LOGIN)]
+            return [toasts.info(self._say(error)), rx.redirect(routes.LOGIN)]
         except DatabaseUnavailableError as error:
-            return [toasts.error(error.message)]
+            return [toasts.error(self._say(error))]
         self._remember(user)
         if not user.must_change_password:
             return rx.redirect(self._next_page(user.role))
@@ -48,10 +48,10 @@ class NewPasswordState(SessionState):
             )
         except ServiceError as error:
             self.saving = False
-            self.error = error.message
-            yield toasts.error(error.message)
+            self.error = self._say(error)
+            yield toasts.error(self._say(error))
             return
         self.saving = False
         self._remember(user)
-        yield rx.toast.success("Your password is set.")
+        yield toasts.success(self._tr().gettext("Your password is set."))
         yield rx.redirect(self._next_page(user.role))

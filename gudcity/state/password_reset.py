@@ -20,7 +20,7 @@ from gudcity.web.session_endpoints import SESSION_ROUTE
 ANSWER_SECONDS = 0.5
 
 
-class ForgotPasswordState(rx.State):
+class ForgotPasswordState(SessionState):
     sending: bool = False
     # The answer was given (the same whatever the address).
     sent: bool = False
@@ -41,7 +41,7 @@ class ForgotPasswordState(rx.State):
         try:
             await call_service(lambda s: password_reset.request_password_reset(s, email, address))
         except ServiceError as error:  # the database is down: nothing was sent
-            self.sending, self.error = False, error.message
+            self.sending, self.error = False, self._say(error)
             return
         await asyncio.sleep(max(0.0, ANSWER_SECONDS - (time.monotonic() - started)))
         self.sending, self.sent = False, True
@@ -63,7 +63,7 @@ class ResetPasswordState(SessionState):
         try:
             works = await call_service(lambda s: password_reset.reset_link_works(s, token))
         except ServiceError as error:
-            self.error = error.message
+            self.error = self._say(error)
             return
         self.checked, self.link_works = True, works
 
@@ -83,8 +83,8 @@ class ResetPasswordState(SessionState):
         try:
             user, ticket = await call_service(reset)
         except ServiceError as error:
-            self.saving, self.error = False, error.message
-            yield toasts.error(error.message)
+            self.saving, self.error = False, self._say(error)
+            yield toasts.error(self._say(error))
             return
         self.saving = False
         self._remember(user)

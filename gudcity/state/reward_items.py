@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from gudcity.domain.redemption_codes import reward_qr_payload
+from gudcity.i18n.catalogue import Translator
 from gudcity.models import RewardCodeStatus
 from gudcity.services import qr_cards
 from gudcity.services.reward_codes import CodeView
-from gudcity.state.timefmt import time_ago
+from gudcity.state.timefmt import ago
 
 
 @dataclass
@@ -17,7 +18,8 @@ class RewardCodeItem:
     code: str
     reward_name: str
     business_name: str
-    # Waiting, Delivered, Cancelled or Expired.
+    # Waiting, Delivered, Cancelled or Expired: in English (a msgid, which the badge says
+    # in the tab's language and its colour follows).
     state: str
     waiting: bool
     # ISO 8601 in UTC: the page shows it in the browser's own time ("" when not waiting).
@@ -39,7 +41,7 @@ def reward_qr_src(code: str) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
-def reward_code_item(view: CodeView) -> RewardCodeItem:
+def reward_code_item(view: CodeView, tr: Translator) -> RewardCodeItem:
     waiting = view.status == RewardCodeStatus.WAITING
     ended_at = view.delivered_at or view.closed_at
     return RewardCodeItem(
@@ -50,6 +52,10 @@ def reward_code_item(view: CodeView) -> RewardCodeItem:
         state=view.state,
         waiting=waiting,
         expires_at=iso_utc(view.expires_at) if waiting else "",
-        ended=f"{view.state} {time_ago(ended_at)}" if ended_at is not None else "",
+        ended=(
+            tr.gettext("{state} {when}", state=tr.gettext(view.state), when=ago(tr, ended_at))
+            if ended_at is not None
+            else ""
+        ),
         qr_src=reward_qr_src(view.code) if waiting else "",
     )

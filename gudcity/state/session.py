@@ -20,7 +20,7 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.db import session_scope
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
-from gudcity.i18n.catalogue import Translator, translator
+from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models import User, UserRole
 from gudcity.services import accounts, login, sessions
@@ -36,8 +36,8 @@ logger = logging.getLogger(__name__)
 # The query parameter that marks the first page a new account lands on.
 WELCOME_PARAM = "welcome"
 WELCOMES = {
-    UserRole.CUSTOMER: "Welcome to GudCity!",
-    UserRole.BUSINESS_OWNER: "Your business is set up.",
+    UserRole.CUSTOMER: N_("Welcome to GudCity!"),
+    UserRole.BUSINESS_OWNER: N_("Your business is set up."),
 }
 
 
@@ -126,15 +126,16 @@ class SessionState(rx.State):
             user = await self._as_user(lambda _s, u: u)
         except AuthenticationError as error:
             self._forget()
-            return [toasts.info(error.message), rx.redirect(f"{routes.LOGIN}?next={quote(here)}")]
+            login_page = f"{routes.LOGIN}?next={quote(here)}"
+            return [toasts.info(self._say(error)), rx.redirect(login_page)]
         except DatabaseUnavailableError as error:
-            return [toasts.error(error.message)]
+            return [toasts.error(self._say(error))]
         self._remember(user)
         if user.must_change_password:
             return [rx.redirect(_choosing_password_first(here))]
         if user.role not in roles:
             return [
-                rx.toast.warning("That page is not for your account."),
+                toasts.warning(self._tr().gettext("That page is not for your account.")),
                 rx.redirect(home_for(user.role)),
             ]
         return None
@@ -159,7 +160,7 @@ class SessionState(rx.State):
             )
         except ServiceError as error:
             self.saving = False
-            self.form_error = error.message
+            self.form_error = self._say(error)
             return
         self.saving = False
         self._remember(user)
@@ -176,7 +177,7 @@ class SessionState(rx.State):
             )
         except ServiceError as error:
             self.saving = False
-            self.form_error = error.message
+            self.form_error = self._say(error)
             return
         self.saving = False
         self._remember(user)
@@ -214,7 +215,7 @@ class SessionState(rx.State):
         if not self.router.url.query_parameters.get(WELCOME_PARAM) or message is None:
             return []
         return [
-            rx.toast.success(message),
+            toasts.success(self._tr().gettext(message)),
             rx.call_script("history.replaceState(null, '', location.pathname)"),
         ]
 

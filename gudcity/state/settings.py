@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from gudcity.domain.analytics import DEFAULT_TIME_ZONE
 from gudcity.domain.errors import ServiceError
+from gudcity.i18n.catalogue import N_
 from gudcity.models import User, UserRole
 from gudcity.services import profile
 from gudcity.services.accounts import MAX_NAME_LENGTH, MIN_PASSWORD_LENGTH
@@ -116,31 +117,31 @@ class SettingsState(LiveState):
         try:
             await self._as_user(work)
         except ServiceError as error:
-            self.error, self.error_at = error.message, key
-            yield toasts.error(error.message)
+            self.error, self.error_at = self._say(error), key
+            yield toasts.error(self._say(error))
             return
         finally:
             self.saving, self.busy = False, ""
         await self._reload()
         self.user_name = self.name
         self._new_form(key)
-        yield toasts.success(done)
+        yield toasts.success(self._tr().gettext(done))
 
     @rx.event
     async def save_name(self, form_data: dict):
         if not isinstance(form_data, dict):
-            yield rx.toast.error(NOT_UNDERSTOOD)
+            yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
         name = form_text(form_data, "name")
         async for event in self._save(
-            NAME, lambda s, u: profile.change_name(s, u, name), "Your name is saved."
+            NAME, lambda s, u: profile.change_name(s, u, name), N_("Your name is saved.")
         ):
             yield event
 
     @rx.event
     async def change_password(self, form_data: dict):
         if not isinstance(form_data, dict):
-            yield rx.toast.error(NOT_UNDERSTOOD)
+            yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
         current = form_text(form_data, "current_password")
         new = form_text(form_data, "new_password")
@@ -148,14 +149,14 @@ class SettingsState(LiveState):
         async for event in self._save(
             PASSWORD,
             lambda s, u: profile.change_password(s, u, current, new, keep),
-            "Password changed. You were logged out everywhere else.",
+            N_("Password changed. You were logged out everywhere else."),
         ):
             yield event
 
     @rx.event
     async def save_business(self, form_data: dict):
         if not isinstance(form_data, dict) or not self._business_id:
-            yield rx.toast.error(NOT_UNDERSTOOD)
+            yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
         business_id = self._business_id
         fields = {
@@ -166,7 +167,7 @@ class SettingsState(LiveState):
         async for event in self._save(
             BUSINESS,
             lambda s, u: profile.update_business_profile(s, u, business_id, name=name, **fields),
-            "Business details saved: your customers see them on their cards.",
+            N_("Business details saved: your customers see them on their cards."),
         ):
             yield event
 

@@ -29,5 +29,9 @@ def error(text: str) -> EventSpec:
     return rx.toast.error(literal_text(text))
 
 
+def warning(text: str) -> EventSpec:
+    return rx.toast.warning(literal_text(text))
+
+
 def success(text: str) -> EventSpec:
     return rx.toast.success(literal_text(text))

@@ -67,19 +67,26 @@ def test_amounts_use_the_programs_unit_and_number():
 LADDER = [RewardStep("Coffee", 20), RewardStep("Cake", 50)]
 
 
+def way(balance: int, ladder, kind, language: str = "en") -> tuple[str, int]:
+    progress = progress_to_next_reward(balance, ladder, kind)
+    return translator(language).message(progress.next_reward), progress.percent
+
+
 def test_progress_points_at_the_cheapest_reward_not_yet_covered():
-    assert progress_to_next_reward(0, LADDER, POINTS).next_reward == "20 points to Coffee"
-    halfway = progress_to_next_reward(30, LADDER, POINTS)
-    assert (halfway.next_reward, halfway.percent) == ("20 points to Cake", 60)
-    one_short = progress_to_next_reward(49, LADDER, STAMPS)
-    assert (one_short.next_reward, one_short.percent) == ("1 stamp to Cake", 98)
+    assert way(0, LADDER, POINTS) == ("20 points to Coffee", 0)
+    assert way(30, LADDER, POINTS) == ("20 points to Cake", 60)
+    assert way(49, LADDER, STAMPS) == ("1 stamp to Cake", 98)
+
+
+def test_progress_reads_in_the_readers_language():
+    assert way(49, LADDER, STAMPS, "fr")[0] == "1 tampon avant Cake"
+    assert way(30, LADDER, POINTS, "es")[0] == "20 puntos para Cake"
+    assert way(48, LADDER, STAMPS, "ar")[0] == "ختمان حتى Cake"
 
 
 def test_progress_when_everything_or_nothing_is_in_reach():
-    done = progress_to_next_reward(50, LADDER, POINTS)
-    assert (done.next_reward, done.percent) == ("Every reward is within reach", 100)
-    empty = progress_to_next_reward(50, [], POINTS)
-    assert (empty.next_reward, empty.percent) == ("No rewards yet", 0)
+    assert way(50, LADDER, POINTS) == ("Every reward is within reach", 100)
+    assert way(50, [], POINTS) == ("No rewards yet", 0)
     assert affordable(20, 20) and not affordable(19, 20)
 
 

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from gudcity.services import scanning
-from gudcity.state.cards import ANSWER_AT_THE_TOP
+from gudcity.state.cards_page import ANSWER_AT_THE_TOP
 from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,8 @@ from gudcity import routes
 from gudcity.models import CustomerNotification, NotificationType
 from gudcity.services import awards, notify, programs, redemptions, scanning
 from gudcity.state.card_history import CardHistoryState
-from gudcity.state.cards import NOTIFICATIONS_SHOWN, CardsState
+from gudcity.state.cards import CardsState
+from gudcity.state.cards_page import NOTIFICATIONS_SHOWN
 from gudcity.state.customers import CustomersState
 from tests.support.events import toasts
 

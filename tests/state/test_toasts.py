@@ -6,7 +6,8 @@ import pytest
 
 from gudcity.services import scanning
 from gudcity.state import toasts
-from gudcity.state.cards import ANSWER_AT_THE_TOP, CardsState
+from gudcity.state.cards import CardsState
+from gudcity.state.cards_page import ANSWER_AT_THE_TOP
 from tests.support.events import toasts as shown_toasts
 
 pytestmark = pytest.mark.anyio
