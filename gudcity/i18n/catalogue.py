@@ -87,11 +87,11 @@ class Translator:
         self.locale = locale_of(language)
         self._translations = translations
 
-    def gettext(self, message: str, **args: Any) -> str:
-        """The translation of `message` with its `{placeholders}` filled."""
-        return self._fill(self._translations.gettext(message), args)
+    def gettext(self, msgid: str, /, **args: Any) -> str:
+        """The translation of `msgid` with its `{placeholders}` filled."""
+        return self._fill(self._translations.gettext(msgid), args)
 
-    def ngettext(self, singular: str, plural: str, n: int, **args: Any) -> str:
+    def ngettext(self, singular: str, plural: str, n: int, /, **args: Any) -> str:
         """The form of a message for `n` (Arabic has six); `n` is also `{count}`."""
         chosen = self._translations.ngettext(singular, plural, n)
         return self._fill(chosen, {"count": n, **args})
