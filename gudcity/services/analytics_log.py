@@ -307,6 +307,11 @@ def _write(session: Session, upsert: _Upsert, rows: dict[tuple, Counter]) -> Non
         session.execute(upsert.statements[session.get_bind().dialect.name], values)
 
 
+def add_daily_stats(session: Session, rows: dict[tuple, Counter]) -> None:
+    """Add counts to daily_stats rows keyed (business, program, staff, day, slot)."""
+    _write(session, _STATS, rows)
+
+
 # Customer-days this process saw committed to visit_days, with the zone that made each
 # day: a second visit that day skips its INSERT (a scan and then an award, say). Sound,
 # as visit_days is a function of the visits and the zones: only a recount in another
