@@ -5,6 +5,7 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.cards import loyalty_card, notification_item, qr_card
 from gudcity.components.layout import empty_state, page_frame
+from gudcity.components.offline_card import card_saver, offline_card, while_offline
 from gudcity.components.reward_codes import reward_codes_section
 from gudcity.state.cards import CardsState
 
@@ -164,8 +165,18 @@ def _qr_shortcut() -> rx.Component:
 
 def cards() -> rx.Component:
     """Phone first: a waiting request, the QR code, codes to collect, then cards and news
-    (side by side from the md breakpoint); on a phone the QR is one tap away (`_qr_shortcut`)."""
+    (side by side from the md breakpoint); on a phone the QR is one tap away (`_qr_shortcut`).
+    Without a connection, the card last seen here instead, and no QR code (`offline_card`)."""
     return page_frame(
+        card_saver(CardsState.card_number, CardsState.cards),
+        while_offline(offline_card(), _live_page()),
+        _redemption_dialog(),
+        title="My cards",
+    )
+
+
+def _live_page() -> rx.Component:
+    return rx.fragment(
         rx.box(
             _notifications_section(),
             rx.box(qr_card(), order="1", grid_column="1 / -1", min_width="0"),
@@ -182,6 +193,4 @@ def cards() -> rx.Component:
             padding_bottom=rx.breakpoints(initial="64px", md="0"),
         ),
         _qr_shortcut(),
-        _redemption_dialog(),
-        title="My cards",
     )

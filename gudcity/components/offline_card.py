@@ -1,0 +1,132 @@
+"""/cards without a connection: the customer's last known card, and no QR code.
+
+The online page saves the card (`card_saver`) through assets/pwa.js into the
+browser; when the page cannot reach the server (no network, or a server that does
+not answer), `while_offline` shows `offline_card` in place of the live page. A QR
+code is never shown there: its token expires within minutes, so an old one would
+only be refused at the counter. Back online, Reflex's socket reconnects by itself
+(it retries every few seconds, and at once when the tab comes back into view) and
+the live page, with a fresh QR code, returns without a reload.
+
+Every word the offline view shows is in OFFLINE_WORDS. The page saves them with the
+card, and the view reads them from there: a page in another language saves its own.
+"""
+
+import json
+
+import reflex as rx
+from reflex.components.core.banner import has_connection_errors
+from reflex.vars import Var, VarData
+
+OFFLINE_WORDS = {
+    "title": "You are offline",
+    # {time}: when the card was saved, in the browser's words for it.
+    "saved": "Saved {time}; may be out of date",
+    "qr_later": "Your QR code comes back when your phone is online: "
+    "codes expire after a few minutes, so an old one would not scan.",
+    "card_number": "Card number",
+    "read_out": "You can read out your card number at the counter.",
+    "no_card": "Your card shows here offline after you open this page once while online.",
+}
+
+# The card the online page last saved, read as the page renders (null when none).
+_SAVED_CARD = Var(
+    _js_expr="savedOfflineCard",
+    _var_data=VarData(
+        hooks={
+            "const savedOfflineCard = typeof window !== 'undefined' && window.GudCityOffline"
+            " ? window.GudCityOffline.read() : null;": None
+        }
+    ),
+).to(dict)
+
+
+def _words(name: str) -> Var:
+    return _SAVED_CARD["words"].to(dict)[name].to(str)
+
+
+def _saved_tile(tile: Var) -> rx.Component:
+    return rx.card(
+        rx.text(tile["program_name"].to(str), weight="bold", size="3"),
+        rx.text(tile["business_name"].to(str), size="2", color_scheme="gray"),
+        rx.hstack(
+            rx.text(tile["balance"].to(str), size="6", weight="bold", data_testid="saved-balance"),
+            rx.text(tile["unit"].to(str), size="2", color_scheme="gray"),
+            align="baseline",
+            spacing="2",
+        ),
+        data_testid="saved-card",
+        width="100%",
+    )
+
+
+def _saved_view() -> rx.Component:
+    return rx.vstack(
+        rx.callout(_SAVED_CARD["saved_line"].to(str), icon="clock", color_scheme="amber"),
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("qr-code", size=28, color="var(--gray-9)", flex_shrink="0"),
+                    rx.text(_words("qr_later"), size="2", id="qr-offline"),
+                    align="center",
+                    spacing="3",
+                ),
+                rx.text(_words("card_number"), size="1", color_scheme="gray"),
+                rx.code(
+                    _SAVED_CARD["card_number"].to(str), id="card-number", size="5", variant="ghost"
+                ),
+                rx.text(_words("read_out"), size="2", color_scheme="gray"),
+                spacing="2",
+            ),
+            width="100%",
+        ),
+        rx.foreach(_SAVED_CARD["cards"].to(list[dict]), _saved_tile),
+        spacing="4",
+        width="100%",
+    )
+
+
+def offline_card() -> rx.Component:
+    """The saved card, marked as possibly out of date; or why there is none."""
+    return rx.vstack(
+        rx.hstack(
+            rx.icon("wifi-off", size=20),
+            rx.heading(
+                rx.cond(_SAVED_CARD, _words("title"), OFFLINE_WORDS["title"]), size="5", as_="h2"
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.cond(
+            _SAVED_CARD,
+            _saved_view(),
+            rx.text(OFFLINE_WORDS["no_card"], size="2", color_scheme="gray"),
+        ),
+        id="offline-card",
+        spacing="4",
+        width="100%",
+        max_width="560px",
+    )
+
+
+def while_offline(offline: rx.Component, online: rx.Component) -> rx.Component:
+    """`offline` while the page has no connection to the server, else `online`."""
+    return rx.cond(has_connection_errors, offline, online)
+
+
+def card_saver(card_number: Var, cards: Var) -> rx.Component:
+    """Renders nothing; saves the customer's card for the offline view whenever the page
+    shows a new one (`card_number` "" saves nothing: the page has not loaded yet)."""
+    tiles = (
+        f"{cards!s}.map((tile) => ({{program_name: tile.program_name,"
+        " business_name: tile.business_name, balance: tile.balance, unit: tile.unit}))"
+    )
+    save = (
+        f"useEffect(() => {{ if ({card_number!s} && window.GudCityOffline) {{"
+        f" window.GudCityOffline.save({{card_number: {card_number!s},"
+        f" cards: {tiles}, words: {json.dumps(OFFLINE_WORDS)}}}); }} }},"
+        f" [{card_number!s}, {cards!s}]);"
+    )
+    reads = VarData.merge(card_number._get_all_var_data(), cards._get_all_var_data())
+    saving = VarData(imports={"react": ["useEffect"]}, hooks={save: reads})
+    return rx.fragment(Var(_js_expr="null", _var_data=VarData.merge(reads, saving)))
