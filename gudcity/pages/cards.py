@@ -164,9 +164,8 @@ def _qr_shortcut() -> rx.Component:
 
 
 def cards() -> rx.Component:
-    """Phone first: a waiting request, the QR code, codes to collect, then cards and news
-    (side by side from the md breakpoint); on a phone the QR is one tap away (`_qr_shortcut`).
-    Without a connection, the card last seen here instead, and no QR code (`offline_card`)."""
+    """The live page; without a connection to the server, the card last seen here
+    instead, and no QR code (`offline_card`). Every visit saves the card for that."""
     return page_frame(
         card_saver(CardsState.card_number, CardsState.cards),
         while_offline(offline_card(), _live_page()),
@@ -176,6 +175,8 @@ def cards() -> rx.Component:
 
 
 def _live_page() -> rx.Component:
+    """Phone first: a waiting request, the QR code, codes to collect, then cards and news
+    (side by side from the md breakpoint); on a phone the QR is one tap away (`_qr_shortcut`)."""
     return rx.fragment(
         rx.box(
             _notifications_section(),
