@@ -33,4 +33,4 @@ def test_the_worker_is_javascript_never_cached_with_the_whole_site_as_scope(clie
     assert response.headers["content-type"].startswith("text/javascript")
     assert response.headers["cache-control"] == "no-cache"
     assert response.headers["service-worker-allowed"] == "/"
-    assert "addEventListener(\"fetch\"" in response.text
+    assert 'addEventListener("fetch"' in response.text
