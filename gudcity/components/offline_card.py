@@ -109,9 +109,30 @@ def offline_card() -> rx.Component:
     )
 
 
-def while_offline(offline: rx.Component, online: rx.Component) -> rx.Component:
-    """`offline` while the page has no connection to the server, else `online`."""
-    return rx.cond(has_connection_errors, offline, online)
+def while_offline(offline: rx.Component, online: rx.Component, loaded: Var) -> rx.Component:
+    """`offline` when the page opened without a connection to the server (nothing
+    `loaded`), else `online`: a live page that loses its connection stays, to catch up
+    when it comes back (its QR code hidden meanwhile: `qr_while_connected`)."""
+    return rx.cond(has_connection_errors & ~loaded, offline, online)
+
+
+def qr_while_connected(qr: rx.Component) -> rx.Component:
+    """`qr`, replaced while the connection is lost: the code may expire before it returns."""
+    return rx.cond(
+        has_connection_errors,
+        rx.center(
+            rx.vstack(
+                rx.icon("wifi-off", size=28, color="var(--gray-9)"),
+                rx.text(OFFLINE_WORDS["qr_later"], size="2", align="center"),
+                align="center",
+            ),
+            id="qr-offline",
+            width="220px",
+            height="220px",
+            flex_shrink="0",
+        ),
+        qr,
+    )
 
 
 def card_saver(card_number: Var, cards: Var) -> rx.Component:

@@ -168,7 +168,7 @@ def cards() -> rx.Component:
     instead, and no QR code (`offline_card`). Every visit saves the card for that."""
     return page_frame(
         card_saver(CardsState.card_number, CardsState.cards),
-        while_offline(offline_card(), _live_page()),
+        while_offline(offline_card(), _live_page(), loaded=CardsState.card_number != ""),
         _redemption_dialog(),
         title="My cards",
     )

@@ -95,6 +95,7 @@ def test_offline_the_card_shows_its_number_and_no_qr_then_goes_live_again(new_pa
     expect(page.locator("[data-testid=saved-card]")).to_contain_text("Coffee Club")
     expect(page.locator("[data-testid=saved-balance]")).to_have_text("30")
     assert_no_qr(page)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     mark_document(page)
     page.context.set_offline(False)
@@ -103,6 +104,20 @@ def test_offline_the_card_shows_its_number_and_no_qr_then_goes_live_again(new_pa
     awards.award_points(session, owner, card.id, 5, uuid.uuid4().hex)
     expect(page.locator("[data-testid=card-balance]")).to_have_text("35")
     assert_not_reloaded(page)
+
+
+def test_a_live_page_that_loses_its_connection_hides_its_qr_until_it_is_back(new_page, make):
+    customer = make.customer()
+    page = log_in(new_page(width=390, height=844), customer.email, "/cards")
+    number = visit_cards_online(page)
+
+    page.context.set_offline(True)
+    expect(page.locator("#qr-offline")).to_contain_text(QR_COMES_BACK)
+    assert_no_qr(page)
+    expect(page.locator("#card-number")).to_have_text(number)  # the live page stays
+
+    page.context.set_offline(False)
+    expect(page.locator("#customer-qr")).to_have_attribute("src", QR_IMAGE)
 
 
 def test_another_account_on_the_phone_never_sees_the_first_card(new_page, make):
