@@ -6,6 +6,7 @@ deprecates `rx.App(theme=...)`.
 
 import reflex as rx
 
+from gudcity.components.install import pwa_head
 from gudcity.files import keep_files_private
 from gudcity.mail.worker import deliver_mails
 from gudcity.pages import (
@@ -52,6 +53,7 @@ from gudcity.web.credentials import CredentialsMiddleware
 from gudcity.web.exports import export_endpoints
 from gudcity.web.headers import add_security_headers
 from gudcity.web.limits import limit_request_size
+from gudcity.web.pwa import pwa_endpoints
 from gudcity.web.session_endpoints import session_endpoints
 
 # Before Reflex creates .states/ and the engine its database: both stay private.
@@ -62,6 +64,7 @@ keep_files_private(get_settings().database_url)
 # sees every request, theirs included; sizes are checked while a body is read; every response
 # gets the security headers.
 API_TRANSFORMERS = [
+    pwa_endpoints(),
     session_endpoints(),
     export_endpoints(),
     CredentialsMiddleware,
@@ -69,7 +72,11 @@ API_TRANSFORMERS = [
     add_security_headers,
 ]
 
-app = rx.App(api_transformer=API_TRANSFORMERS, backend_exception_handler=show_failure)
+app = rx.App(
+    api_transformer=API_TRANSFORMERS,
+    backend_exception_handler=show_failure,
+    head_components=pwa_head(),
+)
 
 
 def add_page(component, *, route: str, title: str, on_load) -> None:

@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity.components.confirm import confirm_button
 from gudcity.components.i18n import t
+from gudcity.components.offline_card import qr_while_connected
 from gudcity.state.cards import CardsState
 from gudcity.state.cards_page import CardTile, LedgerLine, NotificationItem, RewardOption
 
@@ -14,13 +15,15 @@ ARCHIVED_CARD = "This program has ended: your card is kept here as a record."
 def qr_card() -> rx.Component:
     return rx.card(
         rx.flex(
-            rx.image(
-                src=CardsState.qr_src,
-                id="customer-qr",
-                alt=t("Your GudCity QR code"),
-                width="220px",
-                height="220px",
-                style={"imageRendering": "pixelated", "background": "white"},
+            qr_while_connected(
+                rx.image(
+                    src=CardsState.qr_src,
+                    id="customer-qr",
+                    alt=t("Your GudCity QR code"),
+                    width="220px",
+                    height="220px",
+                    style={"imageRendering": "pixelated", "background": "white"},
+                )
             ),
             rx.vstack(
                 rx.text(t("Your GudCity card"), weight="bold", size="4"),

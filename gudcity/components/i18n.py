@@ -56,11 +56,13 @@ class DocumentLanguage(rx.Fragment):
     """Renders nothing; keeps `<html lang dir>` on the tab's language (Arabic: rtl)."""
 
     def add_hooks(self) -> list[str | Var]:
-        language, direction = LocaleState.html_language, LocaleState.direction
+        # Not before the server said (a page opened offline keeps the saved card's).
+        language, direction = LocaleState.chosen_language, LocaleState.direction
         return [
             Var(
-                f"useEffect(() => {{ document.documentElement.lang = {language}; "
-                f"document.documentElement.dir = {direction}; }}, [{language}, {direction}])",
+                f"useEffect(() => {{ if ({language}) {{ document.documentElement.lang = "
+                f"{language}; document.documentElement.dir = {direction}; }} }}, "
+                f"[{language}, {direction}])",
                 _var_data=rx.vars.VarData.merge(
                     language._get_all_var_data(),
                     direction._get_all_var_data(),

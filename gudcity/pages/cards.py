@@ -6,6 +6,7 @@ from gudcity import routes
 from gudcity.components.cards import loyalty_card, notification_item, qr_card
 from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, page_frame
+from gudcity.components.offline_card import card_saver, offline_card, while_offline
 from gudcity.components.reward_codes import reward_codes_section
 from gudcity.state.cards import CardsState
 
@@ -174,9 +175,20 @@ def _qr_shortcut() -> rx.Component:
 
 
 def cards() -> rx.Component:
+    """The live page; without a connection to the server, the card last seen here
+    instead, and no QR code (`offline_card`). Every visit saves the card for that."""
+    return page_frame(
+        card_saver(CardsState.card_number, CardsState.cards),
+        while_offline(offline_card(), _live_page(), loaded=CardsState.card_number != ""),
+        _redemption_dialog(),
+        title="My cards",
+    )
+
+
+def _live_page() -> rx.Component:
     """Phone first: a waiting request, the QR code, codes to collect, then cards and news
     (side by side from the md breakpoint); on a phone the QR is one tap away (`_qr_shortcut`)."""
-    return page_frame(
+    return rx.fragment(
         rx.box(
             _notifications_section(),
             rx.box(qr_card(), order="1", grid_column="1 / -1", min_width="0"),
@@ -193,6 +205,4 @@ def cards() -> rx.Component:
             padding_bottom=rx.breakpoints(initial="64px", md="0"),
         ),
         _qr_shortcut(),
-        _redemption_dialog(),
-        title="My cards",
     )

@@ -38,6 +38,11 @@ class LocaleState(SessionState):
     def html_language(self) -> str:
         return self.language or DEFAULT_LANGUAGE
 
+    @rx.var
+    def chosen_language(self) -> str:
+        """The tab's language once its first page has loaded ("" before)."""
+        return self.language
+
     @rx.event
     def load(self):
         """Every page's first step: a tab that has no language yet takes the visitor's."""

@@ -7,6 +7,7 @@ from gudcity.domain.errors import ServiceError
 from gudcity.services import account_deletion
 from gudcity.state import toasts
 from gudcity.state.arguments import flag, form_text
+from gudcity.state.offline_card import forget_offline_card
 from gudcity.state.session import SessionState, navigate
 from gudcity.web.session_endpoints import LOG_OUT_ROUTE
 
@@ -46,4 +47,4 @@ class MyDataState(SessionState):
         self._forget()
         self.deleting, self.delete_open = False, False
         # The sessions are ended already: this clears the cookie and lands on /login.
-        yield navigate(LOG_OUT_ROUTE)
+        yield [forget_offline_card(), navigate(LOG_OUT_ROUTE)]

@@ -26,6 +26,7 @@ from gudcity.models import User, UserRole
 from gudcity.services import accounts, login, sessions
 from gudcity.state import toasts
 from gudcity.state.arguments import form_text
+from gudcity.state.offline_card import forget_offline_card
 from gudcity.web import credentials
 from gudcity.web.session_endpoints import LOG_OUT_ROUTE, SESSION_ROUTE
 
@@ -164,7 +165,7 @@ class SessionState(rx.State):
             return
         self.saving = False
         self._remember(user)
-        yield navigate(f"{SESSION_ROUTE}?ticket={ticket}")
+        yield [forget_offline_card(), navigate(f"{SESSION_ROUTE}?ticket={ticket}")]
 
     @rx.event
     async def register(self, form_data: dict):
@@ -181,7 +182,7 @@ class SessionState(rx.State):
             return
         self.saving = False
         self._remember(user)
-        yield navigate(f"{SESSION_ROUTE}?ticket={ticket}")
+        yield [forget_offline_card(), navigate(f"{SESSION_ROUTE}?ticket={ticket}")]
 
     def _ticket_for(self, session: Session, user: User) -> tuple[User, str]:
         """The user and a log-in ticket that lands on the page they came for (after
@@ -223,7 +224,7 @@ class SessionState(rx.State):
     def log_out(self):
         """Off to /auth/log-out, which ends the session its cookie names and clears it."""
         self._forget()
-        return navigate(LOG_OUT_ROUTE)
+        return [forget_offline_card(), navigate(LOG_OUT_ROUTE)]
 
     def _next_page(self, role: str) -> str:
         """Where to go after logging in: the page that sent us here, if it is ours."""

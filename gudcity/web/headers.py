@@ -10,6 +10,7 @@ The Content-Security-Policy is as strict as Reflex's built frontend allows:
 - images from this origin and `data:` (the card's QR code is a data URL), `blob:`;
 - connections to this origin and to PUBLIC_URL's (the websocket is ws(s)://, which
   'self' does not cover when the page was opened by another name for the host);
+- the service worker and the manifest from this origin only;
 - no plugins, no <base>, forms post here only, and no framing at all
   (`frame-ancestors 'none'`, with X-Frame-Options for older browsers).
 """
@@ -76,6 +77,9 @@ def content_security_policy(origins: list[str], script_hashes: list[str]) -> str
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'", *origins, *sockets],
         "media-src": ["'self'", "blob:"],
+        # The service worker and the web app manifest (gudcity/web/pwa.py): this origin's.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

@@ -5,7 +5,9 @@ set an HttpOnly cookie, and sends the browser here with a one-use ticket:
 /auth/session exchanges it for a session, sets the session and device cookies
 (HttpOnly, SameSite=Strict, Secure when PUBLIC_URL is https) and sends the browser
 on with a 303. The page it lands on opens a new websocket, which carries them.
-/auth/log-out ends the session its cookie names and clears the cookie.
+/auth/log-out ends the session its cookie names and clears the cookie, and has the
+browser clear the site's storage and caches (Clear-Site-Data): the card kept for
+offline use goes with them. Cookies are not on that list: the device cookie stays.
 
 SameSite=Strict holds: every step starts from a GudCity page (same site), and the
 websocket a page opens is same-site even when the page was reached from a link
@@ -31,6 +33,8 @@ from gudcity.web.credentials import DEVICE_COOKIE, SESSION_COOKIE, of_request
 SESSION_ROUTE = "/auth/session"
 LOG_OUT_ROUTE = "/auth/log-out"
 LOGIN_PAGE = routes.LOGIN
+# What a log-out makes the browser clear: caches and storage, not cookies.
+CLEARED_ON_LOG_OUT = '"cache", "storage"'
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +77,10 @@ def start_session(request: Request) -> RedirectResponse:
 def log_out(request: Request) -> RedirectResponse:
     """End the session the cookie names, clear the cookie (the device cookie stays)."""
     token = of_request(request.scope).session_token
-    response = RedirectResponse(LOGIN_PAGE, status_code=303)
+    # The browser forgets what the site kept for offline use (gudcity/web/pwa.py).
+    response = RedirectResponse(
+        LOGIN_PAGE, status_code=303, headers={"Clear-Site-Data": CLEARED_ON_LOG_OUT}
+    )
     if token:
         with session_scope() as session:
             sessions.log_out(session, token)

@@ -54,6 +54,8 @@ def test_the_policy_lets_the_page_reach_its_backend_by_http_and_websocket():
     assert directives["object-src"] == "'none'"
     assert "data:" in directives["img-src"].split()
     assert directives["default-src"] == "'self'"
+    # The service worker and the manifest: this origin's only.
+    assert directives["worker-src"] == directives["manifest-src"] == "'self'"
 
 
 def directives_of(policy: str) -> dict[str, list[str]]:

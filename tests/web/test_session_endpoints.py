@@ -88,6 +88,8 @@ def test_log_out_ends_the_session_and_clears_only_its_cookie(session, client):
     )
 
     assert (response.status_code, response.headers["location"]) == (303, "/login")
+    # The browser forgets the card it kept for offline use, with the site's caches.
+    assert response.headers["clear-site-data"] == '"cache", "storage"'
     jar = set_cookies(response)
     assert list(jar) == ["gudcity_session"]
     assert jar["gudcity_session"].value == "" and int(jar["gudcity_session"]["max-age"]) == 0
