@@ -83,7 +83,9 @@ class Period:
 def preset_period(today: date, days: int) -> Period:
     """The `days` days ending `today` (one of PRESET_DAYS)."""
     if days not in PRESET_DAYS:
-        raise ValidationError(f"Choose a period of {', '.join(map(str, PRESET_DAYS))} days.")
+        raise ValidationError(
+            "Choose a period of {choices} days.", choices=", ".join(map(str, PRESET_DAYS))
+        )
     return Period(today - timedelta(days=days - 1), today)
 
 
@@ -95,7 +97,7 @@ def custom_period(start: date, end: date) -> Period:
         raise ValidationError('"From" must be on or before "To".')
     period = Period(start, end)
     if period.days > MAX_PERIOD_DAYS:
-        raise ValidationError(f"A period can be at most {MAX_PERIOD_DAYS} days long.")
+        raise ValidationError("A period can be at most {count} days long.", count=MAX_PERIOD_DAYS)
     return period
 
 

@@ -18,10 +18,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError, ValidationError
-from gudcity.domain.labels import added_title, amount_label
+from gudcity.domain.labels import added_message, amount_message
 from gudcity.domain.notification_groups import SCAN_LINK
 from gudcity.domain.redemption_codes import new_redemption_code
 from gudcity.domain.tiers import TIERS
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     Business,
     EnrollmentStatus,
@@ -308,8 +309,14 @@ def credit_points(
             session,
             card.customer_id,
             NotificationType.POINTS_ADDED,
-            added_title(card.program_kind, points),
-            f"You earned {amount_label(card.program_kind, points)} from {card.business_name}!",
+            added_message(card.program_kind, points),
+            Message(
+                N_("You earned {amount} from {business}!"),
+                {
+                    "amount": amount_message(card.program_kind, points),
+                    "business": card.business_name,
+                },
+            ),
             business_id=card.business_id,
             data=_award_data(card, points, scan_note),
         )

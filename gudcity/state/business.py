@@ -91,7 +91,8 @@ class BusinessState(LiveState):
 
     async def _reload_feed(self) -> list:
         """Read the notifications; those that arrived since the last read pop up as toasts."""
-        feed = await self._business_call(read_business_feed)
+        words = self._tr()
+        feed = await self._business_call(lambda s, u, b: read_business_feed(s, u, b, words))
         self._set_changed(
             business_notices=feed.notices,
             business_unread=feed.unread,

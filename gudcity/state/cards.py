@@ -20,6 +20,8 @@ from gudcity.domain.labels import (
 )
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.tiers import tier_title
+from gudcity.i18n.catalogue import Translator, translator
+from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models import PointTransaction, Reward, User, UserRole
 from gudcity.realtime.timers import timers
 from gudcity.services import (
@@ -39,6 +41,7 @@ from gudcity.state.live import LiveState
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import time_ago
 
+ENGLISH = translator(DEFAULT_LANGUAGE)
 RECENT_ENTRIES = 3
 # Entries of the notification list per page ("Show older" adds one more).
 NOTIFICATIONS_SHOWN = 20
@@ -152,22 +155,25 @@ def _tile(card: cards.CardView, ladder: list[Reward], recent: list[PointTransact
     )
 
 
-def _notification(entry: notifications.NotificationEntry) -> NotificationItem:
+def _notification(entry: notifications.NotificationEntry, words: Translator) -> NotificationItem:
     note = entry.main
     return NotificationItem(
         notification_id=note.id,
-        title=note.title,
-        message=note.message,
+        title=words.message(entry.title),
+        message=words.message(entry.message),
         when=time_ago(note.created_at),
         unread=entry.unread,
         needs_answer=note.requires_action and note.action_taken is None,
         answer=(note.action_taken or "").title(),
-        detail=" · ".join(grouped.message for grouped in entry.grouped),
+        detail=" · ".join(words.message(detail) for detail in entry.details),
     )
 
 
-def read_cards_page(session: Session, user: User, shown: int = NOTIFICATIONS_SHOWN) -> CardsPage:
-    """Everything /cards shows but the QR code, read in one go from the services."""
+def read_cards_page(
+    session: Session, user: User, shown: int = NOTIFICATIONS_SHOWN, words: Translator = ENGLISH
+) -> CardsPage:
+    """Everything /cards shows but the QR code, read in one go from the services; the
+    notifications in `words`' language."""
     # First: reading the codes expires overdue ones, whose points go back on the cards.
     codes = redemptions.list_reward_codes(session, user)
     feed = notifications.notification_entries(session, user, entries=shown)
@@ -180,7 +186,7 @@ def read_cards_page(session: Session, user: User, shown: int = NOTIFICATIONS_SHO
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
         cards=[_tile(c, ladders[c.program_id], activity[c.card_id]) for c in held],
-        notifications=[_notification(entry) for entry in feed.entries],
+        notifications=[_notification(entry, words) for entry in feed.entries],
         unread_count=notifications.unread_count(session, user),
         newest_notification_id=feed.entries[0].main.id if feed.entries else 0,
         reward_codes=[reward_code_item(code) for code in codes],
@@ -189,9 +195,10 @@ def read_cards_page(session: Session, user: User, shown: int = NOTIFICATIONS_SHO
 
 
 @functools.cache
-def _page_reader(shown: int):
-    """The page's read for so many entries: one object per size, so tabs share a read."""
-    return functools.partial(read_cards_page, shown=shown)
+def _page_reader(shown: int, words: Translator):
+    """The page's read for so many entries in a language: one object per size and
+    language, so tabs share a read."""
+    return functools.partial(read_cards_page, shown=shown, words=words)
 
 
 class CardsState(LiveState):
@@ -263,7 +270,7 @@ class CardsState(LiveState):
         return None
 
     async def _reload(self, memo: dict | None = None) -> list | None:
-        page = await self._read_shared(memo, _page_reader(self._shown))
+        page = await self._read_shared(memo, _page_reader(self._shown, self._tr()))
         self._customer_id = page.customer_id
         self._program_ids = [card.program_id for card in page.cards]
         self._set_changed(

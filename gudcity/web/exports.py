@@ -54,7 +54,7 @@ def _day(request: Request, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"{name} must be a date like 2026-12-31.") from None
+        raise ValidationError("{name} must be a date like 2026-12-31.", name=name) from None
 
 
 def _midnight(day: date | None, time_zone: str) -> datetime | None:
