@@ -40,7 +40,7 @@ def compose(
     if action is not None:
         words_of_link, address = action
         words_of_link = words.message(words_of_link)
-        text_parts.append(f"{words}:\n{address}")
+        text_parts.append(words.gettext("{action}:", action=words_of_link) + f"\n{address}")
         html_parts.append(
             f'<p><a href="{html.escape(address)}">{html.escape(words_of_link)}</a></p>'
             f"<p>{html.escape(address)}</p>"
