@@ -30,6 +30,9 @@ from gudcity.models import (
 )
 from gudcity.services.permissions import Permission, require_business_permission
 
+# The unit column names the unit in the plural: 3 gives each language's general one
+# (2 would be Arabic's dual).
+UNIT_COUNT = 3
 # Rows fetched from the database at a time.
 BATCH_ROWS = 2000
 
@@ -149,14 +152,14 @@ def _stream(session: Session, statement: Select) -> Iterator:
 def _customer_rows(session: Session, statement: Select, words: Translator) -> Iterator[tuple]:
     for row in _stream(session, statement):
         name, email, number, program, kind, *card, joined, last = row
-        unit = words.message(unit_message(kind))
+        unit = words.message(unit_message(kind, UNIT_COUNT))
         yield (name, email, number, program, unit, *card, joined, last)
 
 
 def _ledger_rows(session: Session, statement: Select, words: Translator) -> Iterator[tuple]:
     for row in _stream(session, statement):
         date, name, number, program, kind, amount, program_kind, *rest = row
-        unit = words.message(unit_message(program_kind))
+        unit = words.message(unit_message(program_kind, UNIT_COUNT))
         yield (date, name, number, program, kind.value, amount, unit, *rest)
 
 
