@@ -132,6 +132,12 @@ def request_enrollment(
     return request
 
 
+def _check_not_enrolled(session: Session, customer: User, program: LoyaltyProgram) -> None:
+    if is_enrolled(session, customer.id, program.id):
+        names = {"customer": customer.name, "program": program.name}
+        raise ConflictError("{customer} is already enrolled in {program}.", **names)
+
+
 def open_enrollment_request(
     session: Session,
     actor: User,
@@ -147,12 +153,7 @@ def open_enrollment_request(
     `points_on_accept` is what a scan would have earned: it is awarded when the
     customer accepts, so the first visit counts.
     """
-    if is_enrolled(session, customer.id, program.id):
-        raise ConflictError(
-            "{customer} is already enrolled in {program}.",
-            customer=customer.name,
-            program=program.name,
-        )
+    _check_not_enrolled(session, customer, program)
     existing = approvals.find_by_key(session, idempotency_key)
     if existing is not None:
         check_same_operation(

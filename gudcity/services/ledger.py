@@ -305,21 +305,7 @@ def credit_points(
         note=note,
     )
     if created:
-        notify_customer(
-            session,
-            card.customer_id,
-            NotificationType.POINTS_ADDED,
-            added_message(card.program_kind, points),
-            Message(
-                N_("You earned {amount} from {business}!"),
-                {
-                    "amount": amount_message(card.program_kind, points),
-                    "business": card.business_name,
-                },
-            ),
-            business_id=card.business_id,
-            data=_award_data(card, points, scan_note),
-        )
+        _tell_earned(session, card, points, scan_note)
         record_visit(session, card.business_id, card.customer_id, "award", card.time_zone)
         record_staff_action(
             session,
@@ -334,6 +320,22 @@ def credit_points(
         )
         publish_card_change(session, card, "points.awarded")
     return transaction
+
+
+def _tell_earned(session: Session, card: CardFacts, points: int, scan_note: int | None) -> None:
+    earned = amount_message(card.program_kind, points)
+    notify_customer(
+        session,
+        card.customer_id,
+        NotificationType.POINTS_ADDED,
+        added_message(card.program_kind, points),
+        Message(
+            N_("You earned {amount} from {business}!"),
+            {"amount": earned, "business": card.business_name},
+        ),
+        business_id=card.business_id,
+        data=_award_data(card, points, scan_note),
+    )
 
 
 def _award_data(card: CardFacts, points: int, scan_note: int | None) -> dict:
