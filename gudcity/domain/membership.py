@@ -2,6 +2,8 @@
 
 from enum import StrEnum
 
+from gudcity.i18n.catalogue import N_
+
 
 class Membership(StrEnum):
     ENROLLED = "ENROLLED"
@@ -9,8 +11,9 @@ class Membership(StrEnum):
     NOT_ENROLLED = "NOT_ENROLLED"
 
 
+# msgids: shown through the reader's translator.
 MEMBERSHIP_LABELS = {
-    Membership.ENROLLED: "Enrolled",
-    Membership.INVITED: "Invitation sent",
-    Membership.NOT_ENROLLED: "Not enrolled",
+    Membership.ENROLLED: N_("Enrolled"),
+    Membership.INVITED: N_("Invitation sent"),
+    Membership.NOT_ENROLLED: N_("Not enrolled"),
 }

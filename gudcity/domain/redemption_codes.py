@@ -8,6 +8,7 @@ spaces or dashes between the characters.
 
 import secrets
 
+from gudcity.i18n.catalogue import N_
 from gudcity.models.enums import RewardCodeStatus
 
 # No 0/O or 1/I: a code read aloud or typed from a phone cannot be misread.
@@ -15,11 +16,12 @@ REDEMPTION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REDEMPTION_CODE_LENGTH = 8
 REWARD_QR_PREFIX = "GCR."
 
+# msgids: shown through the reader's translator.
 CODE_STATE_LABELS = {
-    RewardCodeStatus.WAITING: "Waiting",
-    RewardCodeStatus.DELIVERED: "Delivered",
-    RewardCodeStatus.CANCELLED: "Cancelled",
-    RewardCodeStatus.EXPIRED: "Expired",
+    RewardCodeStatus.WAITING: N_("Waiting"),
+    RewardCodeStatus.DELIVERED: N_("Delivered"),
+    RewardCodeStatus.CANCELLED: N_("Cancelled"),
+    RewardCodeStatus.EXPIRED: N_("Expired"),
 }
 
 
