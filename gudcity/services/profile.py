@@ -169,7 +169,7 @@ def update_business_profile(
     if actor.must_change_password:
         raise PermissionDeniedError(CHOOSE_PASSWORD_FIRST)
     values = {
-        "name": clean_name(name, "Business name"),
+        "name": clean_name(name, N_("Business name")),
         "address": clean_address(address),
         "phone": clean_phone(phone),
         "opening_hours": clean_opening_hours(opening_hours),
