@@ -20,8 +20,7 @@ from gudcity.domain.labels import (
 )
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.tiers import tier_title
-from gudcity.i18n.catalogue import Translator, translator
-from gudcity.i18n.languages import DEFAULT_LANGUAGE
+from gudcity.i18n.catalogue import Translator
 from gudcity.models import PointTransaction, Reward, User, UserRole
 from gudcity.realtime.timers import timers
 from gudcity.services import (
@@ -41,7 +40,6 @@ from gudcity.state.live import LiveState
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import time_ago
 
-ENGLISH = translator(DEFAULT_LANGUAGE)
 RECENT_ENTRIES = 3
 # Entries of the notification list per page ("Show older" adds one more).
 NOTIFICATIONS_SHOWN = 20
@@ -170,7 +168,7 @@ def _notification(entry: notifications.NotificationEntry, words: Translator) -> 
 
 
 def read_cards_page(
-    session: Session, user: User, shown: int = NOTIFICATIONS_SHOWN, words: Translator = ENGLISH
+    session: Session, user: User, words: Translator, shown: int = NOTIFICATIONS_SHOWN
 ) -> CardsPage:
     """Everything /cards shows but the QR code, read in one go from the services; the
     notifications in `words`' language."""
