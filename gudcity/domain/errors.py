@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from gudcity.i18n.catalogue import Message, translator
+from gudcity.i18n.catalogue import N_, Message, translator
 
 
 class ServiceError(Exception):
@@ -60,7 +60,7 @@ class DatabaseUnavailableError(ServiceError):
     """The database cannot be reached (restarting, or down): nothing was done."""
 
     def __init__(self) -> None:
-        super().__init__("GudCity cannot reach its database right now. Try again in a moment.")
+        super().__init__(N_("GudCity cannot reach its database right now. Try again in a moment."))
 
 
 class RateLimitedError(ServiceError):

@@ -6,14 +6,24 @@ rewrites that span only, so a short name ("Al") inside other words ("Almond Club
 or a staff member's name that begins the same way is left alone, and a name the
 customer changed since is found where it was written. Rows written before spans
 were kept are read by their template (`written_span`).
+
+The notification's Message names the customer in its CUSTOMER argument
+(`mention_in` finds where its English puts it), which deletion rewrites too
+(`unnamed`).
 """
 
 from dataclasses import dataclass
 
+from gudcity.i18n.catalogue import Message, translator
+from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models.enums import NotificationType
 
 # The key, in a business notification's `data`, of [start, end) of the customer's name.
 NAME_SPAN = "customer_name_span"
+# The argument of a business notification's Message that holds the customer's name.
+CUSTOMER = "customer"
+# Stands for the name while the English is written, to find where the name goes.
+_MARK = "\x00"
 
 
 @dataclass(frozen=True)
@@ -62,3 +72,18 @@ def written_span(kind: NotificationType, message: str, name: str) -> tuple[int, 
     if name and (message.startswith(f"{name} ") or message.startswith(f"{name}'s ")):
         return (0, len(name))
     return None
+
+
+def mention_in(message: Message) -> Mention:
+    """The English of a Message naming the customer in its CUSTOMER argument."""
+    marked = Message(message.id, {**message.args, CUSTOMER: _MARK}, message.plural, message.count)
+    before, after = translator(DEFAULT_LANGUAGE).message(marked).split(_MARK, 1)
+    return Mention(before, message.args[CUSTOMER], after)
+
+
+def unnamed(message: Message, stand_in: Message) -> Message:
+    """The Message with `stand_in` where it named the customer (unchanged if it did not)."""
+    if CUSTOMER not in message.args:
+        return message
+    args = {**message.args, CUSTOMER: stand_in}
+    return Message(message.id, args, message.plural, message.count)

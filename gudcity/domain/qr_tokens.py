@@ -20,6 +20,7 @@ from datetime import datetime
 
 from gudcity.domain.errors import ValidationError
 from gudcity.domain.scans import ScanOutcome
+from gudcity.i18n.catalogue import N_
 
 TOKEN_VERSION = "GC1"
 MAX_TOKEN_LENGTH = 256
@@ -37,7 +38,7 @@ class InvalidQrError(ValidationError):
     the scan log, and the log `outcome`.
     """
 
-    default_message = "This QR code is not valid."
+    default_message = N_("This QR code is not valid.")
     reason = "invalid"
     outcome = ScanOutcome.INVALID_TOKEN
 
@@ -46,12 +47,12 @@ class InvalidQrError(ValidationError):
 
 
 class NotGudCityQrError(InvalidQrError):
-    default_message = "This is not a GudCity QR code."
+    default_message = N_("This is not a GudCity QR code.")
     reason = "not a GudCity code"
 
 
 class UnsupportedQrVersionError(InvalidQrError):
-    default_message = (
+    default_message = N_(
         "This GudCity QR code has a format this server does not know: "
         "ask the customer to refresh their card."
     )
@@ -59,23 +60,25 @@ class UnsupportedQrVersionError(InvalidQrError):
 
 
 class DamagedQrError(InvalidQrError):
-    default_message = "This QR code is incomplete or damaged: ask the customer to show it again."
+    default_message = N_(
+        "This QR code is incomplete or damaged: ask the customer to show it again."
+    )
     reason = "malformed"
 
 
 class ForgedQrError(InvalidQrError):
-    default_message = "This QR code has been altered or was not issued by GudCity."
+    default_message = N_("This QR code has been altered or was not issued by GudCity.")
     reason = "bad signature"
 
 
 class ExpiredQrError(InvalidQrError):
-    default_message = "This QR code has expired: ask the customer to show it again."
+    default_message = N_("This QR code has expired: ask the customer to show it again.")
     reason = "expired"
     outcome = ScanOutcome.EXPIRED_TOKEN
 
 
 class FutureQrError(InvalidQrError):
-    default_message = (
+    default_message = N_(
         "This QR code is dated in the future: the server clocks disagree, "
         "ask the customer to show it again."
     )
@@ -83,12 +86,12 @@ class FutureQrError(InvalidQrError):
 
 
 class OversizedQrError(InvalidQrError):
-    default_message = "This QR code holds far too much text to be a GudCity card."
+    default_message = N_("This QR code holds far too much text to be a GudCity card.")
     reason = "too long"
 
 
 class UnknownCustomerQrError(InvalidQrError):
-    default_message = "This QR code belongs to no GudCity customer."
+    default_message = N_("This QR code belongs to no GudCity customer.")
     reason = "unknown customer"
     outcome = ScanOutcome.UNKNOWN_CUSTOMER
 

@@ -16,6 +16,7 @@ REDEMPTION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REDEMPTION_CODE_LENGTH = 8
 REWARD_QR_PREFIX = "GCR."
 
+# msgids: shown through the reader's translator.
 CODE_STATE_LABELS = {
     RewardCodeStatus.WAITING: N_("Waiting"),
     RewardCodeStatus.DELIVERED: N_("Delivered"),

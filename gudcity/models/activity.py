@@ -32,8 +32,12 @@ class CustomerNotification(SQLModel, table=True):
     customer_id: int = Field(foreign_key="users.id")
     business_id: int | None = Field(default=None, foreign_key="businesses.id")
     type: NotificationType = enum_column(NotificationType)
+    # The English words (what rows written before the messages below have).
     title: str = Field(max_length=120)
     message: str = Field(max_length=500)
+    # The words as messages, shown in the reader's language (gudcity/domain/stored_messages.py).
+    title_i18n: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    message_i18n: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     requires_action: bool = False
     approval_request_id: int | None = Field(default=None, foreign_key="approval_requests.id")
@@ -60,7 +64,9 @@ class BusinessNotification(SQLModel, table=True):
     business_id: int = Field(foreign_key="businesses.id")
     customer_id: int | None = Field(default=None, foreign_key="users.id")
     type: NotificationType = enum_column(NotificationType)
+    # The English words, and the message shown in the reader's language (as the customer's).
     message: str = Field(max_length=500)
+    message_i18n: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     read_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)

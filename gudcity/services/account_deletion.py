@@ -32,7 +32,9 @@ from sqlmodel import Session
 
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.errors import AuthenticationError, PermissionDeniedError
-from gudcity.domain.mentions import NAME_SPAN, name_span, renamed, written_span
+from gudcity.domain.mentions import NAME_SPAN, name_span, renamed, unnamed, written_span
+from gudcity.domain.stored_messages import loaded, stored
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     AccountToken,
     ApprovalRequest,
@@ -62,12 +64,12 @@ from gudcity.services.outbox import answer_topic, business_topic, customer_topic
 from gudcity.services.reward_codes import cancel_waiting
 from gudcity.services.sessions import revoke_user_sessions
 
-DELETED_CUSTOMER = "Deleted customer"
-DELETED_USER = "Deleted user"
+DELETED_CUSTOMER = N_("Deleted customer")
+DELETED_USER = N_("Deleted user")
 # A reserved top-level domain (RFC 2606): no mail can ever go there.
 PLACEHOLDER_DOMAIN = "deleted.gudcity.invalid"
-WRONG_PASSWORD = "That password is not right: your account was not deleted."
-OWNER_REFUSED = (
+WRONG_PASSWORD = N_("That password is not right: your account was not deleted.")
+OWNER_REFUSED = N_(
     "You own {business}: deleting your account would close the business, its programs "
     "and every customer's card. Export its customers and ledger first (on the Customers "
     "page), then contact GudCity support to transfer the business or close it."
@@ -81,7 +83,7 @@ def check_deletable(session: Session, actor: User | None, password: str) -> User
         raise PermissionDeniedError("Please log in.")
     owned = session.scalars(select(Business.name).where(Business.owner_id == user.id)).first()
     if owned is not None:
-        raise PermissionDeniedError(OWNER_REFUSED.format(business=owned))
+        raise PermissionDeniedError(OWNER_REFUSED, business=owned)
     typed = password if isinstance(password, str) else ""
     check_current_password(session, user, typed, AuthenticationError(WRONG_PASSWORD))
     return user
@@ -153,12 +155,15 @@ def do_forget_customer(session: Session, user: User) -> None:
 
 
 def _unname(session: Session, note: BusinessNotification, name: str) -> None:
-    """Put DELETED_CUSTOMER where the message named the customer, and nowhere else."""
+    """Put DELETED_CUSTOMER where the message named the customer, and nowhere else: in
+    its English and in its Message (where it stands in the reader's language)."""
+    if note.message_i18n is not None:
+        message = unnamed(loaded(note.message_i18n, note.message), Message(DELETED_CUSTOMER))
+        note.message_i18n = stored(message)
     span = name_span(note.data, note.message) or written_span(note.type, note.message, name)
-    if span is None:
-        return
-    mention = renamed(note.message, span, DELETED_CUSTOMER)
-    note.message, note.data = mention.text, {**(note.data or {}), NAME_SPAN: mention.span}
+    if span is not None:
+        mention = renamed(note.message, span, DELETED_CUSTOMER)
+        note.message, note.data = mention.text, {**(note.data or {}), NAME_SPAN: mention.span}
     session.add(note)
 
 

@@ -14,9 +14,10 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, func, select, update
 
 from gudcity.domain.errors import ExpiredError
+from gudcity.i18n.catalogue import N_
 from gudcity.models import AccountToken, TokenPurpose, User, utc_now
 
-LINK_EXPIRED = "This link has expired or was already used. Ask for a new one."
+LINK_EXPIRED = N_("This link has expired or was already used. Ask for a new one.")
 # Longer than any token this module issues: a longer one is not looked up at all.
 MAX_TOKEN_LENGTH = 128
 

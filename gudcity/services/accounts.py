@@ -17,6 +17,7 @@ from gudcity.domain.analytics import DEFAULT_TIME_ZONE, is_time_zone
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.contact import one_line
 from gudcity.domain.errors import ConflictError, PermissionDeniedError, ValidationError
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.i18n.languages import supported
 from gudcity.models import Business, StaffAction, StaffPermission, User, UserRole
 from gudcity.services.atomic import atomic
@@ -40,12 +41,15 @@ password_hasher = argon2.PasswordHasher.from_parameters(
 # --- input ---------------------------------------------------------------------------
 
 
-def clean_name(name: str, what: str = "Name") -> str:
+def clean_name(name: str, what: str = N_("Name")) -> str:
+    """The name on one line; `what` names the field (a msgid)."""
     cleaned = one_line(name, what)
     if not cleaned:
-        raise ValidationError(f"{what} is required.")
+        raise ValidationError("{what} is required.", what=Message(what))
     if len(cleaned) > MAX_NAME_LENGTH:
-        raise ValidationError(f"{what} must be at most {MAX_NAME_LENGTH} characters.")
+        raise ValidationError(
+            "{what} must be at most {count} characters.", what=Message(what), count=MAX_NAME_LENGTH
+        )
     return cleaned
 
 
@@ -54,15 +58,21 @@ def normalize_email(email: str) -> str:
     try:
         result = validate_email((email or "").strip(), check_deliverability=False)
     except EmailNotValidError as error:
-        raise ValidationError(f"Enter a valid email address ({error}).") from None
+        raise ValidationError(
+            "Enter a valid email address ({reason}).", reason=str(error)
+        ) from None
     return result.normalized.lower()
 
 
 def check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters.")
+        raise ValidationError(
+            "Password must be at least {count} characters.", count=MIN_PASSWORD_LENGTH
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise ValidationError(f"Password must be at most {MAX_PASSWORD_LENGTH} characters.")
+        raise ValidationError(
+            "Password must be at most {count} characters.", count=MAX_PASSWORD_LENGTH
+        )
 
 
 # --- registration ----------------------------------------------------------------------
@@ -137,7 +147,7 @@ def register_business(
     `time_zone` is what the browser says it is in; anything but an IANA zone (or no
     script to tell it) gives UTC, which the owner can change in /settings.
     """
-    business_name = clean_name(business_name, "Business name")
+    business_name = clean_name(business_name, N_("Business name"))
     time_zone = time_zone if is_time_zone(time_zone) else DEFAULT_TIME_ZONE
     owner = _new_user(
         session,
@@ -243,7 +253,7 @@ def choose_first_password(
     user = get_row(session, User, actor.id)
     if user is None or not user.must_change_password:
         raise ConflictError("Your password is already set. Change it in your settings.")
-    check_password(check_text(password, "Password"))
+    check_password(check_text(password, N_("Password")))
     try:
         password_hasher.verify(user.password_hash, password)
     except argon2.exceptions.VerificationError:
@@ -253,6 +263,6 @@ def choose_first_password(
     user.password_hash = password_hasher.hash(password)
     user.must_change_password = False
     session.add(user)
-    revoke_user_sessions(session, user.id, keep=check_text(keep_session, "A session"))
+    revoke_user_sessions(session, user.id, keep=check_text(keep_session, N_("A session")))
     session.commit()
     return user

@@ -2,6 +2,7 @@
 
 from sqlmodel import Session
 
+from gudcity.i18n.catalogue import N_
 from gudcity.models import PointTransaction, User
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_amount, check_key, check_text
@@ -22,7 +23,7 @@ def award_points(
     """A business gives points by hand."""
     check_key(idempotency_key)
     check_amount(points)
-    check_text(note, "The note")
+    check_text(note, N_("The note"))
     access = card_access(session, card_id, actor)
     check_business_permission(actor, access.card.owner_id, access.staff, Permission.AWARD)
     require_active(access)

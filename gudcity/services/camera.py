@@ -30,7 +30,9 @@ def check_frame_size(data_url: object) -> None:
     """ValidationError for a frame too long to hold an image within the upload limit."""
     if isinstance(data_url, str) and len(data_url) > max_frame_chars():
         limit = get_settings().max_upload_bytes / (1024 * 1024)
-        raise ValidationError(f"That camera frame is too large: the limit is {limit:g} MB.")
+        raise ValidationError(
+            "That camera frame is too large: the limit is {limit} MB.", limit=limit
+        )
 
 
 def read_frame(data_url: str) -> str | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from gudcity.domain.errors import NotFoundError
+from gudcity.i18n.catalogue import N_
 from gudcity.models import (
     Business,
     EnrollmentStatus,
@@ -25,7 +26,7 @@ from gudcity.services.lookups import enrollment_of
 from gudcity.services.paging import Cursor
 from gudcity.services.permissions import require_customer
 
-NOT_FOUND = "Card not found."
+NOT_FOUND = N_("Card not found.")
 # A card's codes, past and present, newest first: years of weekly coffees fit.
 CODES_SHOWN = 200
 _CODES = RewardCode.__table__

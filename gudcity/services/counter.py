@@ -9,8 +9,9 @@ delivering it at the same moment, one does, the other is told it already was.
 from sqlmodel import Session
 
 from gudcity.domain.errors import NotFoundError, ValidationError
-from gudcity.domain.mentions import Mention
+from gudcity.domain.mentions import CUSTOMER
 from gudcity.domain.redemption_codes import is_well_formed, normalize_code
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     NotificationType,
     RewardCode,
@@ -30,7 +31,7 @@ from gudcity.services.staff_log import record_staff_action
 from gudcity.services.visits import record_visit
 
 _CODES = RewardCode.__table__
-NOT_HERE = "No reward code like this at your business: check the letters and digits."
+NOT_HERE = N_("No reward code like this at your business: check the letters and digits.")
 
 
 @atomic
@@ -41,7 +42,7 @@ def check_reward_code(session: Session, actor: User, business_id: int, typed: st
     hands over a reward whose points the customer already got back.
     """
     require_business_permission(session, actor, business_id, Permission.SCAN)
-    code = normalize_code(check_text(typed, "The code"))
+    code = normalize_code(check_text(typed, N_("The code")))
     if not code:
         raise ValidationError("Type the code the customer shows.")
     if not is_well_formed(code):
@@ -94,8 +95,11 @@ def _record_delivery(session: Session, actor: User, view: CodeView, transaction_
         session,
         view.customer_id,
         NotificationType.REWARD_DELIVERED,
-        "Reward delivered",
-        f"Enjoy your {view.reward_name}! {view.business_name} handed it over (code {view.code}).",
+        Message(N_("Reward delivered")),
+        Message(
+            N_("Enjoy your {reward}! {business} handed it over (code {code})."),
+            {"reward": view.reward_name, "business": view.business_name, "code": view.code},
+        ),
         business_id=view.business_id,
         data={"card_id": view.card_id, "code_id": view.code_id, "code": view.code},
     )
@@ -103,10 +107,14 @@ def _record_delivery(session: Session, actor: User, view: CodeView, transaction_
         session,
         view.business_id,
         NotificationType.REWARD_DELIVERED,
-        Mention(
-            f"{actor.name} delivered {view.reward_name} to ",
-            view.customer_name,
-            f" (code {view.code}).",
+        Message(
+            N_("{staff} delivered {reward} to {customer} (code {code})."),
+            {
+                "staff": actor.name,
+                "reward": view.reward_name,
+                CUSTOMER: view.customer_name,
+                "code": view.code,
+            },
         ),
         customer_id=view.customer_id,
     )

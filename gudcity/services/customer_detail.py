@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.errors import NotFoundError, ValidationError
 from gudcity.domain.membership import Membership
+from gudcity.i18n.catalogue import N_
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -95,7 +96,7 @@ class HistoryPage:
     next_cursor: Cursor | None
 
 
-NOT_FOUND = "Customer not found."
+NOT_FOUND = N_("Customer not found.")
 
 
 def _programs_of(session: Session, business_id: int) -> list[LoyaltyProgram]:

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import normalize_card_number
 from gudcity.domain.errors import ValidationError
+from gudcity.i18n.catalogue import N_
 from gudcity.models import LoyaltyProgram, ProgramKind, User, customer_business_view
 from gudcity.services.inputs import check_text, is_row_id, page_size
 from gudcity.services.permissions import Permission, require_business_permission
@@ -115,7 +116,7 @@ def list_customers(
     on (name, customer id) keeps a late page as fast as the first.
     """
     require_business_permission(session, actor, business_id, Permission.VIEW_CUSTOMERS)
-    check_text(search, "The search")
+    check_text(search, N_("The search"))
     if after is not None and not _is_cursor(after):
         raise ValidationError("That page of customers does not exist: start again.")
     if program_id is not None and not is_row_id(program_id):

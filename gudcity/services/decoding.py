@@ -86,7 +86,7 @@ def decode_qr(image: bytes) -> str | None:
     settings = get_settings()
     if len(image) > settings.max_upload_bytes:
         limit = settings.max_upload_bytes / (1024 * 1024)
-        raise ImageTooLargeError(f"That file is too large: the limit is {limit:g} MB.")
+        raise ImageTooLargeError("That file is too large: the limit is {limit} MB.", limit=limit)
     _check_header(image, settings.max_image_pixels)
     gray = _decode_pixels(image, cv2.IMREAD_GRAYSCALE)
     return (
@@ -101,7 +101,8 @@ def decode_qr(image: bytes) -> str | None:
 def _check_header(image: bytes, max_pixels: int) -> None:
     """Refuses an image whose header says it is not one we read, or too large to decode."""
     too_large = ImageTooLargeError(
-        f"That image is too large: at most {max_pixels / 1e6:g} megapixels, please."
+        "That image is too large: at most {megapixels} megapixels, please.",
+        megapixels=max_pixels / 1e6,
     )
     try:
         with Image.open(io.BytesIO(image), formats=UPLOAD_FORMATS) as header:

@@ -5,14 +5,16 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from gudcity.domain.errors import InsufficientPointsError
-from gudcity.domain.labels import amount_label, deducted_title, were
-from gudcity.domain.mentions import Mention
+from gudcity.domain.labels import amount_message, deducted_message
+from gudcity.domain.mentions import CUSTOMER
+from gudcity.i18n.catalogue import N_, NP_, Message
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
     ApprovalStatus,
     NotificationType,
     PointTransaction,
+    ProgramKind,
     StaffActionKind,
     TransactionKind,
     User,
@@ -35,6 +37,18 @@ from gudcity.services.staff_log import record_staff_action
 from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
 
+# An approved deduction, told the customer: one whole sentence for each program's kind.
+_DEDUCTED_FROM = {
+    ProgramKind.POINTS: NP_(
+        "{count} point was deducted from your {program} card.",
+        "{count} points were deducted from your {program} card.",
+    ),
+    ProgramKind.STAMPS: NP_(
+        "{count} stamp was deducted from your {program} card.",
+        "{count} stamps were deducted from your {program} card.",
+    ),
+}
+
 
 @atomic
 def request_deduction(
@@ -49,7 +63,7 @@ def request_deduction(
     """Ask the customer to approve taking points off their card."""
     check_key(idempotency_key)
     check_amount(points)
-    check_text(reason, "The reason")
+    check_text(reason, N_("The reason"))
     access = card_access(session, card_id, actor)
     card = access.card
     check_business_permission(actor, card.owner_id, access.staff, Permission.DEDUCT)
@@ -64,7 +78,8 @@ def request_deduction(
     require_active(access)
     if points > card.balance:
         raise InsufficientPointsError(
-            f"The card holds only {amount_label(card.program_kind, card.balance)}."
+            "The card holds only {amount}.",
+            amount=amount_message(card.program_kind, card.balance),
         )
     request = _open_deduction_request(session, actor, card, points, idempotency_key)
     _ask_the_customer(session, card, request, reason)
@@ -105,16 +120,19 @@ def respond_to_deduction(
         session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
     )
     card = access.card
-    label = amount_label(card.program_kind, request.points)
+    amount = amount_message(card.program_kind, request.points)
     if accept:
-        transaction = _deduct(session, customer, card, request, label)
+        transaction = _deduct(session, customer, card, request, amount)
     else:
         transaction = None
         notify_business(
             session,
             card.business_id,
             NotificationType.POINTS_DEDUCTION_DECLINED,
-            Mention("", customer.name, f" declined the deduction of {label}."),
+            Message(
+                N_("{customer} declined the deduction of {amount}."),
+                {CUSTOMER: customer.name, "amount": amount},
+            ),
             customer_id=customer.id,
         )
     publish_card_change(session, card, "deduction.answered")
@@ -142,15 +160,24 @@ def _ask_the_customer(
     session: Session, card: CardFacts, request: ApprovalRequest, reason: str
 ) -> None:
     """The notification with Approve / Decline that the customer answers."""
-    why = f" ({reason.strip()[:200]})" if reason.strip() else ""
-    points = request.points
+    points, why = request.points, reason.strip()[:200]
+    args = {
+        "business": card.business_name,
+        "amount": amount_message(card.program_kind, points),
+        "program": card.program_name,
+        "reason": why,
+    }
+    asked = (
+        N_("{business} wants to deduct {amount} from your {program} card ({reason}).")
+        if why
+        else N_("{business} wants to deduct {amount} from your {program} card.")
+    )
     notify_customer(
         session,
         card.customer_id,
         NotificationType.POINTS_DEDUCTION_REQUEST,
-        "Approve a deduction?",
-        f"{card.business_name} wants to deduct {amount_label(card.program_kind, points)} "
-        f"from your {card.program_name} card{why}.",
+        Message(N_("Approve a deduction?")),
+        Message(asked, args),
         business_id=card.business_id,
         data={"card_id": card.card_id, "program_id": card.program_id, "points": points},
         approval_request_id=request.id,
@@ -158,7 +185,7 @@ def _ask_the_customer(
 
 
 def _deduct(
-    session: Session, customer: User, card: CardFacts, request: ApprovalRequest, label: str
+    session: Session, customer: User, card: CardFacts, request: ApprovalRequest, amount: Message
 ) -> PointTransaction:
     """The approved deduction: its ledger row, and both sides told."""
     transaction, _ = write_ledger_row(
@@ -173,8 +200,10 @@ def _deduct(
         session,
         customer.id,
         NotificationType.POINTS_DEDUCTED,
-        deducted_title(card.program_kind, request.points),
-        f"{label} {were(request.points)} deducted from your {card.program_name} card.",
+        deducted_message(card.program_kind, request.points),
+        Message.plural_of(
+            _DEDUCTED_FROM[card.program_kind], request.points, program=card.program_name
+        ),
         business_id=card.business_id,
         data={"card_id": card.card_id, "points": request.points},
     )
@@ -182,7 +211,10 @@ def _deduct(
         session,
         card.business_id,
         NotificationType.POINTS_DEDUCTED,
-        Mention("", customer.name, f" approved the deduction of {label}."),
+        Message(
+            N_("{customer} approved the deduction of {amount}."),
+            {CUSTOMER: customer.name, "amount": amount},
+        ),
         customer_id=customer.id,
     )
     record_visit(session, card.business_id, customer.id, "deduct", card.time_zone)

@@ -19,19 +19,26 @@ from gudcity.domain.errors import (
     RateLimitedError,
     ValidationError,
 )
+from gudcity.i18n.catalogue import N_, NP_, Message
 from gudcity.models import AccountToken, TokenPurpose, User, utc_now
 from gudcity.services import account_tokens
 from gudcity.services.accounts import normalize_email
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text, get_row
 from gudcity.services.login import check_current_password
-from gudcity.services.mail import compose, link, queue_mail
+from gudcity.services.mail import compose, link, queue_mail, words_for
 from gudcity.services.outbox import publish
 from gudcity.services.profile import pages_showing
 from gudcity.settings import get_settings
 
 CHANGE = TokenPurpose.EMAIL_CHANGE
-TAKEN = "An account with this email already exists."
+TAKEN = N_("An account with this email already exists.")
+_OPEN_THIS_LINK = NP_(
+    "To make {email} the email of your GudCity account, open this link. "
+    "It works once, for {count} hour.",
+    "To make {email} the email of your GudCity account, open this link. "
+    "It works once, for {count} hours.",
+)
 
 
 def _taken(session: Session, email: str, user: User) -> bool:
@@ -53,8 +60,8 @@ def request_email_change(
     if user is None:
         raise PermissionDeniedError("Please log in.")
     wrong = ValidationError("That password is not right.")
-    check_current_password(session, user, check_text(current_password, "Password"), wrong)
-    email = normalize_email(check_text(new_email, "Email"))
+    check_current_password(session, user, check_text(current_password, N_("Password")), wrong)
+    email = normalize_email(check_text(new_email, N_("Email")))
     if email == user.email:
         raise ValidationError("That is your email already.")
     if _taken(session, email, user):
@@ -79,29 +86,39 @@ def _check_rate(session: Session, user: User) -> None:
 
 
 def _queue_confirmation(session: Session, user: User, email: str, token: str, hours: int) -> None:
+    words = words_for(user)
     text, html = compose(
+        words,
         [
-            f"Hello {user.name},",
-            f"To make {email} the email of your GudCity account, open this link. "
-            f"It works once, for {hours} hours.",
-            "If you did not ask for this, ignore this mail: nothing changes.",
+            Message(N_("Hello {name},"), {"name": user.name}),
+            Message.plural_of(_OPEN_THIS_LINK, hours, email=email),
+            Message(N_("If you did not ask for this, ignore this mail: nothing changes.")),
         ],
-        ("Confirm your new email", link(routes.CONFIRM_EMAIL, token=token)),
+        (Message(N_("Confirm your new email")), link(routes.CONFIRM_EMAIL, token=token)),
     )
-    queue_mail(session, email, "Confirm your new GudCity email", text, html)
+    queue_mail(session, email, words.gettext("Confirm your new GudCity email"), text, html)
 
 
 def _queue_notice(session: Session, user: User, email: str) -> None:
+    words = words_for(user)
     text, html = compose(
+        words,
         [
-            f"Hello {user.name},",
-            f"Someone asked to change the email of your GudCity account to {email}. "
-            "It changes only when the link sent there is opened.",
-            "If that was not you, reset your password now: the request ends with it.",
+            Message(N_("Hello {name},"), {"name": user.name}),
+            Message(
+                N_(
+                    "Someone asked to change the email of your GudCity account to {email}. "
+                    "It changes only when the link sent there is opened."
+                ),
+                {"email": email},
+            ),
+            Message(N_("If that was not you, reset your password now: the request ends with it.")),
         ],
-        ("Reset your password", link(routes.FORGOT_PASSWORD)),
+        (Message(N_("Reset your password")), link(routes.FORGOT_PASSWORD)),
     )
-    queue_mail(session, user.email, "Your GudCity email is being changed", text, html)
+    queue_mail(
+        session, user.email, words.gettext("Your GudCity email is being changed"), text, html
+    )
 
 
 def email_link_works(session: Session, token: str) -> bool:

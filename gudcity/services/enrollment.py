@@ -8,7 +8,8 @@ from sqlmodel import Session, select
 
 from gudcity.domain.card_numbers import new_card_number
 from gudcity.domain.errors import ConflictError, NotFoundError
-from gudcity.domain.mentions import Mention
+from gudcity.domain.mentions import CUSTOMER
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     ApprovalKind,
     ApprovalRequest,
@@ -28,7 +29,11 @@ from gudcity.models import (
 from gudcity.services import approvals
 from gudcity.services.analytics_log import record_enrollment_change, record_new_card
 from gudcity.services.atomic import atomic
-from gudcity.services.checks import check_program_running, check_same_operation
+from gudcity.services.checks import (
+    PAUSED_TILL_IT_REOPENS,
+    check_program_running,
+    check_same_operation,
+)
 from gudcity.services.inputs import check_key
 from gudcity.services.invitations import check_invitation_caps
 from gudcity.services.ledger import CardFacts, credit_points, start_scan_cooldown
@@ -127,6 +132,12 @@ def request_enrollment(
     return request
 
 
+def _check_not_enrolled(session: Session, customer: User, program: LoyaltyProgram) -> None:
+    if is_enrolled(session, customer.id, program.id):
+        names = {"customer": customer.name, "program": program.name}
+        raise ConflictError("{customer} is already enrolled in {program}.", **names)
+
+
 def open_enrollment_request(
     session: Session,
     actor: User,
@@ -142,8 +153,7 @@ def open_enrollment_request(
     `points_on_accept` is what a scan would have earned: it is awarded when the
     customer accepts, so the first visit counts.
     """
-    if is_enrolled(session, customer.id, program.id):
-        raise ConflictError(f"{customer.name} is already enrolled in {program.name}.")
+    _check_not_enrolled(session, customer, program)
     existing = approvals.find_by_key(session, idempotency_key)
     if existing is not None:
         check_same_operation(
@@ -191,8 +201,11 @@ def _ask_to_join(
         session,
         customer.id,
         NotificationType.ENROLLMENT_REQUEST,
-        "Join a loyalty program?",
-        f"{business.name} invites you to join {program.name}.",
+        Message(N_("Join a loyalty program?")),
+        Message(
+            N_("{business} invites you to join {program}."),
+            {"business": business.name, "program": program.name},
+        ),
         business_id=business.id,
         data={"program_id": program.id},
         approval_request_id=request.id,
@@ -207,8 +220,11 @@ def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_
             session,
             customer.id,
             NotificationType.CARD_CREATED,
-            "New card",
-            f"Your {program.name} card at {business.name} is ready.",
+            Message(N_("New card")),
+            Message(
+                N_("Your {program} card at {business} is ready."),
+                {"program": program.name, "business": business.name},
+            ),
             business_id=business.id,
             data={"program_id": program.id},
         )
@@ -216,8 +232,11 @@ def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_
         session,
         customer.id,
         NotificationType.ENROLLMENT_ACCEPTED,
-        "Enrolled",
-        f"You joined {program.name} at {business.name}.",
+        Message(N_("Enrolled")),
+        Message(
+            N_("You joined {program} at {business}."),
+            {"program": program.name, "business": business.name},
+        ),
         business_id=business.id,
         data={"program_id": program.id},
     )
@@ -225,7 +244,9 @@ def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_
         session,
         business.id,
         NotificationType.ENROLLMENT_ACCEPTED,
-        Mention("", customer.name, f" joined {program.name}."),
+        Message(
+            N_("{customer} joined {program}."), {CUSTOMER: customer.name, "program": program.name}
+        ),
         customer_id=customer.id,
     )
     record_visit(session, business.id, customer.id, "enroll", business.time_zone)
@@ -246,7 +267,7 @@ def respond_to_enrollment(
         raise error
     if accept:
         # As join_program refuses a paused program; the invitation stays open till it expires.
-        check_program_running(program, until=": you can accept once it reopens")
+        check_program_running(program, paused=PAUSED_TILL_IT_REOPENS)
     approvals.decide(
         session, request, ApprovalStatus.APPROVED if accept else ApprovalStatus.DECLINED
     )
@@ -256,7 +277,10 @@ def respond_to_enrollment(
             session,
             program.business_id,
             NotificationType.ENROLLMENT_DECLINED,
-            Mention("", customer.name, f" declined to join {program.name}."),
+            Message(
+                N_("{customer} declined to join {program}."),
+                {CUSTOMER: customer.name, "program": program.name},
+            ),
             customer_id=customer.id,
         )
         _publish(session, program, customer.id, "enrollment.declined")
@@ -309,7 +333,7 @@ def leave_program(session: Session, actor: User, program_id: int) -> ProgramEnro
     customer = require_customer(actor)
     program = get_program(session, program_id)
     if not is_enrolled(session, customer.id, program.id):
-        raise NotFoundError(f"You are not enrolled in {program.name}.")
+        raise NotFoundError("You are not enrolled in {program}.", program=program.name)
     enrollment = _set_enrollment(session, customer.id, program, EnrollmentStatus.LEFT)
     _close_what_waits(session, customer, program)
     _publish(session, program, customer.id, "enrollment.left")
@@ -339,10 +363,9 @@ def _close_what_waits(session: Session, customer: User, program: LoyaltyProgram)
             session,
             program.business_id,
             NotificationType.POINTS_DEDUCTION_DECLINED,
-            Mention(
-                "",
-                customer.name,
-                f" left {program.name}: the deduction they were asked was withdrawn.",
+            Message(
+                N_("{customer} left {program}: the deduction they were asked was withdrawn."),
+                {CUSTOMER: customer.name, "program": program.name},
             ),
             customer_id=customer.id,
         )

@@ -6,7 +6,7 @@ iterator over its rows, read from the database as they are written out
 memory. The caller keeps the session open until the iterator is done
 (gudcity/web/exports.py). `since` and `until` narrow an export to a period
 (`since <= date < until`, either may be left out): what the dashboard's "Period"
-asks for.
+asks for. The header and the unit words are in the exporter's language.
 """
 
 from collections.abc import Iterator
@@ -16,7 +16,9 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from gudcity.domain.labels import unit
+from gudcity.domain.labels import unit_message
+from gudcity.i18n.catalogue import N_, Translator, translator
+from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models import (
     EnrollmentStatus,
     LoyaltyCard,
@@ -28,34 +30,38 @@ from gudcity.models import (
 )
 from gudcity.services.permissions import Permission, require_business_permission
 
+# The unit column names the unit in the plural: 3 gives each language's general one
+# (2 would be Arabic's dual).
+UNIT_COUNT = 3
 # Rows fetched from the database at a time.
 BATCH_ROWS = 2000
 
+# msgids: a file's header is in its exporter's language (these words in English).
 CUSTOMER_COLUMNS = (
-    "customer",
-    "email",
-    "card_number",
-    "program",
-    "unit",
-    "balance",
-    "lifetime",
-    "tier",
-    "joined_at",
-    "last_activity_at",
+    N_("customer"),
+    N_("email"),
+    N_("card_number"),
+    N_("program"),
+    N_("unit"),
+    N_("balance"),
+    N_("lifetime"),
+    N_("tier"),
+    N_("joined_at"),
+    N_("last_activity_at"),
 )
 LEDGER_COLUMNS = (
-    "date",
-    "customer",
-    "card_number",
-    "program",
-    "kind",
-    "amount",
-    "unit",
+    N_("date"),
+    N_("customer"),
+    N_("card_number"),
+    N_("program"),
+    N_("kind"),
+    N_("amount"),
+    N_("unit"),
     # Who made the change: the staff member (or owner), or the customer for a redemption.
-    "by",
-    "reward",
-    "redemption_code",
-    "note",
+    N_("by"),
+    N_("reward"),
+    N_("redemption_code"),
+    N_("note"),
 )
 
 
@@ -143,16 +149,22 @@ def _stream(session: Session, statement: Select) -> Iterator:
     yield from session.execute(statement.execution_options(yield_per=BATCH_ROWS))
 
 
-def _customer_rows(session: Session, statement: Select) -> Iterator[tuple]:
+def _customer_rows(session: Session, statement: Select, words: Translator) -> Iterator[tuple]:
     for row in _stream(session, statement):
         name, email, number, program, kind, *card, joined, last = row
-        yield (name, email, number, program, unit(kind), *card, joined, last)
+        unit = words.message(unit_message(kind, UNIT_COUNT))
+        yield (name, email, number, program, unit, *card, joined, last)
 
 
-def _ledger_rows(session: Session, statement: Select) -> Iterator[tuple]:
+def _ledger_rows(session: Session, statement: Select, words: Translator) -> Iterator[tuple]:
     for row in _stream(session, statement):
         date, name, number, program, kind, amount, program_kind, *rest = row
-        yield (date, name, number, program, kind.value, amount, unit(program_kind), *rest)
+        unit = words.message(unit_message(program_kind, UNIT_COUNT))
+        yield (date, name, number, program, kind.value, amount, unit, *rest)
+
+
+def _header(columns: tuple[str, ...], words: Translator) -> tuple[str, ...]:
+    return tuple(words.gettext(column) for column in columns)
 
 
 def customers_csv(
@@ -161,11 +173,14 @@ def customers_csv(
     business_id: int,
     since: datetime | None = None,
     until: datetime | None = None,
+    language: str | None = None,
 ) -> CsvExport:
     """The business's enrolled customers, one row per program (joined in the period)."""
     business = require_business_permission(session, actor, business_id, Permission.REPORTS)
     statement = _customers_query(business.id, since, until)
-    return CsvExport("customers.csv", CUSTOMER_COLUMNS, _customer_rows(session, statement))
+    words = translator(language or DEFAULT_LANGUAGE)
+    rows = _customer_rows(session, statement, words)
+    return CsvExport("customers.csv", _header(CUSTOMER_COLUMNS, words), rows)
 
 
 def ledger_csv(
@@ -174,8 +189,12 @@ def ledger_csv(
     business_id: int,
     since: datetime | None = None,
     until: datetime | None = None,
+    language: str | None = None,
 ) -> CsvExport:
     """Every ledger row of the business's programs (written in the period), oldest first."""
     business = require_business_permission(session, actor, business_id, Permission.REPORTS)
     statement = _ledger_query(business.id, since, until)
-    return CsvExport("ledger.csv", LEDGER_COLUMNS, _ledger_rows(session, statement))
+    words = translator(language or DEFAULT_LANGUAGE)
+    return CsvExport(
+        "ledger.csv", _header(LEDGER_COLUMNS, words), _ledger_rows(session, statement, words)
+    )

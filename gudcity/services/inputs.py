@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlmodel import Session
 
 from gudcity.domain.errors import ValidationError
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.settings import get_settings
 
 # Ids are INTEGER columns: 32-bit on PostgreSQL, so no row has an id above this.
@@ -37,26 +38,30 @@ def get_row(session: Session, model: type[M], row_id: Any) -> M | None:
 def check_text(text: str, what: str) -> str:
     """Refuse text the database cannot hold (a NUL character), or what is not text."""
     if not isinstance(text, str):
-        raise ValidationError(f"{what} must be text.")
+        raise ValidationError("{what} must be text.", what=Message(what))
     if "\x00" in text:
-        raise ValidationError(f"{what} must not contain NUL characters.")
+        raise ValidationError("{what} must not contain NUL characters.", what=Message(what))
     return text
 
 
 def check_key(idempotency_key: str) -> str:
     """The key a client sends with an action, so that a repeat does nothing again."""
     if not isinstance(idempotency_key, str) or not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH:
-        raise ValidationError(f"A request key of 1 to {MAX_KEY_LENGTH} characters is required.")
-    return check_text(idempotency_key, "A request key")
+        raise ValidationError(
+            "A request key of 1 to {count} characters is required.", count=MAX_KEY_LENGTH
+        )
+    return check_text(idempotency_key, N_("A request key"))
 
 
-def check_amount(value: int, what: str = "Points") -> int:
+def check_amount(value: int, what: str = N_("Points")) -> int:
     """A whole, positive number of points (or stamps), up to the per-transaction limit."""
     limit = get_settings().max_points_per_transaction
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"{what} must be a whole number.")
+        raise ValidationError("{what} must be a whole number.", what=Message(what))
     if not 1 <= value <= limit:
-        raise ValidationError(f"{what} must be between 1 and {limit:,}.")
+        raise ValidationError(
+            "{what} must be between 1 and {limit}.", what=Message(what), limit=limit
+        )
     return value
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import RateLimitedError
+from gudcity.i18n.catalogue import NP_
 from gudcity.models import ApprovalKind, ApprovalRequest, utc_now
 from gudcity.settings import get_settings
 
@@ -36,8 +37,13 @@ def check_invitation_caps(session: Session, business_id: int, customer_id: int) 
         per_customer
     ):
         raise RateLimitedError(
-            f"This customer was already invited {per_customer} times today: "
-            "they can join from their own phone."
+            NP_(
+                "This customer was already invited {count} time today: "
+                "they can join from their own phone.",
+                "This customer was already invited {count} times today: "
+                "they can join from their own phone.",
+            ),
+            count=per_customer,
         )
     if (
         _invitations_since(session, business_id, now - timedelta(hours=1), None)

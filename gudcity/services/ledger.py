@@ -18,10 +18,11 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError, ValidationError
-from gudcity.domain.labels import added_title, amount_label
+from gudcity.domain.labels import added_message, amount_message
 from gudcity.domain.notification_groups import SCAN_LINK
 from gudcity.domain.redemption_codes import new_redemption_code
 from gudcity.domain.tiers import TIERS
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     Business,
     EnrollmentStatus,
@@ -304,15 +305,7 @@ def credit_points(
         note=note,
     )
     if created:
-        notify_customer(
-            session,
-            card.customer_id,
-            NotificationType.POINTS_ADDED,
-            added_title(card.program_kind, points),
-            f"You earned {amount_label(card.program_kind, points)} from {card.business_name}!",
-            business_id=card.business_id,
-            data=_award_data(card, points, scan_note),
-        )
+        _tell_earned(session, card, points, scan_note)
         record_visit(session, card.business_id, card.customer_id, "award", card.time_zone)
         record_staff_action(
             session,
@@ -327,6 +320,22 @@ def credit_points(
         )
         publish_card_change(session, card, "points.awarded")
     return transaction
+
+
+def _tell_earned(session: Session, card: CardFacts, points: int, scan_note: int | None) -> None:
+    earned = amount_message(card.program_kind, points)
+    notify_customer(
+        session,
+        card.customer_id,
+        NotificationType.POINTS_ADDED,
+        added_message(card.program_kind, points),
+        Message(
+            N_("You earned {amount} from {business}!"),
+            {"amount": earned, "business": card.business_name},
+        ),
+        business_id=card.business_id,
+        data=_award_data(card, points, scan_note),
+    )
 
 
 def _award_data(card: CardFacts, points: int, scan_note: int | None) -> dict:

@@ -32,6 +32,7 @@ from gudcity.domain.errors import (
     TooManyAttemptsError,
     ValidationError,
 )
+from gudcity.i18n.catalogue import N_, NP_
 from gudcity.models import LoginFailure, User, UserRole, utc_now
 from gudcity.services import devices
 from gudcity.services.accounts import MAX_PASSWORD_LENGTH, normalize_email, password_hasher
@@ -40,7 +41,7 @@ from gudcity.services.permissions import businesses_of
 from gudcity.settings import get_settings
 
 # A staff member the owner removed keeps the account (the ledger names it) but no seat.
-NO_LONGER_STAFF = "This account no longer works for a business. Ask the owner if that is wrong."
+NO_LONGER_STAFF = N_("This account no longer works for a business. Ask the owner if that is wrong.")
 
 
 @atomic
@@ -118,18 +119,24 @@ def _forget_failures(session: Session, account: str, attempt: LoginFailure) -> N
     session.commit()
 
 
-def _minutes(minutes: int) -> str:
-    return f"{minutes} minute{'' if minutes == 1 else 's'}"
-
-
 def _failed_log_ins(minutes: int) -> ServiceError:
-    return TooManyAttemptsError(f"Too many failed log-ins. Try again in {_minutes(minutes)}.")
+    return TooManyAttemptsError(
+        NP_(
+            "Too many failed log-ins. Try again in {count} minute.",
+            "Too many failed log-ins. Try again in {count} minutes.",
+        ),
+        count=minutes,
+    )
 
 
 def _wrong_passwords(minutes: int) -> ServiceError:
     # Not an AuthenticationError: the user stays logged in, their page says to wait.
     return RateLimitedError(
-        f"Too many wrong passwords. Try again in {_minutes(minutes)}. Nothing was changed."
+        NP_(
+            "Too many wrong passwords. Try again in {count} minute. Nothing was changed.",
+            "Too many wrong passwords. Try again in {count} minutes. Nothing was changed.",
+        ),
+        count=minutes,
     )
 
 

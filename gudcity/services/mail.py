@@ -2,7 +2,8 @@
 
 A mail is an `outbox_mails` row added to the session of the change it tells of,
 so it exists exactly when that change commits; gudcity/mail/ delivers it later,
-outside any request. Every link points at PUBLIC_URL.
+outside any request. Every link points at PUBLIC_URL. A mail is written in its
+recipient's language (their account's; English when they chose none).
 """
 
 import html
@@ -10,10 +11,12 @@ from urllib.parse import urlencode
 
 from sqlmodel import Session
 
-from gudcity.models import OutboxMail
+from gudcity.i18n.catalogue import N_, Message, Translator, translator
+from gudcity.i18n.languages import DEFAULT_LANGUAGE, direction
+from gudcity.models import OutboxMail, User
 from gudcity.settings import get_settings
 
-SIGNATURE = "The GudCity team"
+SIGNATURE = N_("The GudCity team")
 
 
 def link(path: str, **query: str) -> str:
@@ -22,21 +25,33 @@ def link(path: str, **query: str) -> str:
     return f"{address}?{urlencode(query)}" if query else address
 
 
-def compose(paragraphs: list[str], action: tuple[str, str] | None = None) -> tuple[str, str]:
-    """The plain text and the simple HTML of a mail: its paragraphs, then a link
-    `action` = (words, address) if it has one."""
+def words_for(user: User) -> Translator:
+    """The language mails to `user` are written in."""
+    return translator(user.language or DEFAULT_LANGUAGE)
+
+
+def compose(
+    words: Translator, paragraphs: list[Message], action: tuple[Message, str] | None = None
+) -> tuple[str, str]:
+    """The plain text and the simple HTML of a mail in `words`' language: its paragraphs,
+    then a link `action` = (its words, address) if it has one."""
+    paragraphs = [words.message(p) for p in paragraphs]
     text_parts, html_parts = list(paragraphs), [f"<p>{html.escape(p)}</p>" for p in paragraphs]
     if action is not None:
-        words, address = action
-        text_parts.append(f"{words}:\n{address}")
+        words_of_link, address = action
+        words_of_link = words.message(words_of_link)
+        text_parts.append(words.gettext("{action}:", action=words_of_link) + f"\n{address}")
         html_parts.append(
-            f'<p><a href="{html.escape(address)}">{html.escape(words)}</a></p>'
+            f'<p><a href="{html.escape(address)}">{html.escape(words_of_link)}</a></p>'
             f"<p>{html.escape(address)}</p>"
         )
-    text_parts.append(SIGNATURE)
-    html_parts.append(f"<p>{html.escape(SIGNATURE)}</p>")
+    signature = words.gettext(SIGNATURE)
+    text_parts.append(signature)
+    html_parts.append(f"<p>{html.escape(signature)}</p>")
     body = "".join(html_parts)
-    return "\n\n".join(text_parts) + "\n", f"<!doctype html><html><body>{body}</body></html>"
+    language = words.language
+    page = f'<html lang="{language}" dir="{direction(language)}"><body>{body}</body></html>'
+    return "\n\n".join(text_parts) + "\n", f"<!doctype html>{page}"
 
 
 def queue_mail(session: Session, to: str, subject: str, text: str, html_body: str) -> OutboxMail:

@@ -3,7 +3,8 @@
 Everything is read for the acting user alone: their profile, and for a customer
 every card they ever held (left programs too), its whole ledger, their
 notifications and their reward codes. The names of staff who served them are
-the staff's data, not theirs, and are left out. Dates are ISO 8601 (UTC).
+the staff's data, not theirs, and are left out. Dates are ISO 8601 (UTC); words
+are English, as the keys are (the notifications are their English text).
 """
 
 from datetime import datetime
@@ -13,7 +14,9 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from gudcity.domain.errors import PermissionDeniedError
-from gudcity.domain.labels import unit
+from gudcity.domain.labels import unit_message
+from gudcity.i18n.catalogue import translator
+from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models import (
     Business,
     CustomerNotification,
@@ -81,7 +84,7 @@ def _cards(session: Session, customer_id: int) -> list[dict[str, Any]]:
             "card_number": row.card_number,
             "program": row.program,
             "business": row.business,
-            "unit": unit(row.kind),
+            "unit": translator(DEFAULT_LANGUAGE).message(unit_message(row.kind)),
             "balance": row.balance,
             "lifetime": row.lifetime_points,
             "tier": row.tier,

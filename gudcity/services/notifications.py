@@ -12,6 +12,8 @@ from gudcity.domain.notification_groups import (
     group_notifications,
     scan_link,
 )
+from gudcity.domain.stored_messages import loaded
+from gudcity.i18n.catalogue import Message
 from gudcity.models import (
     BusinessNotification,
     CustomerNotification,
@@ -49,6 +51,16 @@ def list_customer_notifications(
 MAX_ENTRIES = 500
 
 
+def title_of(note: CustomerNotification) -> Message:
+    """A customer's notification's title, to show in the reader's language."""
+    return loaded(note.title_i18n, note.title)
+
+
+def message_of(note: CustomerNotification | BusinessNotification) -> Message:
+    """A notification's message, to show in the reader's language."""
+    return loaded(note.message_i18n, note.message)
+
+
 @dataclass(frozen=True)
 class NotificationEntry:
     """One line of the list: the main notification, and those shown with it (a scan's)."""
@@ -59,6 +71,19 @@ class NotificationEntry:
     @property
     def unread(self) -> bool:
         return any(n.read_at is None for n in [self.main, *self.grouped])
+
+    @property
+    def title(self) -> Message:
+        return title_of(self.main)
+
+    @property
+    def message(self) -> Message:
+        return message_of(self.main)
+
+    @property
+    def details(self) -> list[Message]:
+        """The messages of the notifications shown with the main one."""
+        return [message_of(note) for note in self.grouped]
 
 
 @dataclass(frozen=True)
@@ -115,7 +140,7 @@ def notification_entries(session: Session, actor: User, *, entries: int = 20) ->
     """
     customer = require_customer(actor)
     if isinstance(entries, bool) or not isinstance(entries, int) or not 1 <= entries <= MAX_ENTRIES:
-        raise ValidationError(f"Show between 1 and {MAX_ENTRIES} notifications.")
+        raise ValidationError("Show between 1 and {count} notifications.", count=MAX_ENTRIES)
     rows = list(session.exec(_newest(customer.id).limit(2 * entries + 1)))
     found = _entries(_with_their_scans(session, customer.id, rows))
     return NotificationFeed(found[:entries], len(found) > entries)

@@ -12,19 +12,26 @@ from sqlmodel import Session, delete, select
 
 from gudcity import routes
 from gudcity.domain.errors import ExpiredError, ValidationError
+from gudcity.i18n.catalogue import N_, NP_, Message
 from gudcity.models import AccountToken, LoginFailure, TokenPurpose, User, utc_now
 from gudcity.services import account_tokens
 from gudcity.services.accounts import check_password, normalize_email, password_hasher
 from gudcity.services.atomic import atomic
 from gudcity.services.inputs import check_text
-from gudcity.services.mail import compose, link, queue_mail
+from gudcity.services.mail import compose, link, queue_mail, words_for
 from gudcity.services.outbox import publish
 from gudcity.services.profile import pages_showing
 from gudcity.services.sessions import revoke_user_sessions
 from gudcity.settings import get_settings
 
 RESET = TokenPurpose.PASSWORD_RESET
-SUBJECT = "Reset your GudCity password"
+SUBJECT = N_("Reset your GudCity password")
+_ONCE = NP_(
+    "Someone (we hope you) asked to reset the password of your GudCity account. "
+    "The link works once, for {count} minute.",
+    "Someone (we hope you) asked to reset the password of your GudCity account. "
+    "The link works once, for {count} minutes.",
+)
 
 
 @atomic
@@ -32,7 +39,7 @@ def request_password_reset(session: Session, email: str, address: str = "") -> N
     """Mail a reset link to the account with this email, if there is one and the
     throttle allows; the same (no) answer either way."""
     try:
-        email = normalize_email(check_text(email, "Email"))
+        email = normalize_email(check_text(email, N_("Email")))
     except ValidationError:
         return
     address = address.replace("\x00", "")[:64] if isinstance(address, str) else ""
@@ -42,16 +49,17 @@ def request_password_reset(session: Session, email: str, address: str = "") -> N
     settings = get_settings()
     ttl = timedelta(minutes=settings.password_reset_ttl_minutes)
     token = account_tokens.issue_token(session, user, RESET, ttl, address=address)
+    words = words_for(user)
     text, html = compose(
+        words,
         [
-            f"Hello {user.name},",
-            "Someone (we hope you) asked to reset the password of your GudCity account. "
-            f"The link works once, for {settings.password_reset_ttl_minutes} minutes.",
-            "If it was not you, ignore this mail: your password stays as it is.",
+            Message(N_("Hello {name},"), {"name": user.name}),
+            Message.plural_of(_ONCE, settings.password_reset_ttl_minutes),
+            Message(N_("If it was not you, ignore this mail: your password stays as it is.")),
         ],
-        ("Choose a new password", link(routes.RESET_PASSWORD, token=token)),
+        (Message(N_("Choose a new password")), link(routes.RESET_PASSWORD, token=token)),
     )
-    queue_mail(session, user.email, SUBJECT, text, html)
+    queue_mail(session, user.email, words.gettext(SUBJECT), text, html)
     session.commit()
 
 
@@ -80,7 +88,7 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
     """Set the account's password through the link: its sessions and its other
     links end, its log-in failures are forgotten, and a temporary password needs no
     second change."""
-    check_password(check_text(new_password, "Password"))
+    check_password(check_text(new_password, N_("Password")))
     row = account_tokens.use_token(session, token, RESET)
     user = session.get(User, row.user_id)
     if user is None:

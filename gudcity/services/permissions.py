@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import PermissionDeniedError
+from gudcity.i18n.catalogue import N_
 from gudcity.models import Business, StaffPermission, User, UserRole
 from gudcity.services.lookups import get_business
 
@@ -27,7 +28,7 @@ class Permission(StrEnum):
 
 
 # Staff given a temporary password act for the business once they chose their own.
-CHOOSE_PASSWORD_FIRST = "Choose your own password first."
+CHOOSE_PASSWORD_FIRST = N_("Choose your own password first.")
 
 # What a staff row can grant; every member of a business may see its customers.
 GRANTABLE = tuple(p for p in Permission if p != Permission.VIEW_CUSTOMERS)

@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 from gudcity.domain.analytics import clean_time_zone
 from gudcity.domain.contact import clean_address, clean_opening_hours, clean_phone
 from gudcity.domain.errors import NotFoundError, PermissionDeniedError, ValidationError
+from gudcity.i18n.catalogue import N_
 from gudcity.i18n.languages import supported
 from gudcity.models import Business, LoyaltyProgram, ProgramEnrollment, User, UserRole
 from gudcity.services.accounts import check_password, clean_name, password_hasher
@@ -26,7 +27,7 @@ from gudcity.services.permissions import (
 )
 from gudcity.services.sessions import revoke_user_sessions
 
-WRONG_CURRENT_PASSWORD = "Your current password is not right. Nothing was changed."
+WRONG_CURRENT_PASSWORD = N_("Your current password is not right. Nothing was changed.")
 
 
 @dataclass(frozen=True)
@@ -134,15 +135,15 @@ def change_password(
     """A new password, given the current one; every session but `keep_session` (the
     token of the one asking) ends, and the pages open there are logged out live."""
     user = _own_account(session, actor)
-    check_text(new_password, "New password")
-    current = check_text(current_password, "Password")
+    check_text(new_password, N_("New password"))
+    current = check_text(current_password, N_("Password"))
     check_current_password(session, user, current, ValidationError(WRONG_CURRENT_PASSWORD))
     check_password(new_password)
     if new_password == current_password:
         raise ValidationError("Choose a new password, not your current one.")
     user.password_hash = password_hasher.hash(new_password)
     session.add(user)
-    revoke_user_sessions(session, user.id, keep=check_text(keep_session, "A session"))
+    revoke_user_sessions(session, user.id, keep=check_text(keep_session, N_("A session")))
     publish(session, pages_showing(session, user), "password_changed", {"user_id": user.id})
     session.commit()
     return user
@@ -168,7 +169,7 @@ def update_business_profile(
     if actor.must_change_password:
         raise PermissionDeniedError(CHOOSE_PASSWORD_FIRST)
     values = {
-        "name": clean_name(name, "Business name"),
+        "name": clean_name(name, N_("Business name")),
         "address": clean_address(address),
         "phone": clean_phone(phone),
         "opening_hours": clean_opening_hours(opening_hours),

@@ -5,6 +5,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.errors import ConflictError, NotFoundError, ValidationError
 from gudcity.domain.program_names import name_key
+from gudcity.i18n.catalogue import N_
 from gudcity.models import (
     Business,
     LoyaltyProgram,
@@ -49,12 +50,14 @@ def _changeable_program(session: Session, actor: User, program_id: int) -> Loyal
     """A program the actor manages that is not archived (an archived one is kept as it was)."""
     program = _managed_program(session, actor, program_id)
     if program.archived_at is not None:
-        raise ValidationError(f"{program.name} is archived: it can no longer be changed.")
+        raise ValidationError(
+            "{program} is archived: it can no longer be changed.", program=program.name
+        )
     return program
 
 
 def _taken(name: str) -> ConflictError:
-    return ConflictError(f"This business already has a program called {name}.")
+    return ConflictError("This business already has a program called {program}.", program=name)
 
 
 def _unique_name(session: Session, business_id: int, name: str, program_id: int | None) -> str:
@@ -74,8 +77,9 @@ def _unique_name(session: Session, business_id: int, name: str, program_id: int 
         if other_id != program_id and name_key(other_name) == name_key(name):
             if archived_at is not None:
                 raise ConflictError(
-                    f"An archived program of this business is called {other_name}: "
-                    "choose another name."
+                    "An archived program of this business is called {program}: "
+                    "choose another name.",
+                    program=other_name,
                 )
             raise _taken(other_name)
     return name
@@ -110,9 +114,9 @@ def create_program(
     require_business_permission(session, actor, business_id, Permission.MANAGE_PROGRAMS)
     program = LoyaltyProgram(
         business_id=business_id,
-        name=clean_name(name, "Program name"),
+        name=clean_name(name, N_("Program name")),
         kind=_check_kind(kind),
-        points_per_scan=check_amount(points_per_scan, "Points per scan"),
+        points_per_scan=check_amount(points_per_scan, N_("Points per scan")),
         scan_cooldown_seconds=_check_cooldown(scan_cooldown_seconds),
     )
     program.name = _unique_name(session, business_id, program.name, None)
@@ -136,10 +140,10 @@ def update_program(
     """Change what is given; leave the rest. Pausing is `is_active=False`."""
     program = _changeable_program(session, actor, program_id)
     if name is not None:
-        cleaned = clean_name(name, "Program name")
+        cleaned = clean_name(name, N_("Program name"))
         program.name = _unique_name(session, program.business_id, cleaned, program.id)
     if points_per_scan is not None:
-        program.points_per_scan = check_amount(points_per_scan, "Points per scan")
+        program.points_per_scan = check_amount(points_per_scan, N_("Points per scan"))
     if scan_cooldown_seconds is not None:
         program.scan_cooldown_seconds = _check_cooldown(scan_cooldown_seconds)
     if is_active is not None:
@@ -184,8 +188,8 @@ def add_reward(session: Session, actor: User, program_id: int, *, name: str, cos
     program = _changeable_program(session, actor, program_id)
     reward = Reward(
         program_id=program.id,
-        name=clean_name(name, "Reward name"),
-        cost=check_amount(cost, "Cost"),
+        name=clean_name(name, N_("Reward name")),
+        cost=check_amount(cost, N_("Cost")),
     )
     session.add(reward)
     session.flush()
@@ -213,9 +217,9 @@ def update_reward(
     """Rename a reward or change its cost; codes already issued keep what they were."""
     reward, program = _managed_reward(session, actor, reward_id)
     if name is not None:
-        reward.name = clean_name(name, "Reward name")
+        reward.name = clean_name(name, N_("Reward name"))
     if cost is not None:
-        reward.cost = check_amount(cost, "Cost")
+        reward.cost = check_amount(cost, N_("Cost"))
     session.add(reward)
     _announce(session, program, "reward.updated")
     session.commit()

@@ -4,8 +4,9 @@ their codes, and cancelling one that still waits (services/counter.py delivers i
 from sqlmodel import Session
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError
-from gudcity.domain.labels import amount_label
-from gudcity.domain.mentions import Mention
+from gudcity.domain.labels import amount_message
+from gudcity.domain.mentions import CUSTOMER
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     NotificationType,
     PointTransaction,
@@ -51,8 +52,10 @@ def redeem_reward(
     require_active(access)
     if card.balance < reward.cost:
         raise InsufficientPointsError(
-            f"{reward.name} costs {amount_label(card.program_kind, reward.cost)}; "
-            f"you have {amount_label(card.program_kind, card.balance)}."
+            "{reward} costs {cost}; you have {balance}.",
+            reward=reward.name,
+            cost=amount_message(card.program_kind, reward.cost),
+            balance=amount_message(card.program_kind, card.balance),
         )
     transaction, created = write_ledger_row(
         session,
@@ -77,8 +80,11 @@ def _announce(session: Session, customer: User, card: CardFacts, reward: Reward,
         session,
         customer.id,
         NotificationType.REWARD_REDEEMED,
-        "Reward redeemed",
-        f"You redeemed {reward.name} at {card.business_name}. Show code {code} at the counter.",
+        Message(N_("Reward redeemed")),
+        Message(
+            N_("You redeemed {reward} at {business}. Show code {code} at the counter."),
+            {"reward": reward.name, "business": card.business_name, "code": code},
+        ),
         business_id=card.business_id,
         data={"card_id": card.card_id, "reward_id": reward.id, "code": code},
     )
@@ -86,7 +92,10 @@ def _announce(session: Session, customer: User, card: CardFacts, reward: Reward,
         session,
         card.business_id,
         NotificationType.REWARD_REDEEMED,
-        Mention("", customer.name, f" redeemed {reward.name} (code {code})."),
+        Message(
+            N_("{customer} redeemed {reward} (code {code})."),
+            {CUSTOMER: customer.name, "reward": reward.name, "code": code},
+        ),
         customer_id=customer.id,
     )
     publish_card_change(session, card, "reward.redeemed")

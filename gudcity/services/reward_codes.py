@@ -19,9 +19,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import ConflictError, ExpiredError, ServiceError
-from gudcity.domain.labels import amount_label
-from gudcity.domain.mentions import Mention
+from gudcity.domain.labels import amount_message
+from gudcity.domain.mentions import CUSTOMER
 from gudcity.domain.redemption_codes import CODE_STATE_LABELS, new_redemption_code
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     Business,
     LoyaltyCard,
@@ -197,8 +198,11 @@ def refusal(view: CodeView) -> ServiceError:
     if view.status == RewardCodeStatus.EXPIRED:
         return ExpiredError("This reward code has expired: its points went back on the card.")
     if view.status == RewardCodeStatus.DELIVERED:
-        by = f" by {view.delivered_by_name}" if view.delivered_by_name else ""
-        return ConflictError(f"This reward was already delivered{by}.")
+        if view.delivered_by_name:
+            return ConflictError(
+                "This reward was already delivered by {staff}.", staff=view.delivered_by_name
+            )
+        return ConflictError("This reward was already delivered.")
     return ConflictError("This reward code was cancelled: its points went back on the card.")
 
 
@@ -260,19 +264,21 @@ def refund(session: Session, view: CodeView) -> None:
 
 
 def _tell_closed(session: Session, view: CodeView) -> None:
-    back = f"{amount_label(view.program_kind, view.cost)} went back on your card"
+    args = {
+        "code": view.code,
+        "reward": view.reward_name,
+        "amount": amount_message(view.program_kind, view.cost),
+    }
     if view.status == RewardCodeStatus.EXPIRED:
-        kind, title = NotificationType.REWARD_EXPIRED, "Reward code expired"
-        message = f"Your code {view.code} for {view.reward_name} expired: {back}."
-        business = Mention(
-            "", view.customer_name, f"'s code {view.code} for {view.reward_name} expired."
-        )
+        kind, title = NotificationType.REWARD_EXPIRED, N_("Reward code expired")
+        told = N_("Your code {code} for {reward} expired: {amount} went back on your card.")
+        business = N_("{customer}'s code {code} for {reward} expired.")
     else:
-        kind, title = NotificationType.REWARD_CANCELLED, "Reward cancelled"
-        message = f"You cancelled {view.reward_name} (code {view.code}): {back}."
-        business = Mention(
-            "", view.customer_name, f" cancelled {view.reward_name} (code {view.code})."
-        )
+        kind, title = NotificationType.REWARD_CANCELLED, N_("Reward cancelled")
+        told = N_("You cancelled {reward} (code {code}): {amount} went back on your card.")
+        business = N_("{customer} cancelled {reward} (code {code}).")
+    title, message = Message(title), Message(told, args)
+    business = Message(business, {**args, CUSTOMER: view.customer_name})
     data = {"card_id": view.card_id, "code_id": view.code_id, "code": view.code}
     notify_customer(
         session, view.customer_id, kind, title, message, business_id=view.business_id, data=data

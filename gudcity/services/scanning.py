@@ -15,6 +15,7 @@ from gudcity.domain.card_numbers import is_valid_card_number, normalize_card_num
 from gudcity.domain.errors import NotFoundError, ValidationError
 from gudcity.domain.qr_tokens import InvalidQrError, UnknownCustomerQrError
 from gudcity.domain.scans import ScanOutcome, scan_award_key, scan_invitation_key
+from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     ApprovalRequest,
     Business,
@@ -111,7 +112,7 @@ def find_customer_by_card_number(
     return customer
 
 
-KEY_USED_ELSEWHERE = "This request was already used for another scan: scan again."
+KEY_USED_ELSEWHERE = N_("This request was already used for another scan: scan again.")
 
 
 def _replayed(session: Session, idempotency_key: str, program: LoyaltyProgram) -> QrScanLog | None:
@@ -200,8 +201,8 @@ def _tell_scanned(
         session,
         customer.id,
         NotificationType.QR_SCANNED,
-        "QR code scanned",
-        f"Your QR code was scanned by {business.name}",
+        Message(N_("QR code scanned")),
+        Message(N_("Your QR code was scanned by {business}"), {"business": business.name}),
         business_id=business.id,
         data={"program_id": program.id},
     )

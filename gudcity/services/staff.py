@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import NotFoundError, PermissionDeniedError
+from gudcity.i18n.catalogue import N_
 from gudcity.models import Business, StaffPermission, User
 from gudcity.services.accounts import check_permissions
 from gudcity.services.atomic import atomic
@@ -19,8 +20,8 @@ from gudcity.services.outbox import business_topic, publish
 from gudcity.services.permissions import GRANTABLE, Permission, require_business_owner
 from gudcity.services.sessions import revoke_user_sessions
 
-NOT_A_MEMBER = "That person is not on this business's staff."
-OWNER_STAYS = "You own this business: your own access cannot be changed or removed."
+NOT_A_MEMBER = N_("That person is not on this business's staff.")
+OWNER_STAYS = N_("You own this business: your own access cannot be changed or removed.")
 
 
 @dataclass(frozen=True)

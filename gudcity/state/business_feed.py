@@ -28,13 +28,14 @@ class BusinessFeed:
 
 
 def _notice(tr: Translator, note: BusinessNotification) -> BusinessNotice:
-    return BusinessNotice(note.id, note.message, ago(tr, note.created_at), note.read_at is None)
+    message = tr.message(notifications.message_of(note))
+    return BusinessNotice(note.id, message, ago(tr, note.created_at), note.read_at is None)
 
 
 def read_business_feed(
     session: Session, user: User, business_id: int, tr: Translator
 ) -> BusinessFeed:
-    """The latest notifications, their times in `tr`'s language, and the unread count."""
+    """The latest notifications in `tr`'s language, and the unread count."""
     notes = notifications.list_business_notifications(
         session, user, business_id, limit=NOTICES_SHOWN
     )

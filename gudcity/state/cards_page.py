@@ -146,13 +146,13 @@ def _notification(entry: notifications.NotificationEntry, tr: Translator) -> Not
     note = entry.main
     return NotificationItem(
         notification_id=note.id,
-        title=note.title,
-        message=note.message,
+        title=tr.message(entry.title),
+        message=tr.message(entry.message),
         when=ago(tr, note.created_at),
         unread=entry.unread,
         needs_answer=note.requires_action and note.action_taken is None,
         answer=(note.action_taken or "").title(),
-        detail=" · ".join(grouped.message for grouped in entry.grouped),
+        detail=" · ".join(tr.message(detail) for detail in entry.details),
     )
 
 

@@ -54,7 +54,7 @@ def _day(request: Request, name: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ValidationError(f"{name} must be a date like 2026-12-31.") from None
+        raise ValidationError("{name} must be a date like 2026-12-31.", name=name) from None
 
 
 def _midnight(day: date | None, time_zone: str) -> datetime | None:
@@ -88,7 +88,8 @@ def _open_export(request: Request, export: Callable) -> tuple[Session, exports.C
         business_id = permissions.seat_of(session, user).business_id
         zone = get_business(session, business_id).time_zone
         since, until = _midnight(since, zone), _midnight(until, zone)
-        return session, export(session, user, business_id, since, until)
+        # In the language of the account (the file is read outside any tab).
+        return session, export(session, user, business_id, since, until, user.language)
     except BaseException:
         session.close()
         raise

@@ -38,3 +38,26 @@ def test_a_declined_deduction_reaches_the_business_pages_live(new_page, make):
     expect(roster.locator("#business-unread-count")).to_have_text("0")
     expect(shop.locator("#business-unread-count")).to_have_text("0")
     assert_not_reloaded(shop)
+
+
+def test_both_sides_notifications_follow_a_switch_to_french_live(new_page, make):
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    customer = make.customer("Alice Rivera")
+    make.card(customer, program, balance=30)
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+    notices = shop.locator("#business-notifications [data-testid=business-notification]")
+    expect(notices.first).to_contain_text("Alice Rivera joined Coffee Club.")
+    phone = log_in(new_page(width=390, height=844), customer.email, "/cards")
+    notes = phone.locator("#notifications [data-testid=notification]")
+    expect(notes.filter(has_text="You joined Coffee Club at Bean There.")).to_have_count(1)
+    mark_document(shop)
+    mark_document(phone)
+
+    shop.get_by_label("Language").select_option("Français")
+    phone.get_by_label("Language").select_option("Français")
+
+    expect(notices.first).to_contain_text("Alice Rivera a rejoint Coffee Club.")
+    expect(notes.filter(has_text="Vous avez rejoint Coffee Club chez Bean There.")).to_have_count(1)
+    assert_not_reloaded(shop)
+    assert_not_reloaded(phone)

@@ -9,6 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import Session, select, update
 
+from gudcity.domain.stored_messages import as_written
+from gudcity.i18n.catalogue import translator
 from gudcity.mail import outbox, worker
 from gudcity.mail.smtp import sender_for
 from gudcity.mail.worker import deliver_due
@@ -16,6 +18,8 @@ from gudcity.models import OutboxMail, utc_now
 from gudcity.services.mail import compose, link, queue_mail
 from gudcity.settings import Settings, get_settings
 from tests.support.smtp import SmtpServer, html_of, text_of
+
+ENGLISH = translator("en")
 
 
 @pytest.fixture
@@ -31,7 +35,11 @@ def smtp_sender(server: SmtpServer):
 
 def queue(session: Session, to: str, n: int = 1) -> None:
     for i in range(n):
-        text, html = compose([f"Mail {i} <b>bold</b>"], ("Open it", link("/cards", token=f"t{i}")))
+        text, html = compose(
+            ENGLISH,
+            [as_written(f"Mail {i} <b>bold</b>")],
+            (as_written("Open it"), link("/cards", token=f"t{i}")),
+        )
         queue_mail(session, to, f"Hello {i}", text, html)
     session.commit()
 
@@ -77,7 +85,7 @@ def test_a_sent_mail_is_not_sent_again(session, engine, smtp):
 
 
 def test_a_rolled_back_change_queues_no_mail(session):
-    text, html = compose(["Never sent"])
+    text, html = compose(ENGLISH, [as_written("Never sent")])
     queue_mail(session, "ann@example.com", "Never", text, html)
     session.rollback()
 

@@ -130,3 +130,11 @@ def test_cells_that_a_spreadsheet_would_run_are_text(value, cell):
 
 def _parse(text: str) -> datetime:
     return datetime.fromisoformat(text)
+
+
+def test_an_arabic_export_has_arabic_headers_and_units(session, books):
+    owner, business, *_ = books
+    header, *rows = read_csv(exports.customers_csv(session, owner, business.id, language="ar"))
+
+    assert header[:5] == ["العميل", "البريد الإلكتروني", "رقم البطاقة", "البرنامج", "الوحدة"]
+    assert [row[4] for row in rows] == ["أختام", "نقاط"]

@@ -71,6 +71,20 @@ def test_the_owner_downloads_both_csv_files(session, client, shop_with_card):
     )
 
 
+def test_the_headers_and_units_are_in_the_exporters_language(session, client, shop_with_card):
+    owner, _business, alice, _card = shop_with_card
+    owner.language = "fr"
+    session.add(owner)
+    session.commit()
+    as_user(client, session, owner)
+
+    header, row = rows(client.get("/export/customers.csv"))
+    assert header[:6] == ["client", "e-mail", "numéro de carte", "programme", "unité", "solde"]
+    assert row[:5] == ["Alice", alice.email, alice.card_number, "Coffee Club", "points"]
+    header, row = rows(client.get("/export/ledger.csv"))
+    assert header[:3] == ["date", "client", "numéro de carte"] and row[6] == "points"
+
+
 def test_a_period_is_read_from_the_query(session, client, shop_with_card):
     as_user(client, session, shop_with_card[0])
     assert len(rows(client.get("/export/ledger.csv?since=2000-01-01&until=2000-02-01"))) == 1
