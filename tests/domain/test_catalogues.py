@@ -28,7 +28,7 @@ def test_no_message_is_an_f_string(extracted):
 def test_every_message_is_translated(extracted, language):
     found, _ = extracted
     lacking = missing(language, found)
-    assert [message.id for message in lacking] == []
+    assert [message.id for message in lacking if message.id] == []
 
 
 @pytest.mark.parametrize("language", TRANSLATED)

@@ -31,7 +31,7 @@ def test_numbers_in_a_refusal_are_the_languages():
     assert translator("ar").message(error.translatable) == "يجب ألا يتجاوز العنوان 200 حرف."
     too_long = _refusal(custom_period, date(2025, 1, 1), date(2026, 6, 30))
     assert translator("fr").message(too_long.translatable) == (
-        "Une période ne peut pas dépasser 366 jours."
+        "Une période peut durer au plus 366 jours."
     )
 
 

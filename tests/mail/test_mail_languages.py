@@ -41,9 +41,9 @@ def test_a_french_customer_gets_the_reset_mail_in_french(session, engine, make, 
     text, html = text_of(message).replace("\r\n", "\n"), html_of(message)
     assert text.startswith("Bonjour Alice,")
     assert "pendant 60 minutes" in text and "équipe GudCity" in text
-    assert f"Choisir un nouveau mot de passe :\n{get_settings().public_url}/" in text
+    assert f"Choisissez un nouveau mot de passe :\n{get_settings().public_url}/" in text
     assert f'href="{get_settings().public_url}/' in html
-    assert '<html lang="fr" dir="ltr">' in html and "Choisir un nouveau mot de passe" in html
+    assert '<html lang="fr" dir="ltr">' in html and "Choisissez un nouveau mot de passe" in html
 
 
 def test_an_arabic_mail_reads_right_to_left_and_no_language_is_english(session, engine, make, smtp):
