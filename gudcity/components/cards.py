@@ -5,11 +5,12 @@ import reflex as rx
 from gudcity.components.confirm import confirm_button
 from gudcity.components.i18n import t
 from gudcity.components.offline_card import qr_while_connected
+from gudcity.i18n.catalogue import N_
 from gudcity.state.cards import CardsState
 from gudcity.state.cards_page import CardTile, LedgerLine, NotificationItem, RewardOption
 
 # An archived program's card: kept, with its balance and history, but nothing moves.
-ARCHIVED_CARD = "This program has ended: your card is kept here as a record."
+ARCHIVED_CARD = N_("This program has ended: your card is kept here as a record.")
 
 
 def qr_card() -> rx.Component:
@@ -50,14 +51,14 @@ def _reward(card: CardTile, reward: RewardOption) -> rx.Component:
         rx.spacer(),
         rx.badge(reward.cost_label, variant="soft"),
         confirm_button(
-            "Redeem",
-            title="Redeem this reward?",
-            description="Spend " + reward.cost_label + " on " + reward.name + "?",
+            t("Redeem"),
+            title=t("Redeem this reward?"),
+            description=t("Spend {cost} on {reward}?", cost=reward.cost_label, reward=reward.name),
             on_confirm=CardsState.redeem(card.card_id, reward.reward_id),
             size="1",
             disabled=~reward.affordable,
             loading=CardsState.redeeming_id == reward.reward_id,
-            aria_label="Redeem " + reward.name,
+            aria_label=t("Redeem {reward}", reward=reward.name),
         ),
         width="100%",
         align="center",
@@ -87,14 +88,13 @@ def _card_actions(card: CardTile) -> rx.Component:
         rx.link(rx.icon("history", size=16), t("History"), href=card.href, size="2"),
         rx.spacer(),
         confirm_button(
-            "Leave program",
-            title="Leave " + card.program_name + "?",
-            description=(
-                "The card leaves your list and "
-                + card.business_name
-                + " no longer sees you as a customer. Waiting reward codes are cancelled "
-                "(their points go back on the card) and open requests are declined. "
-                "Your balance is kept if you join again."
+            t("Leave program"),
+            title=t("Leave {program}?", program=card.program_name),
+            description=t(
+                "The card leaves your list and {business} no longer sees you as a customer. "
+                "Waiting reward codes are cancelled (their points go back on the card) and "
+                "open requests are declined. Your balance is kept if you join again.",
+                business=card.business_name,
             ),
             on_confirm=CardsState.leave(card.program_id),
             loading=CardsState.leaving_id == card.program_id,
@@ -102,7 +102,7 @@ def _card_actions(card: CardTile) -> rx.Component:
             size="1",
             variant="ghost",
             color_scheme="red",
-            aria_label="Leave program " + card.program_name,
+            aria_label=t("Leave program {program}", program=card.program_name),
         ),
         align="center",
         width="100%",
@@ -177,7 +177,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
             ),
             rx.progress(value=card.progress, max=100, aria_label=t("Progress to the next reward")),
             rx.text(
-                rx.cond(card.archived, ARCHIVED_CARD, card.next_reward),
+                rx.cond(card.archived, t(ARCHIVED_CARD), card.next_reward),
                 size="2",
                 color_scheme="gray",
             ),

@@ -28,7 +28,9 @@ def confirm_button(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),
             rx.alert_dialog.description(description),
-            _buttons("Back", rx.alert_dialog.action(rx.button(t("Confirm"), on_click=on_confirm))),
+            _buttons(
+                t("Back"), rx.alert_dialog.action(rx.button(t("Confirm"), on_click=on_confirm))
+            ),
             max_width="420px",
         ),
     )
@@ -52,7 +54,7 @@ def confirm_dialog(
             rx.alert_dialog.description(*description, size="2"),
             error,
             _buttons(
-                "Cancel",
+                t("Cancel"),
                 rx.button(
                     t("Confirm"),
                     color_scheme="red",
@@ -123,7 +125,7 @@ def _password_form(field: str, on_submit, error, busy) -> rx.Component:
     )
 
 
-def _buttons(back: str, confirm: rx.Component) -> rx.Component:
+def _buttons(back, confirm: rx.Component) -> rx.Component:
     return rx.flex(
         rx.alert_dialog.cancel(rx.button(back, variant="soft", color_scheme="gray")),
         confirm,

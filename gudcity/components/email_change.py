@@ -94,11 +94,12 @@ def email_change_section() -> rx.Component:
                 (EmailChangeState.sent_to != "")
                 & (EmailChangeState.sent_to != SettingsState.email),
                 notice(
-                    "We sent a link to ",
-                    rx.text.strong(EmailChangeState.sent_to),
-                    ". Open it to make that your email; until then it stays ",
-                    SettingsState.email,
-                    ".",
+                    t(
+                        "We sent a link to {new}. Open it to make that your email; "
+                        "until then it stays {old}.",
+                        new=EmailChangeState.sent_to,
+                        old=SettingsState.email,
+                    ),
                     icon="mail-check",
                     color_scheme="green",
                     role="status",

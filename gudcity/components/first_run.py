@@ -4,9 +4,11 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.components.i18n import t
+from gudcity.i18n.catalogue import N_
 
 
 def _step(number: str, title: str, body, link: str, href: str) -> rx.Component:
+    """One step: `title` and `link` are msgids."""
     return rx.hstack(
         rx.center(
             rx.text(number, weight="bold", size="2"),
@@ -17,9 +19,9 @@ def _step(number: str, title: str, body, link: str, href: str) -> rx.Component:
             background="var(--accent-4)",
         ),
         rx.vstack(
-            rx.text(title, weight="medium"),
+            rx.text(t(title), weight="medium"),
             rx.text(body, size="2", color_scheme="gray"),
-            rx.link(link, href=href, size="2", weight="medium"),
+            rx.link(t(link), href=href, size="2", weight="medium"),
             spacing="1",
         ),
         align="start",
@@ -39,21 +41,23 @@ def first_run_guide(can_manage_programs: rx.Var) -> rx.Component:
             ),
             _step(
                 "1",
-                "Create a program",
+                N_("Create a program"),
                 rx.cond(
                     can_manage_programs,
                     t("Name it, choose points or stamps, and say what a scan earns."),
                     t("Ask the owner to create one: you may not change programs."),
                 ),
-                "Go to Programs",
+                N_("Go to Programs"),
                 routes.PROGRAMS,
             ),
             _step(
                 "2",
-                "Scan a card",
-                "Scan a customer's QR code here, or type their card number: "
-                "a new customer is invited, a member earns.",
-                "Open the scanner",
+                N_("Scan a card"),
+                t(
+                    "Scan a customer's QR code here, or type their card number: "
+                    "a new customer is invited, a member earns."
+                ),
+                N_("Open the scanner"),
                 routes.SCANNER,
             ),
             spacing="4",

@@ -5,15 +5,16 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.confirm import password_confirm_button
 from gudcity.components.i18n import t
+from gudcity.i18n.catalogue import N_
 from gudcity.state.my_data import PASSWORD_FIELD, MyDataState
 
-_CUSTOMER_DELETION = (
+_CUSTOMER_DELETION = N_(
     "Your name, email, card number and sessions are erased and you are logged out. "
     "Your cards leave every program, waiting reward codes are cancelled (their points go "
     "back on the card) and the businesses keep only anonymous records of past points. "
     "This cannot be undone: download your data first if you want to keep it."
 )
-_OWNER_DELETION = (
+_OWNER_DELETION = N_(
     "Your account carries your business: its programs, its staff and every customer's "
     "card. Deleting it would close the business, so it cannot be deleted from here. "
     "Export your customers and ledger first (on the Customers page), then contact "
@@ -40,12 +41,12 @@ def _download() -> rx.Component:
 
 
 def _delete() -> rx.Component:
-    description = rx.cond(MyDataState.is_business_owner, _OWNER_DELETION, _CUSTOMER_DELETION)
+    description = rx.cond(MyDataState.is_business_owner, t(_OWNER_DELETION), t(_CUSTOMER_DELETION))
     return rx.vstack(
         rx.text(description, size="2", color_scheme="gray"),
         password_confirm_button(
-            "Delete my account",
-            title="Delete your account?",
+            t("Delete my account"),
+            title=t("Delete your account?"),
             description=description,
             field=PASSWORD_FIELD,
             on_submit=MyDataState.delete_account,

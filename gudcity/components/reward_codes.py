@@ -13,7 +13,7 @@ from gudcity.state.reward_items import RewardCodeItem
 def _qr(item: RewardCodeItem) -> rx.Component:
     return rx.image(
         src=item.qr_src,
-        alt="QR code of reward code " + item.code,
+        alt=t("QR code of reward code {code}", code=item.code),
         width="145px",
         height="145px",
         min_width="145px",
@@ -28,16 +28,16 @@ def _waiting(item: RewardCodeItem) -> rx.Component:
             size="2",
         ),
         confirm_button(
-            "Cancel",
-            title="Cancel this reward?",
-            description="Its code stops working, and what you spent goes back on your card.",
+            t("Cancel"),
+            title=t("Cancel this reward?"),
+            description=t("Its code stops working, and what you spent goes back on your card."),
             on_confirm=CardsState.cancel_code(item.code_id),
             loading=CardsState.cancelling_id == item.code_id,
             disabled=CardsState.cancelling_id != 0,
             size="1",
             variant="soft",
             color_scheme="gray",
-            aria_label="Cancel " + item.reward_name,
+            aria_label=t("Cancel {reward}", reward=item.reward_name),
         ),
         spacing="2",
     )

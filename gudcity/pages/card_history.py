@@ -7,6 +7,7 @@ from gudcity.components.code_badge import state_badge
 from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, page_frame
 from gudcity.components.show_older import show_older_button
+from gudcity.i18n.catalogue import N_
 from gudcity.state.card_history import CardHistoryState
 from gudcity.state.history_pages import HistoryLine
 from gudcity.state.reward_items import RewardCodeItem
@@ -111,9 +112,9 @@ def card_history() -> rx.Component:
             rx.vstack(*(rx.skeleton(height="40px", width="100%") for _ in range(6)), width="100%"),
             rx.cond(
                 CardHistoryState.error != "",
-                empty_state("credit-card", CardHistoryState.error, "It may not be yours."),
+                empty_state("credit-card", CardHistoryState.error, N_("It may not be yours.")),
                 rx.vstack(_heading(), _codes(), _history(), spacing="5", width="100%"),
             ),
         ),
-        title="Card",
+        title=N_("Card"),
     )

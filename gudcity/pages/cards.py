@@ -8,6 +8,7 @@ from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, page_frame
 from gudcity.components.offline_card import card_saver, offline_card, while_offline
 from gudcity.components.reward_codes import reward_codes_section
+from gudcity.i18n.catalogue import N_
 from gudcity.state.cards import CardsState
 
 ROUTE = routes.CARDS
@@ -36,8 +37,8 @@ def _cards_section() -> rx.Component:
                 ),
                 empty_state(
                     "wallet-cards",
-                    "No loyalty cards yet",
-                    "Show your QR code at a participating business to join its program.",
+                    N_("No loyalty cards yet"),
+                    N_("Show your QR code at a participating business to join its program."),
                 ),
             ),
         ),
@@ -181,7 +182,7 @@ def cards() -> rx.Component:
         card_saver(CardsState.card_number, CardsState.cards),
         while_offline(offline_card(), _live_page(), loaded=CardsState.card_number != ""),
         _redemption_dialog(),
-        title="My cards",
+        title=N_("My cards"),
     )
 
 

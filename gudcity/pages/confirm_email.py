@@ -18,9 +18,7 @@ TITLE = "Confirm your email · GudCity"
 def _done() -> rx.Component:
     return rx.vstack(
         notice(
-            "Your email is now ",
-            rx.text.strong(ConfirmEmailState.confirmed_email),
-            ".",
+            t("Your email is now {email}.", email=ConfirmEmailState.confirmed_email),
             icon="circle-check",
             color_scheme="green",
             role="status",

@@ -12,6 +12,7 @@ from gudcity.components.layout import labelled_input, page_frame
 from gudcity.components.my_data import my_data_section
 from gudcity.domain.analytics import time_zone_names
 from gudcity.domain.contact import MAX_ADDRESS_LENGTH, MAX_HOURS_LENGTH, MAX_PHONE_LENGTH
+from gudcity.i18n.catalogue import N_
 from gudcity.models import UserRole
 from gudcity.state.settings import (
     BUSINESS,
@@ -39,7 +40,7 @@ TITLE = "Settings · GudCity"
 
 def _section(title: str, *children: rx.Component, **props) -> rx.Component:
     return rx.card(
-        rx.vstack(rx.heading(title, size="4", as_="h2"), *children, spacing="4", width="100%"),
+        rx.vstack(rx.heading(t(title), size="4", as_="h2"), *children, spacing="4", width="100%"),
         width="100%",
         **props,
     )
@@ -60,8 +61,9 @@ def _refusal(key: str) -> rx.Component:
 
 
 def _save_button(label: str, key: str) -> rx.Component:
+    """`label` is a msgid."""
     return rx.button(
-        label,
+        t(label),
         type="submit",
         size="3",
         loading=SettingsState.busy == key,
@@ -70,13 +72,13 @@ def _save_button(label: str, key: str) -> rx.Component:
     )
 
 
-def _hint(text: str) -> rx.Component:
+def _hint(text) -> rx.Component:
     return rx.text(text, size="2", color_scheme="gray")
 
 
 def name_section() -> rx.Component:
     return _section(
-        "Your name",
+        N_("Your name"),
         rx.form(
             rx.vstack(
                 labelled_input(
@@ -89,11 +91,11 @@ def name_section() -> rx.Component:
                 ),
                 rx.cond(
                     SettingsState.user_role == UserRole.CUSTOMER.value,
-                    _hint("Businesses see this name on their customer list and at the counter."),
-                    _hint("Shown at the top of your pages and in the business's activity log."),
+                    _hint(t("Businesses see this name on their customer list and at the counter.")),
+                    _hint(t("Shown at the top of your pages and in the business's activity log.")),
                 ),
                 _refusal(NAME),
-                _save_button("Save", NAME),
+                _save_button(N_("Save"), NAME),
                 spacing="3",
                 width="100%",
             ),
@@ -106,7 +108,7 @@ def name_section() -> rx.Component:
 
 def password_section() -> rx.Component:
     return _section(
-        "Password",
+        N_("Password"),
         rx.form(
             rx.vstack(
                 labelled_input(
@@ -125,11 +127,14 @@ def password_section() -> rx.Component:
                     required=True,
                 ),
                 _hint(
-                    f"At least {MIN_PASSWORD_LENGTH} characters. Changing it logs you out "
-                    "on every other device; this one stays logged in."
+                    t(
+                        "At least {count} characters. Changing it logs you out on every "
+                        "other device; this one stays logged in.",
+                        count=MIN_PASSWORD_LENGTH,
+                    )
                 ),
                 _refusal(PASSWORD),
-                _save_button("Change password", PASSWORD),
+                _save_button(N_("Change password"), PASSWORD),
                 spacing="3",
                 width="100%",
             ),
@@ -169,7 +174,7 @@ def _time_zone_field() -> rx.Component:
             default_value=SettingsState.time_zone,
             style=SELECT_STYLE,
         ),
-        _hint("The dashboard counts days in this time zone; changing it recounts them."),
+        _hint(t("The dashboard counts days in this time zone; changing it recounts them.")),
         spacing="1",
         width="100%",
     )
@@ -206,10 +211,10 @@ def _business_form() -> rx.Component:
                 width="100%",
             ),
             _opening_hours_field(),
-            _hint("Your customers see the address, phone and hours on their cards."),
+            _hint(t("Your customers see the address, phone and hours on their cards.")),
             _time_zone_field(),
             _refusal(BUSINESS),
-            _save_button("Update business details", BUSINESS),
+            _save_button(N_("Update business details"), BUSINESS),
             spacing="3",
             width="100%",
         ),
@@ -222,12 +227,12 @@ def business_section() -> rx.Component:
     """The owner's business; staff are told who keeps it, customers see nothing."""
     return rx.cond(
         SettingsState.owns_business,
-        _section("Your business", _business_form(), id="settings-business"),
+        _section(N_("Your business"), _business_form(), id="settings-business"),
         rx.cond(
             SettingsState.user_role == UserRole.STAFF.value,
             _section(
-                "Your business",
-                _hint("The owner keeps the business's name, address, phone and hours."),
+                N_("Your business"),
+                _hint(t("The owner keeps the business's name, address, phone and hours.")),
                 id="settings-business",
             ),
         ),
@@ -275,5 +280,5 @@ def settings() -> rx.Component:
                 rx.vstack(*(section() for section in SECTIONS), spacing="4", width="100%"),
             ),
         ),
-        title="Settings",
+        title=N_("Settings"),
     )

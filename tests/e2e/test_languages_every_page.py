@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 LANGUAGE_NAMES = {"ar": "العربية", "es": "Español", "fr": "Français"}
 VISITOR_PAGES = ["/", "/login", "/register", "/forgot-password", "/reset-password?token=x"]
 # Latin words an Arabic page may show: the product's name and abbreviations Arabic keeps.
-KEPT_IN_ARABIC = {"GudCity", "QR", "CSV"}
+KEPT_IN_ARABIC = {"GudCity", "QR", "CSV", "UTC", "JSON"}
 
 # The page's visible text nodes, outside the language chooser and form fields.
 VISIBLE_TEXT = """() => {
