@@ -1,8 +1,7 @@
-"""The words of the back office: what a staff action was, a ledger row's signed amount."""
+"""The words of the back office: what a staff action was, and what came of a scan."""
 
-from gudcity.domain.labels import signed_amount, unit
 from gudcity.i18n.catalogue import N_, Message
-from gudcity.models.enums import ProgramKind, StaffActionKind
+from gudcity.models.enums import StaffActionKind
 
 STAFF_ACTION_LABELS = {
     StaffActionKind.SCAN: N_("Scan"),
@@ -18,11 +17,6 @@ SCAN_RESULT_LABELS = {
     "COOLDOWN": N_("no points (cooldown)"),
     "ENROLLMENT_REQUESTED": N_("invited to join"),
 }
-
-
-def signed_amount_label(kind: ProgramKind, amount: int) -> str:
-    """A ledger row's amount in its program's unit: `+10 points`, `-1 stamp`."""
-    return f"{signed_amount(amount)} {unit(kind, abs(amount))}"
 
 
 _WITH_RESULT = N_("{action} · {result}")

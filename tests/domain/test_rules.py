@@ -13,13 +13,12 @@ from gudcity.domain.card_numbers import (
     normalize_card_number,
 )
 from gudcity.domain.labels import (
-    added_title,
-    amount_label,
-    deducted_title,
+    added_message,
+    amount_message,
+    deducted_message,
     signed_amount,
-    unit,
-    wait_label,
-    were,
+    unit_message,
+    wait_message,
 )
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
 from gudcity.domain.redemption_codes import REDEMPTION_ALPHABET, new_redemption_code
@@ -56,11 +55,12 @@ def test_the_best_tier_ranks_by_the_ladder_not_the_alphabet():
 
 
 def test_amounts_use_the_programs_unit_and_number():
-    assert amount_label(POINTS, 1) == "1 point"
-    assert amount_label(POINTS, 25) == "25 points"
-    assert amount_label(STAMPS, 1) == "1 stamp"
-    assert amount_label(STAMPS, 6) == "6 stamps"
-    assert (unit(STAMPS), unit(POINTS, 1)) == ("stamps", "point")
+    assert ENGLISH.message(amount_message(POINTS, 1)) == "1 point"
+    assert ENGLISH.message(amount_message(POINTS, 25)) == "25 points"
+    assert ENGLISH.message(amount_message(STAMPS, 1)) == "1 stamp"
+    assert ENGLISH.message(amount_message(STAMPS, 6)) == "6 stamps"
+    assert ENGLISH.message(unit_message(STAMPS)) == "stamps"
+    assert ENGLISH.message(unit_message(POINTS, 1)) == "point"
     assert (signed_amount(10), signed_amount(-25)) == ("+10", "-25")
 
 
@@ -162,11 +162,14 @@ def test_the_counter_reads_a_scan_in_the_tabs_language():
     ],
 )
 def test_every_word_follows_the_kind_and_the_number(kind, amount, label, added, deducted):
-    assert amount_label(kind, amount) == label
-    assert (added_title(kind, amount), deducted_title(kind, amount)) == (added, deducted)
-    assert unit(kind, amount) == label.split()[1]
+    assert ENGLISH.message(amount_message(kind, amount)) == label
+    titles = (
+        ENGLISH.message(added_message(kind, amount)),
+        ENGLISH.message(deducted_message(kind, amount)),
+    )
+    assert titles == (added, deducted)
+    assert ENGLISH.message(unit_message(kind, amount)) == label.split()[1]
     assert said(ScanOutcome.AWARDED, kind, amount) == f"+{label} awarded."
-    assert were(amount) == ("was" if amount == 1 else "were")
 
 
 @pytest.mark.parametrize(
@@ -174,7 +177,7 @@ def test_every_word_follows_the_kind_and_the_number(kind, amount, label, added, 
     [(1, "1 s"), (59, "59 s"), (60, "1 min"), (61, "2 min"), (240, "4 min"), (7200, "2 h")],
 )
 def test_a_wait_is_rounded_up(seconds, label):
-    assert wait_label(seconds) == label
+    assert ENGLISH.message(wait_message(seconds)) == label
 
 
 def _facts(kind, status, points=3, expired=False, program_kind=STAMPS):
