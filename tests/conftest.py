@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import Session
 
 from gudcity.db import make_engine, migrate
+from tests.support.clock import Clock
 from tests.support.databases import (
     assert_balances_match_ledger,
     create_postgres_database,
@@ -58,6 +59,12 @@ def backend(engine) -> str:
 def make(session) -> Make:
     """Each test's own data, through the real services (unique emails on a shared database)."""
     return Make(session, prefix=uuid.uuid4().hex[:8])
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """The services' clock, to move or freeze (tests of time never sleep)."""
+    return Clock(monkeypatch)
 
 
 @pytest.hookimpl(trylast=True)

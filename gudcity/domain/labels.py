@@ -81,6 +81,13 @@ TRANSACTION_LABELS = {
     TransactionKind.REDEEM: N_("Redeemed"),
     TransactionKind.ADJUST: N_("Adjusted"),
     TransactionKind.REFUND: N_("Refunded"),
+    TransactionKind.TIER_BONUS: N_("Tier bonus"),
+    TransactionKind.PROMOTION_BONUS: N_("Promotion bonus"),
+    TransactionKind.WELCOME_BONUS: N_("Welcome bonus"),
+    TransactionKind.BIRTHDAY_BONUS: N_("Birthday reward"),
+    TransactionKind.REFERRAL_BONUS: N_("Referral reward"),
+    TransactionKind.CODE_BONUS: N_("Promo code"),
+    TransactionKind.EXPIRE: N_("Expired"),
 }
 
 

@@ -33,6 +33,7 @@ from gudcity.models.base import (
     utc_now,
 )
 from gudcity.models.enums import (
+    BONUS_KINDS,
     ApprovalKind,
     ApprovalStatus,
     EnrollmentStatus,
@@ -62,6 +63,7 @@ from gudcity.models.views import (
 from gudcity.models.visit_history import CustomerVisits, VisitStep
 
 __all__ = [
+    "BONUS_KINDS",
     "NO_STAFF",
     "AccountToken",
     "ApprovalKind",

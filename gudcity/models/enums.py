@@ -29,6 +29,28 @@ class TransactionKind(StrEnum):
     ADJUST = "ADJUST"
     # A reward code cancelled or expired gives its points back.
     REFUND = "REFUND"
+    # Granted by a program's rule, not typed by staff: each its own row beside what caused it.
+    TIER_BONUS = "TIER_BONUS"
+    PROMOTION_BONUS = "PROMOTION_BONUS"
+    WELCOME_BONUS = "WELCOME_BONUS"
+    BIRTHDAY_BONUS = "BIRTHDAY_BONUS"
+    REFERRAL_BONUS = "REFERRAL_BONUS"
+    CODE_BONUS = "CODE_BONUS"
+    # Points whose time ran out (a negative amount).
+    EXPIRE = "EXPIRE"
+
+
+# The kinds a program's rules grant: points issued, like an award, but by no one at the counter.
+BONUS_KINDS = frozenset(
+    {
+        TransactionKind.TIER_BONUS,
+        TransactionKind.PROMOTION_BONUS,
+        TransactionKind.WELCOME_BONUS,
+        TransactionKind.BIRTHDAY_BONUS,
+        TransactionKind.REFERRAL_BONUS,
+        TransactionKind.CODE_BONUS,
+    }
+)
 
 
 class ApprovalKind(StrEnum):
@@ -57,6 +79,11 @@ class NotificationType(StrEnum):
     REWARD_DELIVERED = "REWARD_DELIVERED"
     REWARD_CANCELLED = "REWARD_CANCELLED"
     REWARD_EXPIRED = "REWARD_EXPIRED"
+    # The growth engine: a bonus a program's rule granted, a tier reached or lost, expiries.
+    BONUS_GRANTED = "BONUS_GRANTED"
+    TIER_CHANGED = "TIER_CHANGED"
+    POINTS_EXPIRING = "POINTS_EXPIRING"
+    POINTS_EXPIRED = "POINTS_EXPIRED"
 
 
 class RewardCodeStatus(StrEnum):

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from gudcity.domain.analytics import business_day
 from gudcity.models import (
+    BONUS_KINDS,
     NO_STAFF,
     DailyRewards,
     DailyStats,
@@ -108,7 +109,7 @@ def ledger_counts(kind: TransactionKind, amount: int, staff_id: int) -> dict[str
         return {"points_issued": amount, "awards": int(staff_id != NO_STAFF)}
     if kind == TransactionKind.REFUND:
         return {"points_refunded": amount}
-    if kind == TransactionKind.ADJUST and amount > 0:
+    if kind in BONUS_KINDS or (kind == TransactionKind.ADJUST and amount > 0):
         return {"points_issued": amount}
     return {"points_redeemed": -amount}
 

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 from gudcity.domain.analytics import business_day
+from gudcity.models import BONUS_KINDS, TransactionKind
 from gudcity.services.visit_history import rebuild_visit_history
 
 TABLES = ("daily_stats", "daily_visits", "daily_rewards", "visit_days")
@@ -80,7 +81,7 @@ SELECT business_id, program_id, staff_id, day, 0, SUM(issued), SUM(redeemed), SU
        SUM(awards), SUM(enrollments), SUM(leaves), SUM(codes), SUM(delivered)
 FROM (
     SELECT b.id AS business_id, c.program_id, {staff} AS staff_id, {ledger_day} AS day,
-        CASE WHEN t.kind = 'EARN' OR (t.kind = 'ADJUST' AND t.amount > 0)
+        CASE WHEN t.kind IN ({issuing}) OR (t.kind = 'ADJUST' AND t.amount > 0)
              THEN t.amount ELSE 0 END AS issued,
         CASE WHEN t.kind IN ('DEDUCT', 'REDEEM') OR (t.kind = 'ADJUST' AND t.amount < 0)
              THEN -t.amount ELSE 0 END AS redeemed,
@@ -146,7 +147,9 @@ def _statements(dialect: str) -> list[str]:
             ("delivery_day", "r.delivered_at"),
         )
     }
-    parts = {"one": _ONE, "staff": _LEDGER_STAFF, **days}
+    # Kind names are the enum's own constants, never user input.
+    issuing = ", ".join(f"'{kind.value}'" for kind in sorted({TransactionKind.EARN, *BONUS_KINDS}))
+    parts = {"one": _ONE, "staff": _LEDGER_STAFF, "issuing": issuing, **days}
     return [
         statement.format(**parts)
         for statement in (_VISIT_DAYS, _DAILY_VISITS, _DAILY_STATS, _DAILY_REWARDS)

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from gudcity.domain.analytics import Period, business_day, percent
 from gudcity.models import (
+    BONUS_KINDS,
     Business,
     CustomerInteraction,
     EnrollmentChange,
@@ -22,7 +23,7 @@ from gudcity.models import (
     User,
 )
 
-ISSUED = {TransactionKind.EARN}
+ISSUED = {TransactionKind.EARN, *BONUS_KINDS}
 REDEEMED = {TransactionKind.DEDUCT, TransactionKind.REDEEM}
 
 
