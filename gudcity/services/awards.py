@@ -5,8 +5,9 @@ from sqlmodel import Session
 from gudcity.i18n.catalogue import N_
 from gudcity.models import PointTransaction, User
 from gudcity.services.atomic import atomic
+from gudcity.services.earning import earn
 from gudcity.services.inputs import check_amount, check_key, check_text
-from gudcity.services.ledger import card_access, credit_points, require_active
+from gudcity.services.ledger import card_access, require_active
 from gudcity.services.permissions import Permission, check_business_permission
 
 
@@ -27,7 +28,7 @@ def award_points(
     access = card_access(session, card_id, actor)
     check_business_permission(actor, access.card.owner_id, access.staff, Permission.AWARD)
     require_active(access)
-    transaction = credit_points(
+    transaction = earn(
         session,
         access.card,
         points,

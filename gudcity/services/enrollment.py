@@ -34,9 +34,10 @@ from gudcity.services.checks import (
     check_program_running,
     check_same_operation,
 )
+from gudcity.services.earning import earn
 from gudcity.services.inputs import check_key
 from gudcity.services.invitations import check_invitation_caps
-from gudcity.services.ledger import CardFacts, credit_points, start_scan_cooldown
+from gudcity.services.ledger import CardFacts, start_scan_cooldown
 from gudcity.services.lookups import (
     card_of,
     enrollment_of,
@@ -290,7 +291,7 @@ def respond_to_enrollment(
     card, card_is_new = _issue_card(session, customer.id, program)
     _welcome(session, customer, program, card_is_new)
     if request.points > 0:
-        credit_points(
+        earn(
             session,
             CardFacts.of(card, program, session.get(Business, program.business_id)),
             request.points,

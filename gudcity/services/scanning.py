@@ -32,8 +32,9 @@ from gudcity.services import enrollment
 from gudcity.services.atomic import atomic
 from gudcity.services.checks import check_program_running, check_same_operation
 from gudcity.services.decoding import decode_qr as decode_qr
+from gudcity.services.earning import earn
 from gudcity.services.inputs import check_key
-from gudcity.services.ledger import CardFacts, claim_scan_award, credit_points, scan_award_wait
+from gudcity.services.ledger import CardFacts, claim_scan_award, scan_award_wait
 from gudcity.services.lookups import (
     card_of,
     find_transaction,
@@ -264,7 +265,7 @@ def _award_for_scan(
     if not claim_scan_award(session, card, program):
         wait = scan_award_wait(session, card.id, program)
         return ScanResult(ScanOutcome.COOLDOWN, customer, program, card=card, wait_seconds=wait)
-    transaction = credit_points(
+    transaction = earn(
         session,
         CardFacts.of(card, program, business),
         program.points_per_scan,

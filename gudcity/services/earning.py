@@ -1,0 +1,45 @@
+"""An earn and the bonuses the program's rules add to it: the path of every award.
+
+A manual award, a scan's award and the points of an accepted invitation all earn
+through `earn`: the EARN row (`ledger.credit_points`), then each earning rule in turn
+(a tier's multiplier, an active promotion...), each granting its own bonus row through
+`bonuses.grant_bonus` with a key derived from the EARN row's, so an award delivered
+twice grants its bonuses once. Every rule is computed from the base points, never from
+another rule's bonus: two rules add up, they do not compound. The caller commits.
+"""
+
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from gudcity.models import PointTransaction
+from gudcity.services.ledger import CardFacts, credit_points
+
+# An earning rule: (session, card, the EARN row, actor id) -> None; it grants its bonus.
+EarningRule = Callable[[Session, CardFacts, PointTransaction, int], None]
+EARNING_RULES: tuple[EarningRule, ...] = ()
+
+
+def earn(
+    session: Session,
+    card: CardFacts,
+    points: int,
+    *,
+    actor_id: int,
+    idempotency_key: str,
+    note: str = "",
+    scan_note: int | None = None,
+) -> PointTransaction:
+    """Credit `points` and apply every earning rule to them; the EARN row."""
+    transaction = credit_points(
+        session,
+        card,
+        points,
+        actor_id=actor_id,
+        idempotency_key=idempotency_key,
+        note=note,
+        scan_note=scan_note,
+    )
+    for rule in EARNING_RULES:
+        rule(session, card, transaction, actor_id)
+    return transaction
