@@ -13,17 +13,19 @@ from reflex.event import EventSpec
 
 from gudcity import routes
 from gudcity.domain.errors import AuthenticationError, ServiceError
-from gudcity.state import toasts
+from gudcity.domain.stored_messages import stored
+from gudcity.i18n.catalogue import Message
+from gudcity.state.session import UNEXPECTED_FAILURE, SessionState
 
 logger = logging.getLogger(__name__)
 
-UNEXPECTED = "Something went wrong on our side. Reload the page and try again."
-
 
 def show_failure(exception: Exception) -> list[EventSpec]:
+    """The words go through an event of the tab's SessionState, which knows its language."""
     if isinstance(exception, AuthenticationError):
-        return [toasts.info(exception.message), rx.redirect(routes.LOGIN)]
+        notice = SessionState.tell_failure(stored(exception.translatable), True)
+        return [notice, rx.redirect(routes.LOGIN)]
     if isinstance(exception, ServiceError):
-        return [toasts.error(exception.message)]
+        return [SessionState.tell_failure(stored(exception.translatable), False)]
     logger.error("A handler failed", exc_info=exception)
-    return [rx.toast.error(UNEXPECTED)]
+    return [SessionState.tell_failure(stored(Message(UNEXPECTED_FAILURE)), False)]

@@ -9,10 +9,11 @@ asks its tab's connection (gudcity/web/credentials.py), so it is never pickled t
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import reflex as rx
+from reflex.event import EventSpec
 from reflex.vars import FunctionVar, Var
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlmodel import Session
@@ -20,17 +21,19 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.db import session_scope
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
+from gudcity.domain.stored_messages import loaded
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models import User, UserRole
 from gudcity.services import accounts, login, sessions
 from gudcity.state import toasts
-from gudcity.state.arguments import form_text
+from gudcity.state.arguments import flag, form_text
 from gudcity.state.offline_card import forget_offline_card
 from gudcity.web import credentials
 from gudcity.web.session_endpoints import LOG_OUT_ROUTE, SESSION_ROUTE
 
 T = TypeVar("T")
+UNEXPECTED_FAILURE = N_("Something went wrong on our side. Reload the page and try again.")
 logger = logging.getLogger(__name__)
 
 
@@ -105,6 +108,16 @@ class SessionState(rx.State):
     def _say(self, error: ServiceError) -> str:
         """A service's refusal in the tab's language."""
         return self._tr().message(error.translatable)
+
+    @rx.event
+    def tell_failure(self, message: Any, as_notice: Any = False) -> EventSpec:
+        """A failure that escaped its handler (state/failures.py), in the tab's language:
+        the failing handler's exception handler knows no tab, this event does.
+
+        Any client may send it; it only shows words of the catalogue in its own tab.
+        """
+        words = self._tr().message(loaded(message, UNEXPECTED_FAILURE))
+        return toasts.info(words) if flag(as_notice) else toasts.error(words)
 
     def _remember(self, user: User) -> None:
         self.user_name = user.name

@@ -15,10 +15,11 @@ from gudcity.state.counter import CounterState
 from gudcity.state.customer import CustomerState
 from gudcity.state.customers import CustomersState
 from gudcity.state.dashboard import DashboardState
-from gudcity.state.failures import UNEXPECTED, show_failure
+from gudcity.state.failures import show_failure
 from gudcity.state.my_data import MyDataState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
+from gudcity.state.session import UNEXPECTED_FAILURE
 from gudcity.state.staff import StaffState
 from tests.support.databases import table_counts
 from tests.support.events import redirect_target, toasts
@@ -136,9 +137,56 @@ async def test_crafted_counter_events_are_refused_in_words(session, make, tab, r
     await _assert_refused_in_words(session, state, handler, args, run)
 
 
-def test_what_escapes_a_handler_is_still_shown_in_words():
-    assert toasts(show_failure(NotFoundError("Card not found."))) == [("error", "Card not found.")]
+async def _shown(failure_events, state, run) -> list[tuple[str, str]]:
+    """The toasts of the tab event a failure handler asked for, run in `state`'s tab."""
+    (told,) = [event for event in failure_events if event.handler.fn.__name__ == "tell_failure"]
+    args = [value._var_value for _, value in told.args]
+    return toasts(await run(state.tell_failure(*args)))
+
+
+@pytest.mark.parametrize(
+    ("language", "card_not_found", "unexpected"),
+    [
+        (
+            "en",
+            "Card not found.",
+            "Something went wrong on our side. Reload the page and try again.",
+        ),
+        (
+            "fr",
+            "Carte introuvable.",
+            "Un problème est survenu de notre côté. Rechargez la page et réessayez.",
+        ),
+    ],
+)
+async def test_what_escapes_a_handler_is_still_shown_in_words(
+    tab, run, make, language, card_not_found, unexpected
+):
+    owner, _business = make.business("Bean There")
+    state = tab(ScannerState, "/business/scanner", owner)
+    await run(state.load())
+    state.language = language
+
+    assert await _shown(show_failure(NotFoundError("Card not found.")), state, run) == [
+        ("error", card_not_found)
+    ]
     ended = show_failure(AuthenticationError("Please log in."))
     assert redirect_target(ended) == "/login"
-    assert toasts(show_failure(ZeroDivisionError("boom"))) == [("error", UNEXPECTED)]
-    assert NOT_UNDERSTOOD != UNEXPECTED
+    assert (await _shown(ended, state, run))[0][0] == "info"
+    assert await _shown(show_failure(ZeroDivisionError("boom")), state, run) == [
+        ("error", unexpected)
+    ]
+    assert NOT_UNDERSTOOD != UNEXPECTED_FAILURE
+
+
+@pytest.mark.parametrize("crafted", [None, 42, "text", {"id": 7}, {"id": "{x}", "args": []}])
+async def test_a_crafted_failure_event_shows_words_and_changes_nothing(
+    session, tab, run, make, crafted
+):
+    owner, _business = make.business("Bean There")
+    state = tab(ScannerState, "/business/scanner", owner)
+    await run(state.load())
+    before = table_counts(session)
+    shown = toasts(await run(state.tell_failure(crafted, crafted)))
+    assert len(shown) == 1 and shown[0][1]
+    assert table_counts(session) == before
