@@ -1,0 +1,218 @@
+"""A program's tiers as its owner sets them, and as its customers see them on their cards.
+
+The owner (or staff who manage programs) saves the whole ladder at once, with the
+program's basis (lifetime, or a rolling window of N days) and its downgrade rule
+(a step down at the end of a window, or by balance). Which tier a card holds is
+kept up to date by services/tier_levels.py.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, delete, func, update
+from sqlmodel import Session, select
+
+from gudcity.domain.errors import ValidationError
+from gudcity.domain.tiers import (
+    NextTier,
+    Tier,
+    check_ladder,
+    check_window_days,
+    next_tier,
+    window_start,
+)
+from gudcity.models import (
+    LoyaltyCard,
+    LoyaltyProgram,
+    PointTransaction,
+    ProgramTier,
+    TierBasis,
+    TierDowngrade,
+    TransactionKind,
+    User,
+    utc_now,
+)
+from gudcity.services.atomic import atomic
+from gudcity.services.inputs import is_row_id
+from gudcity.services.outbox import business_topic, program_topic, publish
+from gudcity.services.permissions import require_customer
+from gudcity.services.programs import changeable_program
+
+
+@dataclass(frozen=True)
+class TierPolicy:
+    """What a program's tiers count, over how long, and how one is lost."""
+
+    basis: TierBasis
+    window_days: int
+    downgrade: TierDowngrade
+
+    @property
+    def has_windows(self) -> bool:
+        """Whether a tier must be re-qualified for at the end of each window."""
+        return self.basis == TierBasis.WINDOW and self.downgrade == TierDowngrade.WINDOW
+
+    def since(self, moment: datetime) -> datetime | None:
+        """Where the points counted at `moment` start (None: from the first)."""
+        if self.basis == TierBasis.LIFETIME:
+            return None
+        return window_start(moment, self.window_days)
+
+
+@dataclass(frozen=True)
+class TierSettings:
+    program_id: int
+    tiers: tuple[Tier, ...]
+    policy: TierPolicy
+
+
+def policy_of(program: LoyaltyProgram) -> TierPolicy:
+    return TierPolicy(program.tier_basis, program.tier_window_days, program.tier_downgrade)
+
+
+def _tier(row: ProgramTier) -> Tier:
+    return Tier(row.name, row.threshold, row.multiplier_percent, tuple(row.benefits or ()))
+
+
+def program_ladders(session: Session, program_ids: list[int]) -> dict[int, tuple[Tier, ...]]:
+    """The tiers of several programs, lowest first, in one query; public like a menu."""
+    ladders: dict[int, list[Tier]] = {program_id: [] for program_id in program_ids}
+    valid_ids = [program_id for program_id in program_ids if is_row_id(program_id)]
+    if valid_ids:
+        statement = (
+            select(ProgramTier)
+            .where(ProgramTier.program_id.in_(valid_ids))
+            .order_by(ProgramTier.program_id, ProgramTier.position)
+        )
+        for row in session.exec(statement):
+            ladders[row.program_id].append(_tier(row))
+    return {program_id: tuple(tiers) for program_id, tiers in ladders.items()}
+
+
+def read_tier_settings(session: Session, actor: User, program_id: int) -> TierSettings:
+    """A program's ladder and rules, for those who may change them."""
+    program = changeable_program(session, actor, program_id)
+    tiers = program_ladders(session, [program.id])[program.id]
+    return TierSettings(program.id, tiers, policy_of(program))
+
+
+_TIERS = ProgramTier.__table__
+# The tier's name in a query joined by `card_tier_join` (NULL: no tiers).
+TIER_NAME = _TIERS.c.name.label("tier")
+
+
+def card_tier_join(cards):
+    """(the tiers table, the ON clause) that names a card's tier in a query over `cards`
+    (a LEFT JOIN: no row where the program has no tiers)."""
+    on = (_TIERS.c.program_id == cards.c.program_id) & (_TIERS.c.position == cards.c.tier_level)
+    return _TIERS, on
+
+
+def _check_choice(enum_class, value, message: str):
+    try:
+        return enum_class(value)
+    except ValueError:
+        raise ValidationError(message) from None
+
+
+@atomic
+def save_tiers(
+    session: Session,
+    actor: User,
+    program_id: int,
+    *,
+    tiers: list[Tier],
+    basis: str,
+    window_days: int,
+    downgrade: str,
+) -> TierSettings:
+    """Replace the program's ladder and rules; an empty ladder takes its tiers away.
+
+    Cards keep their rank where it still exists (one above the new top is brought down
+    to it) and move at their next earn or window end: a changed threshold takes no tier
+    away at once. Without windows to re-qualify in, no card waits for one.
+    """
+    program = changeable_program(session, actor, program_id)
+    ladder = check_ladder(tiers)
+    program.tier_basis = _check_choice(TierBasis, basis, "Choose what the tiers count.")
+    program.tier_downgrade = _check_choice(TierDowngrade, downgrade, "Choose how a tier is lost.")
+    program.tier_window_days = check_window_days(window_days)
+    session.add(program)
+    session.exec(delete(ProgramTier).where(ProgramTier.program_id == program.id))
+    for position, tier in enumerate(ladder):
+        session.add(
+            ProgramTier(
+                program_id=program.id,
+                position=position,
+                name=tier.name,
+                threshold=tier.threshold,
+                multiplier_percent=tier.multiplier_percent,
+                benefits=list(tier.benefits),
+            )
+        )
+    _fit_cards(session, program.id, len(ladder), policy_of(program))
+    topics = [business_topic(program.business_id), program_topic(program.id)]
+    publish(session, topics, "program.tiers", {"program_id": program.id})
+    session.commit()
+    return TierSettings(program.id, ladder, policy_of(program))
+
+
+def _fit_cards(session: Session, program_id: int, count: int, policy: TierPolicy) -> None:
+    """Bring the program's cards within the new ladder in one statement."""
+    top = max(count - 1, 0)
+    cards = LoyaltyCard.__table__
+    values = {"tier_level": case((cards.c.tier_level > top, top), else_=cards.c.tier_level)}
+    if not policy.has_windows or count == 0:
+        values["tier_review_at"] = None
+    session.exec(update(cards).where(cards.c.program_id == program_id).values(**values))
+
+
+def qualifying_points(
+    session: Session, card_id: int, since: datetime | None, until: datetime
+) -> int:
+    """The base points a card earned after `since` (None: ever) up to `until`, included:
+    EARN rows only, read from the ledger (bonuses count toward no tier)."""
+    ledger = PointTransaction.__table__
+    statement = select(func.coalesce(func.sum(ledger.c.amount), 0)).where(
+        ledger.c.card_id == card_id,
+        ledger.c.kind == TransactionKind.EARN,
+        ledger.c.created_at <= until,
+    )
+    if since is not None:
+        statement = statement.where(ledger.c.created_at > since)
+    return session.exec(statement).one()
+
+
+@dataclass(frozen=True)
+class TierStanding:
+    """A card's tier as its holder sees it."""
+
+    tier: Tier
+    next: NextTier | None
+    # The window the points are counted in (None: lifetime).
+    window_days: int | None
+
+
+def tier_standings(session: Session, actor: User, card_ids: list[int]) -> dict[int, TierStanding]:
+    """The tier of each of the customer's own cards whose program has tiers."""
+    customer = require_customer(actor)
+    valid_ids = [card_id for card_id in card_ids if is_row_id(card_id)]
+    if not valid_ids:
+        return {}
+    rows = session.exec(
+        select(LoyaltyCard, LoyaltyProgram)
+        .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyCard.program_id)
+        .where(LoyaltyCard.id.in_(valid_ids), LoyaltyCard.customer_id == customer.id)
+    ).all()
+    ladders = program_ladders(session, sorted({program.id for _, program in rows}))
+    now, standings = utc_now(), {}
+    for card, program in rows:
+        tiers = ladders[program.id]
+        if not tiers:
+            continue
+        policy = policy_of(program)
+        level = min(card.tier_level, len(tiers) - 1)
+        earned = qualifying_points(session, card.id, policy.since(now), now)
+        window = policy.window_days if policy.basis == TierBasis.WINDOW else None
+        standings[card.id] = TierStanding(tiers[level], next_tier(tiers, level, earned), window)
+    return standings
