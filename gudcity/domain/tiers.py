@@ -64,7 +64,7 @@ def _clean_tier(tier: Tier) -> Tier:
         tier.threshold,
         0,
         MAX_THRESHOLD,
-        "The threshold of {tier} must be a whole number from 0 to {count}.",
+        N_("The threshold of {tier} must be a whole number from 0 to {count}."),
         tier=name,
         count=MAX_THRESHOLD,
     )
@@ -72,7 +72,7 @@ def _clean_tier(tier: Tier) -> Tier:
         tier.multiplier_percent,
         MIN_MULTIPLIER_PERCENT,
         MAX_MULTIPLIER_PERCENT,
-        "The multiplier of {tier} must be from {low}% to {high}%.",
+        N_("The multiplier of {tier} must be from {low}% to {high}%."),
         tier=name,
         low=MIN_MULTIPLIER_PERCENT,
         high=MAX_MULTIPLIER_PERCENT,
@@ -95,7 +95,9 @@ def check_ladder(tiers: Sequence[Tier]) -> tuple[Tier, ...]:
     for lower, higher in pairwise(cleaned):
         if higher.threshold <= lower.threshold:
             raise ValidationError(
-                "{tier} must need more than {lower}.", tier=higher.name, lower=lower.name
+                "{tier} must start above {lower}: thresholds go up from tier to tier.",
+                tier=higher.name,
+                lower=lower.name,
             )
     return cleaned
 
@@ -105,7 +107,7 @@ def check_window_days(days) -> int:
         days,
         MIN_WINDOW_DAYS,
         MAX_WINDOW_DAYS,
-        "The window must be from {low} to {high} days.",
+        N_("The window must be from {low} to {high} days."),
         low=MIN_WINDOW_DAYS,
         high=MAX_WINDOW_DAYS,
     )

@@ -175,18 +175,13 @@ def catch_up(session: Session, card: CardFacts, standing: CardTier, now: datetim
     tier if its points re-qualify for it, or steps one down. Stops if another
     transaction settled one first (its move is the one that counts)."""
     while standing.review_at is not None and standing.review_at <= now:
-        end = _aware(standing.review_at)
+        end = standing.review_at
         since = window_start(end, standing.policy.window_days)
         earned = qualifying_points(session, card.card_id, since, end)
         level = reviewed_level(standing.thresholds, standing.level, earned)
         following = _next_review(standing.policy, level, end)
         if not move_tier(session, card, standing, level, now, review_at=following, reviewed=end):
             return
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=utc_now().tzinfo)
 
 
 def settle_due_windows(session: Session, *, limit: int = SWEEP_BATCH) -> int:

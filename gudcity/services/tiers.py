@@ -21,6 +21,7 @@ from gudcity.domain.tiers import (
     next_tier,
     window_start,
 )
+from gudcity.i18n.catalogue import N_
 from gudcity.models import (
     LoyaltyCard,
     LoyaltyProgram,
@@ -134,8 +135,10 @@ def save_tiers(
     """
     program = changeable_program(session, actor, program_id)
     ladder = check_ladder(tiers)
-    program.tier_basis = _check_choice(TierBasis, basis, "Choose what the tiers count.")
-    program.tier_downgrade = _check_choice(TierDowngrade, downgrade, "Choose how a tier is lost.")
+    program.tier_basis = _check_choice(TierBasis, basis, N_("Choose what the tiers count."))
+    program.tier_downgrade = _check_choice(
+        TierDowngrade, downgrade, N_("Choose how a tier is lost.")
+    )
     program.tier_window_days = check_window_days(window_days)
     session.add(program)
     session.exec(delete(ProgramTier).where(ProgramTier.program_id == program.id))
