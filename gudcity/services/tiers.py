@@ -216,6 +216,8 @@ def tier_standings(session: Session, actor: User, card_ids: list[int]) -> dict[i
         policy = policy_of(program)
         level = min(card.tier_level, len(tiers) - 1)
         earned = qualifying_points(session, card.id, policy.since(now), now)
+        if policy.downgrade == TierDowngrade.BALANCE:
+            earned = min(earned, card.balance)  # by balance, the balance counts too
         window = policy.window_days if policy.basis == TierBasis.WINDOW else None
         standings[card.id] = TierStanding(tiers[level], next_tier(tiers, level, earned), window)
     return standings

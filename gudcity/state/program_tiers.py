@@ -106,11 +106,11 @@ class TiersState(SessionState):
 
     @rx.event
     async def save(self, form_data: dict):
-        if not isinstance(form_data, dict) or not self.program_id:
+        if not isinstance(form_data, dict):
             yield toasts.error(self._tr().gettext(NOT_UNDERSTOOD))
             return
-        if self.busy:
-            return  # a double click: the first save is still running
+        if self.busy or not self.program_id:
+            return  # a double click: the first save is running, or closed the dialog
         program_id, ladder = self.program_id, typed_tiers(form_data, len(self.rows))
         basis, downgrade = (
             form_text(form_data, "tier_basis"),

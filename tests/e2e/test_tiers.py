@@ -50,7 +50,7 @@ def test_an_owner_defines_tiers_and_the_card_shows_the_one_reached_live(new_page
     expect(tile.locator("[data-testid=card-tier]")).to_have_text("Gold")
     expect(tile.locator("[data-testid=card-tier-benefits]")).to_contain_text("Birthday drink")
     expect(tile.locator("[data-testid=card-next-tier]")).to_have_text("You are in the top tier.")
-    expect(phone.locator("[data-testid=notification]").first).to_contain_text("Gold")
+    expect(phone.locator("[data-testid=notification]", has_text="You reached Gold")).to_be_visible()
     assert_not_reloaded(phone)
     width = phone.evaluate("document.scrollingElement.scrollWidth")
     assert width <= 390
