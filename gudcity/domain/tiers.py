@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from gudcity.domain.errors import ValidationError
 from gudcity.domain.program_names import name_key
+from gudcity.domain.scans import step_key
 from gudcity.i18n.catalogue import N_, NP_, Message
 from gudcity.models.enums import ProgramKind
 
@@ -159,6 +160,17 @@ def tier_bonus(base_points: int, multiplier_percent: int) -> int:
     if base_points <= 0 or multiplier_percent <= 100:
         return 0
     return base_points * (multiplier_percent - 100) // 100
+
+
+# The ledger's idempotency keys are at most this long.
+KEY_LENGTH = 128
+
+
+def tier_bonus_key(earn_key: str) -> str:
+    """The key of the tier bonus of the earn with key `earn_key`: `tier:<earn key>`, hashed
+    when that would not fit the key column (an award's own key may be 128 characters)."""
+    key = f"tier:{earn_key}"
+    return key if len(key) <= KEY_LENGTH else step_key("tier", earn_key)
 
 
 def window_start(moment: datetime, days: int) -> datetime:

@@ -20,6 +20,7 @@ from gudcity.domain.tiers import (
     qualified_level,
     reviewed_level,
     tier_bonus,
+    tier_bonus_key,
     window_start,
 )
 from gudcity.i18n.catalogue import N_, Message
@@ -77,7 +78,8 @@ def apply_tier(
     earned (before this earn can lift it), then the tier those points reach.
 
     The bonus is computed from the EARN row's base points and granted once per award
-    (key `tier:<the award's key>`); a tier reached by this earn applies from the next.
+    (key `tier:<the award's key>`, `tier_bonus_key`); a tier reached by this earn
+    applies from the next.
     """
     standing = card_tier(session, card.card_id, card.program_id)
     if standing is None:
@@ -96,7 +98,7 @@ def apply_tier(
         card,
         TransactionKind.TIER_BONUS,
         tier_bonus(earn_row.amount, tier.multiplier_percent),
-        idempotency_key=f"tier:{earn_row.idempotency_key}",
+        idempotency_key=tier_bonus_key(earn_row.idempotency_key),
         reason=Message(
             N_("{tier} tier bonus ({multiplier}x)"),
             {"tier": tier.name, "multiplier": f"{tier.multiplier_percent / 100:g}"},

@@ -21,6 +21,7 @@ from gudcity.domain.tiers import (
     qualified_level,
     reviewed_level,
     tier_bonus,
+    tier_bonus_key,
     window_message,
     window_start,
 )
@@ -169,3 +170,12 @@ def test_the_best_tier_ranks_by_the_ladder_not_the_alphabet():
     assert best_tier([(0, None), (0, "Member")]) == "Member"
     assert best_tier([(0, None)]) == ""
     assert best_tier([]) == ""
+
+
+@given(st.text(min_size=1, max_size=128))
+def test_the_bonus_key_is_the_awards_key_and_always_fits(earn_key):
+    key = tier_bonus_key(earn_key)
+    assert len(key) <= 128 and key.startswith("tier:")
+    assert key == tier_bonus_key(earn_key)
+    if len(earn_key) <= 123:
+        assert key == f"tier:{earn_key}"

@@ -100,6 +100,16 @@ def test_an_award_delivered_twice_grants_its_bonus_once(session, make, shop):
     assert session.get(LoyaltyCard, card.id).balance == 90
 
 
+def test_an_awards_longest_key_still_grants_its_bonus_once(session, make, shop):
+    owner, _business, program, customer = shop
+    set_ladder(session, owner, program, [Tier("Gold", 0, 200)])
+    card = make.card(customer, program)
+    key = "k" * 128
+    for _ in range(2):
+        awards.award_points(session, owner, card.id, 7, key)
+    assert [row.amount for row in rows(session, card.id, TransactionKind.TIER_BONUS)] == [7]
+
+
 def test_the_multiplier_applies_to_a_scan(session, make):
     owner, business = make.business()
     program = make.program(owner, business, points_per_scan=10, scan_cooldown_seconds=0)
