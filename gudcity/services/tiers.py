@@ -7,9 +7,9 @@ kept up to date by services/tier_levels.py.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, func, update
+from sqlalchemy import case, delete, func, literal, update
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import ValidationError
@@ -161,13 +161,27 @@ def save_tiers(
 
 
 def _fit_cards(session: Session, program_id: int, count: int, policy: TierPolicy) -> None:
-    """Bring the program's cards within the new ladder in one statement."""
+    """Bring the program's cards within the new ladder in one statement: none above the
+    top; with windows, each card above the first tier has one running (a new one from now
+    if it had none), and without, none waits for one."""
     top = max(count - 1, 0)
     cards = LoyaltyCard.__table__
-    values = {"tier_level": case((cards.c.tier_level > top, top), else_=cards.c.tier_level)}
-    if not policy.has_windows or count == 0:
-        values["tier_review_at"] = None
-    session.exec(update(cards).where(cards.c.program_id == program_id).values(**values))
+    level = case((cards.c.tier_level > top, top), else_=cards.c.tier_level)
+    review = None
+    if policy.has_windows:
+        first_end = literal(
+            utc_now() + timedelta(days=policy.window_days), cards.c.tier_review_at.type
+        )
+        review = case(
+            (level == 0, None),
+            (cards.c.tier_review_at.is_(None), first_end),
+            else_=cards.c.tier_review_at,
+        )
+    session.exec(
+        update(cards)
+        .where(cards.c.program_id == program_id)
+        .values(tier_level=level, tier_review_at=review)
+    )
 
 
 def qualifying_points(
