@@ -280,3 +280,22 @@ def test_the_customer_list_exports_cards_and_my_data_name_the_tier(session, make
     assert line[7] == "Silver"
     assert my_data.export_my_data(session, customer)["cards"][0]["tier"] == "Silver"
     assert [card.tier for card in cards.list_cards(session, customer)] == ["Silver"]
+
+
+def test_a_ladder_switched_to_windows_starts_one_for_cards_above_the_first_tier(
+    session, make, shop, clock
+):
+    owner, _business, program, customer = shop
+    clock.freeze(T0)
+    set_ladder(session, owner, program)
+    card = make.card(customer, program, balance=60)
+    member = make.card(make.customer(), program)
+    session.expire_all()
+    assert session.get(LoyaltyCard, card.id).tier_review_at is None
+    set_ladder(session, owner, program, basis="WINDOW", window_days=30)
+    session.expire_all()
+    assert session.get(LoyaltyCard, card.id).tier_review_at == T0 + timedelta(days=30)
+    assert session.get(LoyaltyCard, member.id).tier_review_at is None
+    set_ladder(session, owner, program, downgrade="BALANCE")
+    session.expire_all()
+    assert session.get(LoyaltyCard, card.id).tier_review_at is None
