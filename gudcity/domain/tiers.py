@@ -34,7 +34,9 @@ class Tier:
     benefits: tuple[str, ...] = ()
 
 
-def _whole(value, low: int, high: int, message: str, **args) -> int:
+def _whole(value, bounds: tuple[int, int], message: str, **args) -> int:
+    """`value` if it is a whole number within `bounds` (included), else the error."""
+    low, high = bounds
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValidationError(message, **args)
     return value
@@ -63,16 +65,14 @@ def _clean_tier(tier: Tier) -> Tier:
         raise ValidationError("Tier names are at most {count} characters.", count=MAX_NAME_LENGTH)
     threshold = _whole(
         tier.threshold,
-        0,
-        MAX_THRESHOLD,
+        (0, MAX_THRESHOLD),
         N_("The threshold of {tier} must be a whole number from 0 to {count}."),
         tier=name,
         count=MAX_THRESHOLD,
     )
     percent = _whole(
         tier.multiplier_percent,
-        MIN_MULTIPLIER_PERCENT,
-        MAX_MULTIPLIER_PERCENT,
+        (MIN_MULTIPLIER_PERCENT, MAX_MULTIPLIER_PERCENT),
         N_("The multiplier of {tier} must be from {low}% to {high}%."),
         tier=name,
         low=MIN_MULTIPLIER_PERCENT,
@@ -106,8 +106,7 @@ def check_ladder(tiers: Sequence[Tier]) -> tuple[Tier, ...]:
 def check_window_days(days) -> int:
     return _whole(
         days,
-        MIN_WINDOW_DAYS,
-        MAX_WINDOW_DAYS,
+        (MIN_WINDOW_DAYS, MAX_WINDOW_DAYS),
         N_("The window must be from {low} to {high} days."),
         low=MIN_WINDOW_DAYS,
         high=MAX_WINDOW_DAYS,

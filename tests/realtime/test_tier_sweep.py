@@ -33,8 +33,12 @@ def _ladder(session, owner, program, downgrade):
 
 
 def _levels(session, card_ids):
+    """The cards' levels, read in a transaction that ends at once (the sweep's sessions
+    write on the same SQLite file)."""
     session.expire_all()
-    return [session.get(LoyaltyCard, card_id).tier_level for card_id in card_ids]
+    levels = [session.get(LoyaltyCard, card_id).tier_level for card_id in card_ids]
+    session.commit()
+    return levels
 
 
 def test_a_sweep_settles_every_ended_window_in_batches_and_a_second_changes_nothing(
@@ -48,6 +52,7 @@ def test_a_sweep_settles_every_ended_window_in_batches_and_a_second_changes_noth
     assert _levels(session, card_ids) == [1] * 5
     monkeypatch.setattr(tier_levels, "SWEEP_BATCH", 2)
     clock.freeze(T0 + timedelta(days=10))
+    session.commit()
 
     assert tier_sweep.sweep_tiers_once() == 5
     assert _levels(session, card_ids) == [0] * 5

@@ -49,7 +49,7 @@ def rows(session, card_id, kind=None):
     statement = select(PointTransaction).where(PointTransaction.card_id == card_id)
     if kind is not None:
         statement = statement.where(PointTransaction.kind == kind)
-    return [row for (row,) in session.exec(statement.order_by(PointTransaction.id))]
+    return list(session.exec(statement.order_by(PointTransaction.id)))
 
 
 def level(session, card):
@@ -62,7 +62,7 @@ def tier_notes(session, customer):
         CustomerNotification.customer_id == customer.id,
         CustomerNotification.type == NotificationType.TIER_CHANGED,
     )
-    return [note.title for (note,) in session.exec(statement.order_by(CustomerNotification.id))]
+    return [note.title for note in session.exec(statement.order_by(CustomerNotification.id))]
 
 
 def test_a_new_program_has_no_tiers_and_earns_no_bonus(session, make, shop):
@@ -252,7 +252,7 @@ def test_bad_input_changes_nothing(session, make, shop, change):
         tiers.save_tiers(session, owner, program.id, **(rules | change))
     assert make.counts() == before
     stored = session.exec(select(ProgramTier).where(ProgramTier.program_id == program.id)).all()
-    assert [tier.name for (tier,) in stored] == ["Member", "Silver", "Gold"]
+    assert [tier.name for tier in stored] == ["Member", "Silver", "Gold"]
 
 
 def test_an_unknown_program_is_not_found(session, make, shop):

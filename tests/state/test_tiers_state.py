@@ -35,7 +35,7 @@ def stored(session, program):
         .where(ProgramTier.program_id == program.id)
         .order_by(ProgramTier.position)
     ).all()
-    return [(tier.name, tier.threshold, tier.multiplier_percent, tier.benefits) for (tier,) in rows]
+    return [(tier.name, tier.threshold, tier.multiplier_percent, tier.benefits) for tier in rows]
 
 
 def test_a_row_without_a_name_is_left_out_and_numbers_go_on_as_typed():
