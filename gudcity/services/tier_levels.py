@@ -11,7 +11,7 @@ tells the customer. The points counted are base EARN rows read from the ledger
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from gudcity.domain.tiers import (
@@ -29,6 +29,7 @@ from gudcity.models import (
     LoyaltyProgram,
     NotificationType,
     PointTransaction,
+    ProgramTier,
     TierDowngrade,
     TransactionKind,
     utc_now,
@@ -36,7 +37,7 @@ from gudcity.models import (
 from gudcity.services.bonuses import grant_bonus
 from gudcity.services.ledger import CardFacts, card_access, publish_card_change
 from gudcity.services.notify import notify_customer
-from gudcity.services.tiers import TierPolicy, policy_of, program_ladders, qualifying_points
+from gudcity.services.tiers import TierPolicy, qualifying_points, tier_of
 
 SWEEP_BATCH = 200
 
@@ -56,19 +57,45 @@ class CardTier:
         return [tier.threshold for tier in self.tiers]
 
 
+def _card_tier_query():
+    """The card's place and its program's ladder and rules, one row per tier, lowest first
+    (no row when the program has no tiers); built once, like the ledger's statements."""
+    ladder, cards = ProgramTier.__table__, LoyaltyCard.__table__
+    programs = LoyaltyProgram.__table__
+    return (
+        select(
+            ladder.c.name,
+            ladder.c.threshold,
+            ladder.c.multiplier_percent,
+            ladder.c.benefits,
+            cards.c.tier_level,
+            cards.c.tier_review_at,
+            cards.c.balance,
+            programs.c.tier_basis,
+            programs.c.tier_window_days,
+            programs.c.tier_downgrade,
+        )
+        .join(programs, programs.c.id == ladder.c.program_id)
+        .join(cards, cards.c.program_id == programs.c.id)
+        .where(ladder.c.program_id == bindparam("program_id"), cards.c.id == bindparam("card_id"))
+        .order_by(ladder.c.position)
+    )
+
+
+_CARD_TIER = _card_tier_query()
+
+
 def card_tier(session: Session, card_id: int, program_id: int) -> CardTier | None:
-    """The card's tier and its program's ladder; None when the program has no tiers."""
-    tiers = program_ladders(session, [program_id])[program_id]
-    if not tiers:
+    """The card's tier and its program's ladder, in one query; None when the program has no
+    tiers."""
+    rows = session.execute(_CARD_TIER, {"program_id": program_id, "card_id": card_id}).all()
+    if not rows:
         return None
-    card, program = session.exec(
-        select(LoyaltyCard, LoyaltyProgram)
-        .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyCard.program_id)
-        .where(LoyaltyCard.id == card_id)
-        .execution_options(populate_existing=True)
-    ).one()
+    tiers = tuple(tier_of(row) for row in rows)
+    card = rows[0]
+    policy = TierPolicy(card.tier_basis, card.tier_window_days, card.tier_downgrade)
     level = min(card.tier_level, len(tiers) - 1)
-    return CardTier(tiers, policy_of(program), level, card.tier_review_at, card.balance)
+    return CardTier(tiers, policy, level, card.tier_review_at, card.balance)
 
 
 def apply_tier(

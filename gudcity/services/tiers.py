@@ -71,7 +71,8 @@ def policy_of(program: LoyaltyProgram) -> TierPolicy:
     return TierPolicy(program.tier_basis, program.tier_window_days, program.tier_downgrade)
 
 
-def _tier(row: ProgramTier) -> Tier:
+def tier_of(row) -> Tier:
+    """A `program_tiers` row (or any row with its columns) as the domain's Tier."""
     return Tier(row.name, row.threshold, row.multiplier_percent, tuple(row.benefits or ()))
 
 
@@ -86,7 +87,7 @@ def program_ladders(session: Session, program_ids: list[int]) -> dict[int, tuple
             .order_by(ProgramTier.program_id, ProgramTier.position)
         )
         for row in session.exec(statement):
-            ladders[row.program_id].append(_tier(row))
+            ladders[row.program_id].append(tier_of(row))
     return {program_id: tuple(tiers) for program_id, tiers in ladders.items()}
 
 
