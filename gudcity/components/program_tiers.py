@@ -90,11 +90,26 @@ def _choice(label: str, name: str, default, options: list[tuple[str, str]]) -> r
 
 def _rules() -> rx.Component:
     return rx.vstack(
-        _choice(
-            N_("Tiers count"),
-            "tier_basis",
-            TiersState.basis,
-            [("LIFETIME", N_("Points earned ever")), ("WINDOW", N_("Points earned in a window"))],
+        rx.cond(
+            TiersState.stamps,
+            _choice(
+                N_("Tiers count"),
+                "tier_basis",
+                TiersState.basis,
+                [
+                    ("LIFETIME", N_("Stamps earned ever")),
+                    ("WINDOW", N_("Stamps earned in a window")),
+                ],
+            ),
+            _choice(
+                N_("Tiers count"),
+                "tier_basis",
+                TiersState.basis,
+                [
+                    ("LIFETIME", N_("Points earned ever")),
+                    ("WINDOW", N_("Points earned in a window")),
+                ],
+            ),
         ),
         rx.vstack(
             rx.el.label(t("Window (days)"), html_for="tier_window_days", style=LABEL_STYLE),
