@@ -46,6 +46,10 @@ def card_tier(card: CardTile) -> rx.Component:
                 ),
                 rx.text(card.next_tier, size="2", weight="medium", data_testid="card-next-tier"),
                 rx.cond(
+                    card.keep_tier != "",
+                    rx.text(card.keep_tier, size="2", data_testid="card-keep-tier"),
+                ),
+                rx.cond(
                     card.tier_window != "",
                     rx.text(card.tier_window, size="1", color_scheme="gray"),
                 ),

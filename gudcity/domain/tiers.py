@@ -200,6 +200,25 @@ def next_tier_message(kind: ProgramKind, step: NextTier | None) -> Message:
     return Message.plural_of(_TO_NEXT[kind], step.missing, tier=step.name)
 
 
+_TO_KEEP = {
+    ProgramKind.POINTS: NP_(
+        "{count} more point by {day} to keep {tier}", "{count} more points by {day} to keep {tier}"
+    ),
+    ProgramKind.STAMPS: NP_(
+        "{count} more stamp by {day} to keep {tier}", "{count} more stamps by {day} to keep {tier}"
+    ),
+}
+KEPT = N_("This window's points keep {tier} (the window ends {day}).")
+
+
+def keep_tier_message(kind: ProgramKind, tier: str, missing: int, day: str) -> Message:
+    """What keeps a tier at the end of its window, by `day` (the window's last day, as the
+    reader writes dates): "80 more points by 1 Apr 2026 to keep Gold"."""
+    if missing <= 0:
+        return Message(KEPT, {"tier": tier, "day": day})
+    return Message.plural_of(_TO_KEEP[kind], missing, tier=tier, day=day)
+
+
 def window_message(days: int | None) -> Message | None:
     """What a rolling window counts ("Counted over the last 90 days"); None for lifetime."""
     return None if days is None else Message.plural_of(_COUNTED_OVER, days)

@@ -23,6 +23,7 @@ from gudcity.domain.tiers import (
 )
 from gudcity.i18n.catalogue import N_
 from gudcity.models import (
+    Business,
     LoyaltyCard,
     LoyaltyProgram,
     PointTransaction,
@@ -202,6 +203,16 @@ def qualifying_points(
 
 
 @dataclass(frozen=True)
+class KeepTier:
+    """What keeps a tier at the end of the current window: base points still to earn in
+    it (0: already re-qualified), and when it ends, with the business's time zone."""
+
+    missing: int
+    until: datetime
+    time_zone: str
+
+
+@dataclass(frozen=True)
 class TierStanding:
     """A card's tier as its holder sees it."""
 
@@ -209,6 +220,31 @@ class TierStanding:
     next: NextTier | None
     # The window the points are counted in (None: lifetime).
     window_days: int | None
+    # Where a tier must be re-qualified for each window (None: it is not).
+    keep: KeepTier | None = None
+
+
+def _standing(
+    session: Session,
+    card: LoyaltyCard,
+    program: LoyaltyProgram,
+    tiers: tuple[Tier, ...],
+    time_zone: str,
+    now: datetime,
+) -> TierStanding:
+    policy = policy_of(program)
+    level = min(card.tier_level, len(tiers) - 1)
+    earned = qualifying_points(session, card.id, policy.since(now), now)
+    if policy.downgrade == TierDowngrade.BALANCE:
+        earned = min(earned, card.balance)  # by balance, the balance counts too
+    keep = None
+    if policy.has_windows and level > 0 and card.tier_review_at is not None:
+        since = window_start(card.tier_review_at, policy.window_days)
+        in_window = qualifying_points(session, card.id, since, now)
+        missing = max(tiers[level].threshold - in_window, 0)
+        keep = KeepTier(missing, card.tier_review_at, time_zone)
+    window = policy.window_days if policy.basis == TierBasis.WINDOW else None
+    return TierStanding(tiers[level], next_tier(tiers, level, earned), window, keep)
 
 
 def tier_standings(session: Session, actor: User, card_ids: list[int]) -> dict[int, TierStanding]:
@@ -218,21 +254,15 @@ def tier_standings(session: Session, actor: User, card_ids: list[int]) -> dict[i
     if not valid_ids:
         return {}
     rows = session.exec(
-        select(LoyaltyCard, LoyaltyProgram)
+        select(LoyaltyCard, LoyaltyProgram, Business.time_zone)
         .join(LoyaltyProgram, LoyaltyProgram.id == LoyaltyCard.program_id)
+        .join(Business, Business.id == LoyaltyProgram.business_id)
         .where(LoyaltyCard.id.in_(valid_ids), LoyaltyCard.customer_id == customer.id)
     ).all()
-    ladders = program_ladders(session, sorted({program.id for _, program in rows}))
-    now, standings = utc_now(), {}
-    for card, program in rows:
-        tiers = ladders[program.id]
-        if not tiers:
-            continue
-        policy = policy_of(program)
-        level = min(card.tier_level, len(tiers) - 1)
-        earned = qualifying_points(session, card.id, policy.since(now), now)
-        if policy.downgrade == TierDowngrade.BALANCE:
-            earned = min(earned, card.balance)  # by balance, the balance counts too
-        window = policy.window_days if policy.basis == TierBasis.WINDOW else None
-        standings[card.id] = TierStanding(tiers[level], next_tier(tiers, level, earned), window)
-    return standings
+    ladders = program_ladders(session, sorted({program.id for _, program, _ in rows}))
+    now = utc_now()
+    return {
+        card.id: _standing(session, card, program, ladders[program.id], time_zone, now)
+        for card, program, time_zone in rows
+        if ladders[program.id]
+    }

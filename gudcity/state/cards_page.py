@@ -4,6 +4,7 @@ rewards and recent activity, the notifications and the reward codes."""
 import base64
 import functools
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -16,7 +17,8 @@ from gudcity.domain.labels import (
     unit_message,
 )
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
-from gudcity.domain.tiers import next_tier_message, window_message
+from gudcity.domain.tiers import keep_tier_message, next_tier_message, window_message
+from gudcity.i18n import formatting
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.models import PointTransaction, ProgramKind, Reward, User
 from gudcity.services import cards, notifications, programs, qr_cards, redemptions, tiers
@@ -73,6 +75,8 @@ class CardTile:
     next_tier: str = ""
     # What the tier counts ("Counted over the last 90 days"; "" for lifetime points).
     tier_window: str = ""
+    # What keeps it at the window's end ("80 more points by 1 Apr 2026 to keep Gold").
+    keep_tier: str = ""
 
 
 @dataclass
@@ -113,7 +117,17 @@ def _with_tier(tile: CardTile, kind: str, standing: tiers.TierStanding | None, t
         tile.tier_benefits = list(standing.tier.benefits)
         tile.next_tier = tr.message(next_tier_message(ProgramKind(kind), standing.next))
         tile.tier_window = tr.message(window) if window else ""
+        tile.keep_tier = _keep_words(ProgramKind(kind), standing, tr)
     return tile
+
+
+def _keep_words(kind: ProgramKind, standing: tiers.TierStanding, tr: Translator) -> str:
+    keep = standing.keep
+    if keep is None:
+        return ""
+    last_day = keep.until.astimezone(ZoneInfo(keep.time_zone)).date()
+    day = formatting.day(last_day, tr.language)
+    return tr.message(keep_tier_message(kind, standing.tier.name, keep.missing, day))
 
 
 def _tile(

@@ -15,6 +15,7 @@ from gudcity.domain.tiers import (
     best_tier,
     check_ladder,
     check_window_days,
+    keep_tier_message,
     level_by_balance,
     next_tier,
     next_tier_message,
@@ -112,6 +113,15 @@ def test_the_way_up_in_the_programs_words():
     )
     assert ENGLISH.message(window_message(90)) == "Counted over the last 90 days"
     assert window_message(None) is None
+    assert ENGLISH.message(keep_tier_message(ProgramKind.POINTS, "Gold", 80, "Apr 1, 2026")) == (
+        "80 more points by Apr 1, 2026 to keep Gold"
+    )
+    assert ENGLISH.message(keep_tier_message(ProgramKind.STAMPS, "Gold", 1, "Apr 1, 2026")) == (
+        "1 more stamp by Apr 1, 2026 to keep Gold"
+    )
+    assert ENGLISH.message(keep_tier_message(ProgramKind.POINTS, "Gold", 0, "Apr 1, 2026")) == (
+        "This window's points keep Gold (the window ends Apr 1, 2026)."
+    )
 
 
 def test_a_ladder_is_cleaned_and_an_empty_one_is_no_tiers():

@@ -299,3 +299,17 @@ def test_a_ladder_switched_to_windows_starts_one_for_cards_above_the_first_tier(
     set_ladder(session, owner, program, downgrade="BALANCE")
     session.expire_all()
     assert session.get(LoyaltyCard, card.id).tier_review_at is None
+
+
+def test_the_card_says_what_keeps_its_tier_at_the_windows_end(session, make, shop, clock):
+    owner, customer, card = _gold_on_a_window(session, make, shop, clock)
+
+    def keep():
+        return tiers.tier_standings(session, customer, [card.id])[card.id].keep
+
+    assert (keep().missing, keep().until, keep().time_zone) == (200, T0 + timedelta(days=30), "UTC")
+    clock.freeze(T0 + timedelta(days=3))
+    awards.award_points(session, owner, card.id, 150, make.key())  # its Gold bonus counts not
+    assert keep().missing == 50
+    awards.award_points(session, owner, card.id, 80, make.key())
+    assert keep().missing == 0

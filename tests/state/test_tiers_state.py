@@ -5,7 +5,8 @@ import pytest
 from sqlmodel import select
 
 from gudcity.domain.tiers import Tier
-from gudcity.models import ProgramKind, ProgramTier
+from gudcity.i18n import formatting
+from gudcity.models import LoyaltyCard, ProgramKind, ProgramTier
 from gudcity.services import tiers
 from gudcity.services.permissions import Permission
 from gudcity.state.cards_page import read_cards_page
@@ -116,7 +117,7 @@ def test_a_cards_tile_shows_the_tier_its_benefits_and_the_way_up(session, make):
     for program in (points, stamps):
         tiers.save_tiers(session, owner, program.id, tiers=ladder, **rules)
     customer = make.customer()
-    make.card(customer, points, balance=12)
+    gold_card = make.card(customer, points, balance=12)
     make.card(customer, stamps, balance=9)
     make.card(customer, plain, balance=3)
 
@@ -129,6 +130,11 @@ def test_a_cards_tile_shows_the_tier_its_benefits_and_the_way_up(session, make):
         "You are in the top tier.",
     )
     assert gold.tier_window == "Counted over the last 90 days"
+    ends = session.exec(
+        select(LoyaltyCard.tier_review_at).where(LoyaltyCard.id == gold_card.id)
+    ).one()
+    assert gold.keep_tier == f"10 more points by {formatting.day(ends.date(), 'en')} to keep Gold"
+    assert cake.keep_tier == ""  # nothing to lose in the first tier
     assert (cake.tier, cake.next_tier) == ("Member", "1 more stamp to Gold")
     assert (tea.tier, tea.tier_benefits, tea.next_tier) == ("", [], "")
     in_french = read_cards_page(session, customer, language="fr").cards
