@@ -6,6 +6,7 @@ enrollment request waiting for her answer. Loaded only into an empty database.
 
 from sqlmodel import Session, select
 
+from gudcity.domain.tiers import Tier
 from gudcity.models import ProgramKind, User
 from gudcity.models.loyalty import DEFAULT_SCAN_COOLDOWN_SECONDS
 from gudcity.services import (
@@ -20,6 +21,7 @@ from gudcity.services import (
     programs,
     redemptions,
     scanning,
+    tiers,
 )
 
 DEMO_PASSWORD = "gudcity-demo"
@@ -131,6 +133,18 @@ def _programs(session: Session, cafe_owner, cafe, salon_owner, salon):
     ):
         for name, cost in ladder:
             programs.add_reward(session, owner, program.id, name=name, cost=cost)
+    tiers.save_tiers(
+        session,
+        cafe_owner,
+        coffee.id,
+        tiers=[
+            Tier("Regular", 0),
+            Tier("Gold", 150, 150, ("1.5x points on every visit", "Free refill")),
+        ],
+        basis="WINDOW",
+        window_days=90,
+        downgrade="WINDOW",
+    )
     return coffee, pastry, glow, nails
 
 

@@ -29,6 +29,7 @@ from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
 from gudcity.realtime.sweeps import fold_daily_stats, sweep_reward_codes
+from gudcity.realtime.tier_sweep import sweep_tiers
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
 from gudcity.state.activity import ActivityState
@@ -153,4 +154,5 @@ app.register_lifespan_task(change_feed)
 app.register_lifespan_task(run_timers)
 app.register_lifespan_task(sweep_reward_codes)
 app.register_lifespan_task(fold_daily_stats)
+app.register_lifespan_task(sweep_tiers)
 app.register_lifespan_task(deliver_mails)

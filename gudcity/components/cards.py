@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from gudcity.components.card_tier import card_tier
 from gudcity.components.confirm import confirm_button
 from gudcity.components.i18n import t
 from gudcity.components.offline_card import qr_while_connected
@@ -165,7 +166,6 @@ def loyalty_card(card: CardTile) -> rx.Component:
                 ),
                 rx.spacer(),
                 rx.cond(card.archived, rx.badge(t("Archived"), color_scheme="gray")),
-                rx.badge(card.tier, variant="outline"),
                 width="100%",
             ),
             _business_contact(card),
@@ -175,6 +175,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                 align="baseline",
                 spacing="2",
             ),
+            card_tier(card),
             rx.progress(value=card.progress, max=100, aria_label=t("Progress to the next reward")),
             rx.text(
                 rx.cond(card.archived, t(ARCHIVED_CARD), card.next_reward),

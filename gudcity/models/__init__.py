@@ -41,6 +41,8 @@ from gudcity.models.enums import (
     ProgramKind,
     RewardCodeStatus,
     StaffActionKind,
+    TierBasis,
+    TierDowngrade,
     TokenPurpose,
     TransactionKind,
     UserRole,
@@ -55,6 +57,7 @@ from gudcity.models.loyalty import (
     RewardCode,
 )
 from gudcity.models.mail import OutboxMail
+from gudcity.models.tiers import ProgramTier
 from gudcity.models.views import (
     customer_business_view,
     customer_loyalty_cards,
@@ -88,6 +91,7 @@ __all__ = [
     "PointTransaction",
     "ProgramEnrollment",
     "ProgramKind",
+    "ProgramTier",
     "QrScanLog",
     "Reward",
     "RewardCode",
@@ -96,6 +100,8 @@ __all__ = [
     "StaffActionKind",
     "StaffPermission",
     "SyncNotification",
+    "TierBasis",
+    "TierDowngrade",
     "TokenPurpose",
     "TransactionKind",
     "User",

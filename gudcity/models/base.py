@@ -21,10 +21,16 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def enum_column(enum_class: type[StrEnum], *, default: Any = ..., index: bool = False) -> Any:
-    """A VARCHAR column for an enum: adding a value later needs no type migration."""
+def enum_column(
+    enum_class: type[StrEnum], *, default: Any = ..., index: bool = False, server_default=None
+) -> Any:
+    """A VARCHAR column for an enum: adding a value later needs no type migration.
+
+    `server_default` (a member) fills the rows that exist when a migration adds the column.
+    """
     return Field(
         default=default,
         sa_type=Enum(enum_class, native_enum=False, create_constraint=False, length=40),
         index=index,
+        sa_column_kwargs={"server_default": server_default} if server_default else {},
     )

@@ -15,6 +15,21 @@ class ProgramKind(StrEnum):
     STAMPS = "STAMPS"
 
 
+class TierBasis(StrEnum):
+    """What a program's tiers count: base points earned ever, or in the last N days."""
+
+    LIFETIME = "LIFETIME"
+    WINDOW = "WINDOW"
+
+
+class TierDowngrade(StrEnum):
+    """How a tier is lost: one step down at the end of a window the card did not
+    re-qualify in, or at once when the balance falls below it."""
+
+    WINDOW = "WINDOW"
+    BALANCE = "BALANCE"
+
+
 class EnrollmentStatus(StrEnum):
     PENDING = "PENDING"
     ACTIVE = "ACTIVE"

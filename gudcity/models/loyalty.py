@@ -17,6 +17,8 @@ from gudcity.models.enums import (
     EnrollmentStatus,
     ProgramKind,
     RewardCodeStatus,
+    TierBasis,
+    TierDowngrade,
     TransactionKind,
 )
 
@@ -44,6 +46,14 @@ class LoyaltyProgram(SQLModel, table=True):
     is_active: bool = True
     # Archived: gone from the business's pages for good; its cards and ledger stay.
     archived_at: datetime | None = None
+    # Its tiers (models/tiers.py), if it has any: what they count and how one is lost.
+    tier_basis: TierBasis = enum_column(
+        TierBasis, default=TierBasis.LIFETIME, server_default=TierBasis.LIFETIME.value
+    )
+    tier_window_days: int = Field(default=365, sa_column_kwargs={"server_default": "365"})
+    tier_downgrade: TierDowngrade = enum_column(
+        TierDowngrade, default=TierDowngrade.WINDOW, server_default=TierDowngrade.WINDOW.value
+    )
     created_at: datetime = Field(default_factory=utc_now)
 
 
@@ -76,6 +86,13 @@ class LoyaltyCard(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("customer_id", "program_id"),
         CheckConstraint("balance >= 0", name="balance_non_negative"),
+        # The tier sweep reads only the cards with a window to re-qualify in.
+        Index(
+            "ix_loyalty_cards_tier_review_at",
+            "tier_review_at",
+            postgresql_where=text("tier_review_at IS NOT NULL"),
+            sqlite_where=text("tier_review_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -84,7 +101,10 @@ class LoyaltyCard(SQLModel, table=True):
     card_number: str = Field(max_length=24, unique=True, index=True)
     balance: int = 0
     lifetime_points: int = 0
-    tier: str = Field(default="BRONZE", max_length=10)
+    # The card's tier: a `program_tiers.position` of its program (0 with no tiers at all),
+    # and when it must next be re-qualified (window basis, window downgrade; None: never).
+    tier_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    tier_review_at: datetime | None = None
     last_scan_award_at: datetime | None = None
     last_activity_at: datetime = Field(default_factory=utc_now)
     created_at: datetime = Field(default_factory=utc_now)

@@ -21,6 +21,8 @@ customer_business_view = Table(
     Column("card_number", String),
     Column("balance", Integer),
     Column("lifetime_points", Integer),
+    # The card's tier: its rank, and its name (None where the program has no tiers).
+    Column("tier_level", Integer),
     Column("tier", String),
     Column("enrolled_at", UTCDateTime()),
     Column("last_visit_at", UTCDateTime()),
@@ -41,6 +43,8 @@ customer_loyalty_cards = Table(
     Column("business_name", String),
     Column("balance", Integer),
     Column("lifetime_points", Integer),
+    # The card's tier: its rank, and its name (None where the program has no tiers).
+    Column("tier_level", Integer),
     Column("tier", String),
     Column("created_at", UTCDateTime()),
     Column("last_activity_at", UTCDateTime()),

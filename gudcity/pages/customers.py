@@ -106,7 +106,7 @@ def _customer_row(line: CustomerLine) -> rx.Component:
             box_shadow=rx.breakpoints(initial="none", sm="inset 0 -1px var(--gray-a5)"),
         ),
         _cell(rx.vstack(rx.foreach(line.balances, _balance), spacing="1"), label=N_("Balance")),
-        _cell(rx.badge(line.tier, variant="outline"), label=N_("Tier")),
+        _cell(rx.cond(line.tier != "", rx.badge(line.tier, variant="outline")), label=N_("Tier")),
         _cell(line.last_visit, label=N_("Last visit"), white_space="nowrap"),
         data_testid="customer-row",
         align="center",

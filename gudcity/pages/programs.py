@@ -6,6 +6,7 @@ from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
 from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, labelled_input, page_frame
+from gudcity.components.program_tiers import tiers_action
 from gudcity.i18n.catalogue import N_
 from gudcity.pages.program_dialogs import (
     COOLDOWN_HINT,
@@ -266,6 +267,7 @@ def _program_actions(program: ProgramLine) -> rx.Component:
             disabled=ProgramsState.saving,
             on_click=ProgramsState.open_editor(program.program_id),
         ),
+        tiers_action(program),
         rx.button(
             t("Archive"),
             size="2",

@@ -32,7 +32,8 @@ class CardView:
     business_name: str
     balance: int
     lifetime_points: int
-    tier: str
+    # The tier's name in its program's ladder (None: the program has no tiers).
+    tier: str | None
     created_at: datetime
     last_activity_at: datetime
     # The business closed the program: the card stays, to be looked at only.

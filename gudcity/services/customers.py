@@ -23,7 +23,9 @@ class ProgramBalance:
     card_id: int
     card_number: str
     balance: int
-    tier: str
+    # The card's tier in its program's own ladder: its name (None without tiers), its rank.
+    tier: str | None
+    tier_level: int = 0
     # The program was archived: the points stay on the card, but it takes no more.
     program_archived: bool = False
 
@@ -194,6 +196,7 @@ def _cards_of(session: Session, in_scope: list, customer_ids: list[int]) -> dict
                     card_number=card.card_number,
                     balance=card.balance,
                     tier=card.tier,
+                    tier_level=card.tier_level,
                     program_archived=card.program_archived,
                 ),
             )

@@ -29,6 +29,7 @@ from gudcity.models import (
     User,
 )
 from gudcity.services.permissions import Permission, require_business_permission
+from gudcity.services.tiers import TIER_NAME, card_tier_join
 
 # The unit column names the unit in the plural: 3 gives each language's general one
 # (2 would be Arabic's dual).
@@ -97,7 +98,7 @@ def _customers_query(business_id: int, since, until) -> Select:
             _PROGRAMS.c.kind,
             _CARDS.c.balance,
             _CARDS.c.lifetime_points,
-            _CARDS.c.tier,
+            TIER_NAME,
             _ENROLLMENTS.c.created_at,
             _CARDS.c.last_activity_at,
         )
@@ -107,6 +108,7 @@ def _customers_query(business_id: int, since, until) -> Select:
             _CARDS,
             (_CARDS.c.customer_id == _USERS.c.id) & (_CARDS.c.program_id == _PROGRAMS.c.id),
         )
+        .outerjoin(*card_tier_join(_CARDS))
         .where(
             _PROGRAMS.c.business_id == business_id,
             _ENROLLMENTS.c.status == EnrollmentStatus.ACTIVE,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, or_, update
+from sqlalchemy import bindparam, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
@@ -21,7 +21,6 @@ from gudcity.domain.errors import InsufficientPointsError, NotFoundError, Valida
 from gudcity.domain.labels import added_message, amount_message
 from gudcity.domain.notification_groups import SCAN_LINK
 from gudcity.domain.redemption_codes import new_redemption_code
-from gudcity.domain.tiers import TIERS
 from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     Business,
@@ -183,16 +182,9 @@ _MOVE_BALANCE = (
     .values(
         balance=_CARDS.c.balance + bindparam("amount"),
         lifetime_points=_CARDS.c.lifetime_points + bindparam("gain"),
-        tier=case(
-            *(
-                (_CARDS.c.lifetime_points + bindparam("gain") >= threshold, name)
-                for threshold, name in TIERS[:-1]
-            ),
-            else_=TIERS[-1][1],
-        ),
         last_activity_at=bindparam("now"),
     )
-    .returning(_CARDS.c.balance, _CARDS.c.lifetime_points, _CARDS.c.tier)
+    .returning(_CARDS.c.balance, _CARDS.c.lifetime_points)
 )
 _INSERT_UNLESS_KEY_EXISTS = {
     name: dialect_insert(_LEDGER)
@@ -235,7 +227,7 @@ def write_ledger_row(
     if row_id is None:
         # The key was used before (or by a concurrent request that committed first).
         return same_operation(find_transaction(session, idempotency_key), card_id, kind), False
-    # A refund gives back what a redemption took: it is no new earning (no lifetime, no tier).
+    # A refund gives back what a redemption took: it is no new earning (no lifetime points).
     gain = 0 if kind == TransactionKind.REFUND else max(amount, 0)
     moved = session.execute(
         _MOVE_BALANCE, {"card_id": card_id, "amount": amount, "gain": gain, "now": now}

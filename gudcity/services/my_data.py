@@ -30,6 +30,7 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.services.inputs import get_row
+from gudcity.services.tiers import TIER_NAME, card_tier_join
 
 FORMAT_VERSION = 1
 
@@ -65,12 +66,13 @@ def _cards(session: Session, customer_id: int) -> list[dict[str, Any]]:
             _BUSINESSES.c.name.label("business"),
             _CARDS.c.balance,
             _CARDS.c.lifetime_points,
-            _CARDS.c.tier,
+            TIER_NAME,
             _ENROLLMENTS.c.status,
             _CARDS.c.created_at,
         )
         .join(_PROGRAMS, _PROGRAMS.c.id == _CARDS.c.program_id)
         .join(_BUSINESSES, _BUSINESSES.c.id == _PROGRAMS.c.business_id)
+        .outerjoin(*card_tier_join(_CARDS))
         .outerjoin(
             _ENROLLMENTS,
             (_ENROLLMENTS.c.customer_id == _CARDS.c.customer_id)

@@ -46,7 +46,7 @@ def _managed_program(session: Session, actor: User, program_id: int) -> LoyaltyP
     return program
 
 
-def _changeable_program(session: Session, actor: User, program_id: int) -> LoyaltyProgram:
+def changeable_program(session: Session, actor: User, program_id: int) -> LoyaltyProgram:
     """A program the actor manages that is not archived (an archived one is kept as it was)."""
     program = _managed_program(session, actor, program_id)
     if program.archived_at is not None:
@@ -138,7 +138,7 @@ def update_program(
     is_active: bool | None = None,
 ) -> LoyaltyProgram:
     """Change what is given; leave the rest. Pausing is `is_active=False`."""
-    program = _changeable_program(session, actor, program_id)
+    program = changeable_program(session, actor, program_id)
     if name is not None:
         cleaned = clean_name(name, N_("Program name"))
         program.name = _unique_name(session, program.business_id, cleaned, program.id)
@@ -185,7 +185,7 @@ def list_programs(
 
 @atomic
 def add_reward(session: Session, actor: User, program_id: int, *, name: str, cost: int) -> Reward:
-    program = _changeable_program(session, actor, program_id)
+    program = changeable_program(session, actor, program_id)
     reward = Reward(
         program_id=program.id,
         name=clean_name(name, N_("Reward name")),
@@ -202,7 +202,7 @@ def _managed_reward(session: Session, actor: User, reward_id: int) -> tuple[Rewa
     reward = get_row(session, Reward, reward_id)
     if reward is None:
         raise NotFoundError("Reward not found.")
-    return reward, _changeable_program(session, actor, reward.program_id)
+    return reward, changeable_program(session, actor, reward.program_id)
 
 
 @atomic

@@ -4,6 +4,7 @@ rewards and recent activity, the notifications and the reward codes."""
 import base64
 import functools
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -16,10 +17,11 @@ from gudcity.domain.labels import (
     unit_message,
 )
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
-from gudcity.domain.tiers import tier_title
+from gudcity.domain.tiers import keep_tier_message, next_tier_message, window_message
+from gudcity.i18n import formatting
 from gudcity.i18n.catalogue import N_, Translator, translator
-from gudcity.models import PointTransaction, Reward, User
-from gudcity.services import cards, notifications, programs, qr_cards, redemptions
+from gudcity.models import PointTransaction, ProgramKind, Reward, User
+from gudcity.services import cards, notifications, programs, qr_cards, redemptions, tiers
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import ago
 
@@ -55,7 +57,6 @@ class CardTile:
     business_name: str
     unit: str
     balance: int
-    tier: str
     next_reward: str
     progress: int
     recent: list[LedgerLine] = field(default_factory=list)
@@ -68,6 +69,14 @@ class CardTile:
     business_address: str = ""
     business_phone: str = ""
     business_hours: str = ""
+    # The card's tier ("" where the program has none), its benefits, the way to the next.
+    tier: str = ""
+    tier_benefits: list[str] = field(default_factory=list)
+    next_tier: str = ""
+    # What the tier counts ("Counted over the last 90 days"; "" for lifetime points).
+    tier_window: str = ""
+    # What keeps it at the window's end ("80 more points by 1 Apr 2026 to keep Gold").
+    keep_tier: str = ""
 
 
 @dataclass
@@ -100,6 +109,27 @@ def qr_image_src(user: User) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+def _with_tier(tile: CardTile, kind: str, standing: tiers.TierStanding | None, tr) -> CardTile:
+    """The tile with its tier, where the program has tiers."""
+    if standing is not None:
+        window = window_message(standing.window_days)
+        tile.tier = standing.tier.name
+        tile.tier_benefits = list(standing.tier.benefits)
+        tile.next_tier = tr.message(next_tier_message(ProgramKind(kind), standing.next))
+        tile.tier_window = tr.message(window) if window else ""
+        tile.keep_tier = _keep_words(ProgramKind(kind), standing, tr)
+    return tile
+
+
+def _keep_words(kind: ProgramKind, standing: tiers.TierStanding, tr: Translator) -> str:
+    keep = standing.keep
+    if keep is None:
+        return ""
+    last_day = keep.until.astimezone(ZoneInfo(keep.time_zone)).date()
+    day = formatting.day(last_day, tr.language)
+    return tr.message(keep_tier_message(kind, standing.tier.name, keep.missing, day))
+
+
 def _tile(
     card: cards.CardView, ladder: list[Reward], recent: list[PointTransaction], tr: Translator
 ) -> CardTile:
@@ -113,7 +143,6 @@ def _tile(
         business_name=card.business_name,
         unit=tr.message(unit_message(card.program_kind, card.balance)),
         balance=card.balance,
-        tier=tr.gettext(tier_title(card.tier)),
         next_reward=tr.message(progress.next_reward),
         progress=progress.percent,
         recent=[
@@ -167,13 +196,21 @@ def read_cards_page(
     feed = notifications.notification_entries(session, user, entries=shown)
     held = cards.list_cards(session, user)
     ladders = programs.rewards_ladders(session, [card.program_id for card in held])
-    activity = cards.recent_activity(
-        session, user, [card.card_id for card in held], limit=RECENT_ENTRIES
-    )
+    card_ids = [card.card_id for card in held]
+    activity = cards.recent_activity(session, user, card_ids, limit=RECENT_ENTRIES)
+    standings = tiers.tier_standings(session, user, card_ids)
     return CardsPage(
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
-        cards=[_tile(c, ladders[c.program_id], activity[c.card_id], tr) for c in held],
+        cards=[
+            _with_tier(
+                _tile(c, ladders[c.program_id], activity[c.card_id], tr),
+                c.program_kind,
+                standings.get(c.card_id),
+                tr,
+            )
+            for c in held
+        ],
         notifications=[_notification(entry, tr) for entry in feed.entries],
         unread_count=notifications.unread_count(session, user),
         newest_notification_id=feed.entries[0].main.id if feed.entries else 0,

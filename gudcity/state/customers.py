@@ -8,7 +8,7 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.domain.errors import ServiceError
 from gudcity.domain.labels import amount_message
-from gudcity.domain.tiers import best_tier, tier_title
+from gudcity.domain.tiers import best_tier
 from gudcity.i18n.catalogue import N_, Translator
 from gudcity.models import User
 from gudcity.services import customers, programs
@@ -33,6 +33,7 @@ class CustomerLine:
     href: str
     # One per program, in its own unit: "Coffee Club: 30 points", "Pastry Stamps: 6 stamps".
     balances: list[str]
+    # The highest tier among their cards here, as its program names it ("": no tiers).
     tier: str
     last_visit: str
 
@@ -67,7 +68,7 @@ def _line(tr: Translator, row: customers.CustomerRow) -> CustomerLine:
         email=row.customer_email,
         href=routes.customer_page(row.customer_id),
         balances=[balance_line(tr, p) for p in row.programs],
-        tier=tr.gettext(tier_title(best_tier(p.tier for p in row.programs))),
+        tier=best_tier((p.tier_level, p.tier) for p in row.programs),
         last_visit=ago(tr, row.last_visit_at),
     )
 

@@ -1,4 +1,4 @@
-"""The pure rules: tiers, progress to a reward, the words for amounts, card numbers, scan keys."""
+"""The pure rules: progress to a reward, the words for amounts, card numbers, scan keys."""
 
 import pytest
 from hypothesis import given
@@ -28,7 +28,6 @@ from gudcity.domain.scans import (
     scan_invitation_key,
     scan_outcome_message,
 )
-from gudcity.domain.tiers import TIER_ORDER, TIERS, best_tier, tier_title
 from gudcity.i18n.catalogue import translator
 from gudcity.models import ApprovalKind, ApprovalStatus, ProgramKind
 
@@ -39,19 +38,6 @@ ENGLISH = translator("en")
 def said(*args) -> str:
     """What the counter reads after a scan, in English."""
     return ENGLISH.message(scan_outcome_message(*args))
-
-
-def test_the_tier_ladder_starts_at_zero_and_climbs():
-    thresholds = [threshold for threshold, _ in TIERS]
-    assert thresholds == sorted(thresholds, reverse=True) and thresholds[-1] == 0
-    assert TIER_ORDER == ("BRONZE", "SILVER", "GOLD")
-
-
-def test_the_best_tier_ranks_by_the_ladder_not_the_alphabet():
-    assert best_tier(["SILVER", "BRONZE"]) == "SILVER"
-    assert best_tier(["BRONZE", "GOLD", "SILVER"]) == "GOLD"
-    assert best_tier(["MYSTERY", "BRONZE"]) == "BRONZE"
-    assert tier_title("GOLD") == "Gold"
 
 
 def test_amounts_use_the_programs_unit_and_number():

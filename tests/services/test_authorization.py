@@ -40,6 +40,7 @@ from sqlmodel import Session, select
 import gudcity.services
 from gudcity.domain.analytics import preset_period
 from gudcity.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from gudcity.domain.tiers import Tier
 from gudcity.models import (
     ApprovalRequest,
     Business,
@@ -77,6 +78,7 @@ from gudcity.services import (
     scanning,
     staff,
     standing,
+    tiers,
 )
 from gudcity.services.permissions import Permission
 from tests.support.make import PASSWORD, Make
@@ -371,6 +373,22 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "list_programs": lambda w: (
         lambda actor: programs.list_programs(w.session, actor, w.business.id)
     ),
+    # tiers
+    "read_tier_settings": lambda w: (
+        lambda actor: tiers.read_tier_settings(w.session, actor, w.program.id)
+    ),
+    "save_tiers": lambda w: (
+        lambda actor: tiers.save_tiers(
+            w.session,
+            actor,
+            w.program.id,
+            tiers=[Tier("Member", 0), Tier("Gold", 100, 150)],
+            basis="WINDOW",
+            window_days=90,
+            downgrade="WINDOW",
+        )
+    ),
+    "tier_standings": lambda w: lambda actor: tiers.tier_standings(w.session, actor, [w.card.id]),
     # customers of a business
     "list_customers": lambda w: (
         lambda actor: customers.list_customers(w.session, actor, w.business.id)
@@ -472,6 +490,8 @@ CALLS: dict[str, Callable[[World], Call]] = {
 
 # Calls that only read: even when allowed they must write nothing.
 READS = {
+    "read_tier_settings",
+    "tier_standings",
     "list_reward_codes",
     "check_reward_code",
     "find_customer_by_card_number",
@@ -541,6 +561,9 @@ POLICY = [
     ("update_reward",                 MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("archive_program",               MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("list_programs",                 VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
+    ("read_tier_settings",            MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("save_tiers",                    MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("tier_standings",                CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("list_customers",                VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("count_customers",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("customer_detail",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
@@ -598,6 +621,7 @@ def test_the_policy_covers_every_call_and_every_actor():
 # through, the ledger's read of a card for its checks, and the step a scan and
 # request_enrollment share (after their checks).
 NOT_CALLS = {
+    "changeable_program",
     "require_customer",
     "require_business_owner",
     "require_business_permission",

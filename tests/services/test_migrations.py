@@ -88,3 +88,43 @@ def test_the_slots_downgrade_sums_each_keys_slots_into_one_row(fresh_engine):
     assert rows == [(0, 0, 0, 2), (owner.id, 7, 2, 0)]
     migrate(fresh_engine)
     assert "slot" in {column["name"] for column in inspect(fresh_engine).get_columns("daily_stats")}
+
+
+def test_the_tiers_migration_gives_existing_programs_the_ladder_they_had(fresh_engine):
+    migrate(fresh_engine)
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        make = Make(session)
+        owner, business = make.business()
+        program = make.program(owner, business)
+        gold = make.card(make.customer(), program, balance=5)
+        plain = make.card(make.customer(), program, balance=5)
+    config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    with fresh_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0016")
+        connection.execute(text(f"UPDATE loyalty_cards SET tier = 'GOLD' WHERE id = {gold.id}"))
+
+    migrate(fresh_engine)
+
+    with fresh_engine.connect() as connection:
+        ladder = connection.execute(
+            text(
+                "SELECT name, threshold, multiplier_percent FROM program_tiers "
+                f"WHERE program_id = {program.id} ORDER BY position"
+            )
+        ).all()
+        levels = connection.execute(
+            text(f"SELECT id, tier_level FROM loyalty_cards WHERE program_id = {program.id}")
+        ).all()
+        tiers = connection.execute(
+            text(
+                f"SELECT card_id, tier FROM customer_loyalty_cards WHERE program_id = {program.id}"
+            )
+        ).all()
+    assert [tuple(row) for row in ladder] == [
+        ("Bronze", 0, 100),
+        ("Silver", 500, 100),
+        ("Gold", 2000, 100),
+    ]
+    assert dict(levels) == {gold.id: 2, plain.id: 0}
+    assert dict(tiers) == {gold.id: "Gold", plain.id: "Bronze"}

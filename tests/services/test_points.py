@@ -11,6 +11,7 @@ from gudcity.domain.errors import (
     PermissionDeniedError,
     ValidationError,
 )
+from gudcity.domain.tiers import Tier
 from gudcity.models import (
     ApprovalRequest,
     ApprovalStatus,
@@ -22,7 +23,15 @@ from gudcity.models import (
     TransactionKind,
     utc_now,
 )
-from gudcity.services import awards, deductions, enrollment, notifications, programs, redemptions
+from gudcity.services import (
+    awards,
+    deductions,
+    enrollment,
+    notifications,
+    programs,
+    redemptions,
+    tiers,
+)
 from gudcity.services.permissions import Permission
 from gudcity.settings import get_settings
 
@@ -149,12 +158,19 @@ def test_no_awards_on_a_paused_program_or_after_leaving(session, make, shop):
 
 def test_tier_follows_lifetime_points_not_balance(session, make, shop):
     owner, _, program, customer = shop
+    ladder = [Tier("Bronze", 0), Tier("Silver", 500), Tier("Gold", 2000)]
+    tiers.save_tiers(
+        session, owner, program.id, tiers=ladder, basis="LIFETIME", window_days=365,
+        downgrade="WINDOW",
+    )  # fmt: skip
     card = make.card(customer, program, balance=600)
+    reward = programs.add_reward(session, owner, program.id, name="Cake", cost=550)
+    redemptions.redeem_reward(session, customer, card.id, reward.id, make.key())
     session.expire_all()
-    assert session.get(LoyaltyCard, card.id).tier == "SILVER"
+    assert session.get(LoyaltyCard, card.id).tier_level == 1
     awards.award_points(session, owner, card.id, 1500, make.key())
     session.expire_all()
-    assert session.get(LoyaltyCard, card.id).tier == "GOLD"
+    assert session.get(LoyaltyCard, card.id).tier_level == 2
 
 
 def test_stamp_programs_speak_of_stamps(session, make):
