@@ -39,6 +39,7 @@ from gudcity.models.enums import (
     EnrollmentStatus,
     NotificationType,
     ProgramKind,
+    PromotionKind,
     RewardCodeStatus,
     StaffActionKind,
     TokenPurpose,
@@ -55,6 +56,7 @@ from gudcity.models.loyalty import (
     RewardCode,
 )
 from gudcity.models.mail import OutboxMail
+from gudcity.models.promotions import PromoCode, PromoCodeUse, Promotion
 from gudcity.models.views import (
     customer_business_view,
     customer_loyalty_cards,
@@ -88,6 +90,10 @@ __all__ = [
     "PointTransaction",
     "ProgramEnrollment",
     "ProgramKind",
+    "PromoCode",
+    "PromoCodeUse",
+    "Promotion",
+    "PromotionKind",
     "QrScanLog",
     "Reward",
     "RewardCode",
