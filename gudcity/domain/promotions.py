@@ -21,8 +21,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from gudcity.domain.errors import ValidationError
+from gudcity.domain.labels import amount_message
 from gudcity.domain.redemption_codes import REDEMPTION_ALPHABET
-from gudcity.models.enums import PromotionKind
+from gudcity.i18n.catalogue import N_, Message
+from gudcity.models.enums import ProgramKind, PromotionKind
 
 MINUTES_PER_DAY = 24 * 60
 # A multiplier from just over 1x up to 10x (percent of the base points).
@@ -81,6 +83,28 @@ def multiplier_text(percent: int) -> str:
     """ "2", "1.5", "1.25": the multiplier of a percent, without trailing zeros."""
     whole, rest = divmod(percent, 100)
     return str(whole) if not rest else f"{whole}.{rest:02d}".rstrip("0")
+
+
+_MULTIPLIED = {
+    ProgramKind.POINTS: N_("{multiplier}x points"),
+    ProgramKind.STAMPS: N_("{multiplier}x stamps"),
+}
+UNTIL = N_("{offer} until {time}")
+UNTIL_MIDNIGHT = N_("{offer} until midnight")
+
+
+def offer_message(kind: PromotionKind, value: int, program_kind: ProgramKind) -> Message:
+    """ "2x points", "+5 stamps": what a promotion adds, in the program's words."""
+    if kind == PromotionKind.MULTIPLIER:
+        return Message(_MULTIPLIED[program_kind], {"multiplier": multiplier_text(value)})
+    return Message(N_("+{amount}"), {"amount": amount_message(program_kind, value)})
+
+
+def until_message(offer: Message, end_minute: int) -> Message:
+    """ "2x points until 11:00": a running promotion as a customer's card shows it."""
+    if end_minute >= MINUTES_PER_DAY:
+        return Message(UNTIL_MIDNIGHT, {"offer": offer})
+    return Message(UNTIL, {"offer": offer, "time": clock_text(end_minute)})
 
 
 def parse_local_time(typed: str, *, end: bool = False) -> int:

@@ -16,10 +16,12 @@ from gudcity.domain.labels import (
     unit_message,
 )
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
+from gudcity.domain.promotions import offer_message, until_message
 from gudcity.domain.tiers import tier_title
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.models import PointTransaction, Reward, User
 from gudcity.services import cards, notifications, programs, qr_cards, redemptions
+from gudcity.services.promotion_bonuses import RunningPromotion, running_promotions
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import ago
 
@@ -48,6 +50,15 @@ class RewardOption:
 
 
 @dataclass
+class CardPromotion:
+    """A promotion running now in the card's program: "2x points until 11:00"."""
+
+    name: str
+    text: str
+    once_per_day: bool = False
+
+
+@dataclass
 class CardTile:
     card_id: int
     program_id: int
@@ -68,6 +79,8 @@ class CardTile:
     business_address: str = ""
     business_phone: str = ""
     business_hours: str = ""
+    # The program's promotions running as the page was read.
+    promotions: list[CardPromotion] = field(default_factory=list)
 
 
 @dataclass
@@ -100,8 +113,19 @@ def qr_image_src(user: User) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+def _card_promotion(running: RunningPromotion, program_kind, tr: Translator) -> CardPromotion:
+    offer = offer_message(running.kind, running.value, program_kind)
+    return CardPromotion(
+        running.name, tr.message(until_message(offer, running.end_minute)), running.once_per_day
+    )
+
+
 def _tile(
-    card: cards.CardView, ladder: list[Reward], recent: list[PointTransaction], tr: Translator
+    card: cards.CardView,
+    ladder: list[Reward],
+    recent: list[PointTransaction],
+    tr: Translator,
+    running: list[RunningPromotion],
 ) -> CardTile:
     progress = progress_to_next_reward(
         card.balance, [RewardStep(r.name, r.cost) for r in ladder], card.program_kind
@@ -139,6 +163,7 @@ def _tile(
         business_address=card.business_address,
         business_phone=card.business_phone,
         business_hours=card.business_hours,
+        promotions=[_card_promotion(p, card.program_kind, tr) for p in running],
     )
 
 
@@ -170,10 +195,16 @@ def read_cards_page(
     activity = cards.recent_activity(
         session, user, [card.card_id for card in held], limit=RECENT_ENTRIES
     )
+    running = running_promotions(
+        session, [card.program_id for card in held if not card.program_archived]
+    )
     return CardsPage(
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
-        cards=[_tile(c, ladders[c.program_id], activity[c.card_id], tr) for c in held],
+        cards=[
+            _tile(c, ladders[c.program_id], activity[c.card_id], tr, running.get(c.program_id, []))
+            for c in held
+        ],
         notifications=[_notification(entry, tr) for entry in feed.entries],
         unread_count=notifications.unread_count(session, user),
         newest_notification_id=feed.entries[0].main.id if feed.entries else 0,
