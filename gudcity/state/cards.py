@@ -233,6 +233,7 @@ class CardsState(LiveState):
             self.promo_form_version += 1
         except ServiceError as error:
             self.promo_error = self._say(error)
+            yield toasts.error(self.promo_error)
         finally:
             self.applying_code = False
         # The card's new balance comes with the change feed, which the commit wakes.

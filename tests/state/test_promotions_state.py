@@ -121,22 +121,6 @@ async def test_staff_without_the_programs_permission_see_no_access(make, tab, sh
     assert (state.programs, state.promotions, state.codes) == ([], [], [])
 
 
-async def test_crafted_events_change_nothing(session, make, shop_page, run):
-    _, _, _, _, state = shop_page
-    await run(state.load())
-    before = make.counts()
-    for junk in (None, "x", 7, ["a"]):
-        await run(state.create_promotion(junk))
-        await run(state.create_code(junk))
-        await run(state.update_promotion(junk))
-    await run(state.end_promotion("1"))
-    await run(state.withdraw_code(None))
-    await run(state.open_editor("1"))
-    await run(state.show_qr(-4))
-    assert make.counts() == before
-    assert state.qr_code == ""
-
-
 # --- the customer's side ------------------------------------------------------------------
 
 
