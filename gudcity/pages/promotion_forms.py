@@ -136,6 +136,20 @@ def promotion_fields(prefix: str, values=None, days=PromotionsState.days) -> rx.
             default_value=start("value", "200") if values is None else values.value.to_string(),
         ),
         _days(days, f"{prefix}-days-label"),
+        _times(prefix, start),
+        rx.checkbox(
+            t("Once per customer per day"),
+            name="once_per_day",
+            default_checked=start("once_per_day", False),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _times(prefix: str, start) -> rx.Component:
+    """The local hours and the first and last days; `start(name, fallback)` fills each."""
+    return rx.vstack(
         row(
             field(
                 N_("Start time"),
@@ -168,11 +182,6 @@ def promotion_fields(prefix: str, values=None, days=PromotionsState.days) -> rx.
                 type="date",
                 default_value=start("ends_on"),
             ),
-        ),
-        rx.checkbox(
-            t("Once per customer per day"),
-            name="once_per_day",
-            default_checked=start("once_per_day", False),
         ),
         spacing="3",
         width="100%",

@@ -104,6 +104,29 @@ def _promotion_list() -> rx.Component:
     )
 
 
+def _code_actions(code: CodeLine) -> rx.Component:
+    return rx.hstack(
+        rx.button(
+            t("Show QR"),
+            size="1",
+            variant="soft",
+            on_click=PromotionsState.show_qr(code.code_id),
+        ),
+        confirm_button(
+            t("Withdraw"),
+            title=t("Withdraw {code}?", code=code.code),
+            description=t("Customers can no longer use it. Bonuses it gave stay."),
+            on_confirm=PromotionsState.withdraw_code(code.code_id),
+            loading=PromotionsState.busy == WITHDRAW + code.code_id.to_string(),
+            disabled=PromotionsState.saving,
+            size="1",
+            variant="soft",
+            color_scheme="red",
+        ),
+        spacing="2",
+    )
+
+
 def _code_row(code: CodeLine) -> rx.Component:
     return rx.flex(
         rx.vstack(
@@ -128,29 +151,7 @@ def _code_row(code: CodeLine) -> rx.Component:
             min_width="0",
         ),
         rx.spacer(),
-        rx.cond(
-            code.active,
-            rx.hstack(
-                rx.button(
-                    t("Show QR"),
-                    size="1",
-                    variant="soft",
-                    on_click=PromotionsState.show_qr(code.code_id),
-                ),
-                confirm_button(
-                    t("Withdraw"),
-                    title=t("Withdraw {code}?", code=code.code),
-                    description=t("Customers can no longer use it. Bonuses it gave stay."),
-                    on_confirm=PromotionsState.withdraw_code(code.code_id),
-                    loading=PromotionsState.busy == WITHDRAW + code.code_id.to_string(),
-                    disabled=PromotionsState.saving,
-                    size="1",
-                    variant="soft",
-                    color_scheme="red",
-                ),
-                spacing="2",
-            ),
-        ),
+        rx.cond(code.active, _code_actions(code)),
         direction={"initial": "column", "sm": "row"},
         spacing="2",
         padding_y="8px",

@@ -252,33 +252,10 @@ def _use(
 ) -> CodeUse:
     """Take one use of the code for the customer, grant its bonus, commit."""
     require_active(access)
-    card, now = access.card, utc_now()
+    card = access.card
     if _used_by(session, code.id, customer_id):
         raise ConflictError(used)
-    taken = session.exec(
-        update(PromoCode)
-        .where(
-            PromoCode.id == code.id,
-            PromoCode.archived_at.is_(None),
-            or_(PromoCode.usage_limit.is_(None), PromoCode.uses < PromoCode.usage_limit),
-            or_(PromoCode.expires_at.is_(None), PromoCode.expires_at > now),
-        )
-        .values(uses=PromoCode.uses + 1)
-    ).rowcount
-    if taken != 1:
-        raise _refusal(code, now)
-    use_id = session.execute(
-        _INSERT_USE[_dialect(session)],
-        {
-            "code_id": code.id,
-            "customer_id": customer_id,
-            "card_id": card.card_id,
-            "used_by": actor.id,
-            "created_at": now,
-        },
-    ).scalar_one_or_none()
-    if use_id is None:  # a use of the same customer committed meanwhile
-        raise ConflictError(used)
+    use_id = _take_use(session, code, card.card_id, customer_id, actor.id, used)
     transaction, _ = grant_bonus(
         session,
         card,
@@ -300,6 +277,41 @@ def _use(
         card.business_name,
         customer_id,
     )
+
+
+def _take_use(
+    session: Session, code: PromoCode, card_id: int, customer_id: int, actor_id: int, used: str
+) -> int:
+    """Count one more use (if the code is still good) and write the customer's use row.
+
+    The conditional UPDATE locks the code's row: a concurrent use waits, then finds the
+    limit reached. The use row is unique per customer: a second use of theirs that
+    committed meanwhile leaves nothing to insert, and the caller's rollback undoes the count.
+    """
+    now = utc_now()
+    taken = session.exec(
+        update(PromoCode)
+        .where(
+            PromoCode.id == code.id,
+            PromoCode.archived_at.is_(None),
+            or_(PromoCode.usage_limit.is_(None), PromoCode.uses < PromoCode.usage_limit),
+            or_(PromoCode.expires_at.is_(None), PromoCode.expires_at > now),
+        )
+        .values(uses=PromoCode.uses + 1)
+    ).rowcount
+    if taken != 1:
+        raise _refusal(code, now)
+    values = {
+        "code_id": code.id,
+        "customer_id": customer_id,
+        "card_id": card_id,
+        "used_by": actor_id,
+        "created_at": now,
+    }
+    use_id = session.execute(_INSERT_USE[_dialect(session)], values).scalar_one_or_none()
+    if use_id is None:
+        raise ConflictError(used)
+    return use_id
 
 
 def _used_by(session: Session, code_id: int, customer_id: int) -> bool:
