@@ -40,6 +40,14 @@ def promotion_form(state, program_id: int, **changes) -> dict:
 
 
 @pytest.fixture
+def shop(make):
+    """Bean There with its Coffee Club (10 points a scan), and Alice, not enrolled yet."""
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club")
+    return owner, business, program, make.customer("Alice")
+
+
+@pytest.fixture
 def shop_page(make, tab, shop):
     owner, business, program, customer = shop
     return owner, business, program, customer, tab(PromotionsState, ROUTE, owner)
