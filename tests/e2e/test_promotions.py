@@ -62,7 +62,8 @@ def test_a_promotion_running_now_shows_on_the_card_and_doubles_an_award(new_page
     customer = make.customer("Ben")
     card = make.card(customer, program)
     width = 390
-    shop = log_in(new_page(width, 844), owner.email, "/business/promotions")
+    shop = log_in(new_page(width, 844), owner.email, "/business/scanner")
+    shop.goto("/business/promotions")
 
     form = shop.locator("form", has_text="New promotion")
     form.get_by_label("Promotion name").fill("All day double")
