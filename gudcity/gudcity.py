@@ -21,6 +21,7 @@ from gudcity.pages import (
     home,
     password_reset,
     programs,
+    promotions,
     scanner,
     settings,
     staff,
@@ -46,6 +47,7 @@ from gudcity.state.my_data import MyDataState
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
 from gudcity.state.programs import ProgramsState
+from gudcity.state.promotions import PromotionsState
 from gudcity.state.scanner import ScannerState
 from gudcity.state.session import SessionState
 from gudcity.state.settings import SettingsState
@@ -132,6 +134,12 @@ add_page(
     dashboard.dashboard, route=dashboard.ROUTE, title=dashboard.TITLE, on_load=DashboardState.load
 )
 add_page(programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load)
+add_page(
+    promotions.promotions,
+    route=promotions.ROUTE,
+    title=promotions.TITLE,
+    on_load=PromotionsState.load,
+)
 add_page(staff.staff, route=staff.ROUTE, title=staff.TITLE, on_load=StaffState.load)
 add_page(
     auth.new_password,

@@ -17,6 +17,8 @@ CUSTOMERS = "/business/customers"
 CUSTOMER = "/business/customers/[customer_id]"
 ACTIVITY = "/business/activity"
 PROGRAMS = "/business/programs"
+# A business's promotions and promo codes (the owner, staff who may manage programs).
+PROMOTIONS = "/business/promotions"
 STAFF = "/business/staff"
 # Where a user given a temporary password (staff at first log-in) chooses their own.
 NEW_PASSWORD = "/new-password"

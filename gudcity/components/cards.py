@@ -8,7 +8,13 @@ from gudcity.components.i18n import t
 from gudcity.components.offline_card import qr_while_connected
 from gudcity.i18n.catalogue import N_
 from gudcity.state.cards import CardsState
-from gudcity.state.cards_page import CardTile, LedgerLine, NotificationItem, RewardOption
+from gudcity.state.cards_page import (
+    CardPromotion,
+    CardTile,
+    LedgerLine,
+    NotificationItem,
+    RewardOption,
+)
 
 # An archived program's card: kept, with its balance and history, but nothing moves.
 ARCHIVED_CARD = N_("This program has ended: your card is kept here as a record.")
@@ -80,6 +86,38 @@ def _recent_activity(card: CardTile) -> rx.Component:
     return rx.cond(
         card.recent.length() > 0,
         rx.vstack(rx.foreach(card.recent, _ledger_line), spacing="1", width="100%"),
+    )
+
+
+def _promotion(promotion: CardPromotion) -> rx.Component:
+    return rx.hstack(
+        rx.icon("sparkles", size=16, color="var(--accent-11)", flex_shrink="0", margin_top="2px"),
+        rx.text(
+            rx.text.strong(promotion.name),
+            " · ",
+            promotion.text,
+            rx.cond(promotion.once_per_day, rx.text.span(" · ", t("once a day"))),
+            size="2",
+            overflow_wrap="anywhere",
+        ),
+        spacing="2",
+        align="start",
+        data_testid="card-promotion",
+    )
+
+
+def _promotions(card: CardTile) -> rx.Component:
+    """The program's promotions running as the page was read (each load and change)."""
+    return rx.cond(
+        (card.promotions.length() > 0) & ~card.archived,
+        rx.vstack(
+            rx.foreach(card.promotions, _promotion),
+            spacing="1",
+            padding="8px 10px",
+            border_radius="var(--radius-3)",
+            background="var(--accent-a2)",
+            width="100%",
+        ),
     )
 
 
@@ -176,6 +214,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                 spacing="2",
             ),
             card_tier(card),
+            _promotions(card),
             rx.progress(value=card.progress, max=100, aria_label=t("Progress to the next reward")),
             rx.text(
                 rx.cond(card.archived, t(ARCHIVED_CARD), card.next_reward),

@@ -19,6 +19,7 @@ BUSINESS_LINKS = (
 # Shown only to those who may use the page behind it.
 GUARDED_BUSINESS_LINKS = (
     ((N_("Programs"), routes.PROGRAMS), BusinessState.can_manage_programs),
+    ((N_("Promotions"), routes.PROMOTIONS), BusinessState.can_manage_programs),
     ((N_("Staff"), routes.STAFF), BusinessState.is_owner),
     ((N_("Activity"), routes.ACTIVITY), BusinessState.is_owner),
 )

@@ -13,6 +13,7 @@ from babel.dates import (
     format_time,
     format_timedelta,
     get_datetime_format,
+    get_day_names,
 )
 
 from gudcity.i18n.languages import locale_of
@@ -58,3 +59,9 @@ def date_and_time(moment: datetime, language: str, zone: str = "UTC") -> str:
     return pattern.replace("{0}", format_time(local, "short", locale=locale)).replace(
         "{1}", format_date(local, "medium", locale=locale)
     )
+
+
+def weekday_names(language: str) -> list[str]:
+    """`Mon` ... `Sun`, `lun.` ... `dim.`: the days of the week, Monday first (CLDR)."""
+    names = get_day_names("abbreviated", locale=locale_of(language))
+    return [names[day] for day in range(7)]

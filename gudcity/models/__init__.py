@@ -39,6 +39,7 @@ from gudcity.models.enums import (
     EnrollmentStatus,
     NotificationType,
     ProgramKind,
+    PromotionKind,
     RewardCodeStatus,
     StaffActionKind,
     TierBasis,
@@ -57,6 +58,7 @@ from gudcity.models.loyalty import (
     RewardCode,
 )
 from gudcity.models.mail import OutboxMail
+from gudcity.models.promotions import PromoCode, PromoCodeUse, Promotion
 from gudcity.models.tiers import ProgramTier
 from gudcity.models.views import (
     customer_business_view,
@@ -92,6 +94,10 @@ __all__ = [
     "ProgramEnrollment",
     "ProgramKind",
     "ProgramTier",
+    "PromoCode",
+    "PromoCodeUse",
+    "Promotion",
+    "PromotionKind",
     "QrScanLog",
     "Reward",
     "RewardCode",

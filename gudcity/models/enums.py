@@ -123,3 +123,10 @@ class TokenPurpose(StrEnum):
 
     PASSWORD_RESET = "PASSWORD_RESET"
     EMAIL_CHANGE = "EMAIL_CHANGE"
+
+
+class PromotionKind(StrEnum):
+    """What a promotion adds to an award: a multiplier of its points, or a fixed bonus."""
+
+    MULTIPLIER = "MULTIPLIER"
+    BONUS = "BONUS"

@@ -5,19 +5,71 @@ import reflex as rx
 from gudcity import routes
 from gudcity.components.cards import loyalty_card, notification_item, qr_card
 from gudcity.components.i18n import t
-from gudcity.components.layout import empty_state, page_frame
+from gudcity.components.layout import alert, empty_state, page_frame
 from gudcity.components.offline_card import card_saver, offline_card, while_offline
 from gudcity.components.reward_codes import reward_codes_section
 from gudcity.i18n.catalogue import N_
 from gudcity.state.cards import CardsState
+from gudcity.styles import LABEL_STYLE
 
 ROUTE = routes.CARDS
 TITLE = "My cards · GudCity"
 
 
+def _promo_code_form() -> rx.Component:
+    """A promo code a business gave out: its bonus lands on the card of its program."""
+    return rx.form(
+        rx.vstack(
+            rx.flex(
+                rx.vstack(
+                    rx.el.label(t("Promo code"), html_for="promo-code", style=LABEL_STYLE),
+                    rx.input(
+                        id="promo-code",
+                        name="promo_code",
+                        max_length=40,
+                        auto_complete="off",
+                        auto_capitalize="characters",
+                        width="100%",
+                    ),
+                    spacing="1",
+                    width="100%",
+                ),
+                rx.button(
+                    t("Apply code"),
+                    type="submit",
+                    loading=CardsState.applying_code,
+                    flex_shrink="0",
+                ),
+                direction={"initial": "column", "sm": "row"},
+                align={"initial": "stretch", "sm": "end"},
+                spacing="2",
+                width="100%",
+            ),
+            rx.cond(
+                CardsState.promo_result != "",
+                rx.callout(
+                    CardsState.promo_result,
+                    icon="circle-check",
+                    color_scheme="green",
+                    role="alert",
+                    width="100%",
+                ),
+            ),
+            alert(CardsState.promo_error),
+            spacing="2",
+            width="100%",
+        ),
+        key=CardsState.promo_form_version,
+        on_submit=CardsState.apply_code,
+        id="promo-code-form",
+        width="100%",
+    )
+
+
 def _cards_section() -> rx.Component:
     return rx.vstack(
         rx.heading(t("Loyalty cards"), size="5", as_="h2"),
+        rx.cond(CardsState.cards.length() > 0, _promo_code_form()),
         rx.cond(
             CardsState.loading,
             rx.grid(

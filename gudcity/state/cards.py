@@ -10,11 +10,11 @@ from gudcity.domain.labels import amount_message, count_badge
 from gudcity.i18n.catalogue import N_
 from gudcity.models import UserRole
 from gudcity.realtime.timers import timers
-from gudcity.services import answers, enrollment, notifications, redemptions
+from gudcity.services import answers, enrollment, notifications, promo_codes, redemptions
 from gudcity.services.outbox import customer_topic, program_topic
 from gudcity.settings import get_settings
 from gudcity.state import toasts
-from gudcity.state.arguments import NOT_UNDERSTOOD, flag, row_id
+from gudcity.state.arguments import NOT_UNDERSTOOD, flag, form_text, row_id
 from gudcity.state.cards_page import (
     NOTIFICATIONS_SHOWN,
     CardTile,
@@ -28,6 +28,7 @@ from gudcity.state.reward_items import RewardCodeItem
 
 # What a customer's answer to a request says once it is saved.
 ANSWERED, DECLINED = N_("Done."), N_("Declined.")
+CODE_APPLIED = N_("Promo code applied: {amount} on your {program} card.")
 
 
 class CardsState(LiveState):
@@ -47,6 +48,12 @@ class CardsState(LiveState):
     # Older notifications exist ("Show older"); the card being left.
     has_older_notifications: bool = False
     leaving_id: int = 0
+    # The promo code form: what the last code came to, or why it was refused.
+    promo_result: str = ""
+    promo_error: str = ""
+    applying_code: bool = False
+    # Bumped after a code is applied: the form is keyed by it, so it starts empty again.
+    promo_form_version: int = 0
 
     _customer_id: int = 0
     # How many entries of the notification list are shown.
@@ -208,6 +215,28 @@ class CardsState(LiveState):
         finally:
             self.cancelling_id = 0
         await self._reload()
+
+    @rx.event
+    async def apply_code(self, form_data: dict):
+        """A promo code typed by the customer: its bonus on their card, or why not."""
+        if self.applying_code:
+            return
+        typed = form_text(form_data, "promo_code")
+        self.applying_code, self.promo_result, self.promo_error = True, "", ""
+        yield
+        try:
+            used = await self._as_user(lambda s, u: promo_codes.apply_promo_code(s, u, typed))
+            amount = amount_message(used.program_kind, used.points)
+            self.promo_result = self._tr().gettext(
+                CODE_APPLIED, amount=self._tr().message(amount), program=used.program_name
+            )
+            self.promo_form_version += 1
+        except ServiceError as error:
+            self.promo_error = self._say(error)
+            yield toasts.error(self.promo_error)
+        finally:
+            self.applying_code = False
+        # The card's new balance comes with the change feed, which the commit wakes.
 
     @rx.event
     def close_redemption(self):

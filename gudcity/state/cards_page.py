@@ -17,11 +17,13 @@ from gudcity.domain.labels import (
     unit_message,
 )
 from gudcity.domain.progress import RewardStep, affordable, progress_to_next_reward
+from gudcity.domain.promotions import offer_message, until_message
 from gudcity.domain.tiers import keep_tier_message, next_tier_message, window_message
 from gudcity.i18n import formatting
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.models import PointTransaction, ProgramKind, Reward, User
 from gudcity.services import cards, notifications, programs, qr_cards, redemptions, tiers
+from gudcity.services.promotion_bonuses import RunningPromotion, running_promotions
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import ago
 
@@ -47,6 +49,15 @@ class RewardOption:
     affordable: bool
     # "20 points", "1 stamp": the cost in the program's words.
     cost_label: str = ""
+
+
+@dataclass
+class CardPromotion:
+    """A promotion running now in the card's program: "2x points until 11:00"."""
+
+    name: str
+    text: str
+    once_per_day: bool = False
 
 
 @dataclass
@@ -77,6 +88,8 @@ class CardTile:
     tier_window: str = ""
     # What keeps it at the window's end ("80 more points by 1 Apr 2026 to keep Gold").
     keep_tier: str = ""
+    # The program's promotions running as the page was read.
+    promotions: list[CardPromotion] = field(default_factory=list)
 
 
 @dataclass
@@ -130,8 +143,19 @@ def _keep_words(kind: ProgramKind, standing: tiers.TierStanding, tr: Translator)
     return tr.message(keep_tier_message(kind, standing.tier.name, keep.missing, day))
 
 
+def _card_promotion(running: RunningPromotion, program_kind, tr: Translator) -> CardPromotion:
+    offer = offer_message(running.kind, running.value, program_kind)
+    return CardPromotion(
+        running.name, tr.message(until_message(offer, running.end_minute)), running.once_per_day
+    )
+
+
 def _tile(
-    card: cards.CardView, ladder: list[Reward], recent: list[PointTransaction], tr: Translator
+    card: cards.CardView,
+    ladder: list[Reward],
+    recent: list[PointTransaction],
+    tr: Translator,
+    running: list[RunningPromotion],
 ) -> CardTile:
     progress = progress_to_next_reward(
         card.balance, [RewardStep(r.name, r.cost) for r in ladder], card.program_kind
@@ -168,6 +192,7 @@ def _tile(
         business_address=card.business_address,
         business_phone=card.business_phone,
         business_hours=card.business_hours,
+        promotions=[_card_promotion(p, card.program_kind, tr) for p in running],
     )
 
 
@@ -199,12 +224,17 @@ def read_cards_page(
     card_ids = [card.card_id for card in held]
     activity = cards.recent_activity(session, user, card_ids, limit=RECENT_ENTRIES)
     standings = tiers.tier_standings(session, user, card_ids)
+    running = running_promotions(
+        session, [card.program_id for card in held if not card.program_archived]
+    )
     return CardsPage(
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
         cards=[
             _with_tier(
-                _tile(c, ladders[c.program_id], activity[c.card_id], tr),
+                _tile(
+                    c, ladders[c.program_id], activity[c.card_id], tr, running.get(c.program_id, [])
+                ),
                 c.program_kind,
                 standings.get(c.card_id),
                 tr,

@@ -8,7 +8,9 @@ import reflex as rx
 from sqlmodel import Session
 
 from gudcity.domain.errors import PermissionDeniedError, ServiceError, ValidationError
+from gudcity.domain.labels import amount_message
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
+from gudcity.domain.promotions import is_promo_qr
 from gudcity.domain.redemption_codes import is_reward_qr
 from gudcity.domain.scans import ScanOutcome, scan_outcome_message
 from gudcity.i18n.catalogue import N_, Message
@@ -16,6 +18,7 @@ from gudcity.models import User
 from gudcity.services import (
     permissions,
     programs,
+    promo_codes,
     scanning,
     standing,
 )
@@ -34,6 +37,8 @@ from gudcity.state.scanner_answers import GOOD_NEWS, AnswersMixin
 DECODE_CLAIM_SECONDS = 60.0
 
 NO_QR_IN_PHOTO = N_("No QR code found in that photo. Try again, closer.")
+LOOK_UP_FIRST = N_("Scan the customer's card first, then their promo code.")
+PROMO_APPLIED = N_("Promo code {code}: +{amount} on the customer's card.")
 
 
 class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState):
@@ -263,10 +268,15 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
         """Run the scan workflow on the text of a QR code read from a photo or the camera.
 
         Each read is a new scan: a photo chosen twice is two visits. A reward code's
-        QR code (`GCR.`) is checked at the counter instead (state/counter.py).
+        QR code (`GCR.`) is checked at the counter instead (state/counter.py); a promo
+        code's (`GCP.`) is applied to the customer on screen.
         """
         if is_reward_qr(text):
             async for update in (await self.get_state(CounterState))._check_read(text):
+                yield update
+            return
+        if is_promo_qr(text):
+            async for update in self._run(self._promo_code(text)):
                 yield update
             return
         scan = self._scan(
@@ -274,6 +284,21 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
         )
         async for update in self._run(scan):
             yield update
+
+    def _promo_code(self, text: str) -> Callable[[Session, User], Done]:
+        """A unit of work: a promo code's QR (`GCP.`) applied to the customer on screen."""
+        business_id, customer_id = self._business_id, self._customer_id
+
+        def work(session: Session, user: User) -> Done:
+            if not customer_id:
+                raise ValidationError(LOOK_UP_FIRST)
+            used = promo_codes.apply_promo_code_at_counter(
+                session, user, business_id, customer_id, text
+            )
+            amount = amount_message(used.program_kind, used.points)
+            return Done(Message(PROMO_APPLIED, {"code": used.code, "amount": amount}), customer_id)
+
+        return work
 
     @rx.event
     async def look_up(self, form_data: dict):

@@ -112,6 +112,7 @@ def test_every_business_page(new_page, arabic_shop, language):
         "/business/customers",
         f"/business/customers/{customer.id}",
         "/business/programs",
+        "/business/promotions",
         "/business/staff",
         "/business/activity",
         "/settings",

@@ -72,6 +72,8 @@ from gudcity.services import (
     permissions,
     profile,
     programs,
+    promo_codes,
+    promotions,
     qr_cards,
     redemptions,
     request_answers,
@@ -81,6 +83,7 @@ from gudcity.services import (
     tiers,
 )
 from gudcity.services.permissions import Permission
+from gudcity.services.promotions import PromotionInput
 from tests.support.make import PASSWORD, Make
 from tests.support.snapshots import changes, snapshot
 
@@ -290,6 +293,46 @@ def _choose_first_password(w: World) -> Call:
     return call
 
 
+def _promotion(name: str = "Happy hour") -> PromotionInput:
+    return PromotionInput(
+        name=name, kind="MULTIPLIER", value=200, weekdays=[0, 1, 2], start_time="09:00",
+        end_time="11:00",
+    )  # fmt: skip
+
+
+def _update_promotion(w: World) -> Call:
+    promotion = promotions.create_promotion(w.session, w.owner, w.program.id, _promotion())
+    return lambda actor: promotions.update_promotion(
+        w.session, actor, promotion.id, _promotion("Late mornings")
+    )
+
+
+def _end_promotion(w: World) -> Call:
+    promotion = promotions.create_promotion(w.session, w.owner, w.program.id, _promotion())
+    return lambda actor: promotions.end_promotion(w.session, actor, promotion.id)
+
+
+def _promo_code(w: World) -> str:
+    return promo_codes.create_promo_code(w.session, w.owner, w.program.id, points=5).code
+
+
+def _withdraw_promo_code(w: World) -> Call:
+    code = promo_codes.create_promo_code(w.session, w.owner, w.program.id, points=5)
+    return lambda actor: promo_codes.withdraw_promo_code(w.session, actor, code.id)
+
+
+def _apply_promo_code(w: World) -> Call:
+    code = _promo_code(w)
+    return lambda actor: promo_codes.apply_promo_code(w.session, actor, code)
+
+
+def _apply_promo_code_at_counter(w: World) -> Call:
+    code = _promo_code(w)
+    return lambda actor: promo_codes.apply_promo_code_at_counter(
+        w.session, actor, w.business.id, w.customer.id, code
+    )
+
+
 CALLS: dict[str, Callable[[World], Call]] = {
     # the ledger
     "award_points": lambda w: (
@@ -389,6 +432,24 @@ CALLS: dict[str, Callable[[World], Call]] = {
         )
     ),
     "tier_standings": lambda w: lambda actor: tiers.tier_standings(w.session, actor, [w.card.id]),
+    # promotions and promo codes
+    "create_promotion": lambda w: (
+        lambda actor: promotions.create_promotion(w.session, actor, w.program.id, _promotion())
+    ),
+    "update_promotion": _update_promotion,
+    "end_promotion": _end_promotion,
+    "list_promotions": lambda w: (
+        lambda actor: promotions.list_promotions(w.session, actor, w.business.id)
+    ),
+    "create_promo_code": lambda w: (
+        lambda actor: promo_codes.create_promo_code(w.session, actor, w.program.id, points=5)
+    ),
+    "withdraw_promo_code": _withdraw_promo_code,
+    "list_promo_codes": lambda w: (
+        lambda actor: promo_codes.list_promo_codes(w.session, actor, w.business.id)
+    ),
+    "apply_promo_code": _apply_promo_code,
+    "apply_promo_code_at_counter": _apply_promo_code_at_counter,
     # customers of a business
     "list_customers": lambda w: (
         lambda actor: customers.list_customers(w.session, actor, w.business.id)
@@ -498,6 +559,8 @@ READS = {
     "standing",
     "answers_to_counter",
     "list_programs",
+    "list_promotions",
+    "list_promo_codes",
     "list_customers",
     "count_customers",
     "customer_detail",
@@ -564,6 +627,15 @@ POLICY = [
     ("read_tier_settings",            MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("save_tiers",                    MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("tier_standings",                CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("create_promotion",              MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("update_promotion",              MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("end_promotion",                 MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("list_promotions",               MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("create_promo_code",             MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("withdraw_promo_code",           MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("list_promo_codes",              MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("apply_promo_code",              CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
+    ("apply_promo_code_at_counter",   AWARD,     DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("list_customers",                VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("count_customers",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("customer_detail",               VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),

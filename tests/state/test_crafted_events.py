@@ -18,6 +18,7 @@ from gudcity.state.dashboard import DashboardState
 from gudcity.state.failures import show_failure
 from gudcity.state.my_data import MyDataState
 from gudcity.state.programs import ProgramsState
+from gudcity.state.promotions import PromotionsState
 from gudcity.state.scanner import ScannerState
 from gudcity.state.session import UNEXPECTED_FAILURE
 from gudcity.state.staff import StaffState
@@ -60,6 +61,16 @@ BUSINESS_CASES = [
     (ProgramsState, "/business/programs", "update_reward", ({"cost": [5], **FRESH},)),
     (ProgramsState, "/business/programs", "archive_program", ("abc",)),
     (ProgramsState, "/business/programs", "archive_program", (None,)),
+    (PromotionsState, "/business/promotions", "create_promotion", ("not a form",)),
+    (PromotionsState, "/business/promotions", "create_promotion", ({"program_id": "x", **FRESH},)),
+    (PromotionsState, "/business/promotions", "create_promotion", ({"value": [2], **FRESH},)),
+    (PromotionsState, "/business/promotions", "update_promotion", ([1, 2],)),
+    (PromotionsState, "/business/promotions", "update_promotion", ({"kind": 1, **FRESH},)),
+    (PromotionsState, "/business/promotions", "end_promotion", ("abc",)),
+    (PromotionsState, "/business/promotions", "end_promotion", (10**30,)),
+    (PromotionsState, "/business/promotions", "create_code", ("not a form",)),
+    (PromotionsState, "/business/promotions", "create_code", ({"points": ["5"], **FRESH},)),
+    (PromotionsState, "/business/promotions", "withdraw_code", (None,)),
     (ScannerState, "/business/scanner", "look_up", ("not a form",)),
     (ScannerState, "/business/scanner", "look_up", ({"card_number": ["1"]},)),
     (ScannerState, "/business/scanner", "choose_program", ("abc",)),
@@ -79,6 +90,9 @@ CUSTOMER_CASES = [
     (CardsState, "/cards", "leave", ({"program": 1},)),
     (CardsState, "/cards", "cancel_code", ("abc",)),
     (CardsState, "/cards", "cancel_code", (-1,)),
+    (CardsState, "/cards", "apply_code", ("not a form",)),
+    (CardsState, "/cards", "apply_code", ({"promo_code": ["ABCD2345"]},)),
+    (CardsState, "/cards", "apply_code", ({"promo_code": "Z" * 10_000},)),
     (MyDataState, "/settings", "delete_account", ("not a form",)),
     (MyDataState, "/settings", "delete_account", ({"delete_password": ["x"]},)),
     (MyDataState, "/settings", "delete_account", ({"delete_password": "x" * 100_000},)),
