@@ -19,12 +19,14 @@ from gudcity.pages import (
     customers,
     dashboard,
     home,
+    join,
     password_reset,
     programs,
     scanner,
     settings,
     staff,
 )
+from gudcity.realtime.birthday_sweep import sweep_birthdays
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
@@ -32,6 +34,7 @@ from gudcity.realtime.sweeps import fold_daily_stats, sweep_reward_codes
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
 from gudcity.state.activity import ActivityState
+from gudcity.state.birthday import BirthdayState
 from gudcity.state.card_history import CardHistoryState
 from gudcity.state.cards import CardsState
 from gudcity.state.customer import CustomerState
@@ -40,10 +43,12 @@ from gudcity.state.dashboard import DashboardState
 from gudcity.state.email_change import ConfirmEmailState, EmailChangeState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
+from gudcity.state.join import JoinState
 from gudcity.state.locale import LocaleState
 from gudcity.state.my_data import MyDataState
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
+from gudcity.state.program_bonuses import ProgramBonusesState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 from gudcity.state.session import SessionState
@@ -116,6 +121,7 @@ add_page(
     title=confirm_email.TITLE,
     on_load=ConfirmEmailState.load,
 )
+add_page(join.join, route=join.ROUTE, title=join.TITLE, on_load=JoinState.load)
 add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
 add_page(
     card_history.card_history,
@@ -130,7 +136,12 @@ add_page(
 add_page(
     dashboard.dashboard, route=dashboard.ROUTE, title=dashboard.TITLE, on_load=DashboardState.load
 )
-add_page(programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load)
+add_page(
+    programs.programs,
+    route=programs.ROUTE,
+    title=programs.TITLE,
+    on_load=[ProgramsState.load, ProgramBonusesState.close_bonuses],
+)
 add_page(staff.staff, route=staff.ROUTE, title=staff.TITLE, on_load=StaffState.load)
 add_page(
     auth.new_password,
@@ -144,7 +155,7 @@ add_page(
     settings.settings,
     route=settings.ROUTE,
     title=settings.TITLE,
-    on_load=[SettingsState.load, EmailChangeState.load, MyDataState.load],
+    on_load=[SettingsState.load, EmailChangeState.load, MyDataState.load, BirthdayState.load],
 )
 
 app.register_lifespan_task(disable_nagle)
@@ -154,3 +165,4 @@ app.register_lifespan_task(run_timers)
 app.register_lifespan_task(sweep_reward_codes)
 app.register_lifespan_task(fold_daily_stats)
 app.register_lifespan_task(deliver_mails)
+app.register_lifespan_task(sweep_birthdays)

@@ -39,6 +39,7 @@ from gudcity.models.enums import (
     EnrollmentStatus,
     NotificationType,
     ProgramKind,
+    ReferralStatus,
     RewardCodeStatus,
     StaffActionKind,
     TokenPurpose,
@@ -55,6 +56,7 @@ from gudcity.models.loyalty import (
     RewardCode,
 )
 from gudcity.models.mail import OutboxMail
+from gudcity.models.referrals import Referral
 from gudcity.models.views import (
     customer_business_view,
     customer_loyalty_cards,
@@ -89,6 +91,8 @@ __all__ = [
     "ProgramEnrollment",
     "ProgramKind",
     "QrScanLog",
+    "Referral",
+    "ReferralStatus",
     "Reward",
     "RewardCode",
     "RewardCodeStatus",

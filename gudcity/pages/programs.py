@@ -7,6 +7,7 @@ from gudcity.components.business_notifications import business_notifications
 from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.i18n.catalogue import N_
+from gudcity.pages.program_bonuses import bonuses_button, bonuses_dialog
 from gudcity.pages.program_dialogs import (
     COOLDOWN_HINT,
     COOLDOWN_LABEL,
@@ -266,6 +267,7 @@ def _program_actions(program: ProgramLine) -> rx.Component:
             disabled=ProgramsState.saving,
             on_click=ProgramsState.open_editor(program.program_id),
         ),
+        bonuses_button(program),
         rx.button(
             t("Archive"),
             size="2",
@@ -345,6 +347,7 @@ def programs() -> rx.Component:
                 edit_dialog(),
                 reward_dialog(),
                 archive_dialog(),
+                bonuses_dialog(),
                 spacing="5",
                 width="100%",
             ),

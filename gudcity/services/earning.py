@@ -14,10 +14,11 @@ from sqlmodel import Session
 
 from gudcity.models import PointTransaction
 from gudcity.services.ledger import CardFacts, credit_points
+from gudcity.services.referral_payment import pay_referral
 
 # An earning rule: (session, card, the EARN row, actor id) -> None; it grants its bonus.
 EarningRule = Callable[[Session, CardFacts, PointTransaction, int], None]
-EARNING_RULES: tuple[EarningRule, ...] = ()
+EARNING_RULES: tuple[EarningRule, ...] = (pay_referral,)
 
 
 def earn(

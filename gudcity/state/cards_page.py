@@ -19,7 +19,7 @@ from gudcity.domain.progress import RewardStep, affordable, progress_to_next_rew
 from gudcity.domain.tiers import tier_title
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.models import PointTransaction, Reward, User
-from gudcity.services import cards, notifications, programs, qr_cards, redemptions
+from gudcity.services import cards, notifications, programs, qr_cards, redemptions, referrals
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import ago
 
@@ -68,6 +68,10 @@ class CardTile:
     business_address: str = ""
     business_phone: str = ""
     business_hours: str = ""
+    # The card's referral link while its program offers referrals ("" otherwise), and
+    # what sharing it brings.
+    referral_link: str = ""
+    referral_offer: str = ""
 
 
 @dataclass
@@ -101,7 +105,11 @@ def qr_image_src(user: User) -> str:
 
 
 def _tile(
-    card: cards.CardView, ladder: list[Reward], recent: list[PointTransaction], tr: Translator
+    card: cards.CardView,
+    ladder: list[Reward],
+    recent: list[PointTransaction],
+    link: referrals.ReferralLink | None,
+    tr: Translator,
 ) -> CardTile:
     progress = progress_to_next_reward(
         card.balance, [RewardStep(r.name, r.cost) for r in ladder], card.program_kind
@@ -139,6 +147,8 @@ def _tile(
         business_address=card.business_address,
         business_phone=card.business_phone,
         business_hours=card.business_hours,
+        referral_link=link.url if link else "",
+        referral_offer=tr.message(link.offer) if link else "",
     )
 
 
@@ -170,10 +180,14 @@ def read_cards_page(
     activity = cards.recent_activity(
         session, user, [card.card_id for card in held], limit=RECENT_ENTRIES
     )
+    links = referrals.referral_links(session, user)
     return CardsPage(
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
-        cards=[_tile(c, ladders[c.program_id], activity[c.card_id], tr) for c in held],
+        cards=[
+            _tile(c, ladders[c.program_id], activity[c.card_id], links.get(c.card_id), tr)
+            for c in held
+        ],
         notifications=[_notification(entry, tr) for entry in feed.entries],
         unread_count=notifications.unread_count(session, user),
         newest_notification_id=feed.entries[0].main.id if feed.entries else 0,
