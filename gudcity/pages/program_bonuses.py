@@ -31,7 +31,7 @@ def _amount(label: str, name: str, help_text: str, **props) -> rx.Component:
         hint(help_text, f"bonuses-{name}-hint"),
         type="number",
         min=0,
-        default_value=ProgramBonusesState.values[name],
+        default_value=ProgramBonusesState.bonus_values[name],
         **props,
     )
 

@@ -40,7 +40,7 @@ class ProgramBonusesState(ProgramsState):
     bonuses_name: str = ""
     bonuses_stamps: bool = False
     # What the dialog's fields start with: the program's values, as text.
-    values: dict[str, str] = {}
+    bonus_values: dict[str, str] = {}
 
     @rx.event
     def close_bonuses(self):
@@ -57,7 +57,7 @@ class ProgramBonusesState(ProgramsState):
         except ServiceError as error:
             yield toasts.error(self._say(error))
             return
-        self.values = {name: str(getattr(bonuses, name)) for name in FIELDS}
+        self.bonus_values = {name: str(getattr(bonuses, name)) for name in FIELDS}
         self.bonuses_name = bonuses.program_name
         self.bonuses_stamps = bonuses.program_kind == ProgramKind.STAMPS
         self.bonuses_id = bonuses.program_id

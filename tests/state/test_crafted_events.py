@@ -10,6 +10,7 @@ import pytest
 from gudcity.domain.errors import AuthenticationError, NotFoundError
 from gudcity.state.activity import ActivityState
 from gudcity.state.arguments import NOT_UNDERSTOOD
+from gudcity.state.birthday import BirthdayState
 from gudcity.state.cards import CardsState
 from gudcity.state.counter import CounterState
 from gudcity.state.customer import CustomerState
@@ -17,6 +18,7 @@ from gudcity.state.customers import CustomersState
 from gudcity.state.dashboard import DashboardState
 from gudcity.state.failures import UNEXPECTED, show_failure
 from gudcity.state.my_data import MyDataState
+from gudcity.state.program_bonuses import ProgramBonusesState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.scanner import ScannerState
 from gudcity.state.staff import StaffState
@@ -59,6 +61,8 @@ BUSINESS_CASES = [
     (ProgramsState, "/business/programs", "update_reward", ({"cost": [5], **FRESH},)),
     (ProgramsState, "/business/programs", "archive_program", ("abc",)),
     (ProgramsState, "/business/programs", "archive_program", (None,)),
+    (ProgramBonusesState, "/business/programs", "open_bonuses", ("abc",)),
+    (ProgramBonusesState, "/business/programs", "open_bonuses", (10**30,)),
     (ScannerState, "/business/scanner", "look_up", ("not a form",)),
     (ScannerState, "/business/scanner", "look_up", ({"card_number": ["1"]},)),
     (ScannerState, "/business/scanner", "choose_program", ("abc",)),
@@ -78,6 +82,9 @@ CUSTOMER_CASES = [
     (CardsState, "/cards", "leave", ({"program": 1},)),
     (CardsState, "/cards", "cancel_code", ("abc",)),
     (CardsState, "/cards", "cancel_code", (-1,)),
+    (BirthdayState, "/settings", "save_birthday", ("not a form",)),
+    (BirthdayState, "/settings", "save_birthday", ({"birth_month": ["3"], "birth_day": 10},)),
+    (BirthdayState, "/settings", "save_birthday", ({"birth_month": "99", "birth_day": "1"},)),
     (MyDataState, "/settings", "delete_account", ("not a form",)),
     (MyDataState, "/settings", "delete_account", ({"delete_password": ["x"]},)),
     (MyDataState, "/settings", "delete_account", ({"delete_password": "x" * 100_000},)),
