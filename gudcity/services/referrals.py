@@ -11,10 +11,11 @@ of paid referrals reached. One referral per friend and program.
 from dataclasses import dataclass
 
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from gudcity import routes
-from gudcity.domain.errors import NotFoundError
+from gudcity.domain.errors import ConflictError, NotFoundError
 from gudcity.domain.labels import amount_message
 from gudcity.domain.referral_codes import card_of_code, referral_code
 from gudcity.i18n.catalogue import N_, Message
@@ -46,7 +47,6 @@ from gudcity.settings import get_settings
 
 # What a join through a link came to (a ReferralJoin's `outcome`).
 JOINED = "JOINED"
-OUTCOMES = (JOINED, SELF_REFERRAL, ALREADY_MEMBER, LIMIT_REACHED)
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,11 @@ def _record(session: Session, customer: User, referrer: LoyaltyCard, reason: str
             refused_reason=reason,
         )
     )
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:  # the same friend joining from another tab at this moment
+        session.rollback()
+        raise ConflictError("You are already enrolled in this program.") from None
 
 
 @atomic
