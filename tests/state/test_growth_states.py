@@ -15,6 +15,7 @@ from gudcity.state.session import SessionState
 from tests.services.growth_support import offer
 from tests.state.test_session_state import customer_form, redeemed
 from tests.support.events import redirect_target, toasts
+from tests.support.make import PASSWORD
 
 pytestmark = pytest.mark.anyio
 
@@ -135,3 +136,16 @@ async def test_signing_up_through_a_dead_link_lands_on_it(session, tab, run, mak
     events = await run(state.register(customer_form(email=f"{make.prefix}cy@example.com")))
     _user, lands_on = redeemed(session, events)
     assert lands_on == "/join/12-aaaaaaaaaaaaa"
+
+
+async def test_logging_in_from_a_link_comes_back_to_it(session, tab, run, make, coffee):
+    owner, program = coffee
+    code = _link(make, owner, program)
+    bob = make.customer("Bob")
+    state = tab(SessionState, f"/login?next=/join/{code}")
+    events = await run(state.log_in({"email": bob.email, "password": PASSWORD}))
+    user, lands_on = redeemed(session, events)
+    assert (user.id, lands_on) == (bob.id, f"/join/{code}")
+    far = tab(SessionState, "/login?next=/join/" + "x" * 60)
+    events = await run(far.log_in({"email": bob.email, "password": PASSWORD}))
+    assert redeemed(session, events)[1] == "/cards"
