@@ -8,7 +8,6 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from gudcity.models import User
-from gudcity.services import program_bonuses
 from tests.support.browser import assert_not_reloaded, at, log_in, mark_document
 from tests.support.make import PASSWORD
 
@@ -23,29 +22,38 @@ def _balance(page: Page, program_name: str):
     return _card(page, program_name).locator("[data-testid=card-balance]")
 
 
+def _offer_referrals(shop: Page) -> None:
+    """The owner's "Bonuses" dialog: a refused limit is shown, then the offer is saved."""
+    shop.goto("/business/programs")
+    shop.get_by_role("button", name="Bonuses of Coffee Club").click()
+    dialog = shop.locator("[data-testid=program-bonuses]")
+    dialog.get_by_label("Reward for the referrer").fill("30")
+    dialog.get_by_label("Reward for the friend").fill("20")
+    dialog.get_by_label("Paid referrals per customer").fill("99999")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("referral limit must be between 0 and")
+    dialog.get_by_label("Paid referrals per customer").fill("0")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog).to_have_count(0)
+
+
 def test_a_friend_through_the_link_pays_both_on_the_first_visit(new_page, make, session):
     owner, business = make.business("Bean There")
     program = make.program(owner, business, name="Coffee Club", points_per_scan=10)
-    program_bonuses.set_program_bonuses(
-        session,
-        owner,
-        program.id,
-        welcome_bonus=0,
-        birthday_bonus=0,
-        birthday_window_days=0,
-        referrer_bonus=30,
-        friend_bonus=20,
-        referral_limit=0,
-    )
     alice = make.customer("Alice Rivera")
     make.card(alice, program)
     alices = log_in(new_page(), alice.email, "/cards")
     card = _card(alices, "Coffee Club")
+    expect(card.locator("[data-testid=card-balance]")).to_have_text("0")
+    expect(card.locator("[data-testid=card-referral-link]")).to_have_count(0)
+    mark_document(alices)
+
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+    _offer_referrals(shop)
     expect(card).to_contain_text("on their first visit you get 30 points and they get 20 points")
     link = card.locator("[data-testid=card-referral-link]")
     expect(link).to_contain_text("/join/")
     expect(card.get_by_role("button", name="Copy the referral link of Coffee Club")).to_be_visible()
-    mark_document(alices)
 
     friend = new_page(width=390, height=844)
     friend.goto(urlsplit(link.inner_text()).path)
@@ -63,8 +71,9 @@ def test_a_friend_through_the_link_pays_both_on_the_first_visit(new_page, make, 
     expect(_balance(alices, "Coffee Club")).to_have_text("0")
     mark_document(friend)
 
+    assert friend.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     card_number = session.exec(select(User.card_number).where(User.email == email)).one()
-    shop = log_in(new_page(), owner.email, "/business/scanner")
+    shop.goto("/business/scanner")
     shop.get_by_label("Card number").fill(card_number)
     shop.get_by_role("button", name="Look up").click()
     expect(shop.locator("#scan-result")).to_contain_text("Ben Okafor")
