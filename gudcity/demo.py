@@ -17,6 +17,7 @@ from gudcity.services import (
     lookups,
     notifications,
     permissions,
+    program_bonuses,
     programs,
     redemptions,
     scanning,
@@ -102,6 +103,18 @@ def _programs(session: Session, cafe_owner, cafe, salon_owner, salon):
     # No cooldown while the demo replays visits of many days at once (_start_cooldowns).
     off = {"scan_cooldown_seconds": 0}
     coffee = programs.create_program(session, cafe_owner, cafe.id, name="Coffee Club", **off)
+    # Its growth bonuses: a welcome, a birthday reward, and referrals (each card's link).
+    program_bonuses.set_program_bonuses(
+        session,
+        cafe_owner,
+        coffee.id,
+        welcome_bonus=10,
+        birthday_bonus=50,
+        birthday_window_days=7,
+        referrer_bonus=50,
+        friend_bonus=25,
+        referral_limit=10,
+    )
     pastry = programs.create_program(
         session,
         cafe_owner,
