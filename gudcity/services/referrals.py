@@ -9,6 +9,7 @@ of paid referrals reached. One referral per friend and program.
 """
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,7 @@ from sqlmodel import Session, select
 from gudcity import routes
 from gudcity.domain.errors import ConflictError, NotFoundError
 from gudcity.domain.labels import amount_message
-from gudcity.domain.referral_codes import card_of_code, referral_code
+from gudcity.domain.referral_codes import MAX_CODE_LENGTH, card_of_code, referral_code
 from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     Business,
@@ -106,6 +107,14 @@ def _keys() -> list[str]:
 def referral_url(card_id: int) -> str:
     code = referral_code(card_id, get_settings().secret_key)
     return f"{get_settings().public_url}{routes.join_page(code)}"
+
+
+def join_page_of(code: str) -> str | None:
+    """The page of a link whose code is no longer than any code is (None otherwise),
+    to send a visitor to: the code is quoted, so the path stays a path."""
+    if not isinstance(code, str) or not 0 < len(code) <= MAX_CODE_LENGTH:
+        return None
+    return routes.join_page(quote(code, safe=""))
 
 
 def referral_links(session: Session, actor: User) -> dict[int, ReferralLink]:

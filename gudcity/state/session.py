@@ -20,7 +20,6 @@ from sqlmodel import Session
 from gudcity import routes
 from gudcity.db import session_scope
 from gudcity.domain.errors import AuthenticationError, DatabaseUnavailableError, ServiceError
-from gudcity.domain.referral_codes import MAX_CODE_LENGTH
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models import User, UserRole
@@ -75,9 +74,9 @@ def navigate(url: str) -> rx.event.EventSpec:
 
 
 def _is_join_page(path: str) -> bool:
-    """A referral link's page (its code no longer than any code is)."""
+    """A referral link's page, to come back to after logging in."""
     code = path.removeprefix(routes.JOIN_PREFIX)
-    return path.startswith(routes.JOIN_PREFIX) and 0 < len(code) <= MAX_CODE_LENGTH
+    return path.startswith(routes.JOIN_PREFIX) and referrals.join_page_of(code) == path
 
 
 def _joined_through(session: Session, user: User, code: str, landing: str) -> str:
@@ -87,7 +86,7 @@ def _joined_through(session: Session, user: User, code: str, landing: str) -> st
     try:
         referrals.join_through_referral(session, user, code)
     except ServiceError:
-        return routes.join_page(quote(code[:MAX_CODE_LENGTH], safe=""))
+        return referrals.join_page_of(code) or landing
     return landing
 
 
