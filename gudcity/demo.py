@@ -18,6 +18,7 @@ from gudcity.services import (
     lookups,
     notifications,
     permissions,
+    program_bonuses,
     programs,
     redemptions,
     scanning,
@@ -133,9 +134,26 @@ def _programs(session: Session, cafe_owner, cafe, salon_owner, salon):
     ):
         for name, cost in ladder:
             programs.add_reward(session, owner, program.id, name=name, cost=cost)
+    _grow(session, cafe_owner, coffee)
+    return coffee, pastry, glow, nails
+
+
+def _grow(session: Session, owner, coffee) -> None:
+    """The Coffee Club's growth engine: a welcome, a birthday reward, referrals, tiers."""
+    program_bonuses.set_program_bonuses(
+        session,
+        owner,
+        coffee.id,
+        welcome_bonus=10,
+        birthday_bonus=50,
+        birthday_window_days=7,
+        referrer_bonus=50,
+        friend_bonus=25,
+        referral_limit=10,
+    )
     tiers.save_tiers(
         session,
-        cafe_owner,
+        owner,
         coffee.id,
         tiers=[
             Tier("Regular", 0),
@@ -145,7 +163,6 @@ def _programs(session: Session, cafe_owner, cafe, salon_owner, salon):
         window_days=90,
         downgrade="WINDOW",
     )
-    return coffee, pastry, glow, nails
 
 
 def _start_cooldowns(session: Session, owned) -> None:

@@ -19,6 +19,7 @@ from gudcity.pages import (
     customers,
     dashboard,
     home,
+    join,
     password_reset,
     programs,
     promotions,
@@ -26,6 +27,7 @@ from gudcity.pages import (
     settings,
     staff,
 )
+from gudcity.realtime.birthday_sweep import sweep_birthdays
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
@@ -34,6 +36,7 @@ from gudcity.realtime.tier_sweep import sweep_tiers
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
 from gudcity.state.activity import ActivityState
+from gudcity.state.birthday import BirthdayState
 from gudcity.state.card_history import CardHistoryState
 from gudcity.state.cards import CardsState
 from gudcity.state.customer import CustomerState
@@ -42,10 +45,12 @@ from gudcity.state.dashboard import DashboardState
 from gudcity.state.email_change import ConfirmEmailState, EmailChangeState
 from gudcity.state.failures import show_failure
 from gudcity.state.home import HomeState
+from gudcity.state.join import JoinState
 from gudcity.state.locale import LocaleState
 from gudcity.state.my_data import MyDataState
 from gudcity.state.new_password import NewPasswordState
 from gudcity.state.password_reset import ForgotPasswordState, ResetPasswordState
+from gudcity.state.program_bonuses import ProgramBonusesState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.promotions import PromotionsState
 from gudcity.state.scanner import ScannerState
@@ -119,6 +124,7 @@ add_page(
     title=confirm_email.TITLE,
     on_load=ConfirmEmailState.load,
 )
+add_page(join.join, route=join.ROUTE, title=join.TITLE, on_load=JoinState.load)
 add_page(cards.cards, route=cards.ROUTE, title=cards.TITLE, on_load=CardsState.load)
 add_page(
     card_history.card_history,
@@ -133,7 +139,12 @@ add_page(
 add_page(
     dashboard.dashboard, route=dashboard.ROUTE, title=dashboard.TITLE, on_load=DashboardState.load
 )
-add_page(programs.programs, route=programs.ROUTE, title=programs.TITLE, on_load=ProgramsState.load)
+add_page(
+    programs.programs,
+    route=programs.ROUTE,
+    title=programs.TITLE,
+    on_load=[ProgramsState.load, ProgramBonusesState.close_bonuses],
+)
 add_page(
     promotions.promotions,
     route=promotions.ROUTE,
@@ -153,7 +164,7 @@ add_page(
     settings.settings,
     route=settings.ROUTE,
     title=settings.TITLE,
-    on_load=[SettingsState.load, EmailChangeState.load, MyDataState.load],
+    on_load=[SettingsState.load, EmailChangeState.load, MyDataState.load, BirthdayState.load],
 )
 
 app.register_lifespan_task(disable_nagle)
@@ -164,3 +175,4 @@ app.register_lifespan_task(sweep_reward_codes)
 app.register_lifespan_task(fold_daily_stats)
 app.register_lifespan_task(sweep_tiers)
 app.register_lifespan_task(deliver_mails)
+app.register_lifespan_task(sweep_birthdays)

@@ -33,6 +33,9 @@ SETTINGS = "/settings"
 MY_DATA_DOWNLOAD = "/export/my-data.json"
 CUSTOMERS_CSV = "/export/customers.csv"
 LEDGER_CSV = "/export/ledger.csv"
+# Where a customer's referral link leads a friend: /join/<code> (services/referrals.py).
+JOIN = "/join/[code]"
+JOIN_PREFIX = "/join/"
 # Every business page lives under this prefix.
 BUSINESS_PREFIX = "/business/"
 
@@ -45,3 +48,8 @@ def customer_page(customer_id: int) -> str:
 def card_page(card_id: int) -> str:
     """The address of one card's page (CARD, filled in)."""
     return f"{CARDS}/{card_id}"
+
+
+def join_page(code: str) -> str:
+    """The address of a referral link (JOIN, filled in)."""
+    return f"{JOIN_PREFIX}{code}"

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     redemption_code_ttl_minutes: int = Field(default=30, gt=0)
     # How often each worker expires the codes whose time is up (the page reads expire too).
     reward_code_sweep_seconds: int = Field(default=30, gt=0)
+    # How often each worker grants the birthday rewards that are due (at most once a year each).
+    birthday_sweep_seconds: int = Field(default=900, gt=0)
     # A business may invite one customer this often a day, and anyone this often an hour:
     # enough for a busy counter, too few to spam customers from a throwaway business.
     invitations_per_customer_per_day: int = Field(default=3, gt=0)

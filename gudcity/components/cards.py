@@ -6,6 +6,7 @@ from gudcity.components.card_tier import card_tier
 from gudcity.components.confirm import confirm_button
 from gudcity.components.i18n import t
 from gudcity.components.offline_card import qr_while_connected
+from gudcity.components.referral_link import referral_link
 from gudcity.i18n.catalogue import N_
 from gudcity.state.cards import CardsState
 from gudcity.state.cards_page import (
@@ -231,6 +232,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                     width="100%",
                 ),
             ),
+            referral_link(card),
             _card_actions(card),
             spacing="3",
             width="100%",

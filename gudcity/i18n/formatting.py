@@ -14,6 +14,7 @@ from babel.dates import (
     format_timedelta,
     get_datetime_format,
     get_day_names,
+    get_month_names,
 )
 
 from gudcity.i18n.languages import locale_of
@@ -43,6 +44,12 @@ def day(value: date, language: str) -> str:
 def short_day(value: date, language: str) -> str:
     """`Dec 2`, `2 déc.`: a day of a chart's axis, its year said elsewhere."""
     return format_skeleton("MMMd", value, locale=locale_of(language))
+
+
+def month_names(language: str) -> list[str]:
+    """The twelve months, January first, as the language names them standing alone."""
+    names = get_month_names("wide", context="stand-alone", locale=locale_of(language))
+    return [names[month] for month in range(1, 13)]
 
 
 def day_range(start: date, end: date, language: str) -> str:

@@ -40,6 +40,7 @@ from gudcity.models.enums import (
     NotificationType,
     ProgramKind,
     PromotionKind,
+    ReferralStatus,
     RewardCodeStatus,
     StaffActionKind,
     TierBasis,
@@ -59,6 +60,7 @@ from gudcity.models.loyalty import (
 )
 from gudcity.models.mail import OutboxMail
 from gudcity.models.promotions import PromoCode, PromoCodeUse, Promotion
+from gudcity.models.referrals import Referral
 from gudcity.models.tiers import ProgramTier
 from gudcity.models.views import (
     customer_business_view,
@@ -99,6 +101,8 @@ __all__ = [
     "Promotion",
     "PromotionKind",
     "QrScanLog",
+    "Referral",
+    "ReferralStatus",
     "Reward",
     "RewardCode",
     "RewardCodeStatus",

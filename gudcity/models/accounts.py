@@ -16,7 +16,11 @@ from gudcity.models.enums import TokenPurpose, UserRole
 class User(SQLModel, table=True):
     __tablename__ = "users"
     # The customer list walks customers in this order (services/customers.py).
-    __table_args__ = (Index("ix_users_name_id", "name", "id"),)
+    __table_args__ = (
+        Index("ix_users_name_id", "name", "id"),
+        # The birthday sweep finds the customers whose birthday is due.
+        Index("ix_users_birthday", "birth_month", "birth_day"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
@@ -31,6 +35,11 @@ class User(SQLModel, table=True):
     must_change_password: bool = False
     # The language the user chose (gudcity/i18n/languages.py); None: their browser's.
     language: str | None = Field(default=None, max_length=8)
+    # A customer's birthday, if they gave it (month and day, no year), and when they last
+    # set it: one set shortly before it comes is rewarded from the next year.
+    birth_month: int | None = None
+    birth_day: int | None = None
+    birthday_set_at: datetime | None = None
     # Set when the account was deleted: its personal data is gone, its ledger rows stay.
     deleted_at: datetime | None = None
     created_at: datetime = Field(default_factory=utc_now)

@@ -101,6 +101,15 @@ class NotificationType(StrEnum):
     POINTS_EXPIRED = "POINTS_EXPIRED"
 
 
+class ReferralStatus(StrEnum):
+    """A friend joined through a referral link: PENDING until their first visit pays it,
+    or REFUSED (the reason is kept beside it)."""
+
+    PENDING = "PENDING"
+    PAID = "PAID"
+    REFUSED = "REFUSED"
+
+
 class RewardCodeStatus(StrEnum):
     WAITING = "WAITING"
     DELIVERED = "DELIVERED"

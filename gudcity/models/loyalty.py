@@ -55,6 +55,16 @@ class LoyaltyProgram(SQLModel, table=True):
         TierDowngrade, default=TierDowngrade.WINDOW, server_default=TierDowngrade.WINDOW.value
     )
     created_at: datetime = Field(default_factory=utc_now)
+    # The growth engine's bonuses (services/program_bonuses.py), each 0 when not offered:
+    # on joining; on the birthday, within so many days of it (0: on the day only);
+    # to both sides of a referral once the friend's first visit is made, at most
+    # `referral_limit` paid referrals per referrer (0: no limit).
+    welcome_bonus: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    birthday_bonus: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    birthday_window_days: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    referrer_bonus: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    friend_bonus: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    referral_limit: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Reward(SQLModel, table=True):

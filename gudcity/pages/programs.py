@@ -8,6 +8,7 @@ from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, labelled_input, page_frame
 from gudcity.components.program_tiers import tiers_action
 from gudcity.i18n.catalogue import N_
+from gudcity.pages.program_bonuses import bonuses_button, bonuses_dialog
 from gudcity.pages.program_dialogs import (
     COOLDOWN_HINT,
     COOLDOWN_LABEL,
@@ -268,6 +269,7 @@ def _program_actions(program: ProgramLine) -> rx.Component:
             on_click=ProgramsState.open_editor(program.program_id),
         ),
         tiers_action(program),
+        bonuses_button(program),
         rx.button(
             t("Archive"),
             size="2",
@@ -347,6 +349,7 @@ def programs() -> rx.Component:
                 edit_dialog(),
                 reward_dialog(),
                 archive_dialog(),
+                bonuses_dialog(),
                 spacing="5",
                 width="100%",
             ),

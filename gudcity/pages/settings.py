@@ -6,6 +6,7 @@ Each section is a function of its own; `SECTIONS` lists them in the order shown.
 import reflex as rx
 
 from gudcity import routes
+from gudcity.components.birthday import birthday_section
 from gudcity.components.email_change import email_change_section
 from gudcity.components.i18n import t
 from gudcity.components.layout import labelled_input, page_frame
@@ -245,6 +246,7 @@ SECTIONS = (
     email_change_section,
     password_section,
     business_section,
+    birthday_section,
     my_data_section,
 )
 

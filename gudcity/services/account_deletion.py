@@ -202,6 +202,7 @@ def do_anonymise(session: Session, user: User) -> None:
     user.password_hash = password_hasher.hash(secrets.token_urlsafe(32))
     user.public_id = secrets.token_urlsafe(12)
     user.card_number = None
+    user.birth_month = user.birth_day = user.birthday_set_at = None
     user.must_change_password = False
     user.deleted_at = utc_now()
     session.add(user)

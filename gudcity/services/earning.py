@@ -15,12 +15,13 @@ from sqlmodel import Session
 from gudcity.models import PointTransaction
 from gudcity.services.ledger import CardFacts, credit_points
 from gudcity.services.promotion_bonuses import grant_promotion_bonuses
+from gudcity.services.referral_payment import pay_referral
 from gudcity.services.tier_levels import apply_tier
 
 # An earning rule: (session, card, the EARN row, actor id) -> None; it grants its bonus.
 EarningRule = Callable[[Session, CardFacts, PointTransaction, int], None]
 # The tier first: it reads the card's balance as the EARN row left it.
-EARNING_RULES: tuple[EarningRule, ...] = (apply_tier, grant_promotion_bonuses)
+EARNING_RULES: tuple[EarningRule, ...] = (apply_tier, grant_promotion_bonuses, pay_referral)
 
 
 def earn(

@@ -52,6 +52,7 @@ from gudcity.services.permissions import Permission, require_business_permission
 from gudcity.services.reward_codes import cancel_waiting
 from gudcity.services.staff_log import record_staff_action
 from gudcity.services.visits import record_visit
+from gudcity.services.welcome import grant_welcome_bonus
 from gudcity.settings import get_settings
 
 
@@ -214,7 +215,9 @@ def _ask_to_join(
     _publish(session, program, customer.id, "enrollment.requested")
 
 
-def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_new: bool) -> None:
+def _welcome(
+    session: Session, customer: User, program: LoyaltyProgram, card: LoyaltyCard, card_is_new: bool
+) -> None:
     business = session.get(Business, program.business_id)
     if card_is_new:
         notify_customer(
@@ -229,6 +232,7 @@ def _welcome(session: Session, customer: User, program: LoyaltyProgram, card_is_
             business_id=business.id,
             data={"program_id": program.id},
         )
+        grant_welcome_bonus(session, card, program, business)
     notify_customer(
         session,
         customer.id,
@@ -289,7 +293,7 @@ def respond_to_enrollment(
         return EnrollmentAnswer(enrollment, None)
     enrollment = _set_enrollment(session, customer.id, program, EnrollmentStatus.ACTIVE)
     card, card_is_new = _issue_card(session, customer.id, program)
-    _welcome(session, customer, program, card_is_new)
+    _welcome(session, customer, program, card, card_is_new)
     if request.points > 0:
         earn(
             session,
@@ -322,7 +326,7 @@ def join_program(session: Session, actor: User, program_id: int) -> EnrollmentAn
         return respond_to_enrollment(session, customer, pending.id, accept=True)
     enrollment = _set_enrollment(session, customer.id, program, EnrollmentStatus.ACTIVE)
     card, card_is_new = _issue_card(session, customer.id, program)
-    _welcome(session, customer, program, card_is_new)
+    _welcome(session, customer, program, card, card_is_new)
     _publish(session, program, customer.id, "enrollment.joined")
     _commit_enrollment(session)
     return EnrollmentAnswer(enrollment, card)

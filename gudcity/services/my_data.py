@@ -53,7 +53,19 @@ def _profile(user: User) -> dict[str, Any]:
         "email": user.email,
         "role": user.role.value,
         "card_number": user.card_number,
+        "birthday": _birthday(user),
         "created_at": _iso(user.created_at),
+    }
+
+
+def _birthday(user: User) -> dict[str, Any] | None:
+    """The birthday a customer gave (month and day), and when they set it."""
+    if user.birth_month is None:
+        return None
+    return {
+        "month": user.birth_month,
+        "day": user.birth_day,
+        "set_at": _iso(user.birthday_set_at),
     }
 
 

@@ -40,7 +40,8 @@ def _check_cooldown(seconds: int) -> int:
     return seconds
 
 
-def _managed_program(session: Session, actor: User, program_id: int) -> LoyaltyProgram:
+def managed_program(session: Session, actor: User, program_id: int) -> LoyaltyProgram:
+    """The program, if the actor may manage its business's programs."""
     program = get_program(session, program_id)
     require_business_permission(session, actor, program.business_id, Permission.MANAGE_PROGRAMS)
     return program
@@ -48,7 +49,7 @@ def _managed_program(session: Session, actor: User, program_id: int) -> LoyaltyP
 
 def changeable_program(session: Session, actor: User, program_id: int) -> LoyaltyProgram:
     """A program the actor manages that is not archived (an archived one is kept as it was)."""
-    program = _managed_program(session, actor, program_id)
+    program = managed_program(session, actor, program_id)
     if program.archived_at is not None:
         raise ValidationError(
             "{program} is archived: it can no longer be changed.", program=program.name
@@ -95,7 +96,8 @@ def _flush_name(session: Session, program: LoyaltyProgram) -> None:
         raise _taken(program.name) from None
 
 
-def _announce(session: Session, program: LoyaltyProgram, kind: str) -> None:
+def announce(session: Session, program: LoyaltyProgram, kind: str) -> None:
+    """A change to the program, for the business's pages and its customers' cards."""
     topics = [business_topic(program.business_id), program_topic(program.id)]
     publish(session, topics, kind, {"program_id": program.id})
 
@@ -121,7 +123,7 @@ def create_program(
     )
     program.name = _unique_name(session, business_id, program.name, None)
     _flush_name(session, program)
-    _announce(session, program, "program.created")
+    announce(session, program, "program.created")
     session.commit()
     return program
 
@@ -149,7 +151,7 @@ def update_program(
     if is_active is not None:
         program.is_active = bool(is_active)
     _flush_name(session, program)
-    _announce(session, program, "program.updated")
+    announce(session, program, "program.updated")
     session.commit()
     return program
 
@@ -159,13 +161,13 @@ def archive_program(session: Session, actor: User, program_id: int) -> LoyaltyPr
     """Close a program for good: it leaves the business's pages and takes no more scans
     or points. Its cards, ledger and rewards stay; customers see the card as archived.
     Archiving twice changes nothing."""
-    program = _managed_program(session, actor, program_id)
+    program = managed_program(session, actor, program_id)
     if program.archived_at is not None:
         return program
     program.archived_at = utc_now()
     program.is_active = False
     session.add(program)
-    _announce(session, program, "program.archived")
+    announce(session, program, "program.archived")
     session.commit()
     return program
 
@@ -193,7 +195,7 @@ def add_reward(session: Session, actor: User, program_id: int, *, name: str, cos
     )
     session.add(reward)
     session.flush()
-    _announce(session, program, "reward.created")
+    announce(session, program, "reward.created")
     session.commit()
     return reward
 
@@ -221,7 +223,7 @@ def update_reward(
     if cost is not None:
         reward.cost = check_amount(cost, N_("Cost"))
     session.add(reward)
-    _announce(session, program, "reward.updated")
+    announce(session, program, "reward.updated")
     session.commit()
     return reward
 
@@ -232,7 +234,7 @@ def set_reward_active(session: Session, actor: User, reward_id: int, active: boo
     reward, program = _managed_reward(session, actor, reward_id)
     reward.is_active = bool(active)
     session.add(reward)
-    _announce(session, program, "reward.updated")
+    announce(session, program, "reward.updated")
     session.commit()
     return reward
 

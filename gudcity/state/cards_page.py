@@ -22,7 +22,15 @@ from gudcity.domain.tiers import keep_tier_message, next_tier_message, window_me
 from gudcity.i18n import formatting
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.models import PointTransaction, ProgramKind, Reward, User
-from gudcity.services import cards, notifications, programs, qr_cards, redemptions, tiers
+from gudcity.services import (
+    cards,
+    notifications,
+    programs,
+    qr_cards,
+    redemptions,
+    referrals,
+    tiers,
+)
 from gudcity.services.promotion_bonuses import RunningPromotion, running_promotions
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import ago
@@ -90,6 +98,10 @@ class CardTile:
     keep_tier: str = ""
     # The program's promotions running as the page was read.
     promotions: list[CardPromotion] = field(default_factory=list)
+    # The card's referral link while its program offers referrals ("" otherwise), and
+    # what sharing it brings.
+    referral_link: str = ""
+    referral_offer: str = ""
 
 
 @dataclass
@@ -154,8 +166,9 @@ def _tile(
     card: cards.CardView,
     ladder: list[Reward],
     recent: list[PointTransaction],
-    tr: Translator,
     running: list[RunningPromotion],
+    link: referrals.ReferralLink | None,
+    tr: Translator,
 ) -> CardTile:
     progress = progress_to_next_reward(
         card.balance, [RewardStep(r.name, r.cost) for r in ladder], card.program_kind
@@ -193,6 +206,8 @@ def _tile(
         business_phone=card.business_phone,
         business_hours=card.business_hours,
         promotions=[_card_promotion(p, card.program_kind, tr) for p in running],
+        referral_link=link.url if link else "",
+        referral_offer=tr.message(link.offer) if link else "",
     )
 
 
@@ -227,13 +242,19 @@ def read_cards_page(
     running = running_promotions(
         session, [card.program_id for card in held if not card.program_archived]
     )
+    links = referrals.referral_links(session, user)
     return CardsPage(
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
         cards=[
             _with_tier(
                 _tile(
-                    c, ladders[c.program_id], activity[c.card_id], tr, running.get(c.program_id, [])
+                    c,
+                    ladders[c.program_id],
+                    activity[c.card_id],
+                    running.get(c.program_id, []),
+                    links.get(c.card_id),
+                    tr,
                 ),
                 c.program_kind,
                 standings.get(c.card_id),

@@ -25,7 +25,7 @@ from gudcity.domain.stored_messages import loaded
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.i18n.languages import DEFAULT_LANGUAGE
 from gudcity.models import User, UserRole
-from gudcity.services import accounts, login, sessions
+from gudcity.services import accounts, login, referrals, sessions
 from gudcity.state import toasts
 from gudcity.state.arguments import flag, form_text
 from gudcity.state.offline_card import forget_offline_card
@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 
 # The query parameter that marks the first page a new account lands on.
 WELCOME_PARAM = "welcome"
+# /register?ref=<code>: signing up through a friend's referral link joins its program.
+REFERRAL_PARAM = "ref"
 WELCOMES = {
     UserRole.CUSTOMER: N_("Welcome to GudCity!"),
     UserRole.BUSINESS_OWNER: N_("Your business is set up."),
@@ -72,6 +74,23 @@ async def call_service(work: Callable[[Session], T]) -> T:
 def navigate(url: str) -> rx.event.EventSpec:
     """A full page load of `url` (rx.redirect stays inside the single-page app)."""
     return rx.call_script(Var("window.location.assign").to(FunctionVar).call(url))
+
+
+def _is_join_page(path: str) -> bool:
+    """A referral link's page, to come back to after logging in."""
+    code = path.removeprefix(routes.JOIN_PREFIX)
+    return path.startswith(routes.JOIN_PREFIX) and referrals.join_page_of(code) == path
+
+
+def _joined_through(session: Session, user: User, code: str, landing: str) -> str:
+    """Join the program of the referral link `code` (its own transaction, after the
+    account's); where the new account lands: its cards, or the link's page saying why
+    it could not join."""
+    try:
+        referrals.join_through_referral(session, user, code)
+    except ServiceError:
+        return referrals.join_page_of(code) or landing
+    return landing
 
 
 class SessionState(rx.State):
@@ -185,9 +204,10 @@ class SessionState(rx.State):
         self.saving = True
         self.form_error = ""
         yield
+        referral = self.router.url.query_parameters.get(REFERRAL_PARAM, "")
         try:
             user, ticket = await call_service(
-                lambda s: self._create_account(s, form_data, self.language)
+                lambda s: self._create_account(s, form_data, self.language, referral)
             )
         except ServiceError as error:
             self.saving = False
@@ -206,8 +226,11 @@ class SessionState(rx.State):
         return user, sessions.issue_ticket(session, user, landing)
 
     @staticmethod
-    def _create_account(session: Session, form_data: dict, language: str) -> tuple[User, str]:
-        """The new account, in the language the visitor signed up in."""
+    def _create_account(
+        session: Session, form_data: dict, language: str, referral: str
+    ) -> tuple[User, str]:
+        """The new account, in the language the visitor signed up in; a customer who came
+        through a referral link joins its program."""
         fields = {name: form_text(form_data, name) for name in ("name", "email", "password")}
         fields["language"] = language or None
         if form_text(form_data, "account_type") == "business":
@@ -220,6 +243,8 @@ class SessionState(rx.State):
         else:
             user = accounts.register_customer(session, **fields)
         landing = f"{home_for(user.role)}?{WELCOME_PARAM}=1"
+        if referral and user.role == UserRole.CUSTOMER:
+            landing = _joined_through(session, user, referral, landing)
         return user, sessions.issue_ticket(session, user, landing)
 
     def _welcome(self) -> list:
@@ -246,7 +271,7 @@ class SessionState(rx.State):
         allowed = wanted == routes.SETTINGS or (
             wanted.startswith(routes.BUSINESS_PREFIX)
             if home == routes.SCANNER
-            else wanted == routes.CARDS
+            else wanted == routes.CARDS or _is_join_page(wanted)
         )
         return wanted if allowed else home
 

@@ -40,6 +40,7 @@ from sqlmodel import Session, select
 import gudcity.services
 from gudcity.domain.analytics import preset_period
 from gudcity.domain.errors import ConflictError, NotFoundError, PermissionDeniedError
+from gudcity.domain.referral_codes import referral_code
 from gudcity.domain.tiers import Tier
 from gudcity.models import (
     ApprovalRequest,
@@ -57,6 +58,7 @@ from gudcity.services import (
     activity,
     answers,
     awards,
+    birthdays,
     card_history,
     cards,
     counter,
@@ -71,11 +73,13 @@ from gudcity.services import (
     notifications,
     permissions,
     profile,
+    program_bonuses,
     programs,
     promo_codes,
     promotions,
     qr_cards,
     redemptions,
+    referrals,
     request_answers,
     scanning,
     staff,
@@ -84,6 +88,7 @@ from gudcity.services import (
 )
 from gudcity.services.permissions import Permission
 from gudcity.services.promotions import PromotionInput
+from gudcity.settings import get_settings
 from tests.support.make import PASSWORD, Make
 from tests.support.snapshots import changes, snapshot
 
@@ -333,6 +338,27 @@ def _apply_promo_code_at_counter(w: World) -> Call:
     )
 
 
+def _set_program_bonuses(w: World) -> Call:
+    return lambda actor: program_bonuses.set_program_bonuses(
+        w.session,
+        actor,
+        w.program.id,
+        welcome_bonus=10,
+        birthday_bonus=20,
+        birthday_window_days=3,
+        referrer_bonus=30,
+        friend_bonus=15,
+        referral_limit=5,
+    )
+
+
+def _join_through_referral(w: World) -> Call:
+    """Alice's link to Coffee Club: Mallory joins through it, Alice is refused her own."""
+    _set_program_bonuses(w)(w.owner)
+    code = referral_code(w.card.id, get_settings().secret_key)
+    return lambda actor: referrals.join_through_referral(w.session, actor, code)
+
+
 CALLS: dict[str, Callable[[World], Call]] = {
     # the ledger
     "award_points": lambda w: (
@@ -547,6 +573,16 @@ CALLS: dict[str, Callable[[World], Call]] = {
             w.session, actor, w.business.id, preset_period(date.today(), 30)
         )
     ),
+    # the growth engine: a program's bonuses, birthdays, referrals
+    "program_bonuses": lambda w: (
+        lambda actor: program_bonuses.program_bonuses(w.session, actor, w.program.id)
+    ),
+    "set_program_bonuses": _set_program_bonuses,
+    "birthday_of": lambda w: lambda actor: birthdays.birthday_of(w.session, actor),
+    "set_birthday": lambda w: lambda actor: birthdays.set_birthday(w.session, actor, 3, 10),
+    "remove_birthday": lambda w: lambda actor: birthdays.remove_birthday(w.session, actor),
+    "referral_links": lambda w: lambda actor: referrals.referral_links(w.session, actor),
+    "join_through_referral": _join_through_referral,
 }
 
 # Calls that only read: even when allowed they must write nothing.
@@ -585,6 +621,9 @@ READS = {
     "customers_csv",
     "ledger_csv",
     "read_dashboard",
+    "program_bonuses",
+    "birthday_of",
+    "referral_links",
 }
 
 AWARD, DEDUCT, SCAN = Permission.AWARD, Permission.DEDUCT, Permission.SCAN
@@ -672,6 +711,14 @@ POLICY = [
     ("customers_csv",                 REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("ledger_csv",                    REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("read_dashboard",                REPORTS,   DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("program_bonuses",               MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("set_program_bonuses",           MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("birthday_of",                   CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("set_birthday",                  CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("remove_birthday",               CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("referral_links",                CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    # Alice is refused her own link (recorded), Mallory joins through it.
+    ("join_through_referral",         CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
 ]
 # fmt: on
 # (Allowed listings show each actor only their own things: see the tests further down.)
@@ -701,6 +748,7 @@ NOT_CALLS = {
     "card_access",
     "open_enrollment_request",
     "check_deletable",
+    "managed_program",
 }
 
 

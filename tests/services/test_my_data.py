@@ -40,6 +40,7 @@ def test_the_export_holds_the_customers_data_exactly(session, alices_data):
         "email": alice.email,
         "role": "CUSTOMER",
         "card_number": alice.card_number,
+        "birthday": None,
         "created_at": alice.created_at.isoformat(),
     }
     coffee, cake = sorted(cards.values(), key=lambda c: c.id)

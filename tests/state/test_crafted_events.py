@@ -10,6 +10,7 @@ import pytest
 from gudcity.domain.errors import AuthenticationError, NotFoundError
 from gudcity.state.activity import ActivityState
 from gudcity.state.arguments import NOT_UNDERSTOOD
+from gudcity.state.birthday import BirthdayState
 from gudcity.state.cards import CardsState
 from gudcity.state.counter import CounterState
 from gudcity.state.customer import CustomerState
@@ -17,6 +18,7 @@ from gudcity.state.customers import CustomersState
 from gudcity.state.dashboard import DashboardState
 from gudcity.state.failures import show_failure
 from gudcity.state.my_data import MyDataState
+from gudcity.state.program_bonuses import ProgramBonusesState
 from gudcity.state.programs import ProgramsState
 from gudcity.state.promotions import PromotionsState
 from gudcity.state.scanner import ScannerState
@@ -71,6 +73,8 @@ BUSINESS_CASES = [
     (PromotionsState, "/business/promotions", "create_code", ("not a form",)),
     (PromotionsState, "/business/promotions", "create_code", ({"points": ["5"], **FRESH},)),
     (PromotionsState, "/business/promotions", "withdraw_code", (None,)),
+    (ProgramBonusesState, "/business/programs", "open_bonuses", ("abc",)),
+    (ProgramBonusesState, "/business/programs", "open_bonuses", (10**30,)),
     (ScannerState, "/business/scanner", "look_up", ("not a form",)),
     (ScannerState, "/business/scanner", "look_up", ({"card_number": ["1"]},)),
     (ScannerState, "/business/scanner", "choose_program", ("abc",)),
@@ -93,6 +97,9 @@ CUSTOMER_CASES = [
     (CardsState, "/cards", "apply_code", ("not a form",)),
     (CardsState, "/cards", "apply_code", ({"promo_code": ["ABCD2345"]},)),
     (CardsState, "/cards", "apply_code", ({"promo_code": "Z" * 10_000},)),
+    (BirthdayState, "/settings", "save_birthday", ("not a form",)),
+    (BirthdayState, "/settings", "save_birthday", ({"birth_month": ["3"], "birth_day": 10},)),
+    (BirthdayState, "/settings", "save_birthday", ({"birth_month": "99", "birth_day": "1"},)),
     (MyDataState, "/settings", "delete_account", ("not a form",)),
     (MyDataState, "/settings", "delete_account", ({"delete_password": ["x"]},)),
     (MyDataState, "/settings", "delete_account", ({"delete_password": "x" * 100_000},)),
