@@ -37,6 +37,7 @@ from gudcity.models.enums import (
     ApprovalKind,
     ApprovalStatus,
     EnrollmentStatus,
+    ExpiryMode,
     NotificationType,
     ProgramKind,
     RewardCodeStatus,
@@ -45,6 +46,7 @@ from gudcity.models.enums import (
     TransactionKind,
     UserRole,
 )
+from gudcity.models.expiry import ExpiryNotice, ExpiryRule
 from gudcity.models.loyalty import (
     ApprovalRequest,
     LoyaltyCard,
@@ -79,6 +81,9 @@ __all__ = [
     "DailyVisits",
     "EnrollmentChange",
     "EnrollmentStatus",
+    "ExpiryMode",
+    "ExpiryNotice",
+    "ExpiryRule",
     "LoginFailure",
     "LoginTicket",
     "LoyaltyCard",

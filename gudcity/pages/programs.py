@@ -18,6 +18,7 @@ from gudcity.pages.program_dialogs import (
     hint,
     reward_dialog,
 )
+from gudcity.pages.program_expiry import expiry_button, expiry_dialog, expiry_line
 from gudcity.state.programs import (
     CREATE,
     DEFAULT_COOLDOWN_MINUTES,
@@ -266,6 +267,7 @@ def _program_actions(program: ProgramLine) -> rx.Component:
             disabled=ProgramsState.saving,
             on_click=ProgramsState.open_editor(program.program_id),
         ),
+        expiry_button(program),
         rx.button(
             t("Archive"),
             size="2",
@@ -301,6 +303,7 @@ def _program_row(program: ProgramLine) -> rx.Component:
                         size="2",
                         color_scheme="gray",
                     ),
+                    expiry_line(program),
                     spacing="1",
                 ),
                 rx.spacer(),
@@ -345,6 +348,7 @@ def programs() -> rx.Component:
                 edit_dialog(),
                 reward_dialog(),
                 archive_dialog(),
+                expiry_dialog(),
                 spacing="5",
                 width="100%",
             ),

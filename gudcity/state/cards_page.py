@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from gudcity import routes
 from gudcity.domain.card_numbers import format_card_number
+from gudcity.domain.expiry_words import expire_on_message
 from gudcity.domain.labels import (
     TRANSACTION_LABELS,
     amount_message,
@@ -19,11 +20,13 @@ from gudcity.domain.progress import RewardStep, affordable, progress_to_next_rew
 from gudcity.domain.tiers import tier_title
 from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.models import PointTransaction, Reward, User
-from gudcity.services import cards, notifications, programs, qr_cards, redemptions
+from gudcity.services import cards, expiry, notifications, programs, qr_cards, redemptions
 from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import ago
 
 RECENT_ENTRIES = 3
+# A card lists its next expiries, a line per day: "20 points expire on 12 Jan 2027".
+EXPIRY_LINES = 3
 # Entries of the notification list per page ("Show older" adds one more).
 NOTIFICATIONS_SHOWN = 20
 # A toast for a request points at where it is answered: the top of /cards.
@@ -68,6 +71,8 @@ class CardTile:
     business_address: str = ""
     business_phone: str = ""
     business_hours: str = ""
+    # Its coming expiries, the soonest first ([]: none).
+    expiries: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -101,7 +106,11 @@ def qr_image_src(user: User) -> str:
 
 
 def _tile(
-    card: cards.CardView, ladder: list[Reward], recent: list[PointTransaction], tr: Translator
+    card: cards.CardView,
+    ladder: list[Reward],
+    recent: list[PointTransaction],
+    expiries: list[expiry.DayExpiry],
+    tr: Translator,
 ) -> CardTile:
     progress = progress_to_next_reward(
         card.balance, [RewardStep(r.name, r.cost) for r in ladder], card.program_kind
@@ -139,6 +148,10 @@ def _tile(
         business_address=card.business_address,
         business_phone=card.business_phone,
         business_hours=card.business_hours,
+        expiries=[
+            tr.message(expire_on_message(card.program_kind, e.points, e.day))
+            for e in expiries[:EXPIRY_LINES]
+        ],
     )
 
 
@@ -170,10 +183,14 @@ def read_cards_page(
     activity = cards.recent_activity(
         session, user, [card.card_id for card in held], limit=RECENT_ENTRIES
     )
+    expiries = expiry.upcoming_for_cards(session, user, held)
     return CardsPage(
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
-        cards=[_tile(c, ladders[c.program_id], activity[c.card_id], tr) for c in held],
+        cards=[
+            _tile(c, ladders[c.program_id], activity[c.card_id], expiries.get(c.card_id, []), tr)
+            for c in held
+        ],
         notifications=[_notification(entry, tr) for entry in feed.entries],
         unread_count=notifications.unread_count(session, user),
         newest_notification_id=feed.entries[0].main.id if feed.entries else 0,
