@@ -61,7 +61,7 @@ def expire_points_once() -> int:
             for card_id in card_ids:
                 try:
                     with session_scope() as session:
-                        total += expiry.settle_card(session, card_id, moment)
+                        total += expiry.settle_card(session, card_id)
                 except ServiceError:  # the card went meanwhile: the next sweep looks again
                     logger.exception("Expiring the points of card %s failed", card_id)
     return total

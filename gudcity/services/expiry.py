@@ -201,9 +201,13 @@ def _has_work(
 
 
 @atomic
-def settle_card(session: Session, card_id: int, moment: datetime) -> int:
-    """Expire what is due on the card at `moment` and warn of what comes soon; the points
-    expired. A worker's call (no actor); commits once."""
+def settle_card(session: Session, card_id: int) -> int:
+    """Expire what is due on the card now and warn of what comes soon; the points expired.
+    A worker's call (no actor); commits once.
+
+    "Now" is read once the card is locked, and is never before its newest row: a spending
+    that came in since the sweep began took its points first.
+    """
     session.execute(
         select(_CARDS.c.id).where(_CARDS.c.id == card_id).with_for_update(key_share=True)
     ).first()
@@ -214,6 +218,7 @@ def settle_card(session: Session, card_id: int, moment: datetime) -> int:
     if start is None:
         return 0
     entries = ledger_entries(session, [card_id])[card_id]
+    moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
     visits = visit_times(session, card.business_id, [card.customer_id], start)
     rules = Rules(versions, visits[card.customer_id])
     expired = 0

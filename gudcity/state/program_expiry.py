@@ -73,7 +73,7 @@ class ProgramExpiryMixin(rx.State, mixin=True):
     # The program in the expiry dialog (0: closed), and what the dialog starts with.
     expiry_program_id: int = 0
     expiry_program_name: str = ""
-    expiry_mode: str = ExpiryMode.NONE
+    expiry_mode: str = "NONE"
     expiry_days: str = str(DEFAULT_EXPIRY_DAYS)
 
     @rx.event

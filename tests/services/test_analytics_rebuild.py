@@ -158,7 +158,7 @@ def close_code(shop: Shop, action: str, customer: User) -> None:
     elif action == "expire-points":
         for card in [shop.card(c, p) for c in shop.customers for p in shop.programs]:
             if card is not None:
-                expiry.settle_card(session, card.id, utc_now())
+                expiry.settle_card(session, card.id)
     elif code is None:
         return
     elif action == "cancel":

@@ -48,8 +48,8 @@ def test_two_sweeps_at_once_expire_each_card_once(engine, session, expiring_card
 
 
 def test_two_settlements_of_one_card_at_once_write_one_row(engine, session, expiring_cards):
-    card_id, moment = expiring_cards[0], T0 + timedelta(days=30)
-    outcomes = race(engine, [lambda own: expiry.settle_card(own, card_id, moment)] * 2)
+    card_id = expiring_cards[0]
+    outcomes = race(engine, [lambda own: expiry.settle_card(own, card_id)] * 2)
 
     assert sorted(outcomes) == [0, 20]
     assert expire_rows(session) == [(card_id, -20)]
