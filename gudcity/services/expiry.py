@@ -257,11 +257,15 @@ def upcoming_for_cards(
     session: Session, actor: User, cards: Sequence[CardView]
 ) -> dict[int, list[DayExpiry]]:
     """What each of the customer's cards will lose, by day of its business, as the rules
-    stand now (cards of programs whose points never expire: no entry)."""
+    stand now (cards of programs whose points never expire, or archived: no entry)."""
     customer = require_customer(actor)
     versions = rule_versions(session, [card.program_id for card in cards])
     starts = {p: expiring_era_start(v) for p, v in versions.items()}
-    candidates = [card for card in cards if starts.get(card.program_id) is not None]
+    candidates = [
+        card
+        for card in cards
+        if starts.get(card.program_id) is not None and not card.program_archived
+    ]
     zones = _owned_with_zones(session, customer, [card.card_id for card in candidates])
     expiring = [card for card in candidates if card.card_id in zones]
     entries = ledger_entries(session, [card.card_id for card in expiring])
