@@ -59,6 +59,8 @@ BUSINESS_CASES = [
     (ProgramsState, "/business/programs", "update_reward", ({"cost": [5], **FRESH},)),
     (ProgramsState, "/business/programs", "archive_program", ("abc",)),
     (ProgramsState, "/business/programs", "archive_program", (None,)),
+    (ProgramsState, "/business/programs", "save_expiry", ("not a form",)),
+    (ProgramsState, "/business/programs", "save_expiry", ({"expiry_mode": ["x"], **FRESH},)),
     (ScannerState, "/business/scanner", "look_up", ("not a form",)),
     (ScannerState, "/business/scanner", "look_up", ({"card_number": ["1"]},)),
     (ScannerState, "/business/scanner", "choose_program", ("abc",)),
