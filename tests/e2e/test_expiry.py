@@ -4,7 +4,7 @@ phone, and the customer's open /cards shows what their card will lose, live."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import assert_not_reloaded, log_in, mark_document
+from tests.support.browser import assert_not_reloaded, at, log_in, mark_document
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,9 @@ def test_the_owner_sets_an_expiry_and_the_customers_card_shows_it(new_page, make
     mark_document(phone)
 
     width = 390
-    shop = log_in(new_page(width, 844), owner.email, "/business/programs")
+    shop = log_in(new_page(width, 844), owner.email, "/business/scanner")
+    shop.get_by_role("link", name="Programs").click()
+    shop.wait_for_url(at("/business/programs"))
     row = shop.locator("[data-testid=program-row]", has_text="Coffee Club")
     expect(row.locator("[data-testid=program-expiry]")).to_have_text("Points never expire")
     row.get_by_role("button", name="Expiry").click()
@@ -37,7 +39,8 @@ def test_the_owner_sets_an_expiry_and_the_customers_card_shows_it(new_page, make
     assert shop.evaluate("document.documentElement.scrollWidth") <= width
     # Points held before the rule never expire: the card has nothing to lose yet.
     expect(card.locator("[data-testid=card-expiries]")).to_have_count(0)
-    shop.goto("/business/scanner")
+    shop.get_by_role("link", name="Scanner").click()
+    shop.wait_for_url(at("/business/scanner"))
     shop.get_by_label("Card number").fill(customer.card_number)
     shop.get_by_role("button", name="Look up").click()
     shop.get_by_label("Points").fill("5")
