@@ -31,6 +31,7 @@ from gudcity.domain.expiry import (
     earliest_possible,
     expiring_era_start,
     expiry_key,
+    held_points,
     upcoming_expiries,
 )
 from gudcity.models import (
@@ -193,11 +194,14 @@ def cards_to_settle(
 def _has_work(
     entries: list[Entry], rules: Rules, moment: datetime, covered: datetime | None
 ) -> bool:
-    """Points due, or coming soon and not yet warned of."""
-    if due_expiries(entries, rules, moment):
-        return True
-    soon = upcoming_expiries(entries, rules, moment, warning_time())
-    return any(covered is None or expiry.deadline > covered for expiry in soon)
+    """Points due, or coming soon and not yet warned of (one reading of the ledger)."""
+    end = moment + warning_time()
+    return any(
+        deadline is not None
+        and deadline <= end
+        and (deadline <= moment or covered is None or deadline > covered)
+        for deadline, _points in held_points(entries, rules, moment)
+    )
 
 
 @atomic
