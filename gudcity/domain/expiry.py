@@ -4,7 +4,8 @@ A card's ledger is replayed in order as lots: every inflow (an EARN, a bonus, a 
 ADJUST) is a lot earned at its time; an outflow (DEDUCT, REDEEM, a negative ADJUST)
 spends the oldest lots first; a REFUND gives back the points the latest spending took
 (a cancelled code's own points, as its refund follows it); an EXPIRE row takes the lots
-that were due when it was written, earliest deadline first. What is left are the points
+that were due when it was written, earliest deadline first (a sweep writes one row for
+everything due on a card). What is left are the points
 held, each with its deadline. Nothing here is stored but the ledger itself, so the
 reading is the same on every worker, after any restart.
 
@@ -213,10 +214,13 @@ def upcoming_expiries(
     )
 
 
-def expiry_key(card_id: int, deadline: datetime) -> str:
-    """The EXPIRE row's idempotency key: one row per card and deadline, however many
-    sweeps (and workers) find it due."""
-    return f"expire:{card_id}:{deadline.isoformat()}"
+def expiry_key(card_id: int, entries: Sequence[Entry]) -> str:
+    """The idempotency key of the EXPIRE row written after `entries` (the card's ledger as
+    read): the card's next expiry by number. Two sweeps that read the same ledger write the
+    same key, so one row; a sweep that read it before another's expiry was written
+    collides with that row, so it writes nothing."""
+    done = sum(1 for entry in entries if entry.kind == TransactionKind.EXPIRE)
+    return f"expire:{card_id}:{done + 1}"
 
 
 def earliest_possible(rule_days: Sequence[int]) -> timedelta:

@@ -9,9 +9,10 @@ with an inflow old enough to be due (or warned of) now, a batch at a time, each
 batch's ledgers in one indexed read. A card with something due is then settled in a
 transaction of its own: its row is locked (PostgreSQL: FOR NO KEY UPDATE, which an
 award's balance UPDATE waits for, for the few milliseconds this takes), its ledger
-read again, and every due deadline written as one EXPIRE row keyed by the card and the
-deadline. A second sweep, waiting on the lock, then reads those rows and finds nothing
-due; the key would refuse a repeat anyway, and the balance UPDATE a negative balance.
+read again, and everything due written as one EXPIRE row, keyed by the card and its
+number of expiries so far. A second sweep, waiting on the lock, then reads that row and
+finds nothing due; the key would refuse a repeat anyway, and the balance UPDATE a
+negative balance.
 """
 
 from collections import defaultdict
@@ -225,17 +226,17 @@ def settle_card(session: Session, card_id: int) -> int:
     moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
     visits = visit_times(session, card.business_id, [card.customer_id], start)
     rules = Rules(versions, visits[card.customer_id])
-    expired = 0
-    for expiry in due_expiries(entries, rules, moment):
+    expired = sum(expiry.amount for expiry in due_expiries(entries, rules, moment))
+    if expired:
         _, created = write_ledger_row(
             session,
             card,
             TransactionKind.EXPIRE,
-            -expiry.amount,
+            -expired,
             actor_id=None,
-            idempotency_key=expiry_key(card_id, expiry.deadline),
+            idempotency_key=expiry_key(card_id, entries),
         )
-        expired += expiry.amount if created else 0
+        expired = expired if created else 0
     customer = session.get(User, card.customer_id)
     told = access.enrolled and customer is not None and customer.deleted_at is None
     if expired:
