@@ -92,6 +92,8 @@ def test_points_expire_at_their_deadline_to_the_microsecond_and_once(session, ma
     assert notes(session, customer.id, NotificationType.POINTS_EXPIRED) == [
         "20 points on your Coffee Club card at Bean There expired."
     ]
+    # An expiry is no visit: the card's last activity stays the award's.
+    assert expiry_rules.aware(session.get(LoyaltyCard, card.id).last_activity_at) == T0
 
 
 def test_points_held_before_expiry_was_switched_on_never_expire(session, make, shop, clock):
