@@ -31,7 +31,7 @@ from gudcity.realtime.birthday_sweep import sweep_birthdays
 from gudcity.realtime.collector import tune_garbage_collector
 from gudcity.realtime.feed import change_feed
 from gudcity.realtime.nodelay import disable_nagle
-from gudcity.realtime.sweeps import fold_daily_stats, sweep_reward_codes
+from gudcity.realtime.sweeps import fold_daily_stats, sweep_points_expiry, sweep_reward_codes
 from gudcity.realtime.tier_sweep import sweep_tiers
 from gudcity.realtime.timers import run_timers
 from gudcity.settings import get_settings
@@ -172,6 +172,7 @@ app.register_lifespan_task(tune_garbage_collector)
 app.register_lifespan_task(change_feed)
 app.register_lifespan_task(run_timers)
 app.register_lifespan_task(sweep_reward_codes)
+app.register_lifespan_task(sweep_points_expiry)
 app.register_lifespan_task(fold_daily_stats)
 app.register_lifespan_task(sweep_tiers)
 app.register_lifespan_task(deliver_mails)

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     reward_code_sweep_seconds: int = Field(default=30, gt=0)
     # How often each worker grants the birthday rewards that are due (at most once a year each).
     birthday_sweep_seconds: int = Field(default=900, gt=0)
+    # How often each worker writes the points expiries that are due (and the warnings),
+    # and how many days before its points expire a customer is warned.
+    expiry_sweep_seconds: float = Field(default=3600, gt=0)
+    expiry_warning_days: int = Field(default=7, ge=0, le=60)
     # A business may invite one customer this often a day, and anyone this often an hour:
     # enough for a busy counter, too few to spam customers from a throwaway business.
     invitations_per_customer_per_day: int = Field(default=3, gt=0)

@@ -122,6 +122,27 @@ def _promotions(card: CardTile) -> rx.Component:
     )
 
 
+def _expiries(card: CardTile) -> rx.Component:
+    """The card's coming expiries, a line per day ("20 points expire on 12 Jan 2027")."""
+    return rx.cond(
+        card.expiries.length() > 0,
+        rx.vstack(
+            rx.foreach(
+                card.expiries,
+                lambda line: rx.hstack(
+                    rx.icon("hourglass", size=14, color="var(--amber-11)", flex_shrink="0"),
+                    rx.text(line, size="1", color_scheme="amber"),
+                    spacing="2",
+                    align="center",
+                ),
+            ),
+            spacing="1",
+            width="100%",
+            data_testid="card-expiries",
+        ),
+    )
+
+
 def _card_actions(card: CardTile) -> rx.Component:
     """The card's own page (its whole history), and leaving the program (confirmed)."""
     return rx.flex(
@@ -222,6 +243,7 @@ def loyalty_card(card: CardTile) -> rx.Component:
                 size="2",
                 color_scheme="gray",
             ),
+            _expiries(card),
             _recent_activity(card),
             rx.cond(
                 (card.rewards.length() > 0) & ~card.archived,

@@ -1,27 +1,35 @@
 """A notification's words as a row keeps them: a Message as JSON, in any language later.
 
 A Message's arguments may be Messages themselves (an amount, "Deleted customer"):
-those are kept as `{"message": {...}}`, so that reading gives the Message back.
+those are kept as `{"message": {...}}`, so that reading gives the Message back; a date
+(shown in the reader's language) as `{"day": "2027-01-12"}`.
 Rows written before the words were kept as messages hold only their English text,
 which is shown as it was written.
 """
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from gudcity.i18n.catalogue import Message
 
 _NESTED = "message"
+_DAY = "day"
 
 
 def stored(message: Message) -> dict[str, Any]:
     """`message.to_json()`, its Message arguments stored the same way."""
     data = message.to_json()
-    data["args"] = {
-        name: {_NESTED: stored(value)} if isinstance(value, Message) else value
-        for name, value in message.args.items()
-    }
+    data["args"] = {name: _stored_argument(value) for name, value in message.args.items()}
     return data
+
+
+def _stored_argument(value: Any) -> Any:
+    if isinstance(value, Message):
+        return {_NESTED: stored(value)}
+    if isinstance(value, date):
+        return {_DAY: value.isoformat()}
+    return value
 
 
 def loaded(data: Mapping[str, Any] | None, written: str) -> Message:
@@ -45,4 +53,9 @@ def as_written(text: str) -> Message:
 def _argument(value: Any) -> Any:
     if isinstance(value, Mapping) and set(value) == {_NESTED}:
         return loaded(value[_NESTED], "")
+    if isinstance(value, Mapping) and set(value) == {_DAY}:
+        try:
+            return date.fromisoformat(value[_DAY])
+        except (TypeError, ValueError):
+            return value[_DAY]
     return value

@@ -7,11 +7,13 @@ folder, gudcity/locales/<code>/LC_MESSAGES/, holds one `.po` file per area of th
 (gettext domains); they are read together as one catalogue.
 
 Placeholders are `{name}`; a translation keeps the same names. Arguments are formatted
-for the language here (numbers by CLDR), so callers pass numbers, not text.
+for the language here (numbers and dates by CLDR), so callers pass numbers and dates,
+not text.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -23,6 +25,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from gudcity.i18n.formatting import day
 from gudcity.i18n.languages import DEFAULT_LANGUAGE, locale_of, supported
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
@@ -114,6 +117,8 @@ class Translator:
     def _shown(self, value: Any) -> str:
         if isinstance(value, Message):
             return self.message(value)
+        if isinstance(value, date):
+            return day(value, self.language)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return str(value)
         return self.number(value)

@@ -37,6 +37,7 @@ from gudcity.models.enums import (
     ApprovalKind,
     ApprovalStatus,
     EnrollmentStatus,
+    ExpiryMode,
     NotificationType,
     ProgramKind,
     PromotionKind,
@@ -49,6 +50,7 @@ from gudcity.models.enums import (
     TransactionKind,
     UserRole,
 )
+from gudcity.models.expiry import ExpiryNotice, ExpiryRule
 from gudcity.models.loyalty import (
     ApprovalRequest,
     LoyaltyCard,
@@ -86,6 +88,9 @@ __all__ = [
     "DailyVisits",
     "EnrollmentChange",
     "EnrollmentStatus",
+    "ExpiryMode",
+    "ExpiryNotice",
+    "ExpiryRule",
     "LoginFailure",
     "LoginTicket",
     "LoyaltyCard",

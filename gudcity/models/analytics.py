@@ -50,6 +50,8 @@ class DailyStats(SQLModel, table=True):
     leaves: int = count_field()
     rewards_redeemed: int = count_field()
     rewards_delivered: int = count_field()
+    # Points whose time ran out (EXPIRE rows): neither issued nor redeemed.
+    points_expired: int = count_field()
 
 
 class DailyVisits(SQLModel, table=True):

@@ -68,6 +68,16 @@ BONUS_KINDS = frozenset(
 )
 
 
+class ExpiryMode(StrEnum):
+    """When a program's points expire (its `expiry_rules` rows keep each version)."""
+
+    NONE = "NONE"
+    # N days after each point was earned.
+    AFTER_EARNED = "AFTER_EARNED"
+    # N days after the customer's last visit to the business.
+    AFTER_INACTIVITY = "AFTER_INACTIVITY"
+
+
 class ApprovalKind(StrEnum):
     ENROLLMENT = "ENROLLMENT"
     POINTS_DEDUCTION = "POINTS_DEDUCTION"

@@ -20,6 +20,7 @@ from gudcity.pages.program_dialogs import (
     hint,
     reward_dialog,
 )
+from gudcity.pages.program_expiry import expiry_button, expiry_dialog, expiry_line
 from gudcity.state.programs import (
     CREATE,
     DEFAULT_COOLDOWN_MINUTES,
@@ -270,6 +271,7 @@ def _program_actions(program: ProgramLine) -> rx.Component:
         ),
         tiers_action(program),
         bonuses_button(program),
+        expiry_button(program),
         rx.button(
             t("Archive"),
             size="2",
@@ -305,6 +307,7 @@ def _program_row(program: ProgramLine) -> rx.Component:
                         size="2",
                         color_scheme="gray",
                     ),
+                    expiry_line(program),
                     spacing="1",
                 ),
                 rx.spacer(),
@@ -350,6 +353,7 @@ def programs() -> rx.Component:
                 reward_dialog(),
                 archive_dialog(),
                 bonuses_dialog(),
+                expiry_dialog(),
                 spacing="5",
                 width="100%",
             ),

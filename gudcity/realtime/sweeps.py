@@ -1,5 +1,6 @@
 """Sweeps that run on every backend worker: reward codes whose time is up expire even
-while nobody looks at them, and the dashboard's counts of days that are over are folded.
+while nobody looks at them, points whose deadline has come expire (and customers are
+warned before), and the dashboard's counts of days that are over are folded.
 
 A lifespan task, so it runs on every backend worker: the expiry is a conditional
 UPDATE (services/reward_codes.py), so two workers sweeping at once expire and
@@ -13,8 +14,9 @@ import contextlib
 import logging
 
 from gudcity.db import session_scope
+from gudcity.domain.errors import ServiceError
 from gudcity.models import utc_now
-from gudcity.services import reward_codes
+from gudcity.services import expiry, reward_codes
 from gudcity.services.analytics_fold import FOLD_BATCH, fold_past_slots
 from gudcity.settings import get_settings
 
@@ -42,6 +44,39 @@ async def sweep_reward_codes() -> None:
                 await asyncio.to_thread(sweep_once)
             except Exception:  # the database restarting, say: the next sweep tries again
                 logger.exception("The reward-code sweep failed")
+
+
+def expire_points_once() -> int:
+    """Write every EXPIRE row due now and the warnings of what comes soon, a card per
+    transaction (services/expiry.py: several workers at once expire each point once);
+    the points expired."""
+    moment, total = utc_now(), 0
+    with session_scope() as session:
+        programs = expiry.expiring_programs(session)
+    for program in programs:
+        after: int | None = 0
+        while after is not None:
+            with session_scope() as session:
+                card_ids, after = expiry.cards_to_settle(session, program, moment, after)
+            for card_id in card_ids:
+                try:
+                    with session_scope() as session:
+                        total += expiry.settle_card(session, card_id)
+                except ServiceError:  # the card went meanwhile: the next sweep looks again
+                    logger.exception("Expiring the points of card %s failed", card_id)
+    return total
+
+
+async def sweep_points_expiry() -> None:
+    """The lifespan task: an expiry sweep at start-up and every EXPIRY_SWEEP_SECONDS."""
+    interval = get_settings().expiry_sweep_seconds
+    with contextlib.suppress(asyncio.CancelledError):
+        while True:
+            try:
+                await asyncio.to_thread(expire_points_once)
+            except Exception:  # the database restarting, say: the next sweep tries again
+                logger.exception("The points expiry sweep failed")
+            await asyncio.sleep(interval)
 
 
 # Folding waits for days to end; once an hour is plenty.

@@ -10,8 +10,8 @@ rollback drops the notes with everything else.
 
 What a ledger row counts (rebuilt the same way by services/analytics_rebuild.py):
 EARN and a positive ADJUST are issued, DEDUCT, REDEEM and a negative ADJUST
-redeemed, REFUND refunded, so issued - redeemed + refunded is the day's change
-in outstanding points. The staff member is the row's actor unless that is the
+redeemed, REFUND refunded, EXPIRE expired, so issued - redeemed + refunded - expired
+is the day's change in outstanding points. The staff member is the row's actor unless that is the
 card's own customer (or nobody): then NO_STAFF.
 
 A daily_stats key's counts are spread over STATS_SLOTS rows, chosen by the card
@@ -109,6 +109,8 @@ def ledger_counts(kind: TransactionKind, amount: int, staff_id: int) -> dict[str
         return {"points_issued": amount, "awards": int(staff_id != NO_STAFF)}
     if kind == TransactionKind.REFUND:
         return {"points_refunded": amount}
+    if kind == TransactionKind.EXPIRE:
+        return {"points_expired": -amount}
     if kind in BONUS_KINDS or (kind == TransactionKind.ADJUST and amount > 0):
         return {"points_issued": amount}
     return {"points_redeemed": -amount}

@@ -76,9 +76,9 @@ GROUP BY business_id, day
 _DAILY_STATS = """
 INSERT INTO daily_stats (business_id, program_id, staff_id, day, slot, points_issued,
                          points_redeemed, points_refunded, awards, enrollments, leaves,
-                         rewards_redeemed, rewards_delivered)
+                         rewards_redeemed, rewards_delivered, points_expired)
 SELECT business_id, program_id, staff_id, day, 0, SUM(issued), SUM(redeemed), SUM(refunded),
-       SUM(awards), SUM(enrollments), SUM(leaves), SUM(codes), SUM(delivered)
+       SUM(awards), SUM(enrollments), SUM(leaves), SUM(codes), SUM(delivered), SUM(expired)
 FROM (
     SELECT b.id AS business_id, c.program_id, {staff} AS staff_id, {ledger_day} AS day,
         CASE WHEN t.kind IN ({issuing}) OR (t.kind = 'ADJUST' AND t.amount > 0)
@@ -87,31 +87,32 @@ FROM (
              THEN -t.amount ELSE 0 END AS redeemed,
         CASE WHEN t.kind = 'REFUND' THEN t.amount ELSE 0 END AS refunded,
         CASE WHEN t.kind = 'EARN' AND {staff} <> 0 THEN 1 ELSE 0 END AS awards,
-        0 AS enrollments, 0 AS leaves, 0 AS codes, 0 AS delivered
+        0 AS enrollments, 0 AS leaves, 0 AS codes, 0 AS delivered,
+        CASE WHEN t.kind = 'EXPIRE' THEN -t.amount ELSE 0 END AS expired
     FROM point_transactions t
     JOIN loyalty_cards c ON c.id = t.card_id
     JOIN loyalty_programs p ON p.id = c.program_id
     JOIN businesses b ON b.id = p.business_id
     WHERE {one}
     UNION ALL
-    SELECT b.id, c.program_id, 0, {card_day}, 0, 0, 0, 0, 1, 0, 0, 0
+    SELECT b.id, c.program_id, 0, {card_day}, 0, 0, 0, 0, 1, 0, 0, 0, 0
     FROM loyalty_cards c
     JOIN loyalty_programs p ON p.id = c.program_id
     JOIN businesses b ON b.id = p.business_id
     WHERE {one}
     UNION ALL
-    SELECT b.id, e.program_id, 0, {change_day}, 0, 0, 0, 0, 0, 1, 0, 0
+    SELECT b.id, e.program_id, 0, {change_day}, 0, 0, 0, 0, 0, 1, 0, 0, 0
     FROM enrollment_changes e JOIN businesses b ON b.id = e.business_id
     WHERE NOT e.active AND {one}
     UNION ALL
-    SELECT b.id, c.program_id, 0, {code_day}, 0, 0, 0, 0, 0, 0, 1, 0
+    SELECT b.id, c.program_id, 0, {code_day}, 0, 0, 0, 0, 0, 0, 1, 0, 0
     FROM reward_codes r
     JOIN loyalty_cards c ON c.id = r.card_id
     JOIN businesses b ON b.id = r.business_id
     WHERE {one}
     UNION ALL
     SELECT b.id, c.program_id, COALESCE(r.delivered_by, 0), {delivery_day},
-           0, 0, 0, 0, 0, 0, 0, 1
+           0, 0, 0, 0, 0, 0, 0, 1, 0
     FROM reward_codes r
     JOIN loyalty_cards c ON c.id = r.card_id
     JOIN businesses b ON b.id = r.business_id

@@ -43,6 +43,7 @@ _STAT_COLUMNS = (
     "leaves",
     "rewards_redeemed",
     "rewards_delivered",
+    "points_expired",
 )
 _KIND_ORDER = (ProgramKind.POINTS, ProgramKind.STAMPS)
 
@@ -86,7 +87,12 @@ class _Days:
         """The sum of the kind's balances at the end of the period's last day."""
         since_ever = Period(date.min, period.end)
         counts = self._of(since_ever)[kind]
-        return counts["points_issued"] - counts["points_redeemed"] + counts["points_refunded"]
+        return (
+            counts["points_issued"]
+            - counts["points_redeemed"]
+            + counts["points_refunded"]
+            - counts["points_expired"]
+        )
 
 
 def _read_days(session: Session, business_id: int, period: Period, kinds: set) -> _Days:

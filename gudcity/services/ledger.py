@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
@@ -182,9 +182,13 @@ _MOVE_BALANCE = (
     .values(
         balance=_CARDS.c.balance + bindparam("amount"),
         lifetime_points=_CARDS.c.lifetime_points + bindparam("gain"),
-        last_activity_at=bindparam("now"),
+        # An expiry is no activity of the customer's: it leaves the card's last one.
+        last_activity_at=func.coalesce(
+            bindparam("active_at", type_=_CARDS.c.last_activity_at.type),
+            _CARDS.c.last_activity_at,
+        ),
     )
-    .returning(_CARDS.c.balance, _CARDS.c.lifetime_points)
+    .returning(_CARDS.c.balance, _CARDS.c.lifetime_points, _CARDS.c.last_activity_at)
 )
 _INSERT_UNLESS_KEY_EXISTS = {
     name: dialect_insert(_LEDGER)
@@ -229,13 +233,15 @@ def write_ledger_row(
         return same_operation(find_transaction(session, idempotency_key), card_id, kind), False
     # A refund gives back what a redemption took: it is no new earning (no lifetime points).
     gain = 0 if kind == TransactionKind.REFUND else max(amount, 0)
+    active_at = None if kind == TransactionKind.EXPIRE else now
     moved = session.execute(
-        _MOVE_BALANCE, {"card_id": card_id, "amount": amount, "gain": gain, "now": now}
+        _MOVE_BALANCE,
+        {"card_id": card_id, "amount": amount, "gain": gain, "active_at": active_at},
     ).first()
     if moved is None:
         session.rollback()
         raise InsufficientPointsError("The card does not hold enough for this.")
-    _sync_loaded_card(session, card_id, {**moved._mapping, "last_activity_at": now})
+    _sync_loaded_card(session, card_id, dict(moved._mapping))
     record_ledger_row(session, card, kind, amount, actor_id, now)
     return PointTransaction(id=row_id, **values), True
 

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from gudcity import routes
 from gudcity.domain.card_numbers import format_card_number
+from gudcity.domain.expiry_words import expire_on_message
 from gudcity.domain.labels import (
     TRANSACTION_LABELS,
     amount_message,
@@ -24,6 +25,7 @@ from gudcity.i18n.catalogue import N_, Translator, translator
 from gudcity.models import PointTransaction, ProgramKind, Reward, User
 from gudcity.services import (
     cards,
+    expiry,
     notifications,
     programs,
     qr_cards,
@@ -36,6 +38,8 @@ from gudcity.state.reward_items import RewardCodeItem, reward_code_item
 from gudcity.state.timefmt import ago
 
 RECENT_ENTRIES = 3
+# A card lists its next expiries, a line per day: "20 points expire on 12 Jan 2027".
+EXPIRY_LINES = 3
 # Entries of the notification list per page ("Show older" adds one more).
 NOTIFICATIONS_SHOWN = 20
 # A toast for a request points at where it is answered: the top of /cards.
@@ -102,6 +106,8 @@ class CardTile:
     # what sharing it brings.
     referral_link: str = ""
     referral_offer: str = ""
+    # Its coming expiries, the soonest first ([]: none).
+    expiries: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -162,12 +168,25 @@ def _card_promotion(running: RunningPromotion, program_kind, tr: Translator) -> 
     )
 
 
+def _ledger_line(row: PointTransaction, tr: Translator) -> LedgerLine:
+    label = tr.gettext(TRANSACTION_LABELS[row.kind])
+    return LedgerLine(label, signed_amount(row.amount), ago(tr, row.created_at))
+
+
+def _reward_option(card: cards.CardView, reward: Reward, tr: Translator) -> RewardOption:
+    price = tr.message(amount_message(card.program_kind, reward.cost))
+    return RewardOption(
+        reward.id, reward.name, reward.cost, affordable(card.balance, reward.cost), price
+    )
+
+
 def _tile(
     card: cards.CardView,
     ladder: list[Reward],
     recent: list[PointTransaction],
     running: list[RunningPromotion],
     link: referrals.ReferralLink | None,
+    expiries: list[expiry.DayExpiry],
     tr: Translator,
 ) -> CardTile:
     progress = progress_to_next_reward(
@@ -182,24 +201,8 @@ def _tile(
         balance=card.balance,
         next_reward=tr.message(progress.next_reward),
         progress=progress.percent,
-        recent=[
-            LedgerLine(
-                tr.gettext(TRANSACTION_LABELS[t.kind]),
-                signed_amount(t.amount),
-                ago(tr, t.created_at),
-            )
-            for t in recent
-        ],
-        rewards=[
-            RewardOption(
-                r.id,
-                r.name,
-                r.cost,
-                affordable(card.balance, r.cost),
-                tr.message(amount_message(card.program_kind, r.cost)),
-            )
-            for r in ladder
-        ],
+        recent=[_ledger_line(row, tr) for row in recent],
+        rewards=[_reward_option(card, reward, tr) for reward in ladder],
         archived=card.program_archived,
         href=routes.card_page(card.card_id),
         business_address=card.business_address,
@@ -208,6 +211,10 @@ def _tile(
         promotions=[_card_promotion(p, card.program_kind, tr) for p in running],
         referral_link=link.url if link else "",
         referral_offer=tr.message(link.offer) if link else "",
+        expiries=[
+            tr.message(expire_on_message(card.program_kind, e.points, e.day))
+            for e in expiries[:EXPIRY_LINES]
+        ],
     )
 
 
@@ -243,6 +250,7 @@ def read_cards_page(
         session, [card.program_id for card in held if not card.program_archived]
     )
     links = referrals.referral_links(session, user)
+    expiries = expiry.upcoming_for_cards(session, user, held)
     return CardsPage(
         customer_id=user.id,
         card_number=format_card_number(user.card_number),
@@ -254,6 +262,7 @@ def read_cards_page(
                     activity[c.card_id],
                     running.get(c.program_id, []),
                     links.get(c.card_id),
+                    expiries.get(c.card_id, []),
                     tr,
                 ),
                 c.program_kind,

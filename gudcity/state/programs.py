@@ -15,6 +15,7 @@ from gudcity.services import programs
 from gudcity.state import toasts
 from gudcity.state.arguments import NOT_UNDERSTOOD, flag, form_text, row_id, whole_number
 from gudcity.state.business import BusinessState
+from gudcity.state.program_expiry import ProgramExpiryMixin, read_expiry_settings
 
 # Keys naming what is being saved (`busy`) or what failed (`error_at`): the
 # create form, or a prefix followed by the program's or reward's id.
@@ -54,6 +55,10 @@ class ProgramLine:
     cooldown: str
     is_active: bool
     rewards: list[RewardLine] = field(default_factory=list)
+    # Its expiry rule (state/program_expiry.py): the mode, the days and in words.
+    expiry_mode: str = "NONE"
+    expiry_days: int = 0
+    expiry: str = ""
 
 
 _PER_SCAN = {
@@ -70,6 +75,7 @@ def read_programs(
 ) -> list[ProgramLine]:
     listed = programs.list_programs(session, user, business_id)
     ladders = programs.rewards_ladders(session, [p.id for p in listed], with_hidden=True)
+    expiries = read_expiry_settings(session, listed, tr)
     return [
         ProgramLine(
             program_id=p.id,
@@ -82,6 +88,9 @@ def read_programs(
             cooldown=tr.message(Message.plural_of(_COOLDOWN, p.scan_cooldown_seconds // 60)),
             is_active=p.is_active,
             rewards=[RewardLine(r.id, r.name, r.cost, r.is_active) for r in ladders[p.id]],
+            expiry_mode=expiries[p.id].mode,
+            expiry_days=expiries[p.id].days,
+            expiry=expiries[p.id].summary,
         )
         for p in listed
     ]
@@ -97,7 +106,7 @@ def cooldown_seconds(minutes: str) -> int:
     return value * 60
 
 
-class ProgramsState(BusinessState):
+class ProgramsState(ProgramExpiryMixin, BusinessState):
     programs: list[ProgramLine] = []
     # What is being saved (a key like "create" or "edit-3"): its button spins
     # while `saving` (from SessionState) disables the others.
@@ -132,6 +141,7 @@ class ProgramsState(BusinessState):
         self.editing_id = 0
         self.editing_reward_id = 0
         self.archiving_id = 0
+        self.expiry_program_id = 0
 
     async def _reload_page(self, memo: dict | None = None) -> list | None:
         # Without the permission the page says "No access" and reads nothing.

@@ -69,3 +69,26 @@ def test_the_lifespan_task_sweeps_again_and_again_and_survives_a_failure(monkeyp
 
     asyncio.run(asyncio.wait_for(scenario(), 5))
     assert len(calls) >= 3
+
+
+def test_the_expiry_task_sweeps_at_start_up_and_again_and_survives_a_failure(monkeypatch):
+    calls = []
+
+    def sweep():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the database is restarting")
+        return 0
+
+    monkeypatch.setattr(sweeps, "expire_points_once", sweep)
+    monkeypatch.setattr(sweeps, "get_settings", lambda: SimpleNamespace(expiry_sweep_seconds=0.01))
+
+    async def scenario():
+        task = asyncio.create_task(sweeps.sweep_points_expiry())
+        while len(calls) < 3:
+            await asyncio.sleep(0.01)
+        task.cancel()
+        await task
+
+    asyncio.run(asyncio.wait_for(scenario(), 5))
+    assert len(calls) >= 3

@@ -1,8 +1,8 @@
 """The dashboard's aggregates, kept with each change, equal a recount from scratch.
 
 Random activity runs through the real services (scans, awards, deductions approved
-and declined, redemptions cancelled, expired and delivered, joins, leaves, an
-account deleted, the time zone changed), with days passing in between; after it,
+and declined, redemptions cancelled, expired and delivered, points expired, joins,
+leaves, an account deleted, the time zone changed), with days passing in between; after it,
 every aggregate row is what `rebuild_analytics` computes from the ledger, the
 visits, the reward codes and the enrollment log.
 """
@@ -33,6 +33,8 @@ from gudcity.services import (
     counter,
     deductions,
     enrollment,
+    expiry,
+    expiry_rules,
     profile,
     programs,
     redemptions,
@@ -57,6 +59,8 @@ MOMENTS = {
     "loyalty_cards": ["created_at"],
     "enrollment_changes": ["created_at"],
     "reward_codes": ["created_at", "delivered_at"],
+    "expiry_rules": ["starts_at"],
+    "expiry_notices": ["covered_until", "created_at"],
 }
 
 
@@ -88,6 +92,8 @@ def open_shop(session: Session, make: Make, zone: str) -> Shop:
         for n, (p, cost) in enumerate([(shop_programs[0], 10), (shop_programs[1], 2)])
     ]
     customers = [make.customer() for _ in range(3)]
+    # The first program's points expire a day after they are earned.
+    expiry_rules.set_expiry_rule(session, owner, shop_programs[0].id, "AFTER_EARNED", 1)
     return Shop(session, owner, business, staff, shop_programs, rewards, customers)
 
 
@@ -149,6 +155,10 @@ def close_code(shop: Shop, action: str, customer: User) -> None:
         set_zone(session, shop.owner, shop.business, ZONES[len(shop.customers) % len(ZONES)])
     elif action == "day":
         a_day_passes(session)
+    elif action == "expire-points":
+        for card in [shop.card(c, p) for c in shop.customers for p in shop.programs]:
+            if card is not None:
+                expiry.settle_card(session, card.id)
     elif code is None:
         return
     elif action == "cancel":
@@ -211,7 +221,7 @@ ACTIONS = st.sampled_from(
     [
         "join", "join", "leave", "scan", "scan", "accept", "decline", "award", "award",
         "deduct", "deduct-declined", "redeem", "redeem", "cancel", "deliver", "expire",
-        "delete", "zone", "day",
+        "delete", "zone", "day", "day", "expire-points", "expire-points",
     ]
 )  # fmt: skip
 STEPS = st.lists(

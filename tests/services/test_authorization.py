@@ -68,6 +68,8 @@ from gudcity.services import (
     deductions,
     email_change,
     enrollment,
+    expiry,
+    expiry_rules,
     exports,
     my_data,
     notifications,
@@ -193,6 +195,12 @@ def _actionable_notification(w: World) -> CustomerNotification:
 
 def _unread_notification(w: World) -> CustomerNotification:
     return notifications.list_customer_notifications(w.session, w.customer)[0]
+
+
+def _expiring_cards(w: World) -> list:
+    """The customer's cards, their program's points expiring (a year after earning)."""
+    expiry_rules.set_expiry_rule(w.session, w.owner, w.program.id, "AFTER_EARNED", 365)
+    return cards.list_cards(w.session, w.customer)
 
 
 def _answer_deduction(w: World) -> Call:
@@ -439,6 +447,11 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "archive_program": lambda w: (
         lambda actor: programs.archive_program(w.session, actor, w.program.id)
     ),
+    "set_expiry_rule": lambda w: (
+        lambda actor: expiry_rules.set_expiry_rule(
+            w.session, actor, w.program.id, "AFTER_EARNED", 365
+        )
+    ),
     "list_programs": lambda w: (
         lambda actor: programs.list_programs(w.session, actor, w.business.id)
     ),
@@ -513,6 +526,9 @@ CALLS: dict[str, Callable[[World], Call]] = {
     # a customer's own things
     "list_cards": lambda w: lambda actor: cards.list_cards(w.session, actor),
     "recent_activity": lambda w: lambda actor: cards.recent_activity(w.session, actor, [w.card.id]),
+    "upcoming_for_cards": lambda w: (
+        lambda held: lambda actor: expiry.upcoming_for_cards(w.session, actor, held)
+    )(_expiring_cards(w)),
     "list_customer_notifications": lambda w: (
         lambda actor: notifications.list_customer_notifications(w.session, actor)
     ),
@@ -607,6 +623,7 @@ READS = {
     "business_unread_count",
     "list_cards",
     "recent_activity",
+    "upcoming_for_cards",
     "card_summary",
     "card_history",
     "card_reward_codes",
@@ -662,6 +679,7 @@ POLICY = [
     ("set_reward_active(show)",       MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("update_reward",                 MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("archive_program",               MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("set_expiry_rule",               MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("list_programs",                 VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("read_tier_settings",            MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("save_tiers",                    MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
@@ -686,6 +704,7 @@ POLICY = [
     ("mark_business_notifications_read", VIEW,   DENY, DENY, DENY, OK,   DENY, OK,   OK),
     ("list_cards",                    CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("recent_activity",               CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
+    ("upcoming_for_cards",            CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("list_customer_notifications",   CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("notification_entries",          CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),
     ("unread_count",                  CUSTOMER,  DENY, OK,   OK,   DENY, DENY, DENY, DENY),

@@ -75,6 +75,8 @@ BUSINESS_CASES = [
     (PromotionsState, "/business/promotions", "withdraw_code", (None,)),
     (ProgramBonusesState, "/business/programs", "open_bonuses", ("abc",)),
     (ProgramBonusesState, "/business/programs", "open_bonuses", (10**30,)),
+    (ProgramsState, "/business/programs", "save_expiry", ("not a form",)),
+    (ProgramsState, "/business/programs", "save_expiry", ({"expiry_mode": ["x"], **FRESH},)),
     (ScannerState, "/business/scanner", "look_up", ("not a form",)),
     (ScannerState, "/business/scanner", "look_up", ({"card_number": ["1"]},)),
     (ScannerState, "/business/scanner", "choose_program", ("abc",)),

@@ -1,8 +1,8 @@
 """welcome, birthday and referral bonuses: their program settings, customers' birthdays,
 the referrals table
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-03 06:30:00.000000
 
 Every program starts offering none of them (0), every customer without a birthday.
@@ -15,8 +15,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0020'
-down_revision: str | None = '0019'
+revision: str = '0019'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,301 @@
+"""Points that expire: the sweep that writes the EXPIRE rows, and what a customer's cards
+will lose and when.
+
+A card's held points and their deadlines are read from its ledger alone
+(gudcity/domain/expiry.py), so the sweep keeps no state of its own: it survives
+restarts, and any number of workers may run it. It reads only the cards of running
+programs whose rule makes points expire, and of those only cards holding points and
+with an inflow old enough to be due (or warned of) now, a batch at a time, each
+batch's ledgers in one indexed read. A card with something due is then settled in a
+transaction of its own: its row is locked (PostgreSQL: FOR NO KEY UPDATE, which an
+award's balance UPDATE waits for, for the few milliseconds this takes), its ledger
+read again, and everything due written as one EXPIRE row, keyed by the card and its
+number of expiries so far. A second sweep, waiting on the lock, then reads that row and
+finds nothing due; the key would refuse a repeat anyway, and the balance UPDATE a
+negative balance.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, exists, select
+from sqlmodel import Session
+
+from gudcity.domain.analytics import business_day
+from gudcity.domain.expiry import (
+    Entry,
+    Rules,
+    RuleVersion,
+    due_expiries,
+    earliest_possible,
+    expiring_era_start,
+    expiry_key,
+    held_points,
+    upcoming_expiries,
+)
+from gudcity.models import (
+    Business,
+    CustomerInteraction,
+    ExpiryMode,
+    ExpiryRule,
+    LoyaltyCard,
+    LoyaltyProgram,
+    PointTransaction,
+    TransactionKind,
+    User,
+    utc_now,
+)
+from gudcity.services import expiry_notices
+from gudcity.services.atomic import atomic
+from gudcity.services.cards import CardView
+from gudcity.services.expiry_rules import aware, rule_versions
+from gudcity.services.ledger import card_access, publish_card_change, write_ledger_row
+from gudcity.services.permissions import require_customer
+from gudcity.settings import get_settings
+
+# Cards whose ledgers one read takes.
+CARD_BATCH = 500
+
+_LEDGER, _CARDS = PointTransaction.__table__, LoyaltyCard.__table__
+_VISITS, _PROGRAMS = CustomerInteraction.__table__, LoyaltyProgram.__table__
+
+
+@dataclass(frozen=True)
+class ExpiringProgram:
+    """A running program whose rule makes points expire, as a sweep reads it."""
+
+    program_id: int
+    business_id: int
+    versions: tuple[RuleVersion, ...]
+    # Only points earned since can expire (domain/expiry.py: expiring_era_start).
+    era_start: datetime
+
+    @property
+    def era_versions(self) -> tuple[RuleVersion, ...]:
+        """The versions that rule the points that can expire (the era's)."""
+        return tuple(v for v in self.versions if v.starts_at >= self.era_start)
+
+    @property
+    def counts_visits(self) -> bool:
+        return any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in self.era_versions)
+
+    def latest_earning(self, moment: datetime) -> datetime:
+        """Points earned after this cannot be due (or warned of) at `moment`."""
+        days = [v.days for v in self.era_versions]
+        return moment + warning_time() - earliest_possible(days)
+
+
+def warning_time() -> timedelta:
+    return timedelta(days=get_settings().expiry_warning_days)
+
+
+def expiring_programs(session: Session) -> list[ExpiringProgram]:
+    """The running programs whose rule in force makes points expire."""
+    ids = session.execute(
+        select(_PROGRAMS.c.id, _PROGRAMS.c.business_id)
+        .where(
+            _PROGRAMS.c.is_active,
+            _PROGRAMS.c.archived_at.is_(None),
+            exists().where(ExpiryRule.program_id == _PROGRAMS.c.id),
+        )
+        .order_by(_PROGRAMS.c.id)
+    ).all()
+    versions = rule_versions(session, [program_id for program_id, _ in ids])
+    found = []
+    for program_id, business_id in ids:
+        start = expiring_era_start(versions[program_id])
+        if start is not None:
+            found.append(
+                ExpiringProgram(program_id, business_id, tuple(versions[program_id]), start)
+            )
+    return found
+
+
+def ledger_entries(session: Session, card_ids: Sequence[int]) -> dict[int, list[Entry]]:
+    """Each card's ledger in order, read by the (card_id, created_at) index."""
+    entries: defaultdict[int, list[Entry]] = defaultdict(list)
+    if not card_ids:
+        return entries
+    rows = session.execute(
+        select(_LEDGER.c.card_id, _LEDGER.c.kind, _LEDGER.c.amount, _LEDGER.c.created_at)
+        .where(_LEDGER.c.card_id.in_(sorted(set(card_ids))))
+        .order_by(_LEDGER.c.card_id, _LEDGER.c.created_at, _LEDGER.c.id)
+    )
+    for card_id, kind, amount, created_at in rows:
+        entries[card_id].append(Entry(TransactionKind(kind), amount, aware(created_at)))
+    return entries
+
+
+def visit_times(
+    session: Session, business_id: int, customer_ids: Sequence[int], since: datetime
+) -> dict[int, list[datetime]]:
+    """Each customer's visits to the business since `since`, oldest first."""
+    visits: defaultdict[int, list[datetime]] = defaultdict(list)
+    if not customer_ids:
+        return visits
+    rows = session.execute(
+        select(_VISITS.c.customer_id, _VISITS.c.created_at)
+        .where(
+            _VISITS.c.business_id == business_id,
+            _VISITS.c.customer_id.in_(sorted(set(customer_ids))),
+            _VISITS.c.created_at >= since,
+        )
+        .order_by(_VISITS.c.customer_id, _VISITS.c.created_at)
+    )
+    for customer_id, created_at in rows:
+        visits[customer_id].append(aware(created_at))
+    return visits
+
+
+def cards_to_settle(
+    session: Session, program: ExpiringProgram, moment: datetime, after_id: int = 0
+) -> tuple[list[int], int | None]:
+    """Of the program's next batch of cards (ids above `after_id`), those with points
+    due or to warn of at `moment`; and the id to continue after (None: the last batch)."""
+    old_inflow = exists().where(
+        _LEDGER.c.card_id == _CARDS.c.id,
+        _LEDGER.c.amount > 0,
+        _LEDGER.c.created_at >= program.era_start,
+        _LEDGER.c.created_at <= program.latest_earning(moment),
+    )
+    batch = session.execute(
+        select(_CARDS.c.id, _CARDS.c.customer_id)
+        .where(
+            and_(_CARDS.c.program_id == program.program_id, _CARDS.c.id > after_id),
+            _CARDS.c.balance > 0,
+            old_inflow,
+        )
+        .order_by(_CARDS.c.id)
+        .limit(CARD_BATCH)
+    ).all()
+    if not batch:
+        return [], None
+    entries = ledger_entries(session, [card_id for card_id, _ in batch])
+    visits = (
+        visit_times(session, program.business_id, [c for _, c in batch], program.era_start)
+        if program.counts_visits
+        else {}
+    )
+    covered = expiry_notices.covered_until(session, [card_id for card_id, _ in batch])
+    chosen = [
+        card_id
+        for card_id, customer_id in batch
+        if _has_work(
+            entries[card_id],
+            Rules(program.versions, visits.get(customer_id, ())),
+            moment,
+            covered.get(card_id),
+        )
+    ]
+    return chosen, batch[-1][0] if len(batch) == CARD_BATCH else None
+
+
+def _has_work(
+    entries: list[Entry], rules: Rules, moment: datetime, covered: datetime | None
+) -> bool:
+    """Points due, or coming soon and not yet warned of (one reading of the ledger)."""
+    end = moment + warning_time()
+    return any(
+        deadline is not None
+        and deadline <= end
+        and (deadline <= moment or covered is None or deadline > covered)
+        for deadline, _points in held_points(entries, rules, moment)
+    )
+
+
+@atomic
+def settle_card(session: Session, card_id: int) -> int:
+    """Expire what is due on the card now and warn of what comes soon; the points expired.
+    A worker's call (no actor); commits once.
+
+    "Now" is read once the card is locked, and is never before its newest row: a spending
+    that came in since the sweep began took its points first.
+    """
+    session.execute(
+        select(_CARDS.c.id).where(_CARDS.c.id == card_id).with_for_update(key_share=True)
+    ).first()
+    access = card_access(session, card_id, None)
+    card = access.card
+    versions = rule_versions(session, [card.program_id]).get(card.program_id, [])
+    start = expiring_era_start(versions)
+    if start is None:
+        return 0
+    entries = ledger_entries(session, [card_id])[card_id]
+    moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
+    visits = visit_times(session, card.business_id, [card.customer_id], start)
+    rules = Rules(versions, visits[card.customer_id])
+    expired = sum(expiry.amount for expiry in due_expiries(entries, rules, moment))
+    if expired:
+        _, created = write_ledger_row(
+            session,
+            card,
+            TransactionKind.EXPIRE,
+            -expired,
+            actor_id=None,
+            idempotency_key=expiry_key(card_id, entries),
+        )
+        expired = expired if created else 0
+    customer = session.get(User, card.customer_id)
+    told = access.enrolled and customer is not None and customer.deleted_at is None
+    if expired:
+        if told:
+            expiry_notices.tell_expired(session, card, expired)
+        publish_card_change(session, card, "points.expired")
+    soon = upcoming_expiries(entries, rules, moment, warning_time())
+    if told and soon:
+        expiry_notices.warn(session, card, customer, soon)
+    session.commit()
+    return expired
+
+
+@dataclass(frozen=True)
+class DayExpiry:
+    """Points of a card that expire on one day of its business."""
+
+    day: date
+    points: int
+
+
+def upcoming_for_cards(
+    session: Session, actor: User, cards: Sequence[CardView]
+) -> dict[int, list[DayExpiry]]:
+    """What each of the customer's cards will lose, by day of its business, as the rules
+    stand now (cards of programs whose points never expire, or archived: no entry)."""
+    customer = require_customer(actor)
+    versions = rule_versions(session, [card.program_id for card in cards])
+    starts = {p: expiring_era_start(v) for p, v in versions.items()}
+    candidates = [
+        card
+        for card in cards
+        if starts.get(card.program_id) is not None and not card.program_archived
+    ]
+    zones = _owned_with_zones(session, customer, [card.card_id for card in candidates])
+    expiring = [card for card in candidates if card.card_id in zones]
+    entries = ledger_entries(session, [card.card_id for card in expiring])
+    moment = utc_now()
+    upcoming: dict[int, list[DayExpiry]] = {}
+    for card in expiring:
+        start = starts[card.program_id]
+        visits = visit_times(session, card.business_id, [customer.id], start)[customer.id]
+        rules = Rules(versions[card.program_id], visits)
+        by_day: defaultdict[date, int] = defaultdict(int)
+        for expiry in upcoming_expiries(entries[card.card_id], rules, moment):
+            by_day[business_day(expiry.deadline, zones[card.card_id])] += expiry.amount
+        upcoming[card.card_id] = [DayExpiry(day, points) for day, points in sorted(by_day.items())]
+    return upcoming
+
+
+def _owned_with_zones(session: Session, customer: User, card_ids: list[int]) -> dict[int, str]:
+    """The customer's own cards among `card_ids`, with their business's time zone."""
+    if not card_ids:
+        return {}
+    businesses = Business.__table__
+    rows = session.execute(
+        select(_CARDS.c.id, businesses.c.time_zone)
+        .join(_PROGRAMS, _PROGRAMS.c.id == _CARDS.c.program_id)
+        .join(businesses, businesses.c.id == _PROGRAMS.c.business_id)
+        .where(_CARDS.c.id.in_(card_ids), _CARDS.c.customer_id == customer.id)
+    )
+    return dict(rows.all())
