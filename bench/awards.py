@@ -10,7 +10,13 @@ same run: turns alternate (on, off, on, off, ...) so that both see the same
 machine, the same table sizes and the same noise; the ratio is what keeping
 them costs. A rebuild at the end makes the aggregates whole again.
 
-    .venv/bin/python -m bench.awards [--seconds 5] [--writers 1 4 8] [--turns 3]
+With `--growth`, the turns alternate instead between the plain program and one
+with the growth engine on: a tier ladder whose every card earns at 1.5x, and a
+promotion doubling points all day, every day (so each award also grants a tier
+and a promotion bonus); the aggregates stay on. Each award gives 10 points, so
+every bonus is a whole number of points.
+
+    .venv/bin/python -m bench.awards [--seconds 5] [--writers 1 4 8] [--turns 3] [--growth]
 """
 
 import argparse
@@ -20,26 +26,52 @@ import random
 import time
 import uuid
 
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from bench import PASSWORD, fresh_database, open_business
 from gudcity.db import make_engine, session_scope
-from gudcity.models import LoyaltyCard, PointTransaction, User
-from gudcity.services import accounts, enrollment, programs
+from gudcity.domain.tiers import Tier
+from gudcity.models import LoyaltyCard, PointTransaction, TransactionKind, User
+from gudcity.services import accounts, enrollment, programs, promotions, tiers
 from gudcity.services.analytics_rebuild import rebuild_analytics
 from gudcity.services.awards import award_points
 from gudcity.settings import get_settings
 
 CARDS_PER_WRITER = 20
+POINTS = 10
+EVERY_DAY = range(7)
 
 
-def make_shop(url: str, cards: int) -> tuple[int, list[int]]:
-    """A business, its program and `cards` enrolled customers: (owner id, card ids)."""
+def boost(session: Session, owner: User, program_id: int) -> None:
+    """Every card of the program earns at 1.5x from its first point, and 2x all day."""
+    tiers.save_tiers(
+        session,
+        owner,
+        program_id,
+        tiers=[Tier("Member", 0, 150), Tier("Gold", 1_000_000, 200)],
+        basis="LIFETIME",
+        window_days=365,
+        downgrade="WINDOW",
+    )
+    promotions.create_promotion(
+        session,
+        owner,
+        program_id,
+        promotions.PromotionInput("All day double", "MULTIPLIER", 200, EVERY_DAY, "00:00", "23:59"),
+    )
+
+
+def make_shop(url: str, cards: int) -> tuple[int, dict[str, list[int]]]:
+    """A business, a plain program and a boosted one, and `cards` customers holding a card
+    of each: (owner id, {"plain": card ids, "growth": card ids})."""
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         owner, business = open_business(session, "Bench Café", "owner@bench.example")
-        program = programs.create_program(session, owner, business.id, name="Bench Points")
-        card_ids = []
+        plain = programs.create_program(session, owner, business.id, name="Bench Points")
+        boosted = programs.create_program(session, owner, business.id, name="Bench Boosted")
+        boost(session, owner, boosted.id)
+        card_ids: dict[str, list[int]] = {"plain": [], "growth": []}
         for n in range(cards):
             customer = accounts.register_customer(
                 session,
@@ -47,7 +79,10 @@ def make_shop(url: str, cards: int) -> tuple[int, list[int]]:
                 email=f"c{n}@bench.example",
                 password=PASSWORD,
             )
-            card_ids.append(enrollment.join_program(session, customer, program.id).card.id)
+            for name, program in (("plain", plain), ("growth", boosted)):
+                card_ids[name].append(
+                    enrollment.join_program(session, customer, program.id).card.id
+                )
     engine.dispose()
     return owner.id, card_ids
 
@@ -66,7 +101,7 @@ def writer(
         ready.wait()
         stop_at = time.perf_counter() + seconds
         while time.perf_counter() < stop_at:
-            award_points(session, owner, card_ids[count % len(card_ids)], 1, uuid.uuid4().hex)
+            award_points(session, owner, card_ids[count % len(card_ids)], POINTS, uuid.uuid4().hex)
             count += 1
     engine.dispose()
     done.put(count)
@@ -96,30 +131,35 @@ def run(
 
 
 def check_ledger(url: str) -> None:
-    """The benchmark is only worth quoting if every point landed once."""
+    """The benchmark is only worth quoting if every point landed once, bonuses included."""
     engine = make_engine(url)
     with Session(engine) as session:
-        balances = sum(session.exec(select(LoyaltyCard.balance)).all())
-        rows = len(session.exec(select(PointTransaction.id)).all())
+        balances = session.exec(select(func.sum(LoyaltyCard.balance))).one()
+        ledger = session.exec(select(func.sum(PointTransaction.amount))).one()
+        awards = session.exec(
+            select(func.count()).where(PointTransaction.kind == TransactionKind.EARN)
+        ).one()
     engine.dispose()
-    assert balances == rows, f"balances {balances} != ledger rows {rows}"
-    print(f"ledger check: {rows} awards, balances add up")
+    assert balances == ledger, f"balances {balances} != ledger {ledger}"
+    print(f"ledger check: {awards} awards, balances add up to the ledger ({ledger} points)")
 
 
-def side_by_side(url: str, owner_id: int, card_ids: list[int], writers: int, options) -> None:
-    """Alternating turns with the aggregates on and off; the mean rate of each, and the ratio."""
-    rates: dict[bool, list[float]] = {True: [], False: []}
+def side_by_side(url: str, owner_id: int, cards: dict, writers: int, options) -> None:
+    """Alternating turns of two variants; the mean rate of each, and the ratio (the cost of
+    the first against the second)."""
+    if options.growth:
+        variants = {"growth on": (True, cards["growth"]), "plain": (True, cards["plain"])}
+    else:
+        variants = {"aggregates on": (True, cards["plain"]), "off": (False, cards["plain"])}
+    rates: dict[str, list[float]] = {name: [] for name in variants}
     for _ in range(options.turns):
-        for maintained in (True, False):
-            rates[maintained].append(
-                run(url, owner_id, card_ids, writers, options.seconds, maintained)
-            )
-    on, off = (sum(rates[m]) / len(rates[m]) for m in (True, False))
+        for name, (maintained, card_ids) in variants.items():
+            rates[name].append(run(url, owner_id, card_ids, writers, options.seconds, maintained))
+    (first, with_it), (second, without) = ((n, sum(r) / len(r)) for n, r in rates.items())
+    turns = "; ".join(f"{n}: {' '.join(f'{r:.0f}' for r in rates[n])}" for n in rates)
     print(
-        f"{writers:>2} writer{'s' if writers > 1 else ' '}  aggregates on {on:6.0f} awards/s"
-        f"   off {off:6.0f} awards/s   cost {off / on:.3f}x"
-        f"   (turns on: {' '.join(f'{r:.0f}' for r in rates[True])};"
-        f" off: {' '.join(f'{r:.0f}' for r in rates[False])})"
+        f"{writers:>2} writer{'s' if writers > 1 else ' '}  {first} {with_it:6.0f} awards/s"
+        f"   {second} {without:6.0f} awards/s   cost {without / with_it:.3f}x   (turns {turns})"
     )
 
 
@@ -138,13 +178,21 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--writers", type=int, nargs="+", default=[1, 4, 8])
     parser.add_argument("--turns", type=int, default=3, help="turns each, on and off")
+    parser.add_argument(
+        "--growth", action="store_true", help="tiers and a promotion against a plain program"
+    )
     options = parser.parse_args()
 
     with fresh_database() as url:
         owner_id, card_ids = make_shop(url, CARDS_PER_WRITER * max(options.writers))
+        against = (
+            "a program with tiers and a promotion against a plain one"
+            if options.growth
+            else "the dashboard's aggregates on and off"
+        )
         print(
             f"Awards per second through the services (PostgreSQL, {options.turns} turns of"
-            f" {options.seconds:g} s each with the dashboard's aggregates on and off)"
+            f" {options.seconds:g} s each, {against})"
         )
         for writers in options.writers:
             side_by_side(url, owner_id, card_ids, writers, options)
