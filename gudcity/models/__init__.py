@@ -29,6 +29,7 @@ from gudcity.models.analytics import (
     VisitDay,
 )
 from gudcity.models.base import (
+    as_utc,
     enum_column,
     utc_now,
 )
@@ -124,6 +125,7 @@ __all__ = [
     "UserSession",
     "VisitDay",
     "VisitStep",
+    "as_utc",
     "customer_business_view",
     "customer_loyalty_cards",
     "enum_column",

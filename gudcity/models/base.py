@@ -21,6 +21,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC one (SQLite hands back naive UTC)."""
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def enum_column(
     enum_class: type[StrEnum], *, default: Any = ..., index: bool = False, server_default=None
 ) -> Any:

@@ -1,5 +1,6 @@
 """Programs and rewards, enrollments and cards, the ledger and the requests customers answer."""
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import (
@@ -65,6 +66,14 @@ class LoyaltyProgram(SQLModel, table=True):
     referrer_bonus: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     friend_bonus: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     referral_limit: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # A random token renewed by every change to the rules an award applies (its tiers, its
+    # promotions): workers keep those rules read once per stamp (services/program_rules.py).
+    # "" (programs made before it existed) is read every time until the first change.
+    rules_stamp: str = Field(
+        default_factory=lambda: uuid.uuid4().hex,
+        max_length=32,
+        sa_column_kwargs={"server_default": ""},
+    )
 
 
 class Reward(SQLModel, table=True):

@@ -4,12 +4,13 @@ The row is written in the same transaction as an atomic `UPDATE ... SET balance 
 balance + n`, whose WHERE clause refuses to go below zero. Every write carries an
 idempotency key: the same key a second time returns the first result and writes
 nothing. The use cases (awards, deductions, redemptions, scans, enrollment) call
-`write_ledger_row` or `credit_points` and check their actor first.
+`write_ledger_row` (an earn and its bonuses: `write_earn_rows`, through
+services/earning.py) and check their actor first.
 """
 
 import math
 from dataclasses import dataclass, fields
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, func, or_, update
@@ -18,21 +19,18 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError, ValidationError
-from gudcity.domain.labels import added_message, amount_message
-from gudcity.domain.notification_groups import SCAN_LINK
 from gudcity.domain.redemption_codes import new_redemption_code
-from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     Business,
     EnrollmentStatus,
     LoyaltyCard,
     LoyaltyProgram,
-    NotificationType,
     PointTransaction,
     ProgramEnrollment,
     ProgramKind,
-    StaffActionKind,
     StaffPermission,
+    TierBasis,
+    TierDowngrade,
     TransactionKind,
     User,
     utc_now,
@@ -41,11 +39,8 @@ from gudcity.services.analytics_log import OnCard, record_ledger_row
 from gudcity.services.checks import check_running, check_same_operation
 from gudcity.services.inputs import is_row_id
 from gudcity.services.lookups import find_transaction
-from gudcity.services.notify import notify_customer
 from gudcity.services.outbox import business_topic, customer_topic, publish
 from gudcity.services.permissions import GRANTABLE
-from gudcity.services.staff_log import record_staff_action
-from gudcity.services.visits import record_visit
 
 
 @dataclass(frozen=True)
@@ -64,6 +59,15 @@ class CardFacts:
     business_name: str
     owner_id: int
     time_zone: str
+    # What the program's earning rules need (services/earning.py): the card's tier, the
+    # program's tier policy, its rules stamp, and whether it pays referrals.
+    tier_level: int = 0
+    tier_review_at: datetime | None = None
+    tier_basis: TierBasis = TierBasis.LIFETIME
+    tier_window_days: int = 365
+    tier_downgrade: TierDowngrade = TierDowngrade.WINDOW
+    rules_stamp: str = ""
+    offers_referrals: bool = False
 
     @classmethod
     def of(cls, card: LoyaltyCard, program: LoyaltyProgram, business: Business) -> "CardFacts":
@@ -81,6 +85,13 @@ class CardFacts:
             business_name=business.name,
             owner_id=business.owner_id,
             time_zone=business.time_zone,
+            tier_level=card.tier_level,
+            tier_review_at=card.tier_review_at,
+            tier_basis=program.tier_basis,
+            tier_window_days=program.tier_window_days,
+            tier_downgrade=program.tier_downgrade,
+            rules_stamp=program.rules_stamp,
+            offers_referrals=program.referrer_bonus > 0 or program.friend_bonus > 0,
         )
 
 
@@ -117,6 +128,15 @@ def _card_access_query():
             businesses.c.name.label("business_name"),
             businesses.c.owner_id,
             businesses.c.time_zone,
+            cards.c.tier_level,
+            cards.c.tier_review_at,
+            programs.c.tier_basis,
+            programs.c.tier_window_days,
+            programs.c.tier_downgrade,
+            programs.c.rules_stamp,
+            ((programs.c.referrer_bonus > 0) | (programs.c.friend_bonus > 0)).label(
+                "offers_referrals"
+            ),
             enrollments.c.status.label("enrollment_status"),
             staff.c.id.label("staff_id"),
             *(staff.c[p.value] for p in GRANTABLE),
@@ -196,6 +216,12 @@ _INSERT_UNLESS_KEY_EXISTS = {
     .returning(_LEDGER.c.id)
     for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
+_INSERT_KEYS_UNLESS_EXIST = {
+    name: dialect_insert(_LEDGER)
+    .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    .returning(_LEDGER.c.idempotency_key)
+    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 def write_ledger_row(
@@ -216,17 +242,9 @@ def write_ledger_row(
     back) when the balance would go below zero.
     """
     now, card_id = utc_now(), card.card_id
-    values = {
-        "card_id": card_id,
-        "kind": kind,
-        "amount": amount,
-        "actor_id": actor_id,
-        "idempotency_key": idempotency_key,
-        "reward_id": reward_id,
-        "redemption_code": new_redemption_code() if kind == TransactionKind.REDEEM else None,
-        "note": note[:255],
-        "created_at": now,
-    }
+    values = _row_values(card_id, kind, amount, actor_id, idempotency_key)
+    code = new_redemption_code() if kind == TransactionKind.REDEEM else None
+    values.update(reward_id=reward_id, redemption_code=code, note=note[:255], created_at=now)
     row_id = _insert_unless_key_exists(session, values)
     if row_id is None:
         # The key was used before (or by a concurrent request that committed first).
@@ -244,6 +262,81 @@ def write_ledger_row(
     _sync_loaded_card(session, card_id, dict(moved._mapping))
     record_ledger_row(session, card, kind, amount, actor_id, now)
     return PointTransaction(id=row_id, **values), True
+
+
+@dataclass(frozen=True)
+class Bonus:
+    """A bonus row an earning rule asks for beside an award (services/earning.py)."""
+
+    kind: TransactionKind
+    amount: int
+    idempotency_key: str
+
+
+def write_earn_rows(
+    session: Session,
+    card: OnCard,
+    points: int,
+    bonuses: list[Bonus],
+    *,
+    actor_id: int,
+    idempotency_key: str,
+    note: str,
+    now: datetime,
+) -> tuple[PointTransaction, bool, list[Bonus]]:
+    """The EARN row and its bonuses, with one balance move: (EARN row, whether it is new,
+    the bonuses written).
+
+    A repeated award key writes nothing (its bonuses came with it the first time); a
+    bonus whose own key was used (a once-a-day promotion's) is left out. Three statements
+    whatever the number of bonuses: the EARN insert, one multi-row insert, the UPDATE.
+    """
+    values = _row_values(card.card_id, TransactionKind.EARN, points, actor_id, idempotency_key)
+    values.update(note=note[:255], created_at=now)
+    row_id = _insert_unless_key_exists(session, values)
+    if row_id is None:
+        earned = find_transaction(session, idempotency_key)
+        return same_operation(earned, card.card_id, TransactionKind.EARN), False, []
+    granted = _insert_bonuses(session, card.card_id, bonuses, now) if bonuses else []
+    total = points + sum(bonus.amount for bonus in granted)
+    moved = session.execute(
+        _MOVE_BALANCE,
+        {"card_id": card.card_id, "amount": total, "gain": total, "active_at": now},
+    ).first()
+    _sync_loaded_card(session, card.card_id, dict(moved._mapping))
+    record_ledger_row(session, card, TransactionKind.EARN, points, actor_id, now)
+    for bonus in granted:
+        record_ledger_row(session, card, bonus.kind, bonus.amount, None, now)
+    return PointTransaction(id=row_id, **values), True, granted
+
+
+def _row_values(
+    card_id: int, kind: TransactionKind, amount: int, actor_id: int | None, key: str
+) -> dict[str, Any]:
+    return {
+        "card_id": card_id,
+        "kind": kind,
+        "amount": amount,
+        "actor_id": actor_id,
+        "idempotency_key": key,
+        "reward_id": None,
+        "redemption_code": None,
+        "note": "",
+        "created_at": None,
+    }
+
+
+def _insert_bonuses(
+    session: Session, card_id: int, bonuses: list[Bonus], now: datetime
+) -> list[Bonus]:
+    """One INSERT of every bonus row (`insertmanyvalues`); those whose key was free."""
+    rows = []
+    for bonus in bonuses:
+        row = _row_values(card_id, bonus.kind, bonus.amount, None, bonus.idempotency_key)
+        rows.append({**row, "created_at": now})
+    statement = _INSERT_KEYS_UNLESS_EXIST[session.get_bind().dialect.name]
+    written = set(session.execute(statement, rows).scalars())
+    return [bonus for bonus in bonuses if bonus.idempotency_key in written]
 
 
 def _insert_unless_key_exists(session: Session, values: dict) -> int | None:
@@ -275,72 +368,6 @@ def publish_card_change(session: Session, card: CardFacts, kind: str) -> None:
         kind,
         {"card_id": card.card_id, "program_id": card.program_id},
     )
-
-
-def credit_points(
-    session: Session,
-    card: CardFacts,
-    points: int,
-    *,
-    actor_id: int,
-    idempotency_key: str,
-    note: str = "",
-    scan_note: int | None = None,
-) -> PointTransaction:
-    """Earn points on a card, tell the customer, and publish; the caller commits.
-
-    The shared step of a manual award, a scan award and the award that follows an
-    accepted enrollment; permission checks belong to those callers. A scan's award
-    names the scan's notification (`scan_note`): the list shows the two as one entry.
-    """
-    transaction, created = write_ledger_row(
-        session,
-        card,
-        TransactionKind.EARN,
-        points,
-        actor_id=actor_id,
-        idempotency_key=idempotency_key,
-        note=note,
-    )
-    if created:
-        _tell_earned(session, card, points, scan_note)
-        record_visit(session, card.business_id, card.customer_id, "award", card.time_zone)
-        record_staff_action(
-            session,
-            business_id=card.business_id,
-            actor_id=actor_id,
-            kind=StaffActionKind.AWARD,
-            customer_id=card.customer_id,
-            program_id=card.program_id,
-            amount=points,
-            transaction_id=transaction.id,
-            detail=note,
-        )
-        publish_card_change(session, card, "points.awarded")
-    return transaction
-
-
-def _tell_earned(session: Session, card: CardFacts, points: int, scan_note: int | None) -> None:
-    earned = amount_message(card.program_kind, points)
-    notify_customer(
-        session,
-        card.customer_id,
-        NotificationType.POINTS_ADDED,
-        added_message(card.program_kind, points),
-        Message(
-            N_("You earned {amount} from {business}!"),
-            {"amount": earned, "business": card.business_name},
-        ),
-        business_id=card.business_id,
-        data=_award_data(card, points, scan_note),
-    )
-
-
-def _award_data(card: CardFacts, points: int, scan_note: int | None) -> dict:
-    data = {"card_id": card.card_id, "program_id": card.program_id, "points": points}
-    if scan_note is not None:
-        data[SCAN_LINK] = scan_note
-    return data
 
 
 def claim_scan_award(session: Session, card: LoyaltyCard, program: LoyaltyProgram) -> bool:

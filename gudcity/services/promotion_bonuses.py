@@ -1,17 +1,17 @@
 """The promotions' earning rule, and the promotions running now on a customer's cards.
 
 For each promotion of the card's program running at the EARN row's moment (on the
-business's wall clock, `domain/promotions.is_active`), `grant_promotion_bonuses` grants
-one PROMOTION_BONUS through `grant_bonus`, computed from the award's base points. Its
+business's wall clock, `domain/promotions.is_active`), `planned_promotion_bonuses` asks
+for one PROMOTION_BONUS beside the award (services/earning.py), computed from the award's
+base points. Its
 key is the promotion and the award's key, so an award delivered twice earns its bonus
 once; a promotion limited to once per customer per day is keyed by the promotion, the
 card and the local day instead, so the key itself keeps the limit.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import bindparam, or_
 from sqlmodel import Session, select
 
 from gudcity.domain.promotions import (
@@ -22,21 +22,16 @@ from gudcity.domain.promotions import (
     local_time,
     weekdays_of,
 )
-from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     Business,
     LoyaltyProgram,
-    PointTransaction,
     Promotion,
     PromotionKind,
     TransactionKind,
     utc_now,
 )
-from gudcity.services.bonuses import grant_bonus
 from gudcity.services.inputs import is_row_id
-from gudcity.services.ledger import CardFacts
-
-PROMOTION_REASON = N_("The promotion {promotion}")
+from gudcity.services.ledger import Bonus, CardFacts
 
 
 def rule_of(promotion: Promotion) -> PromotionRule:
@@ -51,55 +46,29 @@ def rule_of(promotion: Promotion) -> PromotionRule:
     )
 
 
-_PROMOTIONS = Promotion.__table__
-# Built once (see ledger._card_access_query): every award runs it.
-_PROGRAM_PROMOTIONS = select(_PROMOTIONS).where(
-    _PROMOTIONS.c.program_id == bindparam("program_id"),
-    _PROMOTIONS.c.archived_at.is_(None),
-    _PROMOTIONS.c.starts_on <= bindparam("latest_day"),
-    or_(_PROMOTIONS.c.ends_on.is_(None), _PROMOTIONS.c.ends_on >= bindparam("earliest_day")),
-)
+def bonus_key(
+    promotion_id: int, once_per_day: bool, card: CardFacts, award_key: str, moment: datetime
+) -> str:
+    if once_per_day:
+        day = local_time(moment, card.time_zone).date()
+        return f"promo:{promotion_id}:{card.card_id}:{day.isoformat()}"
+    return derived_key(f"promo:{promotion_id}:", award_key)
 
 
-def _candidates(session: Session, program_id: int, moment: datetime) -> list[Promotion]:
-    """The program's promotions that may run on the UTC day of `moment` (a day either side
-    for the time zones), as rows; `is_active` decides."""
-    day = local_time(moment, "UTC").date()
-    params = {
-        "program_id": program_id,
-        "latest_day": day + timedelta(days=1),
-        "earliest_day": day - timedelta(days=1),
-    }
-    return [Promotion(**row._mapping) for row in session.execute(_PROGRAM_PROMOTIONS, params)]
-
-
-def bonus_key(promotion: Promotion, card: CardFacts, earn_row: PointTransaction) -> str:
-    if promotion.once_per_day:
-        day = local_time(earn_row.created_at, card.time_zone).date()
-        return f"promo:{promotion.id}:{card.card_id}:{day.isoformat()}"
-    return derived_key(f"promo:{promotion.id}:", earn_row.idempotency_key)
-
-
-def grant_promotion_bonuses(
-    session: Session, card: CardFacts, earn_row: PointTransaction, actor_id: int
-) -> None:
-    """The earning rule: a bonus for each promotion running when the points were earned.
-
-    The bonus names no staff member (`actor_id` is not passed on): the promotion gave it.
-    """
-    moment = earn_row.created_at
-    for promotion in _candidates(session, card.program_id, moment):
-        rule = rule_of(promotion)
-        if not is_active(rule, moment, card.time_zone):
+def planned_promotion_bonuses(
+    card: CardFacts, running: tuple, points: int, award_key: str, moment: datetime
+) -> list[Bonus]:
+    """The earning rule: a bonus for each of the program's promotions (`running`, as
+    services/program_rules.py keeps them) running when the points are earned."""
+    planned = []
+    for kept in running:
+        if not is_active(kept.rule, moment, card.time_zone):
             continue
-        grant_bonus(
-            session,
-            card,
-            TransactionKind.PROMOTION_BONUS,
-            bonus_points(rule, earn_row.amount),
-            idempotency_key=bonus_key(promotion, card, earn_row),
-            reason=Message(PROMOTION_REASON, {"promotion": promotion.name}),
-        )
+        amount = bonus_points(kept.rule, points)
+        if amount > 0:
+            key = bonus_key(kept.promotion_id, kept.once_per_day, card, award_key, moment)
+            planned.append(Bonus(TransactionKind.PROMOTION_BONUS, amount, key))
+    return planned
 
 
 @dataclass(frozen=True)

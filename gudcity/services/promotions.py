@@ -31,6 +31,7 @@ from gudcity.services.inputs import check_amount, get_row
 from gudcity.services.lookups import get_business, get_program
 from gudcity.services.outbox import business_topic, program_topic, publish
 from gudcity.services.permissions import Permission, require_business_permission
+from gudcity.services.rules_stamp import renew_rules_stamp
 
 NOT_FOUND = N_("Promotion not found.")
 
@@ -121,6 +122,7 @@ def _managed_promotion(session: Session, actor: User, promotion_id: int) -> Prom
 
 
 def _announce(session: Session, promotion: Promotion, kind: str) -> None:
+    renew_rules_stamp(session, promotion.program_id)
     topics = [business_topic(promotion.business_id), program_topic(promotion.program_id)]
     publish(session, topics, kind, {"promotion_id": promotion.id})
 

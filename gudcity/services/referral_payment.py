@@ -1,8 +1,8 @@
 """Paying a referral: the friend's first visit rewards both sides.
 
-An earning rule (services/earning.py): every award looks, in one indexed read, for a
-pending referral of the card's holder in its program; only a friend's first award
-finds one. Sign-up alone pays nothing, so throwaway accounts earn nothing.
+After every award in a program that pays referrals (services/earning.py), one indexed
+read looks for a pending referral of the card's holder in it; only a friend's first
+award finds one. Sign-up alone pays nothing, so throwaway accounts earn nothing.
 
 The referrer's limit holds under concurrency: the referrer's card row is locked
 (PostgreSQL; SQLite runs one writer at a time) before their paid referrals are
@@ -20,7 +20,6 @@ from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     LoyaltyCard,
     LoyaltyProgram,
-    PointTransaction,
     Referral,
     ReferralStatus,
     TransactionKind,
@@ -70,10 +69,9 @@ def _leave_pending(session: Session, referral_id: int, **values) -> bool:
     return session.exec(statement).rowcount == 1
 
 
-def pay_referral(
-    session: Session, card: CardFacts, _earn_row: PointTransaction, _actor_id: int
-) -> None:
-    """The earning rule: a friend's first award pays their pending referral, if any."""
+def pay_referral(session: Session, card: CardFacts) -> None:
+    """After an award on a card of a program that pays referrals: a friend's first award
+    pays their pending referral, if any."""
     referral_id = session.execute(
         _PENDING_REFERRAL, {"customer_id": card.customer_id, "program_id": card.program_id}
     ).scalar()

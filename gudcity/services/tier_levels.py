@@ -28,14 +28,13 @@ from gudcity.models import (
     LoyaltyCard,
     LoyaltyProgram,
     NotificationType,
-    PointTransaction,
     ProgramTier,
     TierDowngrade,
     TransactionKind,
+    as_utc,
     utc_now,
 )
-from gudcity.services.bonuses import grant_bonus
-from gudcity.services.ledger import CardFacts, card_access, publish_card_change
+from gudcity.services.ledger import Bonus, CardFacts, card_access, publish_card_change
 from gudcity.services.notify import notify_customer
 from gudcity.services.tiers import TierPolicy, qualifying_points, tier_of
 
@@ -98,45 +97,63 @@ def card_tier(session: Session, card_id: int, program_id: int) -> CardTier | Non
     return CardTier(tiers, policy, level, card.tier_review_at, card.balance)
 
 
-def apply_tier(
-    session: Session, card: CardFacts, earn_row: PointTransaction, actor_id: int | None
-) -> None:
-    """The tier earning rule: the bonus of the tier the card holds when the points are
-    earned (before this earn can lift it), then the tier those points reach.
+@dataclass
+class EarnStanding:
+    """A card's place on its ladder as an award finds it: the tier whose multiplier the
+    award earns at (`held`), and the base points counted before the award."""
 
-    The bonus is computed from the EARN row's base points and granted once per award
-    (key `tier:<the award's key>`, `tier_bonus_key`); a tier reached by this earn
-    applies from the next.
-    """
-    standing = card_tier(session, card.card_id, card.program_id)
-    if standing is None:
-        return
-    now = utc_now()
-    catch_up(session, card, standing, now)
-    earned = qualifying_points(session, card.card_id, standing.policy.since(now), now)
+    card_tier: CardTier
+    held: int
+    earned_before: int
+
+
+def standing_for_earn(
+    session: Session, card: CardFacts, tiers: tuple[Tier, ...], points: int, now: datetime
+) -> EarnStanding | None:
+    """Where an award finds the card (None when the program has no tiers): every window
+    that ended is settled first, so a card never earns at a tier it lost."""
+    if not tiers:
+        return None
+    policy = TierPolicy(card.tier_basis, card.tier_window_days, card.tier_downgrade)
+    level = min(card.tier_level, len(tiers) - 1)
+    standing = CardTier(tiers, policy, level, as_utc(card.tier_review_at), card.balance)
+    catch_up(session, card, standing, now, pending=points)
+    earned = qualifying_points(session, card.card_id, policy.since(now), now)
     held = standing.level
+    if policy.downgrade == TierDowngrade.BALANCE:
+        held = level_by_balance(standing.thresholds, earned, standing.balance)
+    return EarnStanding(standing, held, earned)
+
+
+def planned_tier_bonus(earning: EarnStanding | None, points: int, award_key: str) -> list[Bonus]:
+    """The bonus of the tier the card holds when the points are earned (before this earn
+    can lift it), from the award's base points; none at 1x. Keyed `tier:<award key>`
+    (`tier_bonus_key`), so an award delivered twice earns it once; a tier this earn
+    reaches applies from the next."""
+    if earning is None:
+        return []
+    tier = earning.card_tier.tiers[earning.held]
+    amount = tier_bonus(points, tier.multiplier_percent)
+    if amount <= 0:
+        return []
+    return [Bonus(TransactionKind.TIER_BONUS, amount, tier_bonus_key(award_key))]
+
+
+def settle_after_earn(
+    session: Session,
+    card: CardFacts,
+    earning: EarnStanding,
+    points: int,
+    credited: int,
+    now: datetime,
+) -> None:
+    """The tier the award's base `points` reach (by balance: with all it `credited`)."""
+    standing = earning.card_tier
+    earned = earning.earned_before + points
     if standing.policy.downgrade == TierDowngrade.BALANCE:
-        # What the card held just before this earn, by the balance it had then.
-        before = earn_row.amount
-        held = level_by_balance(standing.thresholds, earned - before, standing.balance - before)
-    tier = standing.tiers[held]
-    bonus, created = grant_bonus(
-        session,
-        card,
-        TransactionKind.TIER_BONUS,
-        tier_bonus(earn_row.amount, tier.multiplier_percent),
-        idempotency_key=tier_bonus_key(earn_row.idempotency_key),
-        reason=Message(
-            N_("{tier} tier bonus ({multiplier}x)"),
-            {"tier": tier.name, "multiplier": f"{tier.multiplier_percent / 100:g}"},
-        ),
-        actor_id=actor_id,
-    )
-    if standing.policy.downgrade == TierDowngrade.BALANCE:
-        balance = standing.balance + (bonus.amount if created else 0)
-        reached = level_by_balance(standing.thresholds, earned, balance)
+        reached = level_by_balance(standing.thresholds, earned, standing.balance + credited)
     else:
-        reached = max(held, qualified_level(standing.thresholds, earned))
+        reached = max(earning.held, qualified_level(standing.thresholds, earned))
     if reached != standing.level:
         move_tier(session, card, standing, reached, now)
 
@@ -199,14 +216,18 @@ def _tell(session: Session, card: CardFacts, tiers: tuple[Tier, ...], old: int, 
     )
 
 
-def catch_up(session: Session, card: CardFacts, standing: CardTier, now: datetime) -> None:
+def catch_up(
+    session: Session, card: CardFacts, standing: CardTier, now: datetime, pending: int = 0
+) -> None:
     """Settle every window of the card that ended by `now`, oldest first: each keeps the
     tier if its points re-qualify for it, or steps one down. Stops if another
-    transaction settled one first (its move is the one that counts)."""
+    transaction settled one first (its move is the one that counts). `pending`: the
+    base points of an award being made at `now`, which count for a window ending then."""
     while standing.review_at is not None and standing.review_at <= now:
         end = standing.review_at
         since = window_start(end, standing.policy.window_days)
         earned = qualifying_points(session, card.card_id, since, end)
+        earned += pending if end == now else 0
         level = reviewed_level(standing.thresholds, standing.level, earned)
         following = _next_review(standing.policy, level, end)
         if not move_tier(session, card, standing, level, now, review_at=following, reviewed=end):

@@ -39,6 +39,7 @@ from gudcity.services.inputs import is_row_id
 from gudcity.services.outbox import business_topic, program_topic, publish
 from gudcity.services.permissions import require_customer
 from gudcity.services.programs import changeable_program
+from gudcity.services.rules_stamp import renew_rules_stamp
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ def save_tiers(
     )
     program.tier_window_days = check_window_days(window_days)
     session.add(program)
+    renew_rules_stamp(session, program.id)
     session.exec(delete(ProgramTier).where(ProgramTier.program_id == program.id))
     for position, tier in enumerate(ladder):
         session.add(

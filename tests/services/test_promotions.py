@@ -82,8 +82,9 @@ def test_a_scan_earns_the_promotion_too_and_the_customer_is_told(session, make, 
     assert bonuses(session, card) == [5]
     assert balance(session, card) == 15
     told = notifications.list_customer_notifications(session, customer)
-    granted = [n.message for n in told if n.type == NotificationType.BONUS_GRANTED]
-    assert granted == ["The promotion Sunday mornings at Bean There."]
+    earned = [n.message for n in told if n.type == NotificationType.POINTS_ADDED]
+    assert earned == ["You earned 15 points from Bean There, with a bonus of 5 points!"]
+    assert not [n for n in told if n.type == NotificationType.BONUS_GRANTED]
 
 
 def test_the_end_time_is_not_included(session, make, berlin, clock):
