@@ -1,4 +1,5 @@
-"""program rules stamp: a token renewed by every change to the rules an award applies
+"""program rules stamp and earned points: a token renewed by every change to the rules an
+award applies, and each card's base points earned (what lifetime tiers count)
 
 Revision ID: 0021
 Revises: 0020
@@ -30,8 +31,18 @@ def upgrade() -> None:
             nullable=False,
         ),
     )
+    op.add_column(
+        'loyalty_cards',
+        sa.Column('earned_points', sa.Integer(), server_default='0', nullable=False),
+    )
+    # From the ledger: the base points of each card's EARN rows.
+    op.execute(
+        "UPDATE loyalty_cards SET earned_points = COALESCE((SELECT SUM(t.amount) FROM "
+        "point_transactions t WHERE t.card_id = loyalty_cards.id AND t.kind = 'EARN'), 0)"
+    )
 
 
 def downgrade() -> None:
     # SQLite (3.35+) and PostgreSQL both drop a column in place.
+    op.execute('ALTER TABLE loyalty_cards DROP COLUMN earned_points')
     op.execute('ALTER TABLE loyalty_programs DROP COLUMN rules_stamp')

@@ -120,6 +120,9 @@ class LoyaltyCard(SQLModel, table=True):
     card_number: str = Field(max_length=24, unique=True, index=True)
     balance: int = 0
     lifetime_points: int = 0
+    # The base points of its EARN rows (no bonus, no refund): what lifetime tiers count,
+    # moved by the same UPDATE as the balance, like it a sum of the ledger.
+    earned_points: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # The card's tier: a `program_tiers.position` of its program (0 with no tiers at all),
     # and when it must next be re-qualified (window basis, window downgrade; None: never).
     tier_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})

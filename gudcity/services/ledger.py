@@ -63,6 +63,7 @@ class CardFacts:
     # program's tier policy, its rules stamp, and whether it pays referrals.
     tier_level: int = 0
     tier_review_at: datetime | None = None
+    earned_points: int = 0
     tier_basis: TierBasis = TierBasis.LIFETIME
     tier_window_days: int = 365
     tier_downgrade: TierDowngrade = TierDowngrade.WINDOW
@@ -87,6 +88,7 @@ class CardFacts:
             time_zone=business.time_zone,
             tier_level=card.tier_level,
             tier_review_at=card.tier_review_at,
+            earned_points=card.earned_points,
             tier_basis=program.tier_basis,
             tier_window_days=program.tier_window_days,
             tier_downgrade=program.tier_downgrade,
@@ -130,6 +132,7 @@ def _card_access_query():
             businesses.c.time_zone,
             cards.c.tier_level,
             cards.c.tier_review_at,
+            cards.c.earned_points,
             programs.c.tier_basis,
             programs.c.tier_window_days,
             programs.c.tier_downgrade,
@@ -202,13 +205,19 @@ _MOVE_BALANCE = (
     .values(
         balance=_CARDS.c.balance + bindparam("amount"),
         lifetime_points=_CARDS.c.lifetime_points + bindparam("gain"),
+        earned_points=_CARDS.c.earned_points + bindparam("base"),
         # An expiry is no activity of the customer's: it leaves the card's last one.
         last_activity_at=func.coalesce(
             bindparam("active_at", type_=_CARDS.c.last_activity_at.type),
             _CARDS.c.last_activity_at,
         ),
     )
-    .returning(_CARDS.c.balance, _CARDS.c.lifetime_points, _CARDS.c.last_activity_at)
+    .returning(
+        _CARDS.c.balance,
+        _CARDS.c.lifetime_points,
+        _CARDS.c.earned_points,
+        _CARDS.c.last_activity_at,
+    )
 )
 _INSERT_UNLESS_KEY_EXISTS = {
     name: dialect_insert(_LEDGER)
@@ -254,7 +263,13 @@ def write_ledger_row(
     active_at = None if kind == TransactionKind.EXPIRE else now
     moved = session.execute(
         _MOVE_BALANCE,
-        {"card_id": card_id, "amount": amount, "gain": gain, "active_at": active_at},
+        {
+            "card_id": card_id,
+            "amount": amount,
+            "gain": gain,
+            "base": amount if kind == TransactionKind.EARN else 0,
+            "active_at": active_at,
+        },
     ).first()
     if moved is None:
         session.rollback()
@@ -301,7 +316,7 @@ def write_earn_rows(
     total = points + sum(bonus.amount for bonus in granted)
     moved = session.execute(
         _MOVE_BALANCE,
-        {"card_id": card.card_id, "amount": total, "gain": total, "active_at": now},
+        {"card_id": card.card_id, "amount": total, "gain": total, "base": points, "active_at": now},
     ).first()
     _sync_loaded_card(session, card.card_id, dict(moved._mapping))
     record_ledger_row(session, card, TransactionKind.EARN, points, actor_id, now)

@@ -118,7 +118,13 @@ def standing_for_earn(
     level = min(card.tier_level, len(tiers) - 1)
     standing = CardTier(tiers, policy, level, as_utc(card.tier_review_at), card.balance)
     catch_up(session, card, standing, now, pending=points)
-    earned = qualifying_points(session, card.card_id, policy.since(now), now)
+    since = policy.since(now)
+    # Lifetime tiers count the card's earned points, kept with its balance; windows, the ledger.
+    earned = (
+        card.earned_points
+        if since is None
+        else qualifying_points(session, card.card_id, since, now)
+    )
     held = standing.level
     if policy.downgrade == TierDowngrade.BALANCE:
         held = level_by_balance(standing.thresholds, earned, standing.balance)

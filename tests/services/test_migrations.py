@@ -8,6 +8,11 @@ from sqlmodel import Session, SQLModel
 import gudcity.models  # noqa: F401
 from alembic import command
 from gudcity.db import MIGRATION_ONLY_INDEXES, described_by_models, make_engine, migrate
+from gudcity.i18n.catalogue import N_, Message
+from gudcity.models import TransactionKind
+from gudcity.services import awards
+from gudcity.services.bonuses import grant_bonus
+from gudcity.services.ledger import card_access
 from gudcity.settings import PROJECT_ROOT
 from tests.support.databases import create_postgres_database, drop_postgres_database
 from tests.support.make import Make
@@ -128,3 +133,33 @@ def test_the_tiers_migration_gives_existing_programs_the_ladder_they_had(fresh_e
     ]
     assert dict(levels) == {gold.id: 2, plain.id: 0}
     assert dict(tiers) == {gold.id: "Gold", plain.id: "Bronze"}
+
+
+def test_cards_get_their_earned_points_from_the_ledger(fresh_engine):
+    """0021 counts each card's base EARN rows from the ledger (no bonus)."""
+    migrate(fresh_engine)
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        make = Make(session)
+        owner, business = make.business()
+        program = make.program(owner, business)
+        regular = make.card(make.customer(), program, balance=7)
+        awards.award_points(session, owner, regular.id, 5, make.key())
+        facts = card_access(session, regular.id, None).card
+        welcome = Message(N_("Welcome to {business}"), {"business": business.name})
+        grant_bonus(
+            session, facts, TransactionKind.WELCOME_BONUS, 3, idempotency_key="w", reason=welcome
+        )
+        session.commit()
+        newcomer = make.card(make.customer(), program)
+    config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    with fresh_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0020")
+
+    migrate(fresh_engine)
+
+    with fresh_engine.connect() as connection:
+        earned = connection.execute(
+            text(f"SELECT id, earned_points FROM loyalty_cards WHERE program_id = {program.id}")
+        ).all()
+    assert dict(earned) == {regular.id: 12, newcomer.id: 0}

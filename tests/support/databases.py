@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, select
 
 from gudcity.db import drop_database, ensure_database_exists
-from gudcity.models import LoyaltyCard, PointTransaction
+from gudcity.models import LoyaltyCard, PointTransaction, TransactionKind
 from gudcity.services.analytics_log import forget_known_days
 
 POSTGRES_SERVER = os.environ.get(
@@ -49,14 +49,17 @@ def empty_all_tables(engine) -> None:
 
 
 def assert_balances_match_ledger(session: Session) -> None:
-    """The core invariant: every card's balance is the sum of its ledger, and >= 0."""
+    """The core invariant: every card's balance is the sum of its ledger, and >= 0; its
+    earned points, the sum of its EARN rows."""
     ledger = select(PointTransaction.card_id, func.sum(PointTransaction.amount)).group_by(
         PointTransaction.card_id
     )
     sums = dict(session.exec(ledger).all())
+    earned = dict(session.exec(ledger.where(PointTransaction.kind == TransactionKind.EARN)).all())
     for card in session.exec(select(LoyaltyCard)):
         assert card.balance == sums.get(card.id, 0), f"card {card.id} balance != ledger"
         assert card.balance >= 0
+        assert card.earned_points == earned.get(card.id, 0), f"card {card.id} earned != ledger"
 
 
 def table_counts(session: Session) -> dict[str, int]:
