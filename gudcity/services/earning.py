@@ -3,8 +3,9 @@
 A manual award, a scan's award and the points of an accepted invitation all earn
 through `earn`: the EARN row (`ledger.credit_points`), then each earning rule in turn
 (a tier's multiplier, an active promotion...), each granting its own bonus row through
-`bonuses.grant_bonus` with a key derived from the EARN row's, so an award delivered
-twice grants its bonuses once. Every rule is computed from the base points, never from
+`bonuses.grant_bonus` with a key derived from the EARN row's. An award delivered again
+(its key used before) runs no rule: its bonuses are those of its first delivery, even
+if the card has reached a tier since. Every rule is computed from the base points, never from
 another rule's bonus: two rules add up, they do not compound. The caller commits.
 """
 
@@ -35,7 +36,7 @@ def earn(
     scan_note: int | None = None,
 ) -> PointTransaction:
     """Credit `points` and apply every earning rule to them; the EARN row."""
-    transaction = credit_points(
+    transaction, created = credit_points(
         session,
         card,
         points,
@@ -44,6 +45,7 @@ def earn(
         note=note,
         scan_note=scan_note,
     )
-    for rule in EARNING_RULES:
-        rule(session, card, transaction, actor_id)
+    if created:
+        for rule in EARNING_RULES:
+            rule(session, card, transaction, actor_id)
     return transaction

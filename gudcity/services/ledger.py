@@ -286,8 +286,9 @@ def credit_points(
     idempotency_key: str,
     note: str = "",
     scan_note: int | None = None,
-) -> PointTransaction:
-    """Earn points on a card, tell the customer, and publish; the caller commits.
+) -> tuple[PointTransaction, bool]:
+    """Earn points on a card, tell the customer, and publish; (the EARN row, whether it is
+    new: False for a key used before). The caller commits.
 
     The shared step of a manual award, a scan award and the award that follows an
     accepted enrollment; permission checks belong to those callers. A scan's award
@@ -317,7 +318,7 @@ def credit_points(
             detail=note,
         )
         publish_card_change(session, card, "points.awarded")
-    return transaction
+    return transaction, created
 
 
 def _tell_earned(session: Session, card: CardFacts, points: int, scan_note: int | None) -> None:
