@@ -66,21 +66,15 @@ T0 = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 LADDER = [Tier("Member", 0), Tier("Silver", 40, 150), Tier("Gold", 120, 200)]
 RATES = {tier.multiplier_percent for tier in LADDER}
 WINDOW_DAYS = 10
-WELCOME, DAILY_BONUS, CODE_POINTS, REWARD_COST = 7, 5, 6, 25
+WELCOME, DAILY_BONUS, CODE_POINTS, REWARD_COST = 7, 5, 6, 10
 ALL_DAY = ([0, 1, 2, 3, 4, 5, 6], "00:00", "24:00")
 
-WHO = st.integers(0, 1)
-STEP = st.one_of(
-    st.tuples(st.sampled_from(["award", "deduct", "days", "rule"]), WHO, st.integers(1, 60)),
-    st.tuples(
-        st.sampled_from(
-            ["scan", "again", "redeem", "cancel", "lapse", "code", "tier-sweep", "expiry-sweep"]
-        ),
-        WHO,
-        st.just(0),
-    ),
-)
-STEPS = st.lists(STEP, min_size=4, max_size=24)
+# Weighted towards what builds the interesting cases: tiers reached, codes refunded after
+# later spendings, points due.
+ACTIONS = ["award"] * 3 + ["deduct", "redeem", "cancel", "days"] * 2 + ["scan", "again", "lapse"]
+ACTIONS += ["code", "rule", "tier-sweep", "expiry-sweep"]
+STEP = st.tuples(st.sampled_from(ACTIONS), st.sampled_from([0, 0, 0, 1]), st.integers(1, 40))
+STEPS = st.lists(STEP, min_size=8, max_size=30)
 
 
 @dataclass
@@ -257,14 +251,14 @@ def run(shop: Shop, clock, steps, switch_at: int, rule_days: int) -> None:
 
 
 @FEWER
-@given(steps=STEPS, switch_at=st.integers(0, 12), rule_days=st.integers(1, 9))
+@given(steps=STEPS, switch_at=st.integers(0, 12), rule_days=st.integers(1, 5))
 @example(  # a refund after a later spending gives back its own (older) points
     steps=[
         ("award", 0, 20),  # pre-rule points: the welcome, 20, the 2x and daily bonuses
-        ("redeem", 0, 0),  # takes the oldest 25
+        ("redeem", 0, 0),  # takes the oldest 10
         ("award", 0, 40),  # after the rule: these can expire
         ("deduct", 0, 60),  # the rest of the old points, then new ones
-        ("cancel", 0, 0),  # the 25 back are old points again: they never expire
+        ("cancel", 0, 0),  # the 10 back are old points again: they never expire
     ],
     switch_at=2,
     rule_days=1,
