@@ -2,13 +2,12 @@
 
 A card's ledger is replayed in order as lots: every inflow (an EARN, a bonus, a positive
 ADJUST) is a lot earned at its time; an outflow (DEDUCT, REDEEM, a negative ADJUST)
-spends the oldest lots first; a REFUND gives back the points the latest spending took
-(the very lots its redemption took, when the row names it: a code may be cancelled after
-later spendings); an EXPIRE row takes the lots
-that were due when it was written, earliest deadline first (a sweep writes one row for
-everything due on a card). What is left are the points
-held, each with its deadline. Nothing here is stored but the ledger itself, so the
-reading is the same on every worker, after any restart.
+spends the oldest lots first; a REFUND gives back the very lots its redemption took (the
+row it names: a code may be cancelled after later spendings; naming none, what the latest
+spending took); an EXPIRE row takes the lots that were due when it was written, earliest
+deadline first (a sweep writes one row for everything due on a card). What is left are
+the points held, each with its deadline. Nothing here is stored but the ledger itself, so
+the reading is the same on every worker, after any restart.
 
 A lot's deadline comes from the program's rule versions (`RuleVersion`, the newest in
 force): the version in force when it was earned and every later one. A lot earned while
