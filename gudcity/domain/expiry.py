@@ -2,12 +2,12 @@
 
 A card's ledger is replayed in order as lots: every inflow (an EARN, a bonus, a positive
 ADJUST) is a lot earned at its time; an outflow (DEDUCT, REDEEM, a negative ADJUST)
-spends the oldest lots first; a REFUND gives back the points the latest spending took
-(a cancelled code's own points, as its refund follows it); an EXPIRE row takes the lots
-that were due when it was written, earliest deadline first (a sweep writes one row for
-everything due on a card). What is left are the points
-held, each with its deadline. Nothing here is stored but the ledger itself, so the
-reading is the same on every worker, after any restart.
+spends the oldest lots first; a REFUND gives back the very lots its redemption took (the
+row it names: a code may be cancelled after later spendings; naming none, what the latest
+spending took); an EXPIRE row takes the lots that were due when it was written, earliest
+deadline first (a sweep writes one row for everything due on a card). What is left are
+the points held, each with its deadline. Nothing here is stored but the ledger itself, so
+the reading is the same on every worker, after any restart.
 
 A lot's deadline comes from the program's rule versions (`RuleVersion`, the newest in
 force): the version in force when it was earned and every later one. A lot earned while
@@ -40,11 +40,14 @@ class RuleVersion:
 
 @dataclass(frozen=True)
 class Entry:
-    """A ledger row as the expiry reads it."""
+    """A ledger row as the expiry reads it; a REFUND names the row it gives back
+    (`refunds`, that row's `row_id`) where the reader knows it."""
 
     kind: TransactionKind
     amount: int
     at: datetime
+    row_id: int | None = None
+    refunds: int | None = None
 
 
 @dataclass(frozen=True)
@@ -107,41 +110,48 @@ class _Replay:
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self.lots: list[_Lot] = []
-        # (lot index, points) each spending took, latest last: what a refund gives back.
-        self.spent: list[tuple[int, int]] = []
+        # (row id, lot index, points) each spending took, latest last: what a refund
+        # gives back.
+        self.spent: list[tuple[int | None, int, int]] = []
         # Every lot before this one is empty.
         self.head = 0
 
     def apply(self, entry: Entry) -> None:
         if entry.kind == TransactionKind.REFUND:
-            self._give_back(entry.amount, entry.at)
+            self._give_back(entry.amount, entry.at, entry.refunds)
         elif entry.kind == TransactionKind.EXPIRE:
             self._expire(-entry.amount, entry.at)
         elif entry.amount > 0:
             self.lots.append(_Lot(entry.at, entry.amount))
         elif entry.amount < 0:
-            self._spend(-entry.amount)
+            self._spend(-entry.amount, entry.row_id)
 
-    def _spend(self, points: int) -> None:
+    def _spend(self, points: int, row_id: int | None) -> None:
         while points > 0 and self.head < len(self.lots):
             lot = self.lots[self.head]
             taken = min(lot.amount, points)
             if taken:
                 lot.amount -= taken
                 points -= taken
-                self.spent.append((self.head, taken))
+                self.spent.append((row_id, self.head, taken))
             if lot.amount == 0:
                 self.head += 1
 
-    def _give_back(self, points: int, at: datetime) -> None:
-        while points > 0 and self.spent:
-            index, taken = self.spent.pop()
+    def _give_back(self, points: int, at: datetime, refunds: int | None) -> None:
+        """Put back what the refunded spending took (the latest spending's, when the
+        refund names none the replay knows), latest piece first."""
+        named = [i for i, (row_id, _, _) in enumerate(self.spent) if row_id == refunds]
+        pieces = named if refunds is not None and named else range(len(self.spent))
+        for piece in reversed(pieces):
+            if points == 0:
+                break
+            row_id, index, taken = self.spent[piece]
             returned = min(taken, points)
             self.lots[index].amount += returned
             self.head = min(self.head, index)
             points -= returned
-            if returned < taken:
-                self.spent.append((index, taken - returned))
+            self.spent[piece] = (row_id, index, taken - returned)
+        self.spent = [piece for piece in self.spent if piece[2]]
         if points > 0:  # nothing known was spent: the points are new to the card
             self.lots.append(_Lot(at, points))
 

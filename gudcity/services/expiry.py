@@ -43,6 +43,7 @@ from gudcity.models import (
     LoyaltyCard,
     LoyaltyProgram,
     PointTransaction,
+    RewardCode,
     TransactionKind,
     User,
     utc_now,
@@ -60,6 +61,7 @@ CARD_BATCH = 500
 
 _LEDGER, _CARDS = PointTransaction.__table__, LoyaltyCard.__table__
 _VISITS, _PROGRAMS = CustomerInteraction.__table__, LoyaltyProgram.__table__
+_CODES = RewardCode.__table__
 
 
 @dataclass(frozen=True)
@@ -114,17 +116,31 @@ def expiring_programs(session: Session) -> list[ExpiringProgram]:
 
 
 def ledger_entries(session: Session, card_ids: Sequence[int]) -> dict[int, list[Entry]]:
-    """Each card's ledger in order, read by the (card_id, created_at) index."""
+    """Each card's ledger in order, read by the (card_id, created_at) index; each REFUND
+    names the REDEEM row it gives back (its reward code's, read by the codes' card_id)."""
     entries: defaultdict[int, list[Entry]] = defaultdict(list)
     if not card_ids:
         return entries
+    ids = sorted(set(card_ids))
+    refunded = dict(
+        session.execute(
+            select(_CODES.c.refund_transaction_id, _CODES.c.redeem_transaction_id).where(
+                _CODES.c.card_id.in_(ids), _CODES.c.refund_transaction_id.isnot(None)
+            )
+        ).all()
+    )
     rows = session.execute(
-        select(_LEDGER.c.card_id, _LEDGER.c.kind, _LEDGER.c.amount, _LEDGER.c.created_at)
-        .where(_LEDGER.c.card_id.in_(sorted(set(card_ids))))
+        select(
+            _LEDGER.c.id, _LEDGER.c.card_id, _LEDGER.c.kind, _LEDGER.c.amount, _LEDGER.c.created_at
+        )
+        .where(_LEDGER.c.card_id.in_(ids))
         .order_by(_LEDGER.c.card_id, _LEDGER.c.created_at, _LEDGER.c.id)
     )
-    for card_id, kind, amount, created_at in rows:
-        entries[card_id].append(Entry(TransactionKind(kind), amount, aware(created_at)))
+    for row_id, card_id, kind, amount, created_at in rows:
+        entry = Entry(
+            TransactionKind(kind), amount, aware(created_at), row_id, refunded.get(row_id)
+        )
+        entries[card_id].append(entry)
     return entries
 
 

@@ -74,6 +74,24 @@ def test_a_refund_gives_back_the_points_the_redemption_took():
     assert held_points(ledger, rule, day(4)) == [(None, 10), (day(7), 10)]
 
 
+def test_a_refund_after_a_later_spending_gives_back_its_own_redemptions_points():
+    # The code of row 2 is cancelled after the deduction of row 4: its points were the old
+    # ones, earned before the rule, and they are again; the deduction keeps the new ones.
+    ledger = [
+        Entry(EARN, 10, day(0), 1),
+        Entry(REDEEM, -10, day(1), 2),
+        Entry(EARN, 10, day(2), 3),
+        Entry(DEDUCT, -10, day(3), 4),
+        Entry(REFUND, 10, day(4), 5, refunds=2),
+    ]
+    rule = rules((EARNED, 5, 1.5))
+    assert held_points(ledger, rule, day(4)) == [(None, 10)]
+    assert due_expiries(ledger, rule, day(100)) == []
+    # A refund naming no row the replay knows gives back the latest spending's points.
+    unnamed = [*ledger[:4], Entry(REFUND, 10, day(4))]
+    assert held_points(unnamed, rule, day(4)) == [(day(7), 10)]
+
+
 def test_a_shorter_rule_never_shortens_what_is_held_but_rules_new_points():
     changed = rules((EARNED, 90, 0), (EARNED, 30, 10))
     ledger = [entry(EARN, 10, 5), entry(EARN, 4, 20)]

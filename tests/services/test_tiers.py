@@ -100,6 +100,19 @@ def test_an_award_delivered_twice_grants_its_bonus_once(session, make, shop):
     assert session.get(LoyaltyCard, card.id).balance == 90
 
 
+def test_an_award_sent_again_after_it_reached_a_tier_grants_no_bonus(session, make, shop):
+    # Found by tests/services/test_growth_engine_properties.py: the double click earned at
+    # the tier its first delivery had just reached.
+    owner, _business, program, customer = shop
+    set_ladder(session, owner, program)
+    card = make.card(customer, program)
+    key = make.key()
+    for _ in range(2):
+        awards.award_points(session, owner, card.id, 60, key)
+    assert rows(session, card.id, TransactionKind.TIER_BONUS) == []
+    assert (level(session, card), session.get(LoyaltyCard, card.id).balance) == (1, 60)
+
+
 def test_an_awards_longest_key_still_grants_its_bonus_once(session, make, shop):
     owner, _business, program, customer = shop
     set_ladder(session, owner, program, [Tier("Gold", 0, 200)])
