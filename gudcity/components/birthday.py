@@ -4,6 +4,7 @@ import reflex as rx
 
 from gudcity.components.i18n import t
 from gudcity.components.layout import alert
+from gudcity.i18n.catalogue import N_
 from gudcity.models import UserRole
 from gudcity.state.birthday import DAY_FIELD, MONTH_FIELD, BirthdayState
 from gudcity.state.settings import SettingsState
@@ -34,8 +35,8 @@ def _fields() -> rx.Component:
     )
     days = [rx.el.option(str(day), value=str(day)) for day in range(1, 32)]
     return rx.flex(
-        _choice("Month", MONTH_FIELD, months, BirthdayState.month),
-        _choice("Day", DAY_FIELD, rx.fragment(*days), BirthdayState.day),
+        _choice(N_("Month"), MONTH_FIELD, months, BirthdayState.month),
+        _choice(N_("Day"), DAY_FIELD, rx.fragment(*days), BirthdayState.day),
         direction="row",
         spacing="3",
         width="100%",
