@@ -19,9 +19,11 @@ sum of its card's rows. Then, in this process, as a worker's lifespan task runs 
 3. the sweep again at the same moment (nothing left to do), and balance = ledger.
 
     .venv/bin/python -m bench.expiry [--rows 1000000] [--customers 100000] [--baseline 15]
+        [--before FILE]  (a day swept by an older settle_card first, then the next by this one)
 """
 
 import argparse
+import importlib.util
 import multiprocessing
 import os
 import random
@@ -390,27 +392,47 @@ def check_ledger(engine) -> None:
     print(f"ledger check: all {cards:,} balances equal their ledger, none negative")
 
 
-def measure(url: str, owner_id: int, program_id: int, customers: int, baseline: float) -> None:
+def load_before(path: str):
+    """`settle_card` of an older services/expiry.py (`git show REV:gudcity/services/expiry.py`)."""
+    spec = importlib.util.spec_from_file_location("bench_expiry_before", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.settle_card
+
+
+def day_under_awards(shop: tuple[str, int, list[int]], current, day: int, label: str) -> None:
+    """Day `day`'s sweep while the writers award; its figures and theirs."""
+    url, owner_id, pool = shop
+    with awarding(url, owner_id, pool, current) as busy:
+        started = time.perf_counter()
+        probe = sweep(f"day {day}'s sweep, {label}", current, timedelta(days=day))
+        swept = time.perf_counter() - started
+    print_statements(probe)
+    print_awards("during sweep", busy, swept)
+
+
+def measure(url: str, owner_id: int, program_id: int, options) -> None:
     engine = gudcity.db.get_engine()
     current = multiprocessing.get_context("spawn").Value("q", 0)
     sweep("first sweep (the backlog)", current, timedelta(0))
     due = due_tomorrow(engine, program_id)
-    rng = random.Random(3)
-    others = rng.sample(range(1, customers + 1), min(len(due), 2_000, customers))
-    pool = due + others
-    print(f"{len(due):,} cards with points due in the next day; writers award on them,")
-    print(f"on {len(others):,} others, and half the time on the card being settled")
-    with awarding(url, owner_id, pool, current) as quiet:
-        time.sleep(baseline)
-    with awarding(url, owner_id, pool, current) as busy:
-        started = time.perf_counter()
-        probe = sweep("the next day's sweep", current, timedelta(days=1))
-        swept = time.perf_counter() - started
-    print_statements(probe)
-    print(f"awards from {WRITERS} writer processes, ms:")
-    print_awards("no sweep", quiet, baseline)
-    print_awards("during sweep", busy, swept)
-    sweep("the same day again", current, timedelta(days=1))
+    others = random.Random(3).sample(range(1, options.customers + 1), min(len(due), 2_000))
+    shop = (url, owner_id, due + others)
+    print(f"{len(due):,} cards with points due in the next day; {WRITERS} writer processes award")
+    print(f"on them, on {len(others):,} others, and half the time on the card being settled (ms)")
+    with awarding(url, owner_id, shop[2], current) as quiet:
+        time.sleep(options.baseline)
+    print_awards("no sweep", quiet, options.baseline)
+    day = 1
+    if options.before:
+        settle, expiry.settle_card = expiry.settle_card, load_before(options.before)
+        try:
+            day_under_awards(shop, current, day, f"the code before ({options.before})")
+        finally:
+            expiry.settle_card = settle
+        day += 1
+    day_under_awards(shop, current, day, "this code")
+    sweep("the same day again", current, timedelta(days=day))
     check_ledger(engine)
 
 
@@ -419,6 +441,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--baseline", type=float, default=15, help="seconds of awards alone")
+    parser.add_argument(
+        "--before",
+        metavar="FILE",
+        help="an older services/expiry.py: sweep a day with its settle_card first",
+    )
     options = parser.parse_args()
     with fresh_database() as url:
         os.environ["DATABASE_URL"] = url
@@ -432,7 +459,7 @@ def main() -> None:
             f"{time.perf_counter() - started:.0f} s"
         )
         try:
-            measure(url, owner_id, program_id, options.customers, options.baseline)
+            measure(url, owner_id, program_id, options)
         finally:
             gudcity.db.get_engine().dispose()
 
