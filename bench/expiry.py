@@ -1,9 +1,9 @@
 """The expiry sweep at scale: 100,000 cards, 1,000,000 ledger rows, awards while it runs.
 
-Fills a fresh PostgreSQL database in bulk (COPY): one business, a points program whose
-rule (points expire 180 days after they were earned) has been in force since before
-the history began, 100,000 enrolled customers with a card each, and `--rows` ledger
-rows over 365 days (awards, and some deductions and redemptions, so that the oldest
+Fills a fresh PostgreSQL database in bulk (COPY, bench/expiry_load.py): one business,
+a points program whose rule (points expire 180 days after they were earned) has been in
+force since before the history began, 100,000 enrolled customers with a card each, and
+`--rows` ledger rows over 365 days (awards, and some deductions and redemptions, so that the oldest
 points spent first matters; some customers come often, most rarely), each balance the
 sum of its card's rows. Then, in this process, as a worker's lifespan task runs it
 (`sweeps.expire_points_once`):
@@ -37,129 +37,20 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import event, text
-from sqlmodel import Session
+from sqlalchemy import event
 
 import gudcity.db
 import gudcity.models.base
-from bench import fresh_database, open_business
-from bench.activity import card_number, copy_rows
+from bench import fresh_database
+from bench.expiry_load import DAYS, RULE_DAYS, fill
 from gudcity.db import make_engine, session_scope
 from gudcity.models import User, utc_now
 from gudcity.realtime import sweeps
-from gudcity.services import expiry, expiry_rules, programs
+from gudcity.services import expiry
 from gudcity.services.awards import award_points
 from gudcity.settings import get_settings
 
-DAYS = 365
-RULE_DAYS = 180
-COST = 50
 WRITERS = 2
-
-
-# -- the data ---------------------------------------------------------------------------
-
-
-def _customers(session: Session, count: int, program_id: int) -> int:
-    """COPY the customers and their enrollments in; the id of the first."""
-    first = session.execute(text("SELECT coalesce(max(id), 0) + 1 FROM users")).scalar_one()
-    now = utc_now() - timedelta(days=DAYS + 1)
-    ids = range(first, first + count)
-    copy_rows(
-        session,
-        "users",
-        (
-            *("id", "email", "name", "password_hash", "role", "public_id", "card_number"),
-            *("must_change_password", "created_at"),
-        ),
-        (
-            (
-                *(i, f"c{i}@bench.example", f"Customer {i}", "-", "CUSTOMER", uuid.uuid4().hex),
-                *(card_number(i), False, now),
-            )
-            for i in ids
-        ),
-    )
-    copy_rows(
-        session,
-        "program_enrollments",
-        ("customer_id", "program_id", "status", "created_at", "updated_at"),
-        ((i, program_id, "ACTIVE", now, now) for i in ids),
-    )
-    session.execute(text("SELECT setval('users_id_seq', (SELECT max(id) FROM users))"))
-    return first
-
-
-def history(customers: int, rows: int, actor: int, reward_id: int):
-    """(ledger rows oldest first, each card's [balance, lifetime points]); card n + 1 is
-    customer n's."""
-    rng = random.Random(16)
-    cards = [[0, 0] for _ in range(customers)]
-    start = utc_now() - timedelta(days=DAYS)
-    step = timedelta(days=DAYS) / rows
-    ledger = []
-    for n in range(rows):
-        # A few come often, most rarely: customer k is drawn about 1/sqrt(k) as often.
-        index = int(customers * rng.random() ** 2)
-        card, moment = cards[index], start + n * step
-        if card[0] >= COST and rng.random() < 0.12:
-            kind, amount, reward, code = "REDEEM", -COST, reward_id, f"R{n:09d}"
-        elif card[0] >= 5 and rng.random() < 0.06:
-            kind, amount, reward, code = "DEDUCT", -rng.randint(1, 5), None, None
-        else:
-            kind, amount, reward, code = "EARN", rng.randint(5, 20), None, None
-        card[0] += amount
-        card[1] += max(amount, 0)
-        ledger.append(
-            (n + 1, index + 1, kind, amount, actor, moment, reward, f"bench:{n}", code, "")
-        )
-    return ledger, cards
-
-
-def fill(url: str, customers: int, rows: int) -> tuple[int, int]:
-    """Load the shop; (owner id, program id)."""
-    engine = make_engine(url)
-    with Session(engine, expire_on_commit=False) as session:
-        owner, business = open_business(session, "Busy Café", "owner@bench.example")
-        program = programs.create_program(session, owner, business.id, name="Coffee Club")
-        reward = programs.add_reward(session, owner, program.id, name="Free latte", cost=COST)
-        expiry_rules.set_expiry_rule(session, owner, program.id, "AFTER_EARNED", RULE_DAYS)
-        session.execute(
-            text("UPDATE expiry_rules SET starts_at = :at"),
-            {"at": utc_now() - timedelta(days=DAYS + 1)},
-        )
-        first = _customers(session, customers, program.id)
-        ledger, cards = history(customers, rows, owner.id, reward.id)
-        created = utc_now() - timedelta(days=DAYS + 1)
-        copy_rows(
-            session,
-            "loyalty_cards",
-            (
-                *("id", "customer_id", "program_id", "card_number", "balance", "lifetime_points"),
-                *("last_activity_at", "created_at"),
-            ),
-            (
-                (n + 1, first + n, program.id, f"9{n + 1:011d}", *card, created, created)
-                for n, card in enumerate(cards)
-            ),
-        )
-        copy_rows(
-            session,
-            "point_transactions",
-            (
-                *("id", "card_id", "kind", "amount", "actor_id", "created_at", "reward_id"),
-                *("idempotency_key", "redemption_code", "note"),
-            ),
-            ledger,
-        )
-        for table in ("loyalty_cards", "point_transactions"):
-            session.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
-        session.commit()
-        owner_id, program_id = owner.id, program.id
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql("VACUUM ANALYZE")
-    engine.dispose()
-    return owner_id, program_id
 
 
 # -- the clock and the sweep ------------------------------------------------------------
