@@ -75,11 +75,13 @@ def clock_on(delta: timedelta) -> Iterator[None]:
 
 @dataclass
 class SweepProbe:
-    """What one sweep did: each card's settling timed, the cards its batches read, and
-    the statements of the settling by kind (ms and count)."""
+    """What one sweep did: each card's settling timed (and from its lock on), the cards
+    its batches read, and the statements of the settling by kind (ms and count)."""
 
     current: object  # a shared multiprocessing Value: the card being settled, 0 when none
     settle_ms: list[float] = field(default_factory=list)
+    locked_ms: list[float] = field(default_factory=list)
+    locked_at: float | None = None
     cards_read: int = 0
     statements: defaultdict = field(default_factory=lambda: defaultdict(lambda: [0.0, 0]))
     settling: bool = False
@@ -89,12 +91,15 @@ class SweepProbe:
         settle, entries = expiry.settle_card, expiry.ledger_entries
 
         def timed_settle(session, card_id):
-            self.current.value, self.settling = card_id, True
+            self.current.value, self.settling, self.locked_at = card_id, True, None
             started = time.perf_counter()
             try:
                 return settle(session, card_id)
             finally:
-                self.settle_ms.append((time.perf_counter() - started) * 1000)
+                ended = time.perf_counter()
+                self.settle_ms.append((ended - started) * 1000)
+                if self.locked_at is not None:
+                    self.locked_ms.append((ended - self.locked_at) * 1000)
                 self.current.value, self.settling = 0, False
 
         def counted_entries(session, card_ids):
@@ -102,8 +107,10 @@ class SweepProbe:
                 self.cards_read += len(card_ids)
             return entries(session, card_ids)
 
-        def before(_conn, _cursor, _statement, _parameters, context, _many):
+        def before(_conn, _cursor, statement, _parameters, context, _many):
             context._bench_started = time.perf_counter()
+            if self.settling and self.locked_at is None and "FOR NO KEY UPDATE" in statement:
+                self.locked_at = context._bench_started
 
         def after(_conn, _cursor, statement, _parameters, context, _many):
             if self.settling:
@@ -147,11 +154,13 @@ def sweep(label: str, current, delta: timedelta) -> SweepProbe:
         f"{label}: {seconds:.1f} s, {probe.cards_read:,} cards read, {len(times):,} settled, "
         f"{rows:,} EXPIRE rows ({points:,} points)"
     )
-    if times:
-        print(
-            f"  per card transaction: p50 {statistics.median(times):.1f} ms, "
-            f"p99 {percentile(times, 0.99):.1f} ms, max {times[-1]:.1f} ms"
-        )
+    for name, chosen in (("per card transaction", times), ("card locked", probe.locked_ms)):
+        if chosen:
+            chosen = sorted(chosen)
+            print(
+                f"  {name}: p50 {statistics.median(chosen):.1f} ms, "
+                f"p99 {percentile(chosen, 0.99):.1f} ms, max {chosen[-1]:.1f} ms"
+            )
     return probe
 
 
@@ -167,7 +176,7 @@ def print_statements(probe: SweepProbe) -> None:
     cards = max(len(probe.settle_ms), 1)
     total = sum(probe.settle_ms) / cards
     sql = sum(ms for ms, _ in probe.statements.values()) / cards
-    print(f"  a card's {total:.2f} ms: SQL {sql:.2f} ms, the rest (Python, the driver) ")
+    print(f"  a card's {total:.2f} ms: SQL {sql:.2f} ms, the rest Python and the driver")
     ranked = sorted(probe.statements.items(), key=lambda item: -item[1][0])
     for statement, (ms, count) in ranked[:12]:
         print(f"    {ms / cards:6.2f} ms  {count / cards:4.2f} x  {statement}")
