@@ -8,7 +8,9 @@ points spent first matters; some customers come often, most rarely), each balanc
 sum of its card's rows. Then, in this process, as a worker's lifespan task runs it
 (`sweeps.expire_points_once`):
 
-1. the first sweep: the backlog of everything already due (and the warnings);
+1. the first sweep: the backlog of everything already due (and the warnings); or, with
+   `--backlog loaded`, its EXPIRE rows and warnings reckoned by gudcity/domain/expiry.py
+   as the sweep does and loaded with the rest, then a sweep that should find nothing;
 2. the services' clock one day on, the sweep that applies that day's expiries (wall
    time, cards read, cards settled, EXPIRE rows, each card's transaction: p50/p99/max,
    and where a card's time goes, by statement), while 2 writer processes award points
@@ -19,7 +21,8 @@ sum of its card's rows. Then, in this process, as a worker's lifespan task runs 
 3. the sweep again at the same moment (nothing left to do), and balance = ledger.
 
     .venv/bin/python -m bench.expiry [--rows 1000000] [--customers 100000] [--baseline 15]
-        [--before FILE]  (a day swept by an older settle_card first, then the next by this one)
+        [--backlog sweep|loaded] [--before FILE]  (a day swept by an older settle_card
+        first, then the next day by this one)
 """
 
 import argparse
@@ -314,7 +317,10 @@ def day_under_awards(shop: tuple[str, int, list[int]], current, day: int, label:
 def measure(url: str, owner_id: int, program_id: int, options) -> None:
     engine = gudcity.db.get_engine()
     current = multiprocessing.get_context("spawn").Value("q", 0)
-    sweep("first sweep (the backlog)", current, timedelta(0))
+    if options.backlog == "sweep":
+        sweep("first sweep (the backlog)", current, timedelta(0))
+    else:  # what was loaded is what the sweep would have written: it finds nothing to do
+        sweep("a sweep now, after the backlog loaded", current, timedelta(0))
     due = due_tomorrow(engine, program_id)
     others = random.Random(3).sample(range(1, options.customers + 1), min(len(due), 2_000))
     shop = (url, owner_id, due + others)
@@ -342,6 +348,12 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--baseline", type=float, default=15, help="seconds of awards alone")
     parser.add_argument(
+        "--backlog",
+        choices=("sweep", "loaded"),
+        default="sweep",
+        help="time the first sweep, or load what it writes (reckoned by the domain)",
+    )
+    parser.add_argument(
         "--before",
         metavar="FILE",
         help="an older services/expiry.py: sweep a day with its settle_card first",
@@ -352,7 +364,8 @@ def main() -> None:
         get_settings.cache_clear()
         gudcity.db.get_engine.cache_clear()
         started = time.perf_counter()
-        owner_id, program_id = fill(url, options.customers, options.rows)
+        loaded = options.backlog == "loaded"
+        owner_id, program_id = fill(url, options.customers, options.rows, backlog_loaded=loaded)
         print(
             f"{options.customers:,} cards, {options.rows:,} ledger rows over {DAYS} days, "
             f"points expire {RULE_DAYS} days after earning: loaded in "

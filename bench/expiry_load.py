@@ -4,6 +4,7 @@ history of their ledger (awards, deductions and redemptions), each balance its s
 
 import random
 import uuid
+from collections import defaultdict
 from datetime import timedelta
 
 from sqlalchemy import text
@@ -12,8 +13,11 @@ from sqlmodel import Session
 from bench import open_business
 from bench.activity import card_number, copy_rows
 from gudcity.db import make_engine
-from gudcity.models import utc_now
+from gudcity.domain.analytics import business_day
+from gudcity.domain.expiry import Entry, Rules, RuleVersion, due_expiries, upcoming_expiries
+from gudcity.models import ExpiryMode, TransactionKind, utc_now
 from gudcity.services import expiry_rules, programs
+from gudcity.services.expiry import warning_time
 
 DAYS = 365
 RULE_DAYS = 180
@@ -76,20 +80,47 @@ def history(customers: int, rows: int, actor: int, reward_id: int):
     return ledger, cards
 
 
-def fill(url: str, customers: int, rows: int) -> tuple[int, int]:
-    """Load the shop; (owner id, program id)."""
+def swept(ledger: list, cards: list, rules: Rules, time_zone: str) -> tuple[list, list]:
+    """What the first sweep would write now, reckoned by the domain as it does (one
+    EXPIRE row a card, the first day coming due warned of): (EXPIRE rows, notices); the
+    balances follow. For a run that times the days after it (`--backlog loaded`)."""
+    moment, by_card = utc_now(), defaultdict(list)
+    for _id, card, kind, amount, _actor, at, *_rest in ledger:
+        by_card[card].append(Entry(TransactionKind(kind), amount, at))
+    rows, notices = [], []
+    for card, entries in by_card.items():
+        expired = sum(e.amount for e in due_expiries(entries, rules, moment))
+        if expired:
+            entries.append(Entry(TransactionKind.EXPIRE, -expired, moment))
+            rows.append((len(ledger) + len(rows) + 1, card, "EXPIRE", -expired, None, moment))
+            rows[-1] += (None, f"expire:{card}:1", None, "")
+            cards[card - 1][0] -= expired
+        soon = upcoming_expiries(entries, rules, moment, warning_time())
+        if soon:
+            day = business_day(soon[0].deadline, time_zone)
+            until = [e.deadline for e in soon if business_day(e.deadline, time_zone) == day]
+            notices.append((card, until[-1], moment))
+    return rows, notices
+
+
+def fill(url: str, customers: int, rows: int, *, backlog_loaded: bool) -> tuple[int, int]:
+    """Load the shop (the first sweep's rows too, if `backlog_loaded`); (owner id,
+    program id)."""
     engine = make_engine(url)
     with Session(engine, expire_on_commit=False) as session:
         owner, business = open_business(session, "Busy Café", "owner@bench.example")
         program = programs.create_program(session, owner, business.id, name="Coffee Club")
         reward = programs.add_reward(session, owner, program.id, name="Free latte", cost=COST)
         expiry_rules.set_expiry_rule(session, owner, program.id, "AFTER_EARNED", RULE_DAYS)
-        session.execute(
-            text("UPDATE expiry_rules SET starts_at = :at"),
-            {"at": utc_now() - timedelta(days=DAYS + 1)},
-        )
+        rule_start = utc_now() - timedelta(days=DAYS + 1)
+        session.execute(text("UPDATE expiry_rules SET starts_at = :at"), {"at": rule_start})
         first = _customers(session, customers, program.id)
         ledger, cards = history(customers, rows, owner.id, reward.id)
+        notices = []
+        if backlog_loaded:
+            rules = Rules([RuleVersion(ExpiryMode.AFTER_EARNED, RULE_DAYS, rule_start)])
+            expire_rows, notices = swept(ledger, cards, rules, business.time_zone)
+            ledger += expire_rows
         created = utc_now() - timedelta(days=DAYS + 1)
         copy_rows(
             session,
@@ -112,6 +143,7 @@ def fill(url: str, customers: int, rows: int) -> tuple[int, int]:
             ),
             ledger,
         )
+        copy_rows(session, "expiry_notices", ("card_id", "covered_until", "created_at"), notices)
         for table in ("loyalty_cards", "point_transactions"):
             session.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
         session.commit()
