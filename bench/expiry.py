@@ -155,7 +155,8 @@ def sweep(label: str, current, delta: timedelta) -> SweepProbe:
     times = sorted(probe.settle_ms)
     print(
         f"{label}: {seconds:.1f} s, {probe.cards_read:,} cards read, {len(times):,} settled, "
-        f"{rows:,} EXPIRE rows ({points:,} points)"
+        f"{rows:,} EXPIRE rows ({points:,} points); settling {sum(times) / 1000:.1f} s, "
+        f"the rest (reading the batches) {seconds - sum(times) / 1000:.1f} s"
     )
     for name, chosen in (("per card transaction", times), ("card locked", probe.locked_ms)):
         if chosen:
