@@ -7,14 +7,12 @@ restarts, and any number of workers may run it. It reads only the cards of runni
 programs whose rule makes points expire, and of those only cards holding points and
 with an inflow old enough to be due (or warned of) now, a batch at a time, each
 batch's ledgers in one indexed read. A card with something due is then settled in a
-transaction of its own: its ledger read, what is due reckoned and the customer's
-notices staged; then its row locked (PostgreSQL: FOR NO KEY UPDATE, which an award's
-balance UPDATE waits for), its ledger read again and, unless it moved, the warning
-claimed and everything due written as one EXPIRE row, keyed by the card and its
-number of expiries so far, so an award waits for those few statements only. A second
-sweep, waiting on the lock, then finds the ledger moved and settles the card again with
-the lock taken first: it finds nothing due; the key would refuse a repeat anyway, and
-the balance UPDATE a negative balance.
+transaction of its own: its program, rules and customer read, then its row locked
+(PostgreSQL: FOR NO KEY UPDATE, which an award's balance UPDATE waits for, for the
+milliseconds the rest takes), its ledger read again, and everything due written as one
+EXPIRE row, keyed by the card and its number of expiries so far. A second sweep,
+waiting on the lock, then reads that row and finds nothing due; the key would refuse a
+repeat anyway, and the balance UPDATE a negative balance.
 """
 
 from collections import defaultdict
@@ -217,59 +215,26 @@ def settle_card(session: Session, card_id: int) -> int:
     """Expire what is due on the card now and warn of what comes soon; the points expired.
     A worker's call (no actor); commits once.
 
-    First the card's ledger is read and its notices staged, and only then its row
-    locked, so that an award on the card waits just for the EXPIRE row, the warning's
-    claim and the commit. If the ledger read again under the lock moved meanwhile (a
-    spending took the oldest points, another sweep expired them, a visit put a deadline
-    off), it is all done again with the lock taken first, where "now" is read once the
-    card is locked and is never before its newest row.
+    What its ledger does not decide (the card's program and business, the rule versions,
+    the customer) is read before the card is locked, so that an award on the card waits
+    only for the rest. "Now" is read once the card is locked, and is never before its
+    newest row: a spending that came in since the sweep began took its points first.
     """
-    for lock_first in (False, True):
-        expired = _settle(session, card_id, lock_first=lock_first)
-        if expired is not None:
-            return expired
-        session.rollback()
-    return 0
-
-
-def _lock_card(session: Session, card_id: int) -> None:
-    """PostgreSQL: FOR NO KEY UPDATE, which an award's balance UPDATE waits for."""
-    session.execute(
-        select(_CARDS.c.id).where(_CARDS.c.id == card_id).with_for_update(key_share=True)
-    ).first()
-
-
-def _settle(session: Session, card_id: int, *, lock_first: bool) -> int | None:
-    """One pass of `settle_card`; None: the card's ledger moved before the lock."""
-    if lock_first:
-        _lock_card(session, card_id)
     access = card_access(session, card_id, None)
     card = access.card
     versions = rule_versions(session, [card.program_id]).get(card.program_id, [])
     start = expiring_era_start(versions)
     if start is None:
         return 0
-    entries, visits = read = _reading(session, card, versions, start)
-    moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
-    rules = Rules(versions, visits)
-    expired = sum(expiry.amount for expiry in due_expiries(entries, rules, moment))
     customer = session.get(User, card.customer_id)
     told = access.enrolled and customer is not None and customer.deleted_at is None
-    soon = upcoming_expiries(entries, rules, moment, warning_time()) if told else []
-    warning = expiry_notices.next_warning(session, card, soon) if soon else None
-    if expired:
-        if told:
-            expiry_notices.tell_expired(session, card, expired)
-        publish_card_change(session, card, "points.expired")
-    if warning is not None:
-        expiry_notices.send_warning(session, card, customer, warning)
-    if not lock_first:
-        _lock_card(session, card_id)
-        if _reading(session, card, versions, start) != read:
-            return None
-    # Under the card's lock: whoever claimed this warning before held it and committed.
-    if warning is not None and not expiry_notices.claim_warning(session, card, warning):
-        return None
+    session.execute(
+        select(_CARDS.c.id).where(_CARDS.c.id == card_id).with_for_update(key_share=True)
+    ).first()
+    entries = ledger_entries(session, [card_id])[card_id]
+    moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
+    rules = Rules(versions, _visits(session, card, versions, start))
+    expired = sum(expiry.amount for expiry in due_expiries(entries, rules, moment))
     if expired:
         _, created = write_ledger_row(
             session,
@@ -279,21 +244,25 @@ def _settle(session: Session, card_id: int, *, lock_first: bool) -> int | None:
             actor_id=None,
             idempotency_key=expiry_key(card_id, entries),
         )
-        if not created:  # the ledger, read under the card's lock, had no such row
-            return None
+        expired = expired if created else 0
+    if expired:
+        if told:
+            expiry_notices.tell_expired(session, card, expired)
+        publish_card_change(session, card, "points.expired")
+    soon = upcoming_expiries(entries, rules, moment, warning_time())
+    if told and soon:
+        expiry_notices.warn(session, card, customer, soon)
     session.commit()
     return expired
 
 
-def _reading(
+def _visits(
     session: Session, card: CardFacts, versions: Sequence[RuleVersion], start: datetime
-) -> tuple[list[Entry], list[datetime]]:
-    """The card's ledger and, where a version counts them, the customer's visits."""
-    entries = ledger_entries(session, [card.card_id])[card.card_id]
+) -> list[datetime]:
+    """The customer's visits since `start`, where a version counts them."""
     if not any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in versions):
-        return entries, []
-    visits = visit_times(session, card.business_id, [card.customer_id], start)
-    return entries, visits[card.customer_id]
+        return []
+    return visit_times(session, card.business_id, [card.customer_id], start)[card.customer_id]
 
 
 @dataclass(frozen=True)

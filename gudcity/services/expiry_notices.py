@@ -4,13 +4,11 @@ some will (a notification, and a mail in their language).
 Leaf helpers of the expiry sweep (services/expiry.py), in its transaction. A warning
 covers the points expiring on one day of the business; `expiry_notices` keeps the
 latest deadline each card was warned of, so each is warned of once, even by two
-workers at once (the row's key refuses the second, which the sweep claims under the
-card's lock).
+workers at once (the row's key refuses the second).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -67,38 +65,23 @@ def tell_expired(session: Session, card: CardFacts, points: int) -> None:
     )
 
 
-@dataclass(frozen=True)
-class ExpiryWarning:
-    """The warning due on a card: the points expiring on one day of its business."""
-
-    day: date
-    # The day's last deadline: what the card is warned of until.
-    until: datetime
-    points: int
-
-
-def next_warning(session: Session, card: CardFacts, soon: Sequence[Expiry]) -> ExpiryWarning | None:
-    """The first day of `soon` (upcoming expiries, by deadline) not warned of yet."""
+def warn(session: Session, card: CardFacts, customer: User, soon: Sequence[Expiry]) -> bool:
+    """Warn of the first day of `soon` (upcoming expiries, by deadline) not warned of yet;
+    whether a warning went out."""
     covered = covered_until(session, [card.card_id]).get(card.card_id)
     fresh = [e for e in soon if covered is None or e.deadline > covered]
     if not fresh:
-        return None
+        return False
     day = business_day(fresh[0].deadline, card.time_zone)
     that_day = [e for e in fresh if business_day(e.deadline, card.time_zone) == day]
-    return ExpiryWarning(day, that_day[-1].deadline, sum(e.amount for e in that_day))
-
-
-def claim_warning(session: Session, card: CardFacts, warning: ExpiryWarning) -> bool:
-    """Note the card as warned until the warning's deadline; False if it already was."""
+    until = that_day[-1].deadline
     statement = _INSERT_UNLESS_WARNED[session.get_bind().dialect.name]
-    values = {"card_id": card.card_id, "covered_until": warning.until, "created_at": utc_now()}
-    return session.execute(statement, values).first() is not None
-
-
-def send_warning(session: Session, card: CardFacts, customer: User, warning: ExpiryWarning) -> None:
-    """The notification and the mail of a warning (claimed in the same transaction)."""
+    values = {"card_id": card.card_id, "covered_until": until, "created_at": utc_now()}
+    if session.execute(statement, values).first() is None:
+        return False
+    points = sum(e.amount for e in that_day)
     title, message = expiring_messages(
-        card.program_kind, warning.points, card.program_name, card.business_name, warning.day
+        card.program_kind, points, card.program_name, card.business_name, day
     )
     notify_customer(
         session,
@@ -107,10 +90,11 @@ def send_warning(session: Session, card: CardFacts, customer: User, warning: Exp
         title,
         message,
         business_id=card.business_id,
-        data={**_card_data(card, warning.points), "deadline": warning.until.isoformat()},
+        data={**_card_data(card, points), "deadline": until.isoformat()},
     )
     _mail_warning(session, card, customer, message)
     publish_card_change(session, card, "points.expiring")
+    return True
 
 
 def _mail_warning(session: Session, card: CardFacts, customer: User, message: Message) -> None:

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from gudcity.models import (
     CustomerNotification,
@@ -13,7 +13,7 @@ from gudcity.models import (
     TransactionKind,
 )
 from gudcity.realtime import sweeps
-from gudcity.services import awards, expiry, expiry_rules, ledger
+from gudcity.services import expiry, expiry_rules
 from tests.support.races import race
 
 T0 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
@@ -59,45 +59,6 @@ def test_two_settlements_of_one_card_at_once_write_one_row(engine, session, expi
 
     assert sorted(outcomes) == [0, 20]
     assert expire_rows(session) == [(card_id, -20)]
-
-
-def test_a_spending_between_the_read_and_the_lock_is_settled_again(
-    engine, session, make, shop, clock, monkeypatch
-):
-    """The sweep reads the card's ledger before locking it: a deduction committed in
-    between took the oldest (due) points first, so the sweep reads again and expires
-    only what is left of them, not the newer points."""
-    owner, _business, program, customer = shop
-    clock.freeze(T0)
-    expiry_rules.set_expiry_rule(session, owner, program.id, "AFTER_EARNED", 30)
-    card = make.card(customer, program, balance=20)
-    clock.freeze(T0 + timedelta(days=20))
-    awards.award_points(session, owner, card.id, 20, make.key())
-    clock.freeze(T0 + timedelta(days=30))
-    session.commit()
-    reckon, spent = expiry.upcoming_expiries, []
-
-    def spend_meanwhile(*arguments):
-        if not spent:
-            with Session(engine, expire_on_commit=False) as other:
-                facts = ledger.card_access(other, card.id, None).card
-                ledger.write_ledger_row(
-                    other,
-                    facts,
-                    TransactionKind.DEDUCT,
-                    -15,
-                    actor_id=owner.id,
-                    idempotency_key=make.key(),
-                )
-                other.commit()
-            spent.append(15)
-        return reckon(*arguments)
-
-    monkeypatch.setattr(expiry, "upcoming_expiries", spend_meanwhile)
-
-    assert expiry.settle_card(session, card.id) == 5
-    assert spent == [15]
-    assert expire_rows(session) == [(card.id, -5)]
 
 
 def test_two_sweeps_at_once_warn_each_card_once(engine, session, make, shop, clock):
