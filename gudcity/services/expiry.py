@@ -7,12 +7,12 @@ restarts, and any number of workers may run it. It reads only the cards of runni
 programs whose rule makes points expire, and of those only cards holding points and
 with an inflow old enough to be due (or warned of) now, a batch at a time, each
 batch's ledgers in one indexed read. A card with something due is then settled in a
-transaction of its own: its row is locked (PostgreSQL: FOR NO KEY UPDATE, which an
-award's balance UPDATE waits for, for the few milliseconds this takes), its ledger
-read again, and everything due written as one EXPIRE row, keyed by the card and its
-number of expiries so far. A second sweep, waiting on the lock, then reads that row and
-finds nothing due; the key would refuse a repeat anyway, and the balance UPDATE a
-negative balance.
+transaction of its own: its program, rules and customer read, then its row locked
+(PostgreSQL: FOR NO KEY UPDATE, which an award's balance UPDATE waits for, for the
+milliseconds the rest takes), its ledger read again, and everything due written as one
+EXPIRE row, keyed by the card and its number of expiries so far. A second sweep,
+waiting on the lock, then reads that row and finds nothing due; the key would refuse a
+repeat anyway, and the balance UPDATE a negative balance.
 """
 
 from collections import defaultdict
@@ -52,7 +52,12 @@ from gudcity.services import expiry_notices
 from gudcity.services.atomic import atomic
 from gudcity.services.cards import CardView
 from gudcity.services.expiry_rules import aware, rule_versions
-from gudcity.services.ledger import card_access, publish_card_change, write_ledger_row
+from gudcity.services.ledger import (
+    CardFacts,
+    card_access,
+    publish_card_change,
+    write_ledger_row,
+)
 from gudcity.services.permissions import require_customer
 from gudcity.settings import get_settings
 
@@ -226,22 +231,25 @@ def settle_card(session: Session, card_id: int) -> int:
     """Expire what is due on the card now and warn of what comes soon; the points expired.
     A worker's call (no actor); commits once.
 
-    "Now" is read once the card is locked, and is never before its newest row: a spending
-    that came in since the sweep began took its points first.
+    What its ledger does not decide (the card's program and business, the rule versions,
+    the customer) is read before the card is locked, so that an award on the card waits
+    only for the rest. "Now" is read once the card is locked, and is never before its
+    newest row: a spending that came in since the sweep began took its points first.
     """
-    session.execute(
-        select(_CARDS.c.id).where(_CARDS.c.id == card_id).with_for_update(key_share=True)
-    ).first()
     access = card_access(session, card_id, None)
     card = access.card
     versions = rule_versions(session, [card.program_id]).get(card.program_id, [])
     start = expiring_era_start(versions)
     if start is None:
         return 0
+    customer = session.get(User, card.customer_id)
+    told = access.enrolled and customer is not None and customer.deleted_at is None
+    session.execute(
+        select(_CARDS.c.id).where(_CARDS.c.id == card_id).with_for_update(key_share=True)
+    ).first()
     entries = ledger_entries(session, [card_id])[card_id]
     moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
-    visits = visit_times(session, card.business_id, [card.customer_id], start)
-    rules = Rules(versions, visits[card.customer_id])
+    rules = Rules(versions, _visits(session, card, versions, start))
     expired = sum(expiry.amount for expiry in due_expiries(entries, rules, moment))
     if expired:
         _, created = write_ledger_row(
@@ -253,8 +261,6 @@ def settle_card(session: Session, card_id: int) -> int:
             idempotency_key=expiry_key(card_id, entries),
         )
         expired = expired if created else 0
-    customer = session.get(User, card.customer_id)
-    told = access.enrolled and customer is not None and customer.deleted_at is None
     if expired:
         if told:
             expiry_notices.tell_expired(session, card, expired)
@@ -264,6 +270,15 @@ def settle_card(session: Session, card_id: int) -> int:
         expiry_notices.warn(session, card, customer, soon)
     session.commit()
     return expired
+
+
+def _visits(
+    session: Session, card: CardFacts, versions: Sequence[RuleVersion], start: datetime
+) -> list[datetime]:
+    """The customer's visits since `start`, where a version counts them."""
+    if not any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in versions):
+        return []
+    return visit_times(session, card.business_id, [card.customer_id], start)[card.customer_id]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import func, select
 
-from gudcity.models import PointTransaction, TransactionKind
+from gudcity.models import (
+    CustomerNotification,
+    NotificationType,
+    OutboxMail,
+    PointTransaction,
+    TransactionKind,
+)
 from gudcity.realtime import sweeps
 from gudcity.services import expiry, expiry_rules
 from tests.support.races import race
@@ -53,3 +59,27 @@ def test_two_settlements_of_one_card_at_once_write_one_row(engine, session, expi
 
     assert sorted(outcomes) == [0, 20]
     assert expire_rows(session) == [(card_id, -20)]
+
+
+def test_two_sweeps_at_once_warn_each_card_once(engine, session, make, shop, clock):
+    owner, _business, program, _customer = shop
+    clock.freeze(T0)
+    expiry_rules.set_expiry_rule(session, owner, program.id, "AFTER_EARNED", 30)
+    customers = [make.customer() for _ in range(10)]
+    for customer in customers:
+        make.card(customer, program, balance=20)
+    clock.freeze(T0 + timedelta(days=25))  # due in 5 days: warned of, not expired
+    session.commit()
+
+    outcomes = race(engine, [lambda _own: sweeps.expire_points_once()] * 2)
+
+    assert outcomes == [0, 0]
+    session.expire_all()
+    warned = session.exec(
+        select(CustomerNotification.customer_id, func.count())
+        .where(CustomerNotification.type == NotificationType.POINTS_EXPIRING)
+        .group_by(CustomerNotification.customer_id)
+    ).all()
+    assert sorted(warned) == sorted((customer.id, 1) for customer in customers)
+    mails = session.exec(select(func.count()).select_from(OutboxMail)).one()
+    assert mails == len(customers)
