@@ -120,7 +120,7 @@ bench: venv $(VENV)/.installed-test system-deps
 	$(PY) -m bench.export
 	$(PY) -m bench.analytics
 	$(PY) -m bench.dashboard_live
-	$(PY) -m bench.expiry
+	$(PY) -m bench.expiry --backlog loaded
 
 clean:
 	rm -rf .web .states

@@ -61,8 +61,20 @@ def earn(
     )
     if not created:
         return transaction
-    bonus = sum(b.amount for b in granted)
     _tell_earned(session, card, points, granted, scan_note)
+    _record_award(session, card, transaction, actor_id)
+    if standing is not None:
+        credited = points + sum(b.amount for b in granted)
+        settle_after_earn(session, card, standing, points, credited, now)
+    if card.offers_referrals:
+        pay_referral(session, card)
+    return transaction
+
+
+def _record_award(
+    session: Session, card: CardFacts, transaction: PointTransaction, actor_id: int
+) -> None:
+    """The visit, the staff member's action, and the change event."""
     record_visit(session, card.business_id, card.customer_id, "award", card.time_zone)
     record_staff_action(
         session,
@@ -71,16 +83,11 @@ def earn(
         kind=StaffActionKind.AWARD,
         customer_id=card.customer_id,
         program_id=card.program_id,
-        amount=points,
+        amount=transaction.amount,
         transaction_id=transaction.id,
-        detail=note,
+        detail=transaction.note,
     )
     publish_card_change(session, card, "points.awarded")
-    if standing is not None:
-        settle_after_earn(session, card, standing, points, points + bonus, now)
-    if card.offers_referrals:
-        pay_referral(session, card)
-    return transaction
 
 
 def _tell_earned(
