@@ -108,7 +108,8 @@ def until_message(offer: Message, end_minute: int) -> Message:
 
 
 def parse_local_time(typed: str, *, end: bool = False) -> int:
-    """Minutes since midnight of "9:00", "09:30", "17.45"; "24:00" only as an end."""
+    """Minutes since midnight of "9:00", "09:30", "17.45"; as an end, "24:00" or "00:00"
+    (what a time field can hold) is the midnight that ends the day."""
     found = _TIME.match(typed) if isinstance(typed, str) else None
     if found is None:
         raise ValidationError("Type a time like 09:00.")
@@ -116,12 +117,17 @@ def parse_local_time(typed: str, *, end: bool = False) -> int:
     total = hours * 60 + minutes
     if minutes > 59 or total > MINUTES_PER_DAY or (total == MINUTES_PER_DAY and not end):
         raise ValidationError("Type a time like 09:00.")
-    return total
+    return MINUTES_PER_DAY if end and total == 0 else total
 
 
 def clock_text(minute: int) -> str:
     """ "09:00", "24:00": minutes since midnight on a 24-hour clock."""
     return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def field_time(minute: int) -> str:
+    """A time as a time field holds it: the midnight that ends the day is "00:00"."""
+    return clock_text(minute % MINUTES_PER_DAY)
 
 
 def check_window(start_minute: int, end_minute: int) -> None:

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from gudcity.domain.labels import amount_message
 from gudcity.domain.promotions import (
     clock_text,
+    field_time,
     is_active,
     local_time,
     offer_message,
@@ -117,8 +118,8 @@ def _promotion_line(
         kind=rule.kind.value,
         value=rule.value,
         weekdays=sorted(rule.weekdays),
-        start_time=clock_text(rule.start_minute),
-        end_time=clock_text(rule.end_minute),
+        start_time=field_time(rule.start_minute),
+        end_time=field_time(rule.end_minute),
         starts_on=promotion.starts_on.isoformat(),
         ends_on=promotion.ends_on.isoformat() if promotion.ends_on else "",
     )

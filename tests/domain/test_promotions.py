@@ -18,6 +18,7 @@ from gudcity.domain.promotions import (
     clock_text,
     derived_key,
     end_of_local_day,
+    field_time,
     is_active,
     is_promo_code,
     is_promo_qr,
@@ -221,6 +222,10 @@ def test_a_start_time_must_be_a_time_of_day(typed):
 
 def test_midnight_may_end_a_window():
     assert parse_local_time("24:00", end=True) == 24 * 60
+    # A time field cannot hold 24:00: as an end, 00:00 is the midnight that ends the day.
+    assert parse_local_time("00:00", end=True) == 24 * 60
+    assert parse_local_time("00:00") == 0
+    assert field_time(24 * 60) == "00:00" and field_time(9 * 60) == "09:00"
     assert parse_local_time("9.30") == parse_local_time(" 09:30 ") == 570
     check_window(0, 24 * 60)
     for start, end in ((600, 600), (600, 540), (-1, 10), (0, 24 * 60 + 1)):
