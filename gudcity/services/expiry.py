@@ -46,12 +46,13 @@ from gudcity.models import (
     RewardCode,
     TransactionKind,
     User,
+    as_utc,
     utc_now,
 )
 from gudcity.services import expiry_notices
 from gudcity.services.atomic import atomic
 from gudcity.services.cards import CardView
-from gudcity.services.expiry_rules import aware, rule_versions
+from gudcity.services.expiry_rules import rule_versions
 from gudcity.services.ledger import (
     CardFacts,
     card_access,
@@ -143,7 +144,7 @@ def ledger_entries(session: Session, card_ids: Sequence[int]) -> dict[int, list[
     )
     for row_id, card_id, kind, amount, created_at in rows:
         entry = Entry(
-            TransactionKind(kind), amount, aware(created_at), row_id, refunded.get(row_id)
+            TransactionKind(kind), amount, as_utc(created_at), row_id, refunded.get(row_id)
         )
         entries[card_id].append(entry)
     return entries
@@ -166,7 +167,7 @@ def visit_times(
         .order_by(_VISITS.c.customer_id, _VISITS.c.created_at)
     )
     for customer_id, created_at in rows:
-        visits[customer_id].append(aware(created_at))
+        visits[customer_id].append(as_utc(created_at))
     return visits
 
 

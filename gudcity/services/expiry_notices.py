@@ -19,8 +19,7 @@ from gudcity.domain.analytics import business_day
 from gudcity.domain.expiry import Expiry
 from gudcity.domain.expiry_words import expired_messages, expiring_messages, expiring_subject
 from gudcity.i18n.catalogue import N_, Message
-from gudcity.models import ExpiryNotice, NotificationType, User, utc_now
-from gudcity.services.expiry_rules import aware
+from gudcity.models import ExpiryNotice, NotificationType, User, as_utc, utc_now
 from gudcity.services.ledger import CardFacts, publish_card_change
 from gudcity.services.mail import compose, link, queue_mail, words_for
 from gudcity.services.notify import notify_customer
@@ -43,7 +42,7 @@ def covered_until(session: Session, card_ids: Sequence[int]) -> dict[int, dateti
         .where(_NOTICES.c.card_id.in_(sorted(set(card_ids))))
         .group_by(_NOTICES.c.card_id)
     )
-    return {card_id: aware(until) for card_id, until in rows}
+    return {card_id: as_utc(until) for card_id, until in rows}
 
 
 def _card_data(card: CardFacts, points: int) -> dict:

@@ -8,22 +8,16 @@ use case that changes the setting (`set_expiry_rule`).
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import ValidationError
 from gudcity.domain.expiry import MAX_EXPIRY_DAYS, RuleVersion
-from gudcity.models import ExpiryMode, ExpiryRule, LoyaltyProgram, User, utc_now
+from gudcity.models import ExpiryMode, ExpiryRule, LoyaltyProgram, User, as_utc, utc_now
 from gudcity.services.atomic import atomic
 from gudcity.services.lookups import get_program
 from gudcity.services.outbox import business_topic, program_topic, publish
 from gudcity.services.permissions import Permission, require_business_permission
-
-
-def aware(moment: datetime) -> datetime:
-    """A stored time as UTC (SQLite hands back naive UTC)."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def rule_versions(session: Session, program_ids: Iterable[int]) -> dict[int, list[RuleVersion]]:
@@ -38,7 +32,7 @@ def rule_versions(session: Session, program_ids: Iterable[int]) -> dict[int, lis
         .order_by(ExpiryRule.program_id, ExpiryRule.starts_at, ExpiryRule.id)
     )
     for program_id, mode, days, starts_at in rows:
-        versions[program_id].append(RuleVersion(ExpiryMode(mode), days, aware(starts_at)))
+        versions[program_id].append(RuleVersion(ExpiryMode(mode), days, as_utc(starts_at)))
     return versions
 
 

@@ -11,7 +11,14 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from gudcity.domain.errors import ServiceError
-from gudcity.models import ExpiryRule, LoyaltyCard, PointTransaction, RewardCode, TransactionKind
+from gudcity.models import (
+    ExpiryRule,
+    LoyaltyCard,
+    PointTransaction,
+    RewardCode,
+    TransactionKind,
+    as_utc,
+)
 from gudcity.services import awards, deductions, expiry, expiry_rules, programs, redemptions
 from tests.services.test_properties import FEWER
 
@@ -81,6 +88,6 @@ def test_random_activity_keeps_the_ledger_and_expires_fairly(session, make, cloc
         for r in ledger
         if r.kind == TransactionKind.EARN
         and first_rule is not None
-        and expiry_rules.aware(r.created_at) >= expiry_rules.aware(first_rule)
+        and as_utc(r.created_at) >= as_utc(first_rule)
     )
     assert expired <= earned_under_rules

@@ -37,6 +37,7 @@ from gudcity.models import (
     RewardCode,
     TransactionKind,
     User,
+    as_utc,
     utc_now,
 )
 from gudcity.realtime import sweeps, tier_sweep
@@ -209,7 +210,7 @@ def check_card(shop: Shop, card_id: int) -> None:
         assert doubled.amount == earn.amount  # 2x: the base once more, never compounded
         tier_row = by_key.get(tier_bonus_key(earn.idempotency_key))
         assert tier_row is None or tier_row.amount in {tier_bonus(earn.amount, r) for r in RATES}
-    earned_days = {expiry_rules.aware(r.created_at).date() for r in earns}
+    earned_days = {as_utc(r.created_at).date() for r in earns}
     assert kinds[TransactionKind.PROMOTION_BONUS] == len(earns) + len(earned_days)
     tier_keys = {tier_bonus_key(earn.idempotency_key) for earn in earns}
     assert {r.idempotency_key for r in rows if r.kind == TransactionKind.TIER_BONUS} <= tier_keys
@@ -304,7 +305,7 @@ def rule_starts(session: Session, program_id: int) -> list[tuple[datetime, int]]
         .where(ExpiryRule.program_id == program_id)
         .order_by(ExpiryRule.starts_at, ExpiryRule.id)
     ).all()
-    return [(expiry_rules.aware(start), days) for start, days in rows]
+    return [(as_utc(start), days) for start, days in rows]
 
 
 def refunded_redemptions(session: Session, card_id: int) -> dict[int, int]:
@@ -334,7 +335,7 @@ def replay_expiries(rows, refunds: dict[int, int], starts) -> list[tuple[datetim
     lots: list[list] = []  # [earned_at, points]
     taken_by: dict[int, list[tuple[int, int]]] = {}
     for row in rows:
-        at = expiry_rules.aware(row.created_at)
+        at = as_utc(row.created_at)
         if row.kind == TransactionKind.REFUND:
             for index, points in taken_by.pop(refunds[row.id]):
                 lots[index][1] += points
