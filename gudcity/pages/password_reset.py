@@ -21,16 +21,26 @@ def forgot_password() -> rx.Component:
         rx.heading(t("Forgot your password?"), size="6", as_="h1"),
         rx.cond(
             ForgotPasswordState.sent,
-            rx.callout(
-                t(
-                    "If an account uses that email, a link to choose a new password is on its "
-                    "way. It works once, for a short while; check your spam folder if it does "
-                    "not arrive."
+            rx.vstack(
+                rx.callout(
+                    t(
+                        "If an account uses that email, a link to choose a new password is on "
+                        "its way. It works once, for a short while; check your spam folder if "
+                        "it does not arrive."
+                    ),
+                    icon="mail-check",
+                    color_scheme="green",
+                    role="status",
+                    id="reset-link-sent",
+                    width="100%",
                 ),
-                icon="mail-check",
-                color_scheme="green",
-                role="status",
-                id="reset-link-sent",
+                rx.button(
+                    t("Send another link"),
+                    on_click=ForgotPasswordState.ask_again,
+                    variant="soft",
+                    width="100%",
+                ),
+                spacing="3",
                 width="100%",
             ),
             rx.form(

@@ -28,6 +28,12 @@ class ForgotPasswordState(SessionState):
 
     @rx.event
     def load(self):
+        """Clears an old error only. The answer stays until "Send another link": the page's
+        load can reach the server after a quick visitor's submit, and must not hide it."""
+        self.error = ""
+
+    @rx.event
+    def ask_again(self):
         self.sending, self.sent, self.error = False, False, ""
 
     @rx.event

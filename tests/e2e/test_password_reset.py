@@ -81,6 +81,10 @@ def test_an_unknown_email_gets_the_same_answer_and_no_mail(new_page, mail_server
     page.wait_for_timeout(1000)  # the worker polls every 0.2 s: a mail would be here
     assert mail_server.to(nobody) == []
 
+    page.get_by_role("button", name="Send another link").click()
+    expect(page.get_by_label("Email")).to_be_visible()
+    expect(page.locator("#reset-link-sent")).to_have_count(0)
+
 
 def test_a_log_in_error_stays_on_the_page(new_page, make):
     customer = make.customer()

@@ -46,6 +46,18 @@ async def test_known_and_unknown_emails_get_the_same_answer_after_the_same_floor
     assert make.counts()["outbox_mails"] == 1
 
 
+async def test_the_answer_outlives_a_late_page_load_until_another_link_is_asked(make, tab, run):
+    """A quick visitor's submit can reach the server before the page's own load event."""
+    state = tab(ForgotPasswordState, "/forgot-password")
+    await run(state.send_link({"email": make.customer().email}))
+
+    await run(state.load())
+    assert state.sent
+
+    await run(state.ask_again())
+    assert (state.sent, state.sending, state.error) == (False, False, "")
+
+
 @pytest.mark.parametrize("form", [{}, None, {"email": 7}, "email"])
 async def test_a_crafted_form_gets_the_same_answer_and_sends_nothing(make, tab, run, form):
     state = tab(ForgotPasswordState, "/forgot-password")
