@@ -112,7 +112,7 @@ class SweepProbe:
 
         def before(_conn, _cursor, statement, _parameters, context, _many):
             context._bench_started = time.perf_counter()
-            if self.settling and self.locked_at is None and "FOR NO KEY UPDATE" in statement:
+            if self.settling and self.locked_at is None and _locks_the_card(statement):
                 self.locked_at = context._bench_started
 
         def after(_conn, _cursor, statement, _parameters, context, _many):
@@ -130,6 +130,12 @@ class SweepProbe:
             expiry.settle_card, expiry.ledger_entries = settle, entries
             event.remove(engine, "before_cursor_execute", before)
             event.remove(engine, "after_cursor_execute", after)
+
+
+def _locks_the_card(statement: str) -> bool:
+    """The settling's first statement that locks the card's row until the commit: an
+    older settle_card's FOR NO KEY UPDATE, or this one's balance UPDATE."""
+    return "FOR NO KEY UPDATE" in statement or statement.startswith("UPDATE loyalty_cards")
 
 
 def statement_kind(statement: str) -> str:

@@ -7,14 +7,16 @@ restarts, and any number of workers may run it. It reads only the cards of runni
 programs whose rule makes points expire, and of those only cards holding points and
 with an inflow old enough to be due (or warned of) now, a batch at a time, each
 batch's ledgers in one indexed read. A card with something due is then settled in a
-transaction of its own: its program, rules and customer read, then its row locked
-(PostgreSQL: FOR NO KEY UPDATE, which an award's balance UPDATE waits for, for the
-milliseconds the rest takes), its ledger read again, and everything due written as one
-EXPIRE row, keyed by the card and its number of expiries so far. A second sweep,
-waiting on the lock, then reads that row and finds nothing due; the key would refuse a
-repeat anyway, and the balance UPDATE a negative balance.
+transaction of its own: its program, rules and customer read, then its ledger_version
+and its ledger, with no lock; everything due written as one EXPIRE row, keyed by the
+card and its number of expiries so far, with the notices; and last the balance UPDATE,
+only while the card's ledger_version is the one read (an award or spending meanwhile
+bumped it: the card is read again). So an award on the card waits at most for that
+UPDATE and the commit; two sweeps that read the same ledger write the same key, and
+the second writes nothing.
 """
 
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,17 +52,21 @@ from gudcity.models import (
     utc_now,
 )
 from gudcity.services import expiry_notices
+from gudcity.services.analytics_log import record_ledger_row
 from gudcity.services.atomic import atomic
 from gudcity.services.cards import CardView
 from gudcity.services.expiry_rules import rule_versions
-from gudcity.services.ledger import (
-    CardFacts,
-    card_access,
-    publish_card_change,
-    write_ledger_row,
+from gudcity.services.ledger import CardFacts, card_access, publish_card_change
+from gudcity.services.ledger_rows import (
+    insert_unless_key_exists,
+    ledger_version,
+    move_balance,
+    row_values,
 )
 from gudcity.services.permissions import require_customer
 from gudcity.settings import get_settings
+
+logger = logging.getLogger(__name__)
 
 # Cards whose ledgers one read takes.
 CARD_BATCH = 500
@@ -227,15 +233,21 @@ def _has_work(
     )
 
 
+# Times a card is read again when its balance moved while it was being settled.
+SETTLE_ATTEMPTS = 3
+
+
 @atomic
 def settle_card(session: Session, card_id: int) -> int:
     """Expire what is due on the card now and warn of what comes soon; the points expired.
     A worker's call (no actor); commits once.
 
-    What its ledger does not decide (the card's program and business, the rule versions,
-    the customer) is read before the card is locked, so that an award on the card waits
-    only for the rest. "Now" is read once the card is locked, and is never before its
-    newest row: a spending that came in since the sweep began took its points first.
+    Nothing is locked while the card's ledger is read and its expiry reckoned: the
+    balance moves last, and only if the card's ledger_version is still the one read
+    before its ledger, so an award waits at most for that UPDATE and the commit. A card
+    whose balance moved meanwhile is read again (SETTLE_ATTEMPTS times, then left to
+    the next sweep). "Now" is never before its newest row: a spending that came in since
+    the sweep began took its points first.
     """
     access = card_access(session, card_id, None)
     card = access.card
@@ -244,33 +256,64 @@ def settle_card(session: Session, card_id: int) -> int:
     if start is None:
         return 0
     customer = session.get(User, card.customer_id)
-    told = access.enrolled and customer is not None and customer.deleted_at is None
-    session.execute(
-        select(_CARDS.c.id).where(_CARDS.c.id == card_id).with_for_update(key_share=True)
-    ).first()
-    entries = ledger_entries(session, [card_id])[card_id]
+    told = customer if access.enrolled and customer and customer.deleted_at is None else None
+    for _attempt in range(SETTLE_ATTEMPTS):
+        expired = _settle_once(session, card, versions, start, told)
+        if expired is not None:
+            return expired
+        session.rollback()
+    logger.info("Card %s kept moving while its expiry was settled: next sweep", card_id)
+    return 0
+
+
+def _settle_once(
+    session: Session,
+    card: CardFacts,
+    versions: Sequence[RuleVersion],
+    start: datetime,
+    told: User | None,
+) -> int | None:
+    """One reading of the card and its writes; None if its balance moved since (nothing
+    is written then)."""
+    version = ledger_version(session, card.card_id)
+    entries = ledger_entries(session, [card.card_id])[card.card_id]
     moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
     rules = Rules(versions, _visits(session, card, versions, start))
     expired = sum(expiry.amount for expiry in due_expiries(entries, rules, moment))
+    if expired and not _write_expire_row(session, card, expired, expiry_key(card.card_id, entries)):
+        session.rollback()  # another sweep wrote this very expiry
+        return 0
+    if expired and told is not None:
+        expiry_notices.tell_expired(session, card, expired)
     if expired:
-        _, created = write_ledger_row(
-            session,
-            card,
-            TransactionKind.EXPIRE,
-            -expired,
-            actor_id=None,
-            idempotency_key=expiry_key(card_id, entries),
-        )
-        expired = expired if created else 0
-    if expired:
-        if told:
-            expiry_notices.tell_expired(session, card, expired)
         publish_card_change(session, card, "points.expired")
     soon = upcoming_expiries(entries, rules, moment, warning_time())
-    if told and soon:
-        expiry_notices.warn(session, card, customer, soon)
+    if told is not None and soon:
+        expiry_notices.warn(session, card, told, soon)
+    if expired:
+        moved = move_balance(
+            session,
+            card.card_id,
+            -expired,
+            gain=0,
+            base=0,
+            active_at=None,
+            expected_version=version,
+        )
+        if moved is None:
+            return None
     session.commit()
     return expired
+
+
+def _write_expire_row(session: Session, card: CardFacts, points: int, key: str) -> bool:
+    """The EXPIRE row (its balance moves last, in `_settle_once`); False if its key was used."""
+    now = utc_now()
+    values = row_values(card.card_id, TransactionKind.EXPIRE, -points, None, key)
+    if insert_unless_key_exists(session, {**values, "created_at": now}) is None:
+        return False
+    record_ledger_row(session, card, TransactionKind.EXPIRE, -points, None, now)
+    return True
 
 
 def _visits(

@@ -13,9 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import InsufficientPointsError, NotFoundError, ValidationError
@@ -38,6 +36,12 @@ from gudcity.models import (
 from gudcity.services.analytics_log import OnCard, record_ledger_row
 from gudcity.services.checks import check_running, check_same_operation
 from gudcity.services.inputs import is_row_id
+from gudcity.services.ledger_rows import (
+    insert_keys_unless_exist,
+    insert_unless_key_exists,
+    move_balance,
+    row_values,
+)
 from gudcity.services.lookups import find_transaction
 from gudcity.services.outbox import business_topic, customer_topic, publish
 from gudcity.services.permissions import GRANTABLE
@@ -196,43 +200,6 @@ def same_operation(
     return existing
 
 
-# The ledger's two statements, built once (see `_card_access_query`).
-_LEDGER = PointTransaction.__table__
-_CARDS = LoyaltyCard.__table__
-_MOVE_BALANCE = (
-    update(_CARDS)
-    .where(_CARDS.c.id == bindparam("card_id"), _CARDS.c.balance + bindparam("amount") >= 0)
-    .values(
-        balance=_CARDS.c.balance + bindparam("amount"),
-        lifetime_points=_CARDS.c.lifetime_points + bindparam("gain"),
-        earned_points=_CARDS.c.earned_points + bindparam("base"),
-        # An expiry is no activity of the customer's: it leaves the card's last one.
-        last_activity_at=func.coalesce(
-            bindparam("active_at", type_=_CARDS.c.last_activity_at.type),
-            _CARDS.c.last_activity_at,
-        ),
-    )
-    .returning(
-        _CARDS.c.balance,
-        _CARDS.c.lifetime_points,
-        _CARDS.c.earned_points,
-        _CARDS.c.last_activity_at,
-    )
-)
-_INSERT_UNLESS_KEY_EXISTS = {
-    name: dialect_insert(_LEDGER)
-    .on_conflict_do_nothing(index_elements=["idempotency_key"])
-    .returning(_LEDGER.c.id)
-    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
-_INSERT_KEYS_UNLESS_EXIST = {
-    name: dialect_insert(_LEDGER)
-    .on_conflict_do_nothing(index_elements=["idempotency_key"])
-    .returning(_LEDGER.c.idempotency_key)
-    for name, dialect_insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
-}
-
-
 def write_ledger_row(
     session: Session,
     card: OnCard,
@@ -251,30 +218,19 @@ def write_ledger_row(
     back) when the balance would go below zero.
     """
     now, card_id = utc_now(), card.card_id
-    values = _row_values(card_id, kind, amount, actor_id, idempotency_key)
+    values = row_values(card_id, kind, amount, actor_id, idempotency_key)
     code = new_redemption_code() if kind == TransactionKind.REDEEM else None
     values.update(reward_id=reward_id, redemption_code=code, note=note[:255], created_at=now)
-    row_id = _insert_unless_key_exists(session, values)
+    row_id = insert_unless_key_exists(session, values)
     if row_id is None:
         # The key was used before (or by a concurrent request that committed first).
         return same_operation(find_transaction(session, idempotency_key), card_id, kind), False
     # A refund gives back what a redemption took: it is no new earning (no lifetime points).
     gain = 0 if kind == TransactionKind.REFUND else max(amount, 0)
-    active_at = None if kind == TransactionKind.EXPIRE else now
-    moved = session.execute(
-        _MOVE_BALANCE,
-        {
-            "card_id": card_id,
-            "amount": amount,
-            "gain": gain,
-            "base": amount if kind == TransactionKind.EARN else 0,
-            "active_at": active_at,
-        },
-    ).first()
-    if moved is None:
+    base = amount if kind == TransactionKind.EARN else 0
+    if move_balance(session, card_id, amount, gain=gain, base=base, active_at=now) is None:
         session.rollback()
         raise InsufficientPointsError("The card does not hold enough for this.")
-    _sync_loaded_card(session, card_id, dict(moved._mapping))
     record_ledger_row(session, card, kind, amount, actor_id, now)
     return PointTransaction(id=row_id, **values), True
 
@@ -306,74 +262,31 @@ def write_earn_rows(
     bonus whose own key was used (a once-a-day promotion's) is left out. Three statements
     whatever the number of bonuses: the EARN insert, one multi-row insert, the UPDATE.
     """
-    values = _row_values(card.card_id, TransactionKind.EARN, points, actor_id, idempotency_key)
+    values = row_values(card.card_id, TransactionKind.EARN, points, actor_id, idempotency_key)
     values.update(note=note[:255], created_at=now)
-    row_id = _insert_unless_key_exists(session, values)
+    row_id = insert_unless_key_exists(session, values)
     if row_id is None:
         earned = find_transaction(session, idempotency_key)
         return same_operation(earned, card.card_id, TransactionKind.EARN), False, []
     granted = _insert_bonuses(session, card.card_id, bonuses, now) if bonuses else []
     total = points + sum(bonus.amount for bonus in granted)
-    moved = session.execute(
-        _MOVE_BALANCE,
-        {"card_id": card.card_id, "amount": total, "gain": total, "base": points, "active_at": now},
-    ).first()
-    _sync_loaded_card(session, card.card_id, dict(moved._mapping))
+    move_balance(session, card.card_id, total, gain=total, base=points, active_at=now)
     record_ledger_row(session, card, TransactionKind.EARN, points, actor_id, now)
     for bonus in granted:
         record_ledger_row(session, card, bonus.kind, bonus.amount, None, now)
     return PointTransaction(id=row_id, **values), True, granted
 
 
-def _row_values(
-    card_id: int, kind: TransactionKind, amount: int, actor_id: int | None, key: str
-) -> dict[str, Any]:
-    return {
-        "card_id": card_id,
-        "kind": kind,
-        "amount": amount,
-        "actor_id": actor_id,
-        "idempotency_key": key,
-        "reward_id": None,
-        "redemption_code": None,
-        "note": "",
-        "created_at": None,
-    }
-
-
 def _insert_bonuses(
     session: Session, card_id: int, bonuses: list[Bonus], now: datetime
 ) -> list[Bonus]:
-    """One INSERT of every bonus row (`insertmanyvalues`); those whose key was free."""
+    """One INSERT of every bonus row; those whose key was free."""
     rows = []
     for bonus in bonuses:
-        row = _row_values(card_id, bonus.kind, bonus.amount, None, bonus.idempotency_key)
+        row = row_values(card_id, bonus.kind, bonus.amount, None, bonus.idempotency_key)
         rows.append({**row, "created_at": now})
-    statement = _INSERT_KEYS_UNLESS_EXIST[session.get_bind().dialect.name]
-    written = set(session.execute(statement, rows).scalars())
+    written = insert_keys_unless_exist(session, rows)
     return [bonus for bonus in bonuses if bonus.idempotency_key in written]
-
-
-def _insert_unless_key_exists(session: Session, values: dict) -> int | None:
-    """Insert a ledger row; return its id, or None if its idempotency key exists.
-
-    One statement (`INSERT ... ON CONFLICT DO NOTHING RETURNING id`) instead of a
-    look-up, a savepoint and an insert: a concurrent insert of the same key waits
-    for the other transaction and then does nothing.
-    """
-    statement = _INSERT_UNLESS_KEY_EXISTS[session.get_bind().dialect.name]
-    return session.execute(statement, values).scalar_one_or_none()
-
-
-def _sync_loaded_card(session: Session, card_id: int, values: dict) -> None:
-    """Bring the session's copy of the card, if it holds one, in step with the database.
-
-    The balance moves through a Core UPDATE, which the ORM does not see.
-    """
-    card = session.identity_map.get(session.identity_key(LoyaltyCard, card_id))
-    if card is not None:
-        for name, value in values.items():
-            set_committed_value(card, name, value)
 
 
 def publish_card_change(session: Session, card: CardFacts, kind: str) -> None:

@@ -1,0 +1,32 @@
+"""card ledger version: a count of each card's balance moves, which the expiry sweep
+checks instead of locking the card while it reads the ledger
+
+Revision ID: 0022
+Revises: 0021
+Create Date: 2026-12-03 11:43:20.499679
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+
+revision: str = '0022'
+down_revision: str | None = '0021'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Plain ALTER TABLE on both backends (the views over loyalty_cards stay). Only
+    # changes of it count, so every existing card starts at 0.
+    op.add_column(
+        'loyalty_cards',
+        sa.Column('ledger_version', sa.Integer(), server_default='0', nullable=False),
+    )
+
+
+def downgrade() -> None:
+    # SQLite (3.35+) and PostgreSQL both drop a column in place.
+    op.execute('ALTER TABLE loyalty_cards DROP COLUMN ledger_version')
