@@ -10,10 +10,14 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
+from gudcity import routes
+from gudcity.domain.referral_codes import referral_code
 from gudcity.i18n.catalogue import frontend_words
-from gudcity.models import ProgramKind
-from gudcity.services import profile, programs
+from gudcity.models import LoyaltyCard, ProgramKind
+from gudcity.services import profile, program_bonuses, programs
+from gudcity.settings import get_settings
 from tests.support.browser import log_in
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +56,27 @@ def arabic_shop(make, session):
     return owner, customer, card
 
 
+@pytest.fixture
+def referral_page(arabic_shop, session) -> str:
+    """The customer's referral link to the points card, its program paying referrals."""
+    owner, customer, _card = arabic_shop
+    points_card = session.exec(
+        select(LoyaltyCard).where(LoyaltyCard.customer_id == customer.id, LoyaltyCard.balance == 25)
+    ).one()
+    program_bonuses.set_program_bonuses(
+        session,
+        owner,
+        points_card.program_id,
+        welcome_bonus=0,
+        birthday_bonus=0,
+        birthday_window_days=0,
+        referrer_bonus=30,
+        friend_bonus=20,
+        referral_limit=0,
+    )
+    return routes.join_page(referral_code(points_card.id, get_settings().secret_key))
+
+
 def settled(page: Page, path: str) -> Page:
     page.goto(path)
     expect(page.locator("h1").first).to_be_visible()
@@ -88,10 +113,12 @@ def in_language(page: Page, language: str) -> Page:
 
 
 @pytest.mark.parametrize("language", list(LANGUAGE_NAMES))
-def test_every_visitor_page(new_page, language):
+def test_every_visitor_page(new_page, referral_page, language):
     page = in_language(settled(new_page(390, 844), "/"), language)
     for path in VISITOR_PAGES:
         assert_in(settled(page, path), language)
+    assert_in(settled(page, referral_page), language)
+    expect(page.locator("#join-offer")).to_be_visible()  # the offer, not a refused link
 
 
 @pytest.mark.parametrize("language", list(LANGUAGE_NAMES))
