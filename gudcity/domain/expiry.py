@@ -233,6 +233,13 @@ def expiry_key(card_id: int, entries: Sequence[Entry]) -> str:
     return f"expire:{card_id}:{done + 1}"
 
 
+def moves_due_points(kind: TransactionKind, amount: int) -> bool:
+    """Whether a ledger row can change which held points are due: any spending, refund or
+    expiry can; a new earning cannot (its lot comes last, with the latest deadline),
+    except as the visit that an inactivity rule counts."""
+    return amount < 0 or kind in (TransactionKind.REFUND, TransactionKind.EXPIRE)
+
+
 def earliest_possible(rule_days: Sequence[int]) -> timedelta:
     """No point expires sooner after its earning than the shortest rule's days."""
     return timedelta(days=min(rule_days)) if rule_days else timedelta(days=MAX_EXPIRY_DAYS)

@@ -130,9 +130,12 @@ class LoyaltyCard(SQLModel, table=True):
     last_scan_award_at: datetime | None = None
     last_activity_at: datetime = Field(default_factory=utc_now)
     created_at: datetime = Field(default_factory=utc_now)
-    # Bumped by every balance move (services/ledger_rows.py): the expiry sweep, which
-    # reads the ledger without locking the card, writes only if it did not move since.
+    # Counts of the card's balance moves (services/ledger_rows.py): every move, and every
+    # move that can change which points are due (domain/expiry.py: moves_due_points).
+    # The expiry sweep, which reads the ledger without locking the card, writes only if
+    # the one its rule depends on is unchanged since.
     ledger_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    spend_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class PointTransaction(SQLModel, table=True):

@@ -58,8 +58,8 @@ from gudcity.services.cards import CardView
 from gudcity.services.expiry_rules import rule_versions
 from gudcity.services.ledger import CardFacts, card_access, publish_card_change
 from gudcity.services.ledger_rows import (
+    card_versions,
     insert_unless_key_exists,
-    ledger_version,
     move_balance,
     row_values,
 )
@@ -275,7 +275,10 @@ def _settle_once(
 ) -> int | None:
     """One reading of the card and its writes; None if its balance moved since (nothing
     is written then)."""
-    version = ledger_version(session, card.card_id)
+    # What the reckoning depends on: any move where visits count, else spendings.
+    counts_visits = any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in versions)
+    version = "ledger_version" if counts_visits else "spend_version"
+    read_as = card_versions(session, card.card_id)[version]
     entries = ledger_entries(session, [card.card_id])[card.card_id]
     moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
     rules = Rules(versions, _visits(session, card, versions, start))
@@ -294,11 +297,12 @@ def _settle_once(
         moved = move_balance(
             session,
             card.card_id,
+            TransactionKind.EXPIRE,
             -expired,
             gain=0,
             base=0,
             active_at=None,
-            expected_version=version,
+            unmoved=(version, read_as),
         )
         if moved is None:
             return None

@@ -228,7 +228,7 @@ def write_ledger_row(
     # A refund gives back what a redemption took: it is no new earning (no lifetime points).
     gain = 0 if kind == TransactionKind.REFUND else max(amount, 0)
     base = amount if kind == TransactionKind.EARN else 0
-    if move_balance(session, card_id, amount, gain=gain, base=base, active_at=now) is None:
+    if move_balance(session, card_id, kind, amount, gain=gain, base=base, active_at=now) is None:
         session.rollback()
         raise InsufficientPointsError("The card does not hold enough for this.")
     record_ledger_row(session, card, kind, amount, actor_id, now)
@@ -270,7 +270,8 @@ def write_earn_rows(
         return same_operation(earned, card.card_id, TransactionKind.EARN), False, []
     granted = _insert_bonuses(session, card.card_id, bonuses, now) if bonuses else []
     total = points + sum(bonus.amount for bonus in granted)
-    move_balance(session, card.card_id, total, gain=total, base=points, active_at=now)
+    earn = TransactionKind.EARN
+    move_balance(session, card.card_id, earn, total, gain=total, base=points, active_at=now)
     record_ledger_row(session, card, TransactionKind.EARN, points, actor_id, now)
     for bonus in granted:
         record_ledger_row(session, card, bonus.kind, bonus.amount, None, now)

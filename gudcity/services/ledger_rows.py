@@ -2,10 +2,11 @@
 card's balance moved by one atomic UPDATE that refuses to go below zero.
 
 Leaf helpers of services/ledger.py (the use cases' writes) and services/expiry.py (the
-sweep's). Every balance move also bumps the card's `ledger_version`: a writer that
-read the ledger without locking the card moves the balance only while that version
-is the one it read (`expected_version`), so the card's row is locked only from that
-UPDATE to the commit.
+sweep's). Every balance move also bumps the card's `ledger_version`, and one that can
+change which points are due (domain/expiry.py: `moves_due_points`) its `spend_version`:
+a writer that read the ledger without locking the card moves the balance only while
+the version it depends on is the one it read (`unmoved`), so the card's row is locked
+only from that UPDATE to the commit.
 """
 
 from datetime import datetime
@@ -17,6 +18,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from gudcity.domain.expiry import moves_due_points
 from gudcity.models import LoyaltyCard, PointTransaction, TransactionKind
 
 # Built once: awards run them on every request, and building a statement costs about
@@ -36,6 +38,7 @@ _MOVE_BALANCE = (
             _CARDS.c.last_activity_at,
         ),
         ledger_version=_CARDS.c.ledger_version + 1,
+        spend_version=_CARDS.c.spend_version + bindparam("moves_due"),
     )
     .returning(
         _CARDS.c.balance,
@@ -44,9 +47,10 @@ _MOVE_BALANCE = (
         _CARDS.c.last_activity_at,
     )
 )
-_MOVE_BALANCE_IF_UNCHANGED = _MOVE_BALANCE.where(
-    _CARDS.c.ledger_version == bindparam("expected_version")
-)
+VERSIONS = ("ledger_version", "spend_version")
+_MOVE_BALANCE_IF_UNMOVED = {
+    name: _MOVE_BALANCE.where(_CARDS.c[name] == bindparam("expected")) for name in VERSIONS
+}
 _INSERT_UNLESS_KEY_EXISTS = {
     name: dialect_insert(_LEDGER)
     .on_conflict_do_nothing(index_elements=["idempotency_key"])
@@ -97,34 +101,38 @@ def insert_keys_unless_exist(session: Session, rows: list[dict]) -> set[str]:
 def move_balance(
     session: Session,
     card_id: int,
+    kind: TransactionKind,
     amount: int,
     *,
     gain: int,
     base: int,
     active_at: datetime | None,
-    expected_version: int | None = None,
+    unmoved: tuple[str, int] | None = None,
 ) -> Row | None:
-    """Add `amount` to the card's balance, `gain` to its lifetime points and `base` to
-    its earned points (`active_at`: its new last activity; None leaves it). None when
-    the balance would go below zero, or the card's ledger_version is no longer
-    `expected_version`; otherwise the card's new figures, also given to the session's
-    copy of the card if it holds one (the ORM does not see a Core UPDATE)."""
+    """Add `amount` (of a `kind` row) to the card's balance, `gain` to its lifetime points
+    and `base` to its earned points (`active_at`: its new last activity; None leaves it).
+    None when the balance would go below zero, or, with `unmoved` (a VERSIONS name and
+    its value as read), that version moved; otherwise the card's new figures, also given
+    to the session's copy of the card if it holds one (the ORM does not see a Core UPDATE)."""
     values = {"card_id": card_id, "amount": amount, "gain": gain, "base": base}
-    values["active_at"] = active_at
+    values.update(active_at=active_at, moves_due=int(moves_due_points(kind, amount)))
     statement = _MOVE_BALANCE
-    if expected_version is not None:
-        statement, values["expected_version"] = _MOVE_BALANCE_IF_UNCHANGED, expected_version
+    if unmoved is not None:
+        name, values["expected"] = unmoved
+        statement = _MOVE_BALANCE_IF_UNMOVED[name]
     moved = session.execute(statement, values).first()
     if moved is not None:
         _sync_loaded_card(session, card_id, dict(moved._mapping))
     return moved
 
 
-def ledger_version(session: Session, card_id: int) -> int:
-    """The card's count of balance moves (read before its ledger, for `move_balance`)."""
-    return session.execute(
-        _CARDS.select().with_only_columns(_CARDS.c.ledger_version).where(_CARDS.c.id == card_id)
-    ).scalar_one()
+def card_versions(session: Session, card_id: int) -> dict[str, int]:
+    """The card's VERSIONS, read before its ledger (for `move_balance`'s `unmoved`)."""
+    columns = [_CARDS.c[name] for name in VERSIONS]
+    row = session.execute(
+        _CARDS.select().with_only_columns(*columns).where(_CARDS.c.id == card_id)
+    ).one()
+    return dict(row._mapping)
 
 
 def _sync_loaded_card(session: Session, card_id: int, values: dict) -> None:

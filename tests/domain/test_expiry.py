@@ -3,6 +3,7 @@ rule versions, never shortened, never for points earned before the rule existed.
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from gudcity.domain.expiry import (
     expiring_era_start,
     expiry_key,
     held_points,
+    moves_due_points,
     upcoming_expiries,
 )
 from gudcity.models.enums import ExpiryMode, TransactionKind
@@ -250,3 +252,20 @@ def test_without_expiries_the_oldest_points_are_spent_first(moves):
     card.versions.append(RuleVersion(EARNED, 10, T0))  # every earning under a rule
     held = held_points(card.ledger, card.rules, card.now)
     assert held == [(at + timedelta(days=10), points) for at, points in queue]
+
+
+@pytest.mark.parametrize(
+    ("kind", "amount", "moves"),
+    [
+        (TransactionKind.EARN, 10, False),
+        (TransactionKind.WELCOME_BONUS, 5, False),
+        (TransactionKind.ADJUST, 3, False),
+        (TransactionKind.ADJUST, -3, True),
+        (TransactionKind.DEDUCT, -10, True),
+        (TransactionKind.REDEEM, -10, True),
+        (TransactionKind.REFUND, 10, True),
+        (TransactionKind.EXPIRE, -10, True),
+    ],
+)
+def test_only_a_new_earning_leaves_the_due_points_as_they_were(kind, amount, moves):
+    assert moves_due_points(kind, amount) is moves

@@ -99,13 +99,7 @@ def test_a_spending_meanwhile_takes_the_due_points_first(
 ):
     owner, customer, card_id = due_card
 
-    def spend_15(other):
-        request = deductions.request_deduction(
-            other, other.get(User, owner.id), card_id, 15, make.key()
-        )
-        deductions.respond_to_deduction(other, other.get(User, customer.id), request.id, True)
-
-    calls = meanwhile(engine, monkeypatch, spend_15)
+    calls = meanwhile(engine, monkeypatch, spend(make, owner.id, customer.id, card_id, 15))
 
     assert settle(engine, session, card_id) == 5
     assert calls == [0]
@@ -116,34 +110,68 @@ def test_a_spending_meanwhile_takes_the_due_points_first(
 
 
 def test_an_award_meanwhile_leaves_the_due_points_due(engine, session, make, due_card, monkeypatch):
+    """Under a rule on earning, a new earning changes nothing due: no second reading."""
     owner, _customer, card_id = due_card
-    meanwhile(
+    reads = meanwhile(
         engine,
         monkeypatch,
         lambda other: awards.award_points(other, other.get(User, owner.id), card_id, 7, make.key()),
     )
 
     assert settle(engine, session, card_id) == 20
+    assert reads == [0]
     assert expire_rows(session, card_id) == [-20]
     assert balance(session, card_id) == 50 + 7 - 20
+
+
+def test_a_visit_meanwhile_saves_points_an_inactivity_rule_was_taking(
+    engine, session, make, shop, clock, monkeypatch
+):
+    owner, _business, program, customer = shop
+    clock.freeze(T0 - timedelta(days=1))
+    expiry_rules.set_expiry_rule(session, owner, program.id, "AFTER_INACTIVITY", 30)
+    clock.freeze(T0)
+    card_id = make.card(customer, program, balance=20).id
+    clock.freeze(T0 + timedelta(days=31))
+    session.commit()
+    calls = meanwhile(
+        engine,
+        monkeypatch,
+        lambda other: awards.award_points(other, other.get(User, owner.id), card_id, 7, make.key()),
+    )
+
+    assert settle(engine, session, card_id) == 0  # read again: the visit keeps them
+    assert calls == [0]
+    assert expire_rows(session, card_id) == []
+    assert balance(session, card_id) == 27
+
+
+def spend(make, owner_id: int, customer_id: int, card_id: int, points: int):
+    """A deduction the customer approves, in the session given."""
+
+    def run(other):
+        request = deductions.request_deduction(
+            other, other.get(User, owner_id), card_id, points, make.key()
+        )
+        deductions.respond_to_deduction(other, other.get(User, customer_id), request.id, True)
+
+    return run
 
 
 def test_a_card_that_keeps_moving_is_left_whole_for_the_next_sweep(
     engine, session, make, due_card, monkeypatch
 ):
     owner, customer, card_id = due_card
-    calls = meanwhile(
-        engine,
-        monkeypatch,
-        lambda other: awards.award_points(other, other.get(User, owner.id), card_id, 1, make.key()),
-        times=expiry.SETTLE_ATTEMPTS,
-    )
+    attempts = expiry.SETTLE_ATTEMPTS
+    spend_1 = spend(make, owner.id, customer.id, card_id, 1)
+    calls = meanwhile(engine, monkeypatch, spend_1, times=attempts)
 
     assert settle(engine, session, card_id) == 0
-    assert len(calls) == expiry.SETTLE_ATTEMPTS
+    assert len(calls) == attempts
     assert expire_rows(session, card_id) == []
     assert expired_notes(session, customer.id) == []
-    assert balance(session, card_id) == 50 + expiry.SETTLE_ATTEMPTS
+    assert balance(session, card_id) == 50 - attempts
 
-    assert settle(engine, session, card_id) == 20  # the next sweep, the card quiet
-    assert balance(session, card_id) == 50 + expiry.SETTLE_ATTEMPTS - 20
+    # The next sweep, the card quiet: the spendings took the due points first.
+    assert settle(engine, session, card_id) == 20 - attempts
+    assert balance(session, card_id) == 30

@@ -1,5 +1,6 @@
-"""card ledger version: a count of each card's balance moves, which the expiry sweep
-checks instead of locking the card while it reads the ledger
+"""card ledger versions: counts of each card's balance moves (all of them, and those that
+can change which points are due), which the expiry sweep checks instead of locking the
+card while it reads the ledger
 
 Revision ID: 0022
 Revises: 0021
@@ -21,12 +22,13 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # Plain ALTER TABLE on both backends (the views over loyalty_cards stay). Only
     # changes of it count, so every existing card starts at 0.
-    op.add_column(
-        'loyalty_cards',
-        sa.Column('ledger_version', sa.Integer(), server_default='0', nullable=False),
-    )
+    for name in ('ledger_version', 'spend_version'):
+        op.add_column(
+            'loyalty_cards', sa.Column(name, sa.Integer(), server_default='0', nullable=False)
+        )
 
 
 def downgrade() -> None:
     # SQLite (3.35+) and PostgreSQL both drop a column in place.
+    op.execute('ALTER TABLE loyalty_cards DROP COLUMN spend_version')
     op.execute('ALTER TABLE loyalty_cards DROP COLUMN ledger_version')
