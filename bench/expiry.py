@@ -21,8 +21,12 @@ sum of its card's rows. Then, in this process, as a worker's lifespan task runs 
 3. the sweep again at the same moment (nothing left to do), and balance = ledger.
 
     .venv/bin/python -m bench.expiry [--rows 1000000] [--customers 100000] [--baseline 15]
-        [--backlog sweep|loaded] [--before FILE]  (a day swept by an older settle_card
-        first, then the next day by this one)
+        [--backlog sweep|loaded] [--before FILE]  (a day swept by an older
+        services/expiry.py's settle_card, and its cards_to_settle where it had one,
+        first, then the next day by this code)
+
+A card counts as locked from the end of the statement that locked its row (an older
+settle_card's FOR NO KEY UPDATE, this one's balance UPDATE) to the commit.
 """
 
 import argparse
@@ -49,7 +53,7 @@ from bench.expiry_load import DAYS, RULE_DAYS, fill
 from gudcity.db import make_engine, session_scope
 from gudcity.models import User, utc_now
 from gudcity.realtime import sweeps
-from gudcity.services import expiry
+from gudcity.services import expiry, expiry_candidates
 from gudcity.services.awards import award_points
 from gudcity.settings import get_settings
 
@@ -91,7 +95,7 @@ class SweepProbe:
 
     @contextmanager
     def watching(self, engine) -> Iterator[None]:
-        settle, entries = expiry.settle_card, expiry.ledger_entries
+        settle, entries = expiry.settle_card, expiry_candidates.ledger_entries
 
         def timed_settle(session, card_id):
             self.current.value, self.settling, self.locked_at = card_id, True, None
@@ -112,22 +116,25 @@ class SweepProbe:
 
         def before(_conn, _cursor, statement, _parameters, context, _many):
             context._bench_started = time.perf_counter()
-            if self.settling and self.locked_at is None and _locks_the_card(statement):
-                self.locked_at = context._bench_started
 
         def after(_conn, _cursor, statement, _parameters, context, _many):
+            # The lock is held from the end of the statement that took it (which may
+            # have waited for an award's) to the commit.
+            if self.settling and self.locked_at is None and _locks_the_card(statement):
+                self.locked_at = time.perf_counter()
             if self.settling:
                 tally = self.statements[statement_kind(statement)]
                 tally[0] += (time.perf_counter() - context._bench_started) * 1000
                 tally[1] += 1
 
-        expiry.settle_card, expiry.ledger_entries = timed_settle, counted_entries
+        expiry.settle_card = timed_settle
+        expiry_candidates.ledger_entries = counted_entries
         event.listen(engine, "before_cursor_execute", before)
         event.listen(engine, "after_cursor_execute", after)
         try:
             yield
         finally:
-            expiry.settle_card, expiry.ledger_entries = settle, entries
+            expiry.settle_card, expiry_candidates.ledger_entries = settle, entries
             event.remove(engine, "before_cursor_execute", before)
             event.remove(engine, "after_cursor_execute", after)
 
@@ -303,11 +310,26 @@ def check_ledger(engine) -> None:
 
 
 def load_before(path: str):
-    """`settle_card` of an older services/expiry.py (`git show REV:gudcity/services/expiry.py`)."""
+    """An older services/expiry.py (`git show REV:gudcity/services/expiry.py`)."""
     spec = importlib.util.spec_from_file_location("bench_expiry_before", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.settle_card
+    return module
+
+
+@contextmanager
+def older_code(module) -> Iterator[None]:
+    """The sweep with an older module's `settle_card`, and its `cards_to_settle` where it
+    had one (before services/expiry_candidates.py), its reads counted as this code's."""
+    now = (expiry.settle_card, expiry_candidates.cards_to_settle)
+    expiry.settle_card = module.settle_card
+    if hasattr(module, "cards_to_settle"):
+        module.ledger_entries = lambda session, ids: expiry_candidates.ledger_entries(session, ids)
+        expiry_candidates.cards_to_settle = module.cards_to_settle
+    try:
+        yield
+    finally:
+        expiry.settle_card, expiry_candidates.cards_to_settle = now
 
 
 def day_under_awards(shop: tuple[str, int, list[int]], current, day: int, label: str) -> None:
@@ -338,11 +360,8 @@ def measure(url: str, owner_id: int, program_id: int, options) -> None:
     print_awards("no sweep", quiet, options.baseline)
     day = 1
     if options.before:
-        settle, expiry.settle_card = expiry.settle_card, load_before(options.before)
-        try:
+        with older_code(load_before(options.before)):
             day_under_awards(shop, current, day, f"the code before ({options.before})")
-        finally:
-            expiry.settle_card = settle
         day += 1
     day_under_awards(shop, current, day, "this code")
     sweep("the same day again", current, timedelta(days=day))

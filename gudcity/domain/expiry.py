@@ -199,6 +199,20 @@ def held_points(
     return replay.held(moment)
 
 
+def next_look(
+    held: Sequence[tuple[datetime | None, int]], covered: datetime | None, warning: timedelta
+) -> datetime | None:
+    """When a sweep first has work on a card holding `held` (`held_points`), if it does not
+    move before: a deadline warned of (up to `covered`) at itself, any other `warning`
+    before it, to warn of it. None: none of its points expire."""
+    looks = [
+        deadline if covered is not None and deadline <= covered else deadline - warning
+        for deadline, _points in held
+        if deadline is not None
+    ]
+    return min(looks, default=None)
+
+
 def _grouped(held: list[tuple[datetime | None, int]], keep) -> list[Expiry]:
     sums: defaultdict[datetime, int] = defaultdict(int)
     for deadline, points in held:

@@ -51,7 +51,7 @@ from gudcity.models.enums import (
     TransactionKind,
     UserRole,
 )
-from gudcity.models.expiry import ExpiryNotice, ExpiryRule
+from gudcity.models.expiry import ExpiryCheck, ExpiryNotice, ExpiryRule
 from gudcity.models.loyalty import (
     ApprovalRequest,
     LoyaltyCard,
@@ -89,6 +89,7 @@ __all__ = [
     "DailyVisits",
     "EnrollmentChange",
     "EnrollmentStatus",
+    "ExpiryCheck",
     "ExpiryMode",
     "ExpiryNotice",
     "ExpiryRule",

@@ -44,3 +44,18 @@ class ExpiryNotice(SQLModel, table=True):
     card_id: int = Field(foreign_key="loyalty_cards.id", primary_key=True)
     covered_until: datetime = Field(primary_key=True)
     created_at: datetime = Field(default_factory=utc_now)
+
+
+class ExpiryCheck(SQLModel, table=True):
+    """When the expiry sweep must next read a card (`look_at`; None: none of its points
+    expire), as reckoned from its ledger at `ledger_version`. Only a move of the card
+    can bring that closer (a rule change never shortens what is held), so the sweep
+    skips the card until then, unless its ledger_version or the warning days changed.
+    A table apart from the card's row, so writing it never waits for an award."""
+
+    __tablename__ = "expiry_checks"
+
+    card_id: int = Field(foreign_key="loyalty_cards.id", primary_key=True)
+    look_at: datetime | None = None
+    ledger_version: int
+    warning_days: int

@@ -16,7 +16,7 @@ import logging
 from gudcity.db import session_scope
 from gudcity.domain.errors import ServiceError
 from gudcity.models import utc_now
-from gudcity.services import expiry, reward_codes
+from gudcity.services import expiry, expiry_candidates, reward_codes
 from gudcity.services.analytics_fold import FOLD_BATCH, fold_past_slots
 from gudcity.settings import get_settings
 
@@ -52,12 +52,12 @@ def expire_points_once() -> int:
     the points expired."""
     moment, total = utc_now(), 0
     with session_scope() as session:
-        programs = expiry.expiring_programs(session)
+        programs = expiry_candidates.expiring_programs(session)
     for program in programs:
         after: int | None = 0
         while after is not None:
             with session_scope() as session:
-                card_ids, after = expiry.cards_to_settle(session, program, moment, after)
+                card_ids, after = expiry_candidates.cards_to_settle(session, program, moment, after)
             for card_id in card_ids:
                 try:
                     with session_scope() as session:

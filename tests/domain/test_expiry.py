@@ -17,6 +17,7 @@ from gudcity.domain.expiry import (
     expiry_key,
     held_points,
     moves_due_points,
+    next_look,
     upcoming_expiries,
 )
 from gudcity.models.enums import ExpiryMode, TransactionKind
@@ -269,3 +270,13 @@ def test_without_expiries_the_oldest_points_are_spent_first(moves):
 )
 def test_only_a_new_earning_leaves_the_due_points_as_they_were(kind, amount, moves):
     assert moves_due_points(kind, amount) is moves
+
+
+def test_the_next_look_is_a_warning_before_a_deadline_or_the_deadline_once_warned():
+    week = timedelta(days=7)
+    held = [(None, 5), (T0 + timedelta(days=30), 10), (T0 + timedelta(days=40), 3)]
+
+    assert next_look(held, None, week) == T0 + timedelta(days=23)
+    assert next_look(held, T0 + timedelta(days=30), week) == T0 + timedelta(days=30)
+    assert next_look(held[:1], None, week) is None
+    assert next_look([], None, week) is None
