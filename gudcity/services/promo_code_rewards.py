@@ -70,7 +70,16 @@ def grant_code_reward(
         note=reward.name,
     )
     reward_code = reward_codes.open_reward_code(session, card, reward.id, transaction)
-    args = {"reward": reward.name, "promo": code.code, "code": reward_code}
+    _announce(session, card, reward, code.code, reward_code)
+    publish_card_change(session, card, "reward.redeemed")
+    return transaction, reward_code
+
+
+def _announce(
+    session: Session, card: CardFacts, reward: Reward, promo: str, reward_code: str
+) -> None:
+    """The customer gets the code to show; the business hears what is coming."""
+    args = {"reward": reward.name, "promo": promo, "code": reward_code}
     notify_customer(
         session,
         card.customer_id,
@@ -96,5 +105,3 @@ def grant_code_reward(
         ),
         customer_id=card.customer_id,
     )
-    publish_card_change(session, card, "reward.redeemed")
-    return transaction, reward_code
