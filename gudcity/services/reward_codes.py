@@ -261,8 +261,8 @@ def cancel_waiting(session: Session, code_id: int) -> bool:
 def refund(session: Session, view: CodeView) -> None:
     """Give a closed code's points back (if it cost any), tell both sides, and publish.
 
-    Called once per code, by the transaction that closed it; the REFUND row's key
-    makes a second call write and tell nothing.
+    Called by the transaction whose conditional UPDATE closed the code, so once per
+    code; the REFUND row's key also makes a second call for a paid one a no-op.
     """
     if view.refunds:
         transaction, created = write_ledger_row(

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from gudcity.domain.errors import ConflictError, ExpiredError, ValidationError
+from gudcity.domain.errors import ConflictError, ExpiredError, ServiceError, ValidationError
 from gudcity.domain.promotions import promo_qr_payload
 from gudcity.models import (
     CustomerNotification,
@@ -20,12 +20,14 @@ from gudcity.models import (
     RewardCode,
     RewardCodeStatus,
     TransactionKind,
+    User,
     utc_now,
 )
 from gudcity.services import counter, programs, promo_codes, redemptions, reward_codes
 from gudcity.services.analytics_rebuild import rebuild_analytics
 from gudcity.services.permissions import Permission
 from tests.services.test_analytics_rebuild import aggregates
+from tests.support.races import race
 
 WAITING = RewardCodeStatus.WAITING
 
@@ -131,6 +133,34 @@ def test_the_usage_limit_counts_customers_of_a_reward_code(session, make, shop):
     with pytest.raises(ConflictError, match="used up"):
         promo_codes.apply_promo_code(session, bob, code.code)
     assert make.counts() == before
+
+
+def test_two_customers_racing_for_a_reward_codes_last_use_one_gets_the_reward(
+    engine, session, make, shop
+):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the many-writer race is PostgreSQL's: SQLite runs one writer at a time")
+    owner, _, program, alice = shop
+    bob = make.customer("Bob")
+    for who in (alice, bob):
+        make.card(who, program)
+    latte = programs.add_reward(session, owner, program.id, name="Free latte", cost=40)
+    code = promo_codes.create_promo_code(
+        session, owner, program.id, reward_id=latte.id, usage_limit=1
+    )
+
+    outcomes = race(
+        engine,
+        [
+            lambda own, who=who: promo_codes.apply_promo_code(own, own.get(User, who), code.code)
+            for who in (alice.id, bob.id)
+        ],
+    )
+
+    assert sum(not isinstance(o, ServiceError) for o in outcomes) == 1
+    session.expire_all()
+    assert len(session.exec(select(RewardCode)).all()) == 1
+    assert session.get(PromoCode, code.id).uses == 1
 
 
 def test_a_cancelled_gift_gives_nothing_back(session, make, gift):
