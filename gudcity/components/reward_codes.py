@@ -30,7 +30,11 @@ def _waiting(item: RewardCodeItem) -> rx.Component:
         confirm_button(
             t("Cancel"),
             title=t("Cancel this reward?"),
-            description=t("Its code stops working, and what you spent goes back on your card."),
+            description=rx.cond(
+                item.gift,
+                t("Its code stops working. It was a gift: nothing goes back on your card."),
+                t("Its code stops working, and what you spent goes back on your card."),
+            ),
             on_confirm=CardsState.cancel_code(item.code_id),
             loading=CardsState.cancelling_id == item.code_id,
             disabled=CardsState.cancelling_id != 0,

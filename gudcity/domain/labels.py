@@ -52,8 +52,8 @@ _SIGNED_AMOUNTS = {
 
 
 def signed_amount_message(kind: ProgramKind, amount: int) -> Message:
-    """A ledger row's amount in its program's unit: `+10 points`, `-1 stamp`."""
-    return Message.plural_of(_SIGNED_AMOUNTS[kind], abs(amount), signed=f"{amount:+d}")
+    """A ledger row's amount in its program's unit: `+10 points`, `-1 stamp`, `0 points`."""
+    return Message.plural_of(_SIGNED_AMOUNTS[kind], abs(amount), signed=signed_amount(amount))
 
 
 _WAIT_SECONDS = NP_("{count} s", "{count} s")
@@ -92,8 +92,9 @@ TRANSACTION_LABELS = {
 
 
 def signed_amount(amount: int) -> str:
-    """A ledger row's amount as the history shows it: `+10`, `-25`."""
-    return f"{amount:+d}"
+    """A ledger row's amount as the history shows it: `+10`, `-25`; `0` (a promo code's
+    reward, redeemed for no points) has no sign."""
+    return f"{amount:+d}" if amount else "0"
 
 
 def count_badge(count: int, cap: int) -> str:

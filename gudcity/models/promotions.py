@@ -50,7 +50,8 @@ class Promotion(SQLModel, table=True):
 
 
 class PromoCode(SQLModel, table=True):
-    """A code a customer enters on /cards (or shows at the counter) for a fixed bonus.
+    """A code a customer enters on /cards (or shows at the counter) for a fixed bonus or a
+    reward of its program (then `points` is 0).
 
     `uses` counts its uses: it moves only through a conditional UPDATE (uses < limit),
     so however many customers race for the last use, one gets it.
@@ -59,7 +60,11 @@ class PromoCode(SQLModel, table=True):
     __tablename__ = "promo_codes"
     __table_args__ = (
         UniqueConstraint("business_id", "code"),
-        CheckConstraint("points > 0", name="points_positive"),
+        # A bonus or a reward, never both nor neither.
+        CheckConstraint(
+            "(points > 0 AND reward_id IS NULL) OR (points = 0 AND reward_id IS NOT NULL)",
+            name="points_or_reward",
+        ),
         CheckConstraint("uses >= 0", name="uses_non_negative"),
         CheckConstraint("usage_limit IS NULL OR uses <= usage_limit", name="uses_within_limit"),
         Index("ix_promo_codes_code", "code"),
@@ -70,6 +75,7 @@ class PromoCode(SQLModel, table=True):
     program_id: int = Field(foreign_key="loyalty_programs.id", index=True)
     code: str = Field(max_length=16)
     points: int
+    reward_id: int | None = Field(default=None, foreign_key="rewards.id")
     # How many customers may use it in all; None: no limit.
     usage_limit: int | None = None
     uses: int = 0

@@ -6,9 +6,11 @@ from gudcity.components.i18n import t
 from gudcity.i18n.catalogue import N_
 from gudcity.state.promotion_lines import DayChoice
 from gudcity.state.promotions import (
+    BONUS,
     CREATE_CODE,
     CREATE_PROMOTION,
     EDIT_PROMOTION,
+    REWARD,
     PromotionsState,
 )
 from gudcity.styles import LABEL_STYLE
@@ -18,6 +20,7 @@ AMOUNT_HINT = N_(
     "to each award."
 )
 HOURS_HINT = N_("In your business's time zone (Settings); the end time is not included.")
+SELECT_STYLE = {"width": "100%", "padding": "6px", "minHeight": "32px"}
 
 
 def form_version() -> rx.Component:
@@ -55,7 +58,7 @@ def row(*children: rx.Component) -> rx.Component:
     )
 
 
-def program_choice(field_id: str) -> rx.Component:
+def program_choice(field_id: str, **select_props) -> rx.Component:
     return rx.vstack(
         rx.el.label(t("Program"), html_for=field_id, style=LABEL_STYLE),
         rx.el.select(
@@ -65,7 +68,8 @@ def program_choice(field_id: str) -> rx.Component:
             ),
             id=field_id,
             name="program_id",
-            style={"width": "100%", "padding": "6px", "minHeight": "32px"},
+            style=SELECT_STYLE,
+            **select_props,
         ),
         spacing="1",
         width="100%",
@@ -249,16 +253,69 @@ def edit_promotion_dialog() -> rx.Component:
     )
 
 
+def _code_gives() -> rx.Component:
+    """Bonus or Reward: which of the two fields the form shows (and sends)."""
+    return rx.vstack(
+        rx.el.label(t("The code gives"), html_for="code-gives", style=LABEL_STYLE),
+        rx.el.select(
+            rx.el.option(t("Bonus"), value=BONUS),
+            rx.el.option(t("Reward"), value=REWARD),
+            id="code-gives",
+            name="code_gives",
+            value=PromotionsState.code_gives,
+            on_change=PromotionsState.choose_code_gives,
+            style=SELECT_STYLE,
+            data_testid="code-gives",
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _code_reward() -> rx.Component:
+    return rx.vstack(
+        rx.el.label(t("Reward"), html_for="code-reward", style=LABEL_STYLE),
+        rx.cond(
+            PromotionsState.code_rewards.length() > 0,
+            rx.el.select(
+                rx.foreach(
+                    PromotionsState.code_rewards,
+                    lambda r: rx.el.option(r.label, value=r.reward_id),
+                ),
+                id="code-reward",
+                name="reward_id",
+                style=SELECT_STYLE,
+            ),
+            hint(N_("This program has no rewards on offer: add one on the Programs page.")),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+def _code_grant() -> rx.Component:
+    return rx.cond(
+        PromotionsState.code_gives == REWARD,
+        _code_reward(),
+        field(N_("Bonus"), "points", "code-points", type="number", min=1, default_value="10"),
+    )
+
+
 def create_code_form() -> rx.Component:
     return rx.form(
         form_version(),
         rx.vstack(
             rx.heading(t("New promo code"), size="3", as_="h3"),
-            program_choice("code-program"),
             row(
-                field(
-                    N_("Bonus"), "points", "code-points", type="number", min=1, default_value="10"
+                program_choice(
+                    "code-program",
+                    value=PromotionsState.code_program_id,
+                    on_change=PromotionsState.choose_code_program,
                 ),
+                _code_gives(),
+            ),
+            row(
+                _code_grant(),
                 field(
                     N_("Usage limit"),
                     "usage_limit",

@@ -137,7 +137,7 @@ def _code_row(code: CodeLine) -> rx.Component:
                 wrap="wrap",
             ),
             rx.text(
-                code.bonus,
+                rx.text.span(code.gives, data_testid="promo-code-gives"),
                 " · ",
                 code.program_name,
                 " · ",
@@ -170,7 +170,10 @@ def _codes_section() -> rx.Component:
                 PromotionsState.codes.length() > 0,
                 rx.vstack(rx.foreach(PromotionsState.codes, _code_row), spacing="0", width="100%"),
                 rx.text(
-                    t("No codes yet: a code gives its bonus to each customer who enters it."),
+                    t(
+                        "No codes yet: a code gives its bonus (or reward) to each customer who "
+                        "enters it."
+                    ),
                     size="2",
                     color_scheme="gray",
                 ),

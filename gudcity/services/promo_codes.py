@@ -1,15 +1,15 @@
-"""Promo codes: a business's code for a fixed bonus, entered by a customer on /cards or
-scanned at the counter.
+"""Promo codes: a business's code for a fixed bonus or a reward, entered by a customer on
+/cards or scanned at the counter.
 
-A code belongs to one program and grants its points (or stamps) once per customer
+A code belongs to one program and grants its points (or stamps), or one of its rewards,
+once per customer
 (a unique `promo_code_uses` row per code and customer), up to its usage limit (one
 conditional `UPDATE ... SET uses = uses + 1 WHERE uses < usage_limit`: of customers
 racing for the last use, exactly one gets it; the others are told it is used up), and
 until it expires or is withdrawn. The bonus is a CODE_BONUS ledger row keyed
-`code:<code id>:<customer id>`.
-
-Codes grant a bonus only: a reward handed over for a code would need a reward code
-without a REDEEM row behind it, which the reward codes' refunds rely on.
+`code:<code id>:<customer id>`; a reward is a WAITING reward code behind a REDEEM row
+of 0 with that key (services/promo_code_rewards.py), which refunds nothing when it is
+cancelled or expires.
 """
 
 from dataclasses import dataclass
@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from gudcity.domain.errors import ConflictError, ExpiredError, NotFoundError, ValidationError
+from gudcity.domain.labels import amount_message
 from gudcity.domain.promotions import (
     end_of_local_day,
     is_promo_code,
@@ -31,6 +32,7 @@ from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import (
     LoyaltyCard,
     LoyaltyProgram,
+    PointTransaction,
     ProgramKind,
     PromoCode,
     PromoCodeUse,
@@ -42,7 +44,7 @@ from gudcity.services.atomic import atomic
 from gudcity.services.bonuses import grant_bonus
 from gudcity.services.checks import check_program_running
 from gudcity.services.inputs import check_amount, check_text, get_row, is_row_id
-from gudcity.services.ledger import CardAccess, card_access, require_active
+from gudcity.services.ledger import CardAccess, CardFacts, card_access, require_active
 from gudcity.services.lookups import card_of, get_business, get_program
 from gudcity.services.outbox import business_topic, publish
 from gudcity.services.permissions import (
@@ -50,6 +52,7 @@ from gudcity.services.permissions import (
     require_business_permission,
     require_customer,
 )
+from gudcity.services.promo_code_rewards import check_code_reward, code_reward, grant_code_reward
 
 NOT_FOUND = N_("No promo code like this: check the letters and digits.")
 EXPIRED = N_("This promo code has expired.")
@@ -58,6 +61,14 @@ USED_UP = N_("This promo code has been used up.")
 ALREADY_USED = N_("You have already used this promo code.")
 CUSTOMER_ALREADY_USED = N_("This customer has already used this promo code.")
 CODE_REASON = N_("Promo code {code}")
+APPLIED = N_("Promo code applied: {amount} on your {program} card.")
+REWARD_APPLIED = N_(
+    "Promo code applied: {reward} is yours. Show code {reward_code} at the counter."
+)
+APPLIED_AT_COUNTER = N_("Promo code {code}: +{amount} on the customer's card.")
+REWARD_AT_COUNTER = N_(
+    "Promo code {code}: {reward} for the customer, to hand over with reward code {reward_code}."
+)
 MAX_USAGE_LIMIT = 1_000_000
 # A new code that happens to repeat one of the business's is drawn again.
 CODE_DRAWS = 5
@@ -65,7 +76,7 @@ CODE_DRAWS = 5
 
 @dataclass(frozen=True)
 class CodeUse:
-    """What a code came to on a card."""
+    """What a code came to on a card: its bonus, or its reward's waiting code."""
 
     code: str
     points: int
@@ -73,6 +84,32 @@ class CodeUse:
     program_name: str
     business_name: str
     customer_id: int
+    reward_name: str = ""
+    reward_code: str = ""
+
+    def told(self, *, at_counter: bool = False) -> Message:
+        """What the customer (or the counter) is told the code came to."""
+        args = {"code": self.code, "program": self.program_name}
+        if self.reward_code:
+            words = REWARD_AT_COUNTER if at_counter else REWARD_APPLIED
+            return Message(
+                words, {**args, "reward": self.reward_name, "reward_code": self.reward_code}
+            )
+        words = APPLIED_AT_COUNTER if at_counter else APPLIED
+        return Message(words, {**args, "amount": amount_message(self.program_kind, self.points)})
+
+
+def _grant(
+    session: Session, program: LoyaltyProgram, points: int | None, reward_id: int | None
+) -> dict:
+    """What a new code grants, as its `points` and `reward_id`: a bonus or a reward."""
+    if points is not None and reward_id is not None:
+        raise ValidationError("A promo code gives a bonus or a reward, not both.")
+    if reward_id is not None:
+        return {"points": 0, "reward_id": check_code_reward(session, program, reward_id)}
+    if points is None:
+        raise ValidationError("Choose what the promo code gives: a bonus or a reward.")
+    return {"points": check_amount(points, N_("Bonus")), "reward_id": None}
 
 
 def _check_limit(limit: int | None) -> int | None:
@@ -128,18 +165,20 @@ def create_promo_code(
     actor: User,
     program_id: int,
     *,
-    points: int,
+    points: int | None = None,
+    reward_id: int | None = None,
     usage_limit: int | None = None,
     expires_on: date | str | None = None,
 ) -> PromoCode:
-    """A new code of the program granting `points`, drawn from the unambiguous alphabet."""
+    """A new code of the program granting `points` or the reward `reward_id` (one of
+    them), drawn from the unambiguous alphabet."""
     program = get_program(session, program_id)
     require_business_permission(session, actor, program.business_id, Permission.MANAGE_PROGRAMS)
     check_program_running(program)
     values = {
         "business_id": program.business_id,
         "program_id": program.id,
-        "points": check_amount(points, N_("Bonus")),
+        **_grant(session, program, points, reward_id),
         "usage_limit": _check_limit(usage_limit),
         "uses": 0,
         "expires_at": _check_expiry(
@@ -250,21 +289,20 @@ def apply_promo_code_at_counter(
 def _use(
     session: Session, code: PromoCode, access: CardAccess, customer_id: int, actor: User, used: str
 ) -> CodeUse:
-    """Take one use of the code for the customer, grant its bonus, commit."""
+    """Take one use of the code for the customer, grant its bonus or reward, commit."""
     require_active(access)
     card = access.card
     if _used_by(session, code.id, customer_id):
         raise ConflictError(used)
+    reward = code_reward(session, code) if code.reward_id is not None else None
     use_id = _take_use(session, code, card.card_id, customer_id, actor.id, used)
-    transaction, _ = grant_bonus(
-        session,
-        card,
-        TransactionKind.CODE_BONUS,
-        code.points,
-        idempotency_key=f"code:{code.id}:{customer_id}",
-        reason=Message(CODE_REASON, {"code": code.code}),
-        actor_id=actor.id,
-    )
+    key = f"code:{code.id}:{customer_id}"
+    if reward is None:
+        transaction, reward_code = _grant_bonus(session, card, code, key, actor.id), ""
+    else:
+        transaction, reward_code = grant_code_reward(
+            session, card, reward, code, actor_id=actor.id, idempotency_key=key
+        )
     session.exec(
         update(PromoCodeUse).where(PromoCodeUse.id == use_id).values(transaction_id=transaction.id)
     )
@@ -276,7 +314,24 @@ def _use(
         card.program_name,
         card.business_name,
         customer_id,
+        reward.name if reward is not None else "",
+        reward_code,
     )
+
+
+def _grant_bonus(
+    session: Session, card: CardFacts, code: PromoCode, key: str, actor_id: int
+) -> PointTransaction:
+    transaction, _ = grant_bonus(
+        session,
+        card,
+        TransactionKind.CODE_BONUS,
+        code.points,
+        idempotency_key=key,
+        reason=Message(CODE_REASON, {"code": code.code}),
+        actor_id=actor_id,
+    )
+    return transaction
 
 
 def _take_use(

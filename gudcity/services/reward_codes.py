@@ -5,7 +5,8 @@ DELIVERED at the counter, CANCELLED by the customer, or EXPIRED when its time is
 up. Every move out of WAITING is one conditional UPDATE (`... WHERE status =
 'WAITING'`), so of two moves racing (two counters, a cancel and a delivery, the
 sweeps of two workers) exactly one happens. A cancelled or expired code gives its
-points back with one REFUND ledger row, keyed by the code (`refund:<id>`).
+points back with one REFUND ledger row, keyed by the code (`refund:<id>`); a reward a
+promo code gave (a REDEEM row of 0, services/promo_code_rewards.py) has none to give.
 
 Locks are taken codes first, then cards in ascending id, so transactions that
 close several codes at once cannot deadlock with each other or with a redemption.
@@ -75,6 +76,11 @@ class CodeView:
     # "" when nobody is named (codes delivered before the counter could check them).
     delivered_by_name: str
     closed_at: datetime | None
+
+    @property
+    def refunds(self) -> bool:
+        """Whether closing it gives points back: a promo code's reward cost none."""
+        return self.cost > 0
 
     @property
     def state(self) -> str:
@@ -193,17 +199,28 @@ def refusal(view: CodeView) -> ServiceError:
     if view.status == WAITING:
         # Past its time while another transaction expires it (or, rarer, busy right now).
         if view.expires_at <= utc_now():
-            return ExpiredError("This reward code has expired: its points go back on the card.")
+            return ExpiredError(_REFUSALS["overdue", view.refunds])
         return ConflictError("This reward code is busy: check it again.")
-    if view.status == RewardCodeStatus.EXPIRED:
-        return ExpiredError("This reward code has expired: its points went back on the card.")
     if view.status == RewardCodeStatus.DELIVERED:
         if view.delivered_by_name:
             return ConflictError(
                 "This reward was already delivered by {staff}.", staff=view.delivered_by_name
             )
         return ConflictError("This reward was already delivered.")
-    return ConflictError("This reward code was cancelled: its points went back on the card.")
+    if view.status == RewardCodeStatus.EXPIRED:
+        return ExpiredError(_REFUSALS["expired", view.refunds])
+    return ConflictError(_REFUSALS["cancelled", view.refunds])
+
+
+# By what happened and whether the code gives points back.
+_REFUSALS = {
+    ("overdue", True): N_("This reward code has expired: its points go back on the card."),
+    ("overdue", False): N_("This reward code has expired."),
+    ("expired", True): N_("This reward code has expired: its points went back on the card."),
+    ("expired", False): N_("This reward code has expired."),
+    ("cancelled", True): N_("This reward code was cancelled: its points went back on the card."),
+    ("cancelled", False): N_("This reward code was cancelled."),
+}
 
 
 def expire_overdue(session: Session, *where, limit: int = SWEEP_BATCH) -> list[int]:
@@ -242,25 +259,43 @@ def cancel_waiting(session: Session, code_id: int) -> bool:
 
 
 def refund(session: Session, view: CodeView) -> None:
-    """Give a closed code's points back, tell both sides, and publish."""
-    transaction, created = write_ledger_row(
-        session,
-        view,
-        TransactionKind.REFUND,
-        view.cost,
-        actor_id=None,
-        idempotency_key=f"refund:{view.code_id}",
-        reward_id=None,
-        note=view.reward_name,
-    )
-    if not created:
-        return
-    session.execute(
-        update(_CODES)
-        .where(_CODES.c.id == view.code_id)
-        .values(refund_transaction_id=transaction.id)
-    )
+    """Give a closed code's points back (if it cost any), tell both sides, and publish.
+
+    Called by the transaction whose conditional UPDATE closed the code, so once per
+    code; the REFUND row's key also makes a second call for a paid one a no-op.
+    """
+    if view.refunds:
+        transaction, created = write_ledger_row(
+            session,
+            view,
+            TransactionKind.REFUND,
+            view.cost,
+            actor_id=None,
+            idempotency_key=f"refund:{view.code_id}",
+            reward_id=None,
+            note=view.reward_name,
+        )
+        if not created:
+            return
+        session.execute(
+            update(_CODES)
+            .where(_CODES.c.id == view.code_id)
+            .values(refund_transaction_id=transaction.id)
+        )
     _tell_closed(session, view)
+
+
+# What the customer is told as a code closes, by how and whether points went back.
+_TOLD = {
+    (RewardCodeStatus.EXPIRED, True): N_(
+        "Your code {code} for {reward} expired: {amount} went back on your card."
+    ),
+    (RewardCodeStatus.EXPIRED, False): N_("Your code {code} for {reward} expired."),
+    (RewardCodeStatus.CANCELLED, True): N_(
+        "You cancelled {reward} (code {code}): {amount} went back on your card."
+    ),
+    (RewardCodeStatus.CANCELLED, False): N_("You cancelled {reward} (code {code})."),
+}
 
 
 def _tell_closed(session: Session, view: CodeView) -> None:
@@ -271,13 +306,11 @@ def _tell_closed(session: Session, view: CodeView) -> None:
     }
     if view.status == RewardCodeStatus.EXPIRED:
         kind, title = NotificationType.REWARD_EXPIRED, N_("Reward code expired")
-        told = N_("Your code {code} for {reward} expired: {amount} went back on your card.")
         business = N_("{customer}'s code {code} for {reward} expired.")
     else:
         kind, title = NotificationType.REWARD_CANCELLED, N_("Reward cancelled")
-        told = N_("You cancelled {reward} (code {code}): {amount} went back on your card.")
         business = N_("{customer} cancelled {reward} (code {code}).")
-    title, message = Message(title), Message(told, args)
+    title, message = Message(title), Message(_TOLD[view.status, view.refunds], args)
     business = Message(business, {**args, CUSTOMER: view.customer_name})
     data = {"card_id": view.card_id, "code_id": view.code_id, "code": view.code}
     notify_customer(
@@ -285,6 +318,16 @@ def _tell_closed(session: Session, view: CodeView) -> None:
     )
     notify_business(session, view.business_id, kind, business, customer_id=view.customer_id)
     publish_code_change(session, view, "reward.closed")
+
+
+def cancelled_message(view: CodeView) -> Message:
+    """What the customer's own cancel says: what went back on the card, if anything."""
+    if not view.refunds:
+        return Message(N_("Cancelled."))
+    return Message(
+        N_("Cancelled: {amount} went back on your card."),
+        {"amount": amount_message(view.program_kind, view.cost)},
+    )
 
 
 def publish_code_change(session: Session, view: CodeView, kind: str) -> None:

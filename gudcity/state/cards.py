@@ -6,11 +6,18 @@ import reflex as rx
 
 from gudcity import routes
 from gudcity.domain.errors import AuthenticationError, ServiceError
-from gudcity.domain.labels import amount_message, count_badge
+from gudcity.domain.labels import count_badge
 from gudcity.i18n.catalogue import N_
 from gudcity.models import UserRole
 from gudcity.realtime.timers import timers
-from gudcity.services import answers, enrollment, notifications, promo_codes, redemptions
+from gudcity.services import (
+    answers,
+    enrollment,
+    notifications,
+    promo_codes,
+    redemptions,
+    reward_codes,
+)
 from gudcity.services.outbox import customer_topic, program_topic
 from gudcity.settings import get_settings
 from gudcity.state import toasts
@@ -28,7 +35,6 @@ from gudcity.state.reward_items import RewardCodeItem
 
 # What a customer's answer to a request says once it is saved.
 ANSWERED, DECLINED = N_("Done."), N_("Declined.")
-CODE_APPLIED = N_("Promo code applied: {amount} on your {program} card.")
 
 
 class CardsState(LiveState):
@@ -199,7 +205,7 @@ class CardsState(LiveState):
 
     @rx.event
     async def cancel_code(self, code_id: int):
-        """Cancel a waiting reward code (the page asked to confirm): its points go back."""
+        """Cancel a waiting reward code (the page asked to confirm): its points (if any) go back."""
         code_id = row_id(code_id)
         if self.cancelling_id:
             return
@@ -207,9 +213,7 @@ class CardsState(LiveState):
         yield
         try:
             view = await self._as_user(lambda s, u: redemptions.cancel_reward_code(s, u, code_id))
-            back = amount_message(view.program_kind, view.cost)
-            said = self._tr().gettext("Cancelled: {amount} went back on your card.", amount=back)
-            yield toasts.success(said)
+            yield toasts.success(self._tr().message(reward_codes.cancelled_message(view)))
         except ServiceError as error:
             yield toasts.error(self._say(error))
         finally:
@@ -218,7 +222,8 @@ class CardsState(LiveState):
 
     @rx.event
     async def apply_code(self, form_data: dict):
-        """A promo code typed by the customer: its bonus on their card, or why not."""
+        """A promo code typed by the customer: its bonus on their card (or its reward's code
+        in #reward-codes), or why not."""
         if self.applying_code:
             return
         typed = form_text(form_data, "promo_code")
@@ -226,10 +231,7 @@ class CardsState(LiveState):
         yield
         try:
             used = await self._as_user(lambda s, u: promo_codes.apply_promo_code(s, u, typed))
-            amount = amount_message(used.program_kind, used.points)
-            self.promo_result = self._tr().gettext(
-                CODE_APPLIED, amount=self._tr().message(amount), program=used.program_name
-            )
+            self.promo_result = self._tr().message(used.told())
             self.promo_form_version += 1
         except ServiceError as error:
             self.promo_error = self._say(error)

@@ -1,5 +1,5 @@
 """What /business/promotions shows, read in one go and put in the tab's words: the
-business's programs, its promotions and its promo codes."""
+business's programs with their rewards, its promotions and its promo codes."""
 
 import base64
 from dataclasses import dataclass, field
@@ -18,7 +18,7 @@ from gudcity.domain.promotions import (
 )
 from gudcity.i18n.catalogue import N_, NP_, Message, Translator
 from gudcity.i18n.formatting import day, weekday_names
-from gudcity.models import LoyaltyProgram, PromoCode, Promotion, User, utc_now
+from gudcity.models import LoyaltyProgram, PromoCode, Promotion, Reward, User, utc_now
 from gudcity.services import programs, promo_codes, promotions, qr_cards
 from gudcity.services.lookups import get_business
 from gudcity.services.promotion_bonuses import rule_of
@@ -69,11 +69,21 @@ class PromotionLine:
 
 
 @dataclass
+class RewardChoice:
+    """An entry of the code form's reward chooser: a reward of its program still offered."""
+
+    reward_id: str
+    label: str
+    program_id: str
+
+
+@dataclass
 class CodeLine:
     code_id: int
     code: str
     program_name: str
-    bonus: str
+    # What it gives: "+25 points", or its reward's name.
+    gives: str
     uses: str
     expiry: str
     state: str
@@ -83,6 +93,7 @@ class CodeLine:
 @dataclass
 class PromotionsPage:
     programs: list[ProgramChoice]
+    rewards: list[RewardChoice]
     promotions: list[PromotionLine]
     codes: list[CodeLine]
 
@@ -135,8 +146,20 @@ def _code_state(code: PromoCode) -> str:
     return "active"
 
 
+def _gives(
+    code: PromoCode, program: LoyaltyProgram, rewards: dict[int, Reward], tr: Translator
+) -> str:
+    if code.reward_id is not None:
+        return rewards[code.reward_id].name
+    return "+" + tr.message(amount_message(program.kind, code.points))
+
+
 def _code_line(
-    code: PromoCode, program: LoyaltyProgram, time_zone: str, tr: Translator
+    code: PromoCode,
+    program: LoyaltyProgram,
+    rewards: dict[int, Reward],
+    time_zone: str,
+    tr: Translator,
 ) -> CodeLine:
     state = _code_state(code)
     if code.usage_limit is None:
@@ -153,7 +176,7 @@ def _code_line(
         code_id=code.id,
         code=code.code,
         program_name=program.name,
-        bonus="+" + tr.message(amount_message(program.kind, code.points)),
+        gives=_gives(code, program, rewards, tr),
         uses=tr.message(uses),
         expiry=expiry,
         state=tr.gettext(CODE_STATES[state]),
@@ -173,20 +196,37 @@ def read_promotions_page(
 ) -> PromotionsPage:
     listed = programs.list_programs(session, user, business_id)
     by_id = {p.id: p for p in listed}
+    ladders = programs.rewards_ladders(session, list(by_id), with_hidden=True)
+    # Every reward a listed code may name, withdrawn ones too.
+    rewards = {r.id: r for ladder in ladders.values() for r in ladder}
     time_zone = get_business(session, business_id).time_zone
     return PromotionsPage(
         programs=[ProgramChoice(str(p.id), p.name) for p in listed if p.is_active],
+        rewards=[
+            RewardChoice(str(r.id), r.name, str(p.id))
+            for p in listed
+            if p.is_active
+            for r in ladders[p.id]
+            if r.is_active
+        ],
         promotions=[
             _promotion_line(p, by_id[p.program_id], time_zone, tr)
             for p in promotions.list_promotions(session, user, business_id)
             if p.program_id in by_id
         ],
         codes=[
-            _code_line(c, by_id[c.program_id], time_zone, tr)
+            _code_line(c, by_id[c.program_id], rewards, time_zone, tr)
             for c in promo_codes.list_promo_codes(session, user, business_id)
             if c.program_id in by_id
         ],
     )
+
+
+def chosen_program(choices: list[ProgramChoice], chosen: str) -> str:
+    """The code form's program: the one chosen while it is listed, else the first."""
+    if any(choice.program_id == chosen for choice in choices):
+        return chosen
+    return choices[0].program_id if choices else ""
 
 
 def code_qr_src(code: str) -> str:

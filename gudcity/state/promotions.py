@@ -11,12 +11,14 @@ from gudcity.models import User
 from gudcity.services import promo_codes, promotions
 from gudcity.services.promotions import PromotionInput
 from gudcity.state import toasts
-from gudcity.state.arguments import NOT_UNDERSTOOD, form_text, row_id, whole_number
+from gudcity.state.arguments import NOT_UNDERSTOOD, form_text, row_id, text, whole_number
 from gudcity.state.business import BusinessState, ProgramChoice
 from gudcity.state.promotion_lines import (
     CodeLine,
     DayChoice,
     PromotionLine,
+    RewardChoice,
+    chosen_program,
     code_qr_src,
     day_choices,
     read_promotions_page,
@@ -28,6 +30,8 @@ EDIT_PROMOTION = "edit-promotion"
 END = "end-"
 CREATE_CODE = "create-code"
 WITHDRAW = "withdraw-"
+# What the code form makes: a code for a bonus, or for a reward.
+BONUS, REWARD = "BONUS", "REWARD"
 
 
 def promotion_input(form_data: dict) -> PromotionInput:
@@ -53,8 +57,17 @@ def _optional_number(typed: str) -> int | str | None:
     return None if not typed.strip() else whole_number(typed)
 
 
+def _sent_number(form_data: dict, name: str) -> int | str | None:
+    """A number field the form sent (None when it sent no such field: not shown)."""
+    if not isinstance(form_data, dict) or name not in form_data:
+        return None
+    return whole_number(form_text(form_data, name))
+
+
 class PromotionsState(BusinessState):
     programs: list[ProgramChoice] = []
+    # The active programs' rewards still offered, for the code form.
+    rewards: list[RewardChoice] = []
     promotions: list[PromotionLine] = []
     codes: list[CodeLine] = []
     # The week's days in the tab's language, for the form's checkboxes.
@@ -71,6 +84,14 @@ class PromotionsState(BusinessState):
     # The code whose QR is shown (its image), "" when none.
     qr_code: str = ""
     qr_src: str = ""
+    # The code form's program (a program_id) and what its code gives (BONUS or REWARD).
+    code_program_id: str = ""
+    code_gives: str = BONUS
+
+    @rx.var
+    def code_rewards(self) -> list[RewardChoice]:
+        """The rewards of the program chosen in the code form."""
+        return [r for r in self.rewards if r.program_id == self.code_program_id]
 
     @rx.event
     async def load(self):
@@ -83,10 +104,16 @@ class PromotionsState(BusinessState):
         tr = self._tr()
         self._set_changed(days=day_choices(tr))
         if not self.can_manage_programs:
-            self._set_changed(programs=[], promotions=[], codes=[])
+            self._set_changed(programs=[], rewards=[], promotions=[], codes=[])
             return None
         page = await self._business_call(lambda s, u, b: read_promotions_page(s, u, b, tr))
-        self._set_changed(programs=page.programs, promotions=page.promotions, codes=page.codes)
+        self._set_changed(
+            programs=page.programs,
+            rewards=page.rewards,
+            promotions=page.promotions,
+            codes=page.codes,
+            code_program_id=chosen_program(page.programs, self.code_program_id),
+        )
         return None
 
     async def _save(self, key: str, work: Callable, done: str, form_data: dict | None = None):
@@ -149,17 +176,33 @@ class PromotionsState(BusinessState):
     @rx.event
     async def create_code(self, form_data: dict):
         program_id = row_id(whole_number(form_text(form_data, "program_id")))
-        points = whole_number(form_text(form_data, "points"))
+        # The form sends the bonus or the reward, whichever it shows; the service refuses
+        # both or neither.
+        points, reward_id = _sent_number(form_data, "points"), _sent_number(form_data, "reward_id")
         limit = _optional_number(form_text(form_data, "usage_limit"))
         expires_on = form_text(form_data, "expires_on")
 
         def work(session: Session, user: User, _business_id: int):
             return promo_codes.create_promo_code(
-                session, user, program_id, points=points, usage_limit=limit, expires_on=expires_on
+                session,
+                user,
+                program_id,
+                points=points,
+                reward_id=reward_id,
+                usage_limit=limit,
+                expires_on=expires_on,
             )
 
         async for event in self._save(CREATE_CODE, work, N_("Promo code created."), form_data):
             yield event
+
+    @rx.event
+    def choose_code_program(self, program_id: str):
+        self.code_program_id = chosen_program(self.programs, text(program_id) or "")
+
+    @rx.event
+    def choose_code_gives(self, gives: str):
+        self.code_gives = REWARD if gives == REWARD else BONUS
 
     @rx.event
     async def withdraw_code(self, code_id: int):

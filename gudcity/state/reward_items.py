@@ -28,6 +28,8 @@ class RewardCodeItem:
     ended: str
     # The code's QR code, a PNG data URL, while it waits ("" after).
     qr_src: str
+    # A promo code's reward: it cost no points, so a cancel gives none back.
+    gift: bool = False
 
 
 def iso_utc(moment) -> str:
@@ -58,4 +60,5 @@ def reward_code_item(view: CodeView, tr: Translator) -> RewardCodeItem:
             else ""
         ),
         qr_src=reward_qr_src(view.code) if waiting else "",
+        gift=not view.refunds,
     )

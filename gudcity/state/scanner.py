@@ -8,7 +8,6 @@ import reflex as rx
 from sqlmodel import Session
 
 from gudcity.domain.errors import PermissionDeniedError, ServiceError, ValidationError
-from gudcity.domain.labels import amount_message
 from gudcity.domain.membership import MEMBERSHIP_LABELS, Membership
 from gudcity.domain.promotions import is_promo_qr
 from gudcity.domain.redemption_codes import is_reward_qr
@@ -38,7 +37,6 @@ DECODE_CLAIM_SECONDS = 60.0
 
 NO_QR_IN_PHOTO = N_("No QR code found in that photo. Try again, closer.")
 LOOK_UP_FIRST = N_("Scan the customer's card first, then their promo code.")
-PROMO_APPLIED = N_("Promo code {code}: +{amount} on the customer's card.")
 
 
 class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState):
@@ -295,8 +293,7 @@ class ScannerState(AnswersMixin, CounterActionsMixin, CameraMixin, BusinessState
             used = promo_codes.apply_promo_code_at_counter(
                 session, user, business_id, customer_id, text
             )
-            amount = amount_message(used.program_kind, used.points)
-            return Done(Message(PROMO_APPLIED, {"code": used.code, "amount": amount}), customer_id)
+            return Done(used.told(at_counter=True), customer_id)
 
         return work
 

@@ -47,7 +47,7 @@ def test_amounts_use_the_programs_unit_and_number():
     assert ENGLISH.message(amount_message(STAMPS, 6)) == "6 stamps"
     assert ENGLISH.message(unit_message(STAMPS)) == "stamps"
     assert ENGLISH.message(unit_message(POINTS, 1)) == "point"
-    assert (signed_amount(10), signed_amount(-25)) == ("+10", "-25")
+    assert (signed_amount(10), signed_amount(-25), signed_amount(0)) == ("+10", "-25", "0")
 
 
 LADDER = [RewardStep("Coffee", 20), RewardStep("Cake", 50)]

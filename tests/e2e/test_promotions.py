@@ -5,7 +5,7 @@ award the customer sees."""
 import pytest
 from playwright.sync_api import expect
 
-from gudcity.services import awards, lookups
+from gudcity.services import awards, lookups, programs
 from tests.support.browser import assert_not_reloaded, at, log_in, mark_document
 
 pytestmark = pytest.mark.e2e
@@ -54,6 +54,39 @@ def test_an_owner_makes_a_promo_code_and_a_customer_applies_it(new_page, make):
     assert phone.evaluate("document.documentElement.scrollWidth") <= width
     # The owner's list counts the use as it happens.
     expect(row).to_contain_text("1 of 10 used")
+
+
+def test_an_owner_makes_a_reward_code_and_the_customer_gets_the_reward(new_page, make, session):
+    owner, business = make.business("Crumb & Co")
+    program = make.program(owner, business, name="Crumb Club")
+    programs.add_reward(session, owner, program.id, name="Free croissant", cost=50)
+    customer = make.customer("Carla")
+    make.card(customer, program)
+    shop = log_in(new_page(), owner.email, "/business/scanner")
+    shop.goto("/business/promotions")
+
+    codes = shop.locator("#promo-codes")
+    codes.get_by_label("The code gives").select_option(label="Reward")
+    codes.locator("#code-reward").select_option(label="Free croissant")
+    codes.get_by_role("button", name="Create code").click()
+    row = shop.locator("[data-testid=promo-code-row]")
+    expect(row.locator("[data-testid=promo-code-gives]")).to_have_text("Free croissant")
+    code = row.locator("[data-testid=promo-code-value]").inner_text()
+
+    phone = log_in(new_page(390, 844), customer.email, "/cards")
+    mark_document(phone)
+    phone.get_by_label("Promo code").fill(code)
+    phone.get_by_role("button", name="Apply code").click()
+
+    said = phone.locator("#promo-code-form").get_by_role("alert")
+    expect(said).to_contain_text("Promo code applied: Free croissant is yours.")
+    waiting = phone.locator("#reward-codes").locator("[data-testid=reward-code-value]")
+    expect(waiting).to_have_count(1)
+    expect(said).to_contain_text(f"Show code {waiting.inner_text()} at the counter.")
+    expect(phone.locator("#reward-codes")).to_contain_text("Free croissant")
+    expect(_card(phone, "Crumb Club").locator("[data-testid=card-balance]")).to_have_text("0")
+    assert_not_reloaded(phone)
+    expect(row).to_contain_text("1 use")
 
 
 def test_a_promotion_running_now_shows_on_the_card_and_doubles_an_award(new_page, make, session):

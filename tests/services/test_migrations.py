@@ -3,6 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel
 
 import gudcity.models  # noqa: F401
@@ -10,7 +11,7 @@ from alembic import command
 from gudcity.db import MIGRATION_ONLY_INDEXES, described_by_models, make_engine, migrate
 from gudcity.i18n.catalogue import N_, Message
 from gudcity.models import TransactionKind
-from gudcity.services import awards
+from gudcity.services import awards, programs, promo_codes
 from gudcity.services.bonuses import grant_bonus
 from gudcity.services.ledger import card_access
 from gudcity.settings import PROJECT_ROOT
@@ -163,3 +164,37 @@ def test_cards_get_their_earned_points_from_the_ledger(fresh_engine):
             text(f"SELECT id, earned_points FROM loyalty_cards WHERE program_id = {program.id}")
         ).all()
     assert dict(earned) == {regular.id: 12, newcomer.id: 0}
+
+
+def test_promo_codes_with_their_uses_go_back_before_rewards_and_forward_again(fresh_engine):
+    """0023 rebuilds promo_codes on SQLite, which promo_code_uses refer to: the uses stay;
+    going back drops the reward codes (and their uses) the old constraint cannot hold."""
+    migrate(fresh_engine)
+    with Session(fresh_engine, expire_on_commit=False) as session:
+        make = Make(session)
+        owner, business = make.business()
+        program = make.program(owner, business)
+        customer = make.customer()
+        make.card(customer, program)
+        latte = programs.add_reward(session, owner, program.id, name="Free latte", cost=40)
+        bonus = promo_codes.create_promo_code(session, owner, program.id, points=5)
+        gift = promo_codes.create_promo_code(session, owner, program.id, reward_id=latte.id)
+        for code in (bonus, gift):
+            promo_codes.apply_promo_code(session, customer, code.code)
+    config = Config(toml_file=str(PROJECT_ROOT / "pyproject.toml"))
+    with fresh_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0022")
+    uses = (
+        "SELECT c.points, u.customer_id FROM promo_code_uses u "
+        "JOIN promo_codes c ON c.id = u.code_id"
+    )
+    with fresh_engine.connect() as connection:
+        assert [tuple(row) for row in connection.execute(text(uses))] == [(5, customer.id)]
+
+    migrate(fresh_engine)
+
+    with fresh_engine.connect() as connection:
+        assert [tuple(row) for row in connection.execute(text(uses))] == [(5, customer.id)]
+    with pytest.raises(IntegrityError), fresh_engine.begin() as connection:
+        connection.execute(text(f"UPDATE promo_codes SET points = 0 WHERE id = {bonus.id}"))

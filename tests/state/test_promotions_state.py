@@ -5,13 +5,19 @@ import pytest
 from sqlmodel import select
 
 from gudcity.domain.promotions import promo_qr_payload
-from gudcity.models import LoyaltyCard, PromoCode
-from gudcity.services import promo_codes, promotions
+from gudcity.models import LoyaltyCard, PromoCode, RewardCode
+from gudcity.services import programs, promo_codes, promotions
 from gudcity.services.permissions import Permission
 from gudcity.services.promotions import PromotionInput
 from gudcity.services.qr_cards import qr_png
 from gudcity.state.cards import CardsState
-from gudcity.state.promotions import CREATE_CODE, CREATE_PROMOTION, PromotionsState
+from gudcity.state.promotions import (
+    BONUS,
+    CREATE_CODE,
+    CREATE_PROMOTION,
+    REWARD,
+    PromotionsState,
+)
 from gudcity.state.scanner import ScannerState
 from tests.support.scans import photo
 from tests.support.tabs import background
@@ -77,7 +83,7 @@ async def test_an_empty_page_then_a_promotion_and_a_code(session, shop_page, run
     form = {"program_id": str(program.id), "points": "25", "usage_limit": "10"}
     await run(state.create_code(form | {"form_version": str(state.form_version)}))
     [code] = state.codes
-    assert (code.bonus, code.uses, code.expiry, code.state) == (
+    assert (code.gives, code.uses, code.expiry, code.state) == (
         "+25 points",
         "0 of 10 used",
         "No expiry",
@@ -99,6 +105,41 @@ async def test_a_refusal_is_shown_on_its_form_and_nothing_is_saved(session, shop
     assert promotions.list_promotions(session, owner, business.id) == []
     assert promo_codes.list_promo_codes(session, owner, business.id) == []
     assert state.form_version == 0
+
+
+async def test_the_code_form_offers_the_chosen_programs_rewards(session, shop_page, make, run):
+    owner, business, coffee, _, state = shop_page
+    pastry = make.program(owner, business, name="Pastry Club")
+    latte = programs.add_reward(session, owner, coffee.id, name="Free latte", cost=40)
+    croissant = programs.add_reward(session, owner, pastry.id, name="Croissant", cost=5)
+    mug = programs.add_reward(session, owner, pastry.id, name="Old mug", cost=5)
+    programs.set_reward_active(session, owner, mug.id, False)
+    await run(state.load())
+    assert (state.code_program_id, state.code_gives) == (str(coffee.id), BONUS)
+    assert [r.label for r in state.code_rewards] == ["Free latte"]
+
+    await run(state.choose_code_program(str(pastry.id)))
+    await run(state.choose_code_gives(REWARD))
+    assert [r.label for r in state.code_rewards] == ["Croissant"]
+    form = {"program_id": str(pastry.id), "reward_id": str(croissant.id)}
+    await run(state.create_code(form | {"form_version": str(state.form_version)}))
+    [code] = state.codes
+    assert (code.gives, code.program_name, state.error_at) == ("Croissant", "Pastry Club", "")
+
+    # Crafted events: an unknown program or choice, a reward of another program, junk, both.
+    await run(state.choose_code_program(["junk"]))
+    await run(state.choose_code_gives(None))
+    assert (state.code_program_id, state.code_gives) == (str(coffee.id), BONUS)
+    version = {"form_version": str(state.form_version)}
+    for bad in (
+        {"program_id": str(coffee.id), "reward_id": str(croissant.id)},
+        {"program_id": str(coffee.id), "reward_id": "abc"},
+        {"program_id": str(coffee.id), "reward_id": str(latte.id), "points": "5"},
+        {"program_id": str(coffee.id)},
+    ):
+        await run(state.create_code(bad | version))
+        assert state.error_at == CREATE_CODE
+    assert len(promo_codes.list_promo_codes(session, owner, business.id)) == 1
 
 
 async def test_edit_and_end_a_promotion(session, shop_page, run):
@@ -179,3 +220,24 @@ async def test_the_scanner_applies_a_promo_qr_to_the_customer_on_screen(
     assert state.customer_balance == "7"
     uses = session.exec(select(PromoCode.uses).where(PromoCode.id == code.id)).one()
     assert uses == 1
+
+
+async def test_the_scanner_applies_a_reward_code_to_the_customer_on_screen(
+    session, make, tab, shop, run
+):
+    owner, _, program, customer = shop
+    card = make.card(customer, program)
+    latte = programs.add_reward(session, owner, program.id, name="Free latte", cost=40)
+    code = promo_codes.create_promo_code(session, owner, program.id, reward_id=latte.id)
+    state = tab(ScannerState, "/business/scanner", owner)
+    await run(state.load())
+    await run(state.look_up({"card_number": customer.card_number}))
+
+    await run(background(state, "scan_upload", photo(qr_png(promo_qr_payload(code.code)))))
+
+    waiting = session.exec(select(RewardCode).where(RewardCode.card_id == card.id)).one()
+    assert state.outcome == (
+        f"Promo code {code.code}: Free latte for the customer, to hand over with reward code "
+        f"{waiting.code}."
+    )
+    assert balance(session, card) == 0
