@@ -115,7 +115,10 @@ def _code_actions(code: CodeLine) -> rx.Component:
         confirm_button(
             t("Withdraw"),
             title=t("Withdraw {code}?", code=code.code),
-            description=t("Customers can no longer use it. Bonuses it gave stay."),
+            description=t(
+                "Customers can no longer use it. What it gave stays: bonuses on cards, "
+                "rewards waiting at the counter."
+            ),
             on_confirm=PromotionsState.withdraw_code(code.code_id),
             loading=PromotionsState.busy == WITHDRAW + code.code_id.to_string(),
             disabled=PromotionsState.saving,

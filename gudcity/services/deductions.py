@@ -34,6 +34,7 @@ from gudcity.services.lookups import card_of
 from gudcity.services.notify import notify_business, notify_customer
 from gudcity.services.permissions import Permission, check_business_permission, require_customer
 from gudcity.services.staff_log import record_staff_action
+from gudcity.services.tier_levels import settle_after_spend
 from gudcity.services.visits import record_visit
 from gudcity.settings import get_settings
 
@@ -218,4 +219,5 @@ def _deduct(
         customer_id=customer.id,
     )
     record_visit(session, card.business_id, customer.id, "deduct", card.time_zone)
+    settle_after_spend(session, card)
     return transaction

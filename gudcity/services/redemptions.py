@@ -30,6 +30,7 @@ from gudcity.services.ledger import (
 from gudcity.services.lookups import find_transaction
 from gudcity.services.notify import notify_business, notify_customer
 from gudcity.services.permissions import require_customer
+from gudcity.services.tier_levels import settle_after_spend
 
 
 @atomic
@@ -70,6 +71,7 @@ def redeem_reward(
     if created:
         code = reward_codes.open_reward_code(session, card, reward.id, transaction)
         _announce(session, customer, card, reward, code)
+        settle_after_spend(session, card)
     session.commit()
     return transaction
 

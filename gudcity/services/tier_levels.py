@@ -282,11 +282,31 @@ def settle_balance_tiers(session: Session, *, after: int = 0, limit: int = SWEEP
         .limit(limit)
     ).all()
     for card_id, program_id in rows:
-        standing = card_tier(session, card_id, program_id)
-        if standing is None:
-            continue
-        earned = qualifying_points(session, card_id, standing.policy.since(now), now)
-        level = level_by_balance(standing.thresholds, earned, standing.balance)
-        if level < standing.level:
-            move_tier(session, card_access(session, card_id, None).card, standing, level, now)
+        lowered = _lowered_by_balance(session, card_id, program_id, now)
+        if lowered is not None:
+            move_tier(session, card_access(session, card_id, None).card, *lowered, now)
     return rows[-1][0] if rows else 0
+
+
+def settle_after_spend(session: Session, card: CardFacts) -> None:
+    """A spending on a "by balance" card (a deduction, a redemption) takes at once the
+    tier its balance no longer reaches; an expiry's is left to the tier sweep."""
+    if card.tier_downgrade != TierDowngrade.BALANCE or card.tier_level == 0:
+        return
+    now = utc_now()
+    lowered = _lowered_by_balance(session, card.card_id, card.program_id, now)
+    if lowered is not None:
+        move_tier(session, card, *lowered, now)
+
+
+def _lowered_by_balance(
+    session: Session, card_id: int, program_id: int, now: datetime
+) -> tuple[CardTier, int] | None:
+    """The card's standing and the lower level its balance (and its points earned) still
+    reach; None when it keeps its tier."""
+    standing = card_tier(session, card_id, program_id)
+    if standing is None:
+        return None
+    earned = qualifying_points(session, card_id, standing.policy.since(now), now)
+    level = level_by_balance(standing.thresholds, earned, standing.balance)
+    return (standing, level) if level < standing.level else None

@@ -20,6 +20,9 @@ from gudcity.services import (
     awards,
     cards,
     customers,
+    deductions,
+    expiry,
+    expiry_rules,
     exports,
     my_data,
     programs,
@@ -213,19 +216,35 @@ def test_an_earn_after_a_missed_sweep_earns_at_the_tier_the_card_still_holds(
     assert rows(session, card.id, TransactionKind.TIER_BONUS) == []
 
 
-def test_by_balance_a_spend_takes_the_tier_at_the_next_sweep(session, make, shop):
+def test_by_balance_a_spend_takes_the_tier_at_once(session, make, shop):
     owner, _business, program, customer = shop
     set_ladder(session, owner, program, downgrade="BALANCE")
-    card = make.card(customer, program, balance=210)
+    card = make.card(customer, program, balance=260)
     assert level(session, card) == 2
+    request = deductions.request_deduction(session, owner, card.id, 50, make.key())
+    deductions.respond_to_deduction(session, customer, request.id, True)
+    assert level(session, card) == 2  # 210 left: still Gold
     reward = programs.add_reward(session, owner, program.id, name="Cake", cost=170)
     redemptions.redeem_reward(session, customer, card.id, reward.id, make.key())
-    assert settle_balance_tiers(session) == card.id
-    session.commit()
-    assert level(session, card) == 0  # 40 left: below Silver
-    assert settle_balance_tiers(session) == 0
+    assert level(session, card) == 0  # 40 left: below Silver, told at once
+    assert settle_balance_tiers(session) == 0  # nothing left for the sweep
     awards.award_points(session, owner, card.id, 20, make.key())
     assert level(session, card) == 1
+
+
+def test_by_balance_an_expiry_takes_the_tier_at_the_next_sweep(session, make, shop, clock):
+    owner, _business, program, customer = shop
+    set_ladder(session, owner, program, downgrade="BALANCE")
+    clock.freeze(T0)
+    expiry_rules.set_expiry_rule(session, owner, program.id, "AFTER_EARNED", 30)
+    card = make.card(customer, program, balance=210)
+    clock.freeze(T0 + timedelta(days=30))
+    session.rollback()
+    assert expiry.settle_card(session, card.id) == 210
+    assert level(session, card) == 2
+    assert settle_balance_tiers(session) == card.id
+    session.commit()
+    assert level(session, card) == 0
 
 
 def test_fewer_tiers_bring_cards_down_to_the_new_top_and_none_take_them_away(session, make, shop):
