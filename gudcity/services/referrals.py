@@ -36,6 +36,7 @@ from gudcity.services.atomic import atomic
 from gudcity.services.checks import check_program_running
 from gudcity.services.inputs import get_row
 from gudcity.services.lookups import card_of, is_enrolled
+from gudcity.services.outbox import business_topic, publish
 from gudcity.services.permissions import require_customer
 from gudcity.services.program_bonuses import offers_referrals
 from gudcity.services.referral_payment import (
@@ -244,6 +245,9 @@ def join_through_referral(session: Session, actor: User, code: str) -> ReferralJ
     reason = _refusal(session, customer, referrer, program)
     _record(session, customer, referrer, reason)
     if reason == SELF_REFERRAL or is_enrolled(session, customer.id, program.id):
+        # Nobody joins, but the business's referrals list has a new row to show (a
+        # join publishes in join_program; a payment with its award, services/ledger.py).
+        publish(session, [business_topic(program.business_id)], "referral.refused")
         session.commit()
         return ReferralJoin(reason or ALREADY_MEMBER, program.name, None)
     answer = enrollment.join_program(session, customer, program.id)
