@@ -1,10 +1,11 @@
-"""/business/promotions: a business's promotions ("2x points on weekday mornings") and
-promo codes, for the owner and staff who may manage programs."""
+"""/business/promotions: a business's promotions ("2x points on weekday mornings"),
+promo codes and referrals, for the owner and staff who may manage programs."""
 
 import reflex as rx
 
 from gudcity import routes
 from gudcity.components.business_notifications import business_notifications
+from gudcity.components.business_referrals import referrals_section
 from gudcity.components.confirm import confirm_button
 from gudcity.components.i18n import t
 from gudcity.components.layout import empty_state, page_frame
@@ -213,20 +214,26 @@ def _content() -> rx.Component:
     return rx.cond(
         PromotionsState.loading,
         rx.vstack(rx.skeleton(height="160px"), rx.skeleton(height="160px"), width="100%"),
-        rx.cond(
-            PromotionsState.programs.length() > 0,
-            rx.vstack(
-                create_promotion_form(),
-                rx.box(_promotion_list(), id="promotions", width="100%"),
-                _codes_section(),
-                spacing="5",
-                width="100%",
+        rx.vstack(
+            rx.cond(
+                PromotionsState.programs.length() > 0,
+                rx.vstack(
+                    create_promotion_form(),
+                    rx.box(_promotion_list(), id="promotions", width="100%"),
+                    _codes_section(),
+                    spacing="5",
+                    width="100%",
+                ),
+                empty_state(
+                    "gift",
+                    N_("No active programs"),
+                    N_("Create a program first: promotions and codes add to its points or stamps."),
+                ),
             ),
-            empty_state(
-                "gift",
-                N_("No active programs"),
-                N_("Create a program first: promotions and codes add to its points or stamps."),
-            ),
+            # Referrals stay to be seen while every program is paused.
+            referrals_section(),
+            spacing="5",
+            width="100%",
         ),
     )
 

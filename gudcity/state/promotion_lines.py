@@ -1,5 +1,6 @@
 """What /business/promotions shows, read in one go and put in the tab's words: the
-business's programs with their rewards, its promotions and its promo codes."""
+business's programs with their rewards, its promotions, its promo codes and its
+referrals (state/referral_lines.py)."""
 
 import base64
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from gudcity.services import programs, promo_codes, promotions, qr_cards
 from gudcity.services.lookups import get_business
 from gudcity.services.promotion_bonuses import rule_of
 from gudcity.state.business import ProgramChoice
+from gudcity.state.referral_lines import ReferralsSection, read_referrals
 
 EVERY_DAY = N_("Every day")
 CODE_STATES = {
@@ -96,6 +98,7 @@ class PromotionsPage:
     rewards: list[RewardChoice]
     promotions: list[PromotionLine]
     codes: list[CodeLine]
+    referrals: ReferralsSection
 
 
 def _days(weekdays: frozenset[int], names: list[str], tr: Translator) -> str:
@@ -219,6 +222,7 @@ def read_promotions_page(
             for c in promo_codes.list_promo_codes(session, user, business_id)
             if c.program_id in by_id
         ],
+        referrals=read_referrals(session, user, business_id, tr),
     )
 
 

@@ -23,6 +23,7 @@ from gudcity.state.promotion_lines import (
     day_choices,
     read_promotions_page,
 )
+from gudcity.state.referral_lines import ReferralCountsLine, ReferralLine
 
 # Keys naming what is being saved (`busy`) or which form failed (`error_at`).
 CREATE_PROMOTION = "create-promotion"
@@ -70,6 +71,9 @@ class PromotionsState(BusinessState):
     rewards: list[RewardChoice] = []
     promotions: list[PromotionLine] = []
     codes: list[CodeLine] = []
+    # The Referrals section: each program's counts, the latest referrals (newest first).
+    referral_counts: list[ReferralCountsLine] = []
+    referrals: list[ReferralLine] = []
     # The week's days in the tab's language, for the form's checkboxes.
     days: list[DayChoice] = []
     busy: str = ""
@@ -104,7 +108,9 @@ class PromotionsState(BusinessState):
         tr = self._tr()
         self._set_changed(days=day_choices(tr))
         if not self.can_manage_programs:
-            self._set_changed(programs=[], rewards=[], promotions=[], codes=[])
+            self._set_changed(
+                programs=[], rewards=[], promotions=[], codes=[], referral_counts=[], referrals=[]
+            )
             return None
         page = await self._business_call(lambda s, u, b: read_promotions_page(s, u, b, tr))
         self._set_changed(
@@ -112,6 +118,8 @@ class PromotionsState(BusinessState):
             rewards=page.rewards,
             promotions=page.promotions,
             codes=page.codes,
+            referral_counts=page.referrals.counts,
+            referrals=page.referrals.latest,
             code_program_id=chosen_program(page.programs, self.code_program_id),
         )
         return None

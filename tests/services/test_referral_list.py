@@ -1,11 +1,13 @@
 """The business's referrals as its managers see them: counts per program, the latest."""
 
 import pytest
+from sqlmodel import select
 
 from gudcity.domain.errors import PermissionDeniedError
 from gudcity.i18n.catalogue import Message
-from gudcity.models import ReferralStatus
+from gudcity.models import ReferralStatus, SyncNotification
 from gudcity.services import account_deletion, awards, referral_list, referrals
+from gudcity.services.outbox import business_topic
 from gudcity.services.permissions import Permission
 from tests.services.growth_support import offer
 from tests.services.test_referrals import code_of
@@ -94,3 +96,22 @@ def test_each_state_has_its_words():
     for reason, words in referral_list.REFUSED.items():
         refused = referral_list.state_message(ReferralStatus.REFUSED, reason, None)
         assert refused.id == words
+
+
+def _business_events(session, business) -> list[str]:
+    session.expire_all()
+    topic = business_topic(business.id)
+    return list(session.exec(select(SyncNotification.kind).where(SyncNotification.topic == topic)))
+
+
+def test_a_referral_made_refused_or_paid_tells_the_business(session, make, shop):
+    owner, business, program, alice = shop
+    offer(session, owner, program, referrer_bonus=30, friend_bonus=20)
+    code = code_of(make.card(alice, program))
+    before = len(_business_events(session, business))
+    referrals.join_through_referral(session, alice, code)
+    assert _business_events(session, business)[before:] == ["referral.refused"]
+    bobs = referrals.join_through_referral(session, make.customer("Bob"), code).card
+    assert len(_business_events(session, business)) == before + 2
+    awards.award_points(session, owner, bobs.id, 5, make.key())
+    assert len(_business_events(session, business)) == before + 3
