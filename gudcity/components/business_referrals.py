@@ -20,7 +20,13 @@ def _counts_row(line: ReferralCountsLine) -> rx.Component:
 
 
 def _state_badge(line: ReferralLine) -> rx.Component:
-    return rx.badge(line.state, variant="soft", white_space="normal", data_testid="referral-state")
+    return rx.badge(
+        line.state,
+        color_scheme=line.tone,
+        variant="soft",
+        white_space="normal",
+        data_testid="referral-state",
+    )
 
 
 def _referral_row(line: ReferralLine) -> rx.Component:

@@ -65,6 +65,7 @@ class ReferralEntry:
     referrer: Message
     friend: Message
     program_name: str
+    status: ReferralStatus
     state: Message
 
 
@@ -138,6 +139,7 @@ def _latest(session: Session, business_id: int, time_zone: str) -> list[Referral
             referrer=person(by.name, by.deleted_at),
             friend=person(to.name, to.deleted_at),
             program_name=program_name,
+            status=referral.status,
             state=state_message(
                 referral.status,
                 referral.refused_reason,

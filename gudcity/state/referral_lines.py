@@ -7,8 +7,15 @@ from sqlmodel import Session
 
 from gudcity.i18n.catalogue import Translator
 from gudcity.i18n.formatting import day
-from gudcity.models import User
+from gudcity.models import ReferralStatus, User
 from gudcity.services import referral_list
+
+# The colour of a referral's state badge.
+TONES = {
+    ReferralStatus.PENDING: "amber",
+    ReferralStatus.PAID: "green",
+    ReferralStatus.REFUSED: "gray",
+}
 
 
 @dataclass
@@ -28,6 +35,7 @@ class ReferralLine:
     friend: str
     program_name: str
     state: str
+    tone: str
 
 
 @dataclass
@@ -55,6 +63,7 @@ def read_referrals(
                 friend=tr.message(e.friend),
                 program_name=e.program_name,
                 state=tr.message(e.state),
+                tone=TONES[e.status],
             )
             for e in seen.latest
         ],

@@ -1,5 +1,6 @@
 """A referral from the link to both rewards: Alice's link on /cards, a friend signs up
-through it, and the friend's first award at the counter pays both, live on /cards."""
+through it, and the friend's first award at the counter pays both, live on /cards; the
+owner's /business/promotions follows it, live too."""
 
 from urllib.parse import urlsplit
 
@@ -8,6 +9,9 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from gudcity.models import User
+from gudcity.services import awards, referrals
+from tests.services.growth_support import offer
+from tests.services.test_referrals import code_of
 from tests.support.browser import assert_not_reloaded, at, log_in, mark_document
 from tests.support.make import PASSWORD
 
@@ -87,3 +91,33 @@ def test_a_friend_through_the_link_pays_both_on_the_first_visit(new_page, make, 
     ).to_be_visible()
     assert_not_reloaded(alices)
     assert_not_reloaded(friend)
+
+
+def test_the_owner_sees_a_referral_wait_then_get_paid_live(new_page, make, session):
+    """On a phone-wide /business/promotions: the friend's referral appears, waiting,
+    when they join, then paid on their first visit, without a reload."""
+    owner, business = make.business("Bean There")
+    program = make.program(owner, business, name="Coffee Club", points_per_scan=10)
+    offer(session, owner, program, referrer_bonus=30, friend_bonus=20)
+    code = code_of(make.card(make.customer("Alice Rivera"), program))
+    shop = log_in(new_page(width=390, height=844), owner.email, "/business/scanner")
+    shop.goto("/business/promotions")
+    section = shop.locator("#business-referrals")
+    expect(section.get_by_role("heading", name="Referrals")).to_be_visible()
+    expect(section).to_contain_text("No referrals yet.")
+    counts = section.locator("[data-testid=referral-counts]")
+    expect(counts).to_contain_text("Coffee Club")
+    expect(counts).to_contain_text("Waiting for a first visit: 0")
+    mark_document(shop)
+
+    bens = referrals.join_through_referral(session, make.customer("Ben Okafor"), code).card
+    row = section.locator("[data-testid=referral-row]")
+    expect(row).to_contain_text("Ben Okafor, invited by Alice Rivera")
+    expect(row.locator("[data-testid=referral-state]")).to_have_text("Waiting for a first visit")
+    expect(counts).to_contain_text("Waiting for a first visit: 1")
+
+    awards.award_points(session, owner, bens.id, 5, make.key())
+    expect(row.locator("[data-testid=referral-state]")).to_contain_text("Paid on ")
+    expect(counts).to_contain_text("Paid: 1")
+    assert shop.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_not_reloaded(shop)

@@ -43,11 +43,12 @@ async def test_a_referral_shows_waiting_then_paid_on_the_feed(session, make, tab
         "Coffee Club",
         "Waiting for a first visit",
     )
+    assert line.tone == "amber"
 
     awards.award_points(session, owner, bobs.id, 5, make.key())
     await run(state._live_refresh())
     [line] = state.referrals
-    assert line.state == f"Paid on {line.joined_on}"
+    assert (line.state, line.tone) == (f"Paid on {line.joined_on}", "green")
     assert state.referral_counts[0].counts == "Waiting for a first visit: 0 · Paid: 1 · Refused: 0"
 
     await run((await state.get_state(LocaleState)).choose_language("fr"))
