@@ -70,7 +70,7 @@ REWARD_AT_COUNTER = N_(
     "Promo code {code}: {reward} for the customer, to hand over with reward code {reward_code}."
 )
 MAX_USAGE_LIMIT = 1_000_000
-# A new code that happens to repeat one of the business's is drawn again.
+# A new code that repeats one that any business has is drawn again.
 CODE_DRAWS = 5
 
 
@@ -188,9 +188,8 @@ def create_promo_code(
         "created_at": utc_now(),
     }
     for _ in range(CODE_DRAWS):
-        code_id = session.execute(
-            _INSERT_CODE[_dialect(session)], {**values, "code": new_promo_code()}
-        ).scalar_one_or_none()
+        code = new_promo_code()
+        code_id = None if _code_in_use(session, code) else _insert_code(session, values, code)
         if code_id is not None:
             break
     else:
@@ -198,6 +197,17 @@ def create_promo_code(
     publish(session, [business_topic(program.business_id)], "promo_code.created")
     session.commit()
     return session.get(PromoCode, code_id)
+
+
+def _code_in_use(session: Session, code: str) -> bool:
+    """Whether any business has the code: a customer of two shops types it once."""
+    return session.exec(select(PromoCode.id).where(PromoCode.code == code)).first() is not None
+
+
+def _insert_code(session: Session, values: dict, code: str) -> int | None:
+    """The new code's id; None if the business drew it meanwhile."""
+    statement = _INSERT_CODE[_dialect(session)]
+    return session.execute(statement, {**values, "code": code}).scalar_one_or_none()
 
 
 @atomic

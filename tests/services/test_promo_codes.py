@@ -68,6 +68,20 @@ def test_a_customer_applies_a_code_once(session, make, coded):
     assert balance(session, card) == 25
 
 
+def test_a_new_code_is_never_one_another_business_has(session, make, coded, monkeypatch):
+    """A customer of both shops types it once: it must name one code."""
+    taken = coded[5].code
+    other_owner, other_business = make.business("Crumb & Co")
+    other_program = make.program(other_owner, other_business, name="Crumb Club")
+    draws = iter([taken, taken, "N3WCQDE2"])
+    monkeypatch.setattr(promo_codes, "new_promo_code", lambda: next(draws))
+
+    code = promo_codes.create_promo_code(session, other_owner, other_program.id, points=5)
+
+    assert code.code == "N3WCQDE2"
+    assert next(draws, None) is None
+
+
 def test_the_usage_limit_counts_customers(session, make, shop):
     owner, _, program, alice = shop
     cards = [make.card(c, program) for c in (alice, make.customer("Bob"), make.customer("Cy"))]
