@@ -15,3 +15,12 @@ NATIVE_SELECT_STYLE = {
 
 # An icon that points along the line of text (back, previous, next): mirrored right to left.
 MIRRORED_IN_RTL = {"[dir=rtl] &": {"transform": "scaleX(-1)"}}
+
+# A row of a list inside a card: stacked on a phone, one line from the small breakpoint.
+LIST_ROW = {
+    "direction": {"initial": "column", "sm": "row"},
+    "spacing": "2",
+    "padding_y": "8px",
+    "border_top": "1px solid var(--gray-a4)",
+    "width": "100%",
+}

@@ -6,6 +6,7 @@ import reflex as rx
 from gudcity.components.i18n import t
 from gudcity.state.promotions import PromotionsState
 from gudcity.state.referral_lines import ReferralCountsLine, ReferralLine
+from gudcity.styles import LIST_ROW
 
 
 def _counts_row(line: ReferralCountsLine) -> rx.Component:
@@ -51,13 +52,9 @@ def _referral_row(line: ReferralLine) -> rx.Component:
         ),
         rx.spacer(),
         _state_badge(line),
-        direction={"initial": "column", "sm": "row"},
         align={"initial": "start", "sm": "center"},
-        spacing="2",
-        padding_y="8px",
-        border_top="1px solid var(--gray-a4)",
-        width="100%",
         data_testid="referral-row",
+        **LIST_ROW,
     )
 
 

@@ -17,6 +17,7 @@ from gudcity.pages.promotion_forms import (
 )
 from gudcity.state.promotion_lines import CodeLine, PromotionLine
 from gudcity.state.promotions import END, WITHDRAW, PromotionsState
+from gudcity.styles import LIST_ROW
 
 ROUTE = routes.PROMOTIONS
 TITLE = N_("Promotions · GudCity")
@@ -156,12 +157,8 @@ def _code_row(code: CodeLine) -> rx.Component:
         ),
         rx.spacer(),
         rx.cond(code.active, _code_actions(code)),
-        direction={"initial": "column", "sm": "row"},
-        spacing="2",
-        padding_y="8px",
-        border_top="1px solid var(--gray-a4)",
-        width="100%",
         data_testid="promo-code-row",
+        **LIST_ROW,
     )
 
 
