@@ -81,6 +81,7 @@ from gudcity.services import (
     promotions,
     qr_cards,
     redemptions,
+    referral_list,
     referrals,
     request_answers,
     scanning,
@@ -487,6 +488,9 @@ CALLS: dict[str, Callable[[World], Call]] = {
     "list_promo_codes": lambda w: (
         lambda actor: promo_codes.list_promo_codes(w.session, actor, w.business.id)
     ),
+    "list_referrals": lambda w: (
+        lambda actor: referral_list.list_referrals(w.session, actor, w.business.id)
+    ),
     "apply_promo_code": _apply_promo_code,
     "apply_promo_code_at_counter": _apply_promo_code_at_counter,
     # customers of a business
@@ -613,6 +617,7 @@ READS = {
     "list_programs",
     "list_promotions",
     "list_promo_codes",
+    "list_referrals",
     "list_customers",
     "count_customers",
     "customer_detail",
@@ -691,6 +696,7 @@ POLICY = [
     ("create_promo_code",             MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("withdraw_promo_code",           MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("list_promo_codes",              MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
+    ("list_referrals",                MANAGE,    DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("apply_promo_code",              CUSTOMER,  DENY, OK,   HIDE, DENY, DENY, DENY, DENY),
     ("apply_promo_code_at_counter",   AWARD,     DENY, DENY, DENY, OK,   DENY, OK,   DENY),
     ("list_customers",                VIEW,      DENY, DENY, DENY, OK,   DENY, OK,   OK),
