@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import event
 
@@ -97,11 +98,11 @@ class SweepProbe:
     def watching(self, engine) -> Iterator[None]:
         settle, entries = expiry.settle_card, expiry_candidates.ledger_entries
 
-        def timed_settle(session, card_id):
+        def timed_settle(session, card_id, reading=None):
             self.current.value, self.settling, self.locked_at = card_id, True, None
             started = time.perf_counter()
             try:
-                return settle(session, card_id)
+                return settle(session, card_id, reading)
             finally:
                 ended = time.perf_counter()
                 self.settle_ms.append((ended - started) * 1000)
@@ -319,13 +320,21 @@ def load_before(path: str):
 
 @contextmanager
 def older_code(module) -> Iterator[None]:
-    """The sweep with an older module's `settle_card`, and its `cards_to_settle` where it
-    had one (before services/expiry_candidates.py), its reads counted as this code's."""
+    """The sweep with an older module's `settle_card` (which reads the card itself), and
+    its `cards_to_settle` where it had one (before services/expiry_candidates.py): its
+    card ids taken as readings of nothing but the id, its reads counted as this code's."""
     now = (expiry.settle_card, expiry_candidates.cards_to_settle)
-    expiry.settle_card = module.settle_card
+    expiry.settle_card = lambda session, card_id, _reading=None: module.settle_card(
+        session, card_id
+    )
     if hasattr(module, "cards_to_settle"):
         module.ledger_entries = lambda session, ids: expiry_candidates.ledger_entries(session, ids)
-        expiry_candidates.cards_to_settle = module.cards_to_settle
+
+        def cards_to_settle(session, program, moment, after_id=0):
+            card_ids, after = module.cards_to_settle(session, program, moment, after_id)
+            return [SimpleNamespace(card_id=card_id) for card_id in card_ids], after
+
+        expiry_candidates.cards_to_settle = cards_to_settle
     try:
         yield
     finally:

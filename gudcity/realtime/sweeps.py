@@ -57,13 +57,13 @@ def expire_points_once() -> int:
         after: int | None = 0
         while after is not None:
             with session_scope() as session:
-                card_ids, after = expiry_candidates.cards_to_settle(session, program, moment, after)
-            for card_id in card_ids:
+                readings, after = expiry_candidates.cards_to_settle(session, program, moment, after)
+            for reading in readings:
                 try:
                     with session_scope() as session:
-                        total += expiry.settle_card(session, card_id)
+                        total += expiry.settle_card(session, reading.card_id, reading)
                 except ServiceError:  # the card went meanwhile: the next sweep looks again
-                    logger.exception("Expiring the points of card %s failed", card_id)
+                    logger.exception("Expiring the points of card %s failed", reading.card_id)
     return total
 
 

@@ -46,7 +46,12 @@ from gudcity.services import expiry_notices
 from gudcity.services.analytics_log import record_ledger_row
 from gudcity.services.atomic import atomic
 from gudcity.services.cards import CardView
-from gudcity.services.expiry_reads import ledger_entries, visit_times, warning_time
+from gudcity.services.expiry_reads import (
+    CardReading,
+    ledger_entries,
+    visit_times,
+    warning_time,
+)
 from gudcity.services.expiry_rules import rule_versions
 from gudcity.services.ledger import CardFacts, card_access, publish_card_change
 from gudcity.services.ledger_rows import (
@@ -66,50 +71,61 @@ SETTLE_ATTEMPTS = 3
 
 
 @atomic
-def settle_card(session: Session, card_id: int) -> int:
+def settle_card(session: Session, card_id: int, reading: CardReading | None = None) -> int:
     """Expire what is due on the card now and warn of what comes soon; the points expired.
-    A worker's call (no actor); commits once.
+    A worker's call (no actor); commits once. `reading`: what the sweep's batch read of
+    the card, to start from instead of reading it again (its rule versions are read
+    afresh: a rule changed meanwhile makes the card read again).
 
     Nothing is locked while the card's ledger is read and its expiry reckoned: the
-    balance moves last, and only if the card's ledger_version is still the one read
-    before its ledger, so an award waits at most for that UPDATE and the commit. A card
-    whose balance moved meanwhile is read again (SETTLE_ATTEMPTS times, then left to
-    the next sweep). "Now" is never before its newest row: a spending that came in since
-    the sweep began took its points first.
+    balance moves last, and only if the card's version is still the one read before its
+    ledger, so an award waits at most for that UPDATE and the commit. A card whose
+    balance moved meanwhile is read again (SETTLE_ATTEMPTS times, then left to the next
+    sweep). "Now" is never before its newest row: a spending that came in since the
+    sweep began took its points first.
     """
     access = card_access(session, card_id, None)
     card = access.card
-    versions = rule_versions(session, [card.program_id]).get(card.program_id, [])
+    versions = tuple(rule_versions(session, [card.program_id]).get(card.program_id, []))
+    if reading is not None and reading.versions != versions:
+        reading = None  # the rule changed since the batch read it: read the card again
     start = expiring_era_start(versions)
     if start is None:
         return 0
     customer = session.get(User, card.customer_id)
     told = customer if access.enrolled and customer and customer.deleted_at is None else None
     for _attempt in range(SETTLE_ATTEMPTS):
-        expired = _settle_once(session, card, versions, start, told)
+        reading = reading or _read_card(session, card, versions, start)
+        expired = _settle_once(session, card, reading, start, told)
         if expired is not None:
             return expired
         session.rollback()
+        reading = None
     logger.info("Card %s kept moving while its expiry was settled: next sweep", card_id)
     return 0
 
 
+def _read_card(
+    session: Session, card: CardFacts, versions: Sequence[RuleVersion], start: datetime
+) -> CardReading:
+    """The card's versions, then its ledger and visits (in that order: see CardReading)."""
+    moves = card_versions(session, card.card_id)
+    entries = ledger_entries(session, [card.card_id])[card.card_id]
+    visits = _visits(session, card, versions, start)
+    return CardReading(card.card_id, moves, entries, visits, tuple(versions))
+
+
 def _settle_once(
-    session: Session,
-    card: CardFacts,
-    versions: Sequence[RuleVersion],
-    start: datetime,
-    told: User | None,
+    session: Session, card: CardFacts, reading: CardReading, start: datetime, told: User | None
 ) -> int | None:
-    """One reading of the card and its writes; None if its balance moved since (nothing
+    """The writes of one reading of the card; None if its balance moved since (nothing
     is written then)."""
+    entries, versions = reading.entries, reading.versions
     # What the reckoning depends on: any move where visits count, else spendings.
     counts_visits = any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in versions)
     version = "ledger_version" if counts_visits else "spend_version"
-    read_as = card_versions(session, card.card_id)[version]
-    entries = ledger_entries(session, [card.card_id])[card.card_id]
     moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
-    rules = Rules(versions, _visits(session, card, versions, start))
+    rules = Rules(versions, reading.visits)
     expired = sum(expiry.amount for expiry in due_expiries(entries, rules, moment))
     if expired and not _write_expire_row(session, card, expired, expiry_key(card.card_id, entries)):
         session.rollback()  # another sweep wrote this very expiry
@@ -130,7 +146,7 @@ def _settle_once(
             gain=0,
             base=0,
             active_at=None,
-            unmoved=(version, read_as),
+            unmoved=(version, reading.moves[version]),
         )
         if moved is None:
             return None

@@ -35,8 +35,14 @@ from gudcity.models import (
     PointTransaction,
 )
 from gudcity.services import expiry_notices
-from gudcity.services.expiry_reads import ledger_entries, visit_times, warning_time
+from gudcity.services.expiry_reads import (
+    CardReading,
+    ledger_entries,
+    visit_times,
+    warning_time,
+)
 from gudcity.services.expiry_rules import rule_versions
+from gudcity.services.ledger_rows import VERSIONS
 from gudcity.settings import get_settings
 
 # Cards whose ledgers one read takes.
@@ -105,36 +111,39 @@ def expiring_programs(session: Session) -> list[ExpiringProgram]:
 
 def cards_to_settle(
     session: Session, program: ExpiringProgram, moment: datetime, after_id: int = 0
-) -> tuple[list[int], int | None]:
+) -> tuple[list[CardReading], int | None]:
     """Of the program's next batch of cards (ids above `after_id`) to read, those with
-    points due or to warn of at `moment`; and the id to continue after (None: the last
-    batch). The others' next look is written (committed)."""
+    points due or to warn of at `moment`, as read; and the id to continue after (None:
+    the last batch). The others' next look is written (committed)."""
     batch = session.execute(_batch_query(program, moment, after_id)).all()
     if not batch:
         return [], None
-    entries = ledger_entries(session, [card_id for card_id, _, _ in batch])
+    entries = ledger_entries(session, [row.id for row in batch])
     visits = (
-        visit_times(session, program.business_id, [c for _, c, _ in batch], program.era_start)
+        visit_times(session, program.business_id, [r.customer_id for r in batch], program.era_start)
         if program.counts_visits
         else {}
     )
-    covered = expiry_notices.covered_until(session, [card_id for card_id, _, _ in batch])
+    covered = expiry_notices.covered_until(session, [row.id for row in batch])
     chosen, checks = [], []
-    for card_id, customer_id, version in batch:
-        rules = Rules(program.versions, visits.get(customer_id, ()))
-        held = held_points(entries[card_id], rules, moment)
-        look = next_look(held, covered.get(card_id), warning_time())
+    for row in batch:
+        seen = visits.get(row.customer_id, [])
+        held = held_points(entries[row.id], Rules(program.versions, seen), moment)
+        look = next_look(held, covered.get(row.id), warning_time())
         if look is not None and look <= moment:
-            chosen.append(card_id)
+            moves = {name: row._mapping[name] for name in VERSIONS}
+            chosen.append(CardReading(row.id, moves, entries[row.id], seen, program.versions))
         else:
-            checks.append({"card_id": card_id, "look_at": look, "ledger_version": version})
+            checks.append(
+                {"card_id": row.id, "look_at": look, "ledger_version": row.ledger_version}
+            )
     _write_checks(session, checks)
-    return chosen, batch[-1][0] if len(batch) == CARD_BATCH else None
+    return chosen, batch[-1].id if len(batch) == CARD_BATCH else None
 
 
 def _batch_query(program: ExpiringProgram, moment: datetime, after_id: int):
     """The program's next cards holding points with an old enough inflow, but those whose
-    check says not yet: (card id, customer id, ledger_version), by id."""
+    check says not yet: (id, customer_id, and its VERSIONS), by id."""
     old_inflow = exists().where(
         _LEDGER.c.card_id == _CARDS.c.id,
         _LEDGER.c.amount > 0,
@@ -148,7 +157,7 @@ def _batch_query(program: ExpiringProgram, moment: datetime, after_id: int):
         _CHECKS.c.look_at <= moment,
     )
     return (
-        select(_CARDS.c.id, _CARDS.c.customer_id, _CARDS.c.ledger_version)
+        select(_CARDS.c.id, _CARDS.c.customer_id, *(_CARDS.c[name] for name in VERSIONS))
         .outerjoin(_CHECKS, _CHECKS.c.card_id == _CARDS.c.id)
         .where(
             and_(_CARDS.c.program_id == program.program_id, _CARDS.c.id > after_id),

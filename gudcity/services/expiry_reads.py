@@ -3,12 +3,13 @@ their customers' visits, and how long before a deadline customers are warned."""
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from gudcity.domain.expiry import Entry
+from gudcity.domain.expiry import Entry, RuleVersion
 from gudcity.models import (
     CustomerInteraction,
     PointTransaction,
@@ -20,6 +21,20 @@ from gudcity.settings import get_settings
 
 _LEDGER, _VISITS = PointTransaction.__table__, CustomerInteraction.__table__
 _CODES = RewardCode.__table__
+
+
+@dataclass(frozen=True)
+class CardReading:
+    """What the sweep read of a card, in this order: its balance-move versions
+    (services/ledger_rows.py VERSIONS), then its ledger and its customer's visits; with
+    its program's rule versions. Settling it may start from this (services/expiry.py):
+    if the card moved since, its version says so and it is read again."""
+
+    card_id: int
+    moves: dict[str, int]
+    entries: list[Entry]
+    visits: list[datetime]
+    versions: tuple[RuleVersion, ...]
 
 
 def warning_time() -> timedelta:

@@ -14,7 +14,15 @@ from gudcity.models import (
     RewardCode,
 )
 from gudcity.realtime import sweeps
-from gudcity.services import awards, expiry_candidates, expiry_rules, programs, redemptions
+from gudcity.services import (
+    awards,
+    deductions,
+    expiry,
+    expiry_candidates,
+    expiry_rules,
+    programs,
+    redemptions,
+)
 from gudcity.settings import get_settings
 
 T0 = datetime(2027, 3, 1, 10, 0, tzinfo=UTC)
@@ -145,3 +153,35 @@ def test_a_change_of_the_warning_days_reads_the_cards_again(
     monkeypatch.setattr(get_settings(), "expiry_warning_days", 21)
     assert sweep(session, reads) == (0, [card_id])
     assert sweep(session, reads) == (0, [])
+
+
+def batch_reading(session, moment):
+    """The sweep's batch read of the shop's one expiring program: its readings."""
+    session.rollback()
+    [program] = expiry_candidates.expiring_programs(session)
+    readings, _after = expiry_candidates.cards_to_settle(session, program, moment)
+    return readings
+
+
+def test_a_card_that_moved_after_the_batch_read_it_is_read_again(session, make, clock, held_card):
+    owner, customer, _program, card_id = held_card
+    clock.freeze(T0 + 30 * DAY)
+    [reading] = batch_reading(session, T0 + 30 * DAY)
+    assert (reading.card_id, sum(e.amount for e in reading.entries)) == (card_id, 20)
+    request = deductions.request_deduction(session, owner, card_id, 15, make.key())
+    deductions.respond_to_deduction(session, customer, request.id, True)  # takes the due 15
+
+    session.rollback()
+    assert expiry.settle_card(session, card_id, reading) == 5
+    assert balance(session, card_id) == 0
+
+
+def test_a_rule_changed_after_the_batch_read_is_the_one_applied(session, clock, held_card):
+    owner, _customer, program, card_id = held_card
+    clock.freeze(T0 + 30 * DAY)
+    [reading] = batch_reading(session, T0 + 30 * DAY)
+    expiry_rules.set_expiry_rule(session, owner, program.id, "AFTER_EARNED", 60)
+
+    session.rollback()
+    assert expiry.settle_card(session, card_id, reading) == 0  # 60 days now: not due yet
+    assert balance(session, card_id) == 20
