@@ -6,8 +6,9 @@ A card's held points and their deadlines are read from its ledger alone
 when to look again (services/expiry_candidates.py picks the cards): it survives
 restarts, and any number of workers may run it. A card with something due is settled
 in a transaction of its own: its program, rules and customer read, then its version
-and its ledger, with no lock; everything due written as one EXPIRE row, keyed by the
-card and its number of expiries so far, with the notices; and last the balance UPDATE,
+and its ledger as its batch read them (`CardReading`), with no lock; everything due
+written as one EXPIRE row, keyed by the card and its number of expiries so far, with
+the notices; and last the balance UPDATE,
 only while the version read still holds (`ledger_version` where an inactivity rule
 counts visits, else `spend_version`, which a new earning leaves: domain/expiry.py,
 `moves_due_points`); a card that moved is read again. So an award on the card waits at
