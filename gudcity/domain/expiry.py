@@ -247,6 +247,13 @@ def expiry_key(card_id: int, entries: Sequence[Entry]) -> str:
     return f"expire:{card_id}:{done + 1}"
 
 
+def counts_visits(versions: Sequence[RuleVersion], era_start: datetime) -> bool:
+    """Whether the customer's visits move the deadlines of points that can expire: a
+    version of the era (`expiring_era_start`) is on inactivity. Points held from before
+    the era never expire, whatever an older version said."""
+    return any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in versions if v.starts_at >= era_start)
+
+
 def moves_due_points(kind: TransactionKind, amount: int) -> bool:
     """Whether a ledger row can change which held points are due: any spending, refund or
     expiry can; a new earning cannot (its lot comes last, with the latest deadline),

@@ -29,6 +29,7 @@ from gudcity.domain.analytics import business_day
 from gudcity.domain.expiry import (
     Rules,
     RuleVersion,
+    counts_visits,
     due_expiries,
     expiring_era_start,
     expiry_key,
@@ -36,7 +37,6 @@ from gudcity.domain.expiry import (
 )
 from gudcity.models import (
     Business,
-    ExpiryMode,
     LoyaltyCard,
     LoyaltyProgram,
     TransactionKind,
@@ -123,8 +123,7 @@ def _settle_once(
     is written then)."""
     entries, versions = reading.entries, reading.versions
     # What the reckoning depends on: any move where visits count, else spendings.
-    counts_visits = any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in versions)
-    version = "ledger_version" if counts_visits else "spend_version"
+    version = "ledger_version" if counts_visits(versions, start) else "spend_version"
     moment = max([utc_now(), *(entry.at for entry in entries[-1:])])
     rules = Rules(versions, reading.visits)
     expired = sum(expiry.amount for expiry in due_expiries(entries, rules, moment))
@@ -168,8 +167,8 @@ def _write_expire_row(session: Session, card: CardFacts, points: int, key: str) 
 def _visits(
     session: Session, card: CardFacts, versions: Sequence[RuleVersion], start: datetime
 ) -> list[datetime]:
-    """The customer's visits since `start`, where a version counts them."""
-    if not any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in versions):
+    """The customer's visits since `start`, where a version of the era counts them."""
+    if not counts_visits(versions, start):
         return []
     return visit_times(session, card.business_id, [card.customer_id], start)[card.customer_id]
 

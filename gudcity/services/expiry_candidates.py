@@ -21,6 +21,7 @@ from sqlmodel import Session
 from gudcity.domain.expiry import (
     Rules,
     RuleVersion,
+    counts_visits,
     earliest_possible,
     expiring_era_start,
     held_points,
@@ -28,7 +29,6 @@ from gudcity.domain.expiry import (
 )
 from gudcity.models import (
     ExpiryCheck,
-    ExpiryMode,
     ExpiryRule,
     LoyaltyCard,
     LoyaltyProgram,
@@ -79,7 +79,7 @@ class ExpiringProgram:
 
     @property
     def counts_visits(self) -> bool:
-        return any(v.mode == ExpiryMode.AFTER_INACTIVITY for v in self.era_versions)
+        return counts_visits(self.versions, self.era_start)
 
     def latest_earning(self, moment: datetime) -> datetime:
         """Points earned after this cannot be due (or warned of) at `moment`."""

@@ -12,6 +12,7 @@ from gudcity.domain.expiry import (
     Expiry,
     Rules,
     RuleVersion,
+    counts_visits,
     due_expiries,
     expiring_era_start,
     expiry_key,
@@ -280,3 +281,12 @@ def test_the_next_look_is_a_warning_before_a_deadline_or_the_deadline_once_warne
     assert next_look(held, T0 + timedelta(days=30), week) == T0 + timedelta(days=30)
     assert next_look(held[:1], None, week) is None
     assert next_look([], None, week) is None
+
+
+def test_visits_count_only_where_a_version_of_the_era_is_on_inactivity():
+    inactive_then_off = [RuleVersion(INACTIVE, 30, day(0)), RuleVersion(NONE, 0, day(5))]
+    versions = [*inactive_then_off, RuleVersion(EARNED, 30, day(10))]
+
+    assert expiring_era_start(versions) == day(10)
+    assert not counts_visits(versions, day(10))
+    assert counts_visits([*versions, RuleVersion(INACTIVE, 60, day(20))], day(10))
